@@ -1,0 +1,1 @@
+#include "wayfinder/version.h"
