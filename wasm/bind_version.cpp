@@ -10,6 +10,6 @@ namespace {
 std::string core_version() { return wayfinder::kCoreVersion; }
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(wayfinder_core) {
+EMSCRIPTEN_BINDINGS(wayfinder_version) {
   emscripten::function("coreVersion", &core_version);
 }
