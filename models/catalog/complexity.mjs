@@ -1,47 +1,58 @@
 // Complexity rule: how hard a catalog project is for a learner to read, use and contribute to.
 // Invariant: a pure function of the row's metadata; the same row always gives the same level and reasons.
 
-/** Curated collections (github-explore) made for people learning. */
+/** Curated collections (github-explore) made for people learning: +3. */
 export const LEARNING_COLLECTIONS = Object.freeze([
-  'learn-to-code', 'algorithms-and-data-structures', 'cheatsheets', 'choosing-projects',
-  'github-pages-examples', 'teaching-computational-social-science', 'nextjs-blog-templates',
+  'learn-to-code', 'algorithms-and-data-structures', 'cheatsheets', 'teaching-computational-social-science',
+  'nextjs-blog-templates',
 ]);
-/** Curated collections whose projects are systems work. */
+/** Collections of projects picked for first contributions (well-run, but not necessarily small): +1. */
+export const FIRST_CONTRIBUTION_COLLECTIONS = Object.freeze(['choosing-projects']);
+/** Curated collections whose projects are systems work: -2. */
 export const SYSTEMS_COLLECTIONS = Object.freeze([
   'programming-languages', 'virtual-machines', 'riscv-cores', 'software-defined-radio', 'edge-computing',
-  'platform-engineering', 'ai-model-zoos', 'open-source-mlops',
+  'platform-engineering', 'ai-model-zoos', 'open-source-mlops', 'vulnerability-databases', 'demo-sources',
 ]);
 
-// Each signal: [name shown in reasons, regular expression over "name + description", weight].
-// Positive weights pull towards beginner, negative towards advanced.
+// Each signal: [name shown in reasons, regular expression over "repo name words + description", weight].
+// Positive weights pull towards beginner, negative towards advanced. Each signal counts at most once.
 const BEGINNER_WORDS = [
   ['tutorial', /\btutorials?\b/, 2],
-  ['examples', /\b(examples?|samples?|demos?)\b/, 1],
-  ['beginner', /\b(beginners?|newbies?|novices?|first[- ]timers?|getting started|introduct(ion|ory)|intro to|for kids|for dummies)\b/, 2],
-  ['course', /\b(course|courses|curriculum|bootcamp|lessons?|lectures?|classes|syllabus|mooc)\b/, 2],
-  ['learn', /\b(learn|learning to|learning resources?|study|studying|teach|teaching|education(al)?)\b/, 2],
-  ['awesome list', /\b(awesome|curated list|list of|collection of (links|resources)|resources? for|free (programming )?books?|books?|cheat ?sheets?)\b/, 2],
-  ['interview', /\b(interviews?|leetcode|coding challenges?|system design)\b/, 2],
-  ['roadmap', /\b(roadmaps?|guides?|handbook|primer|cookbook|notes|best practices)\b/, 1],
-  ['exercises', /\b(exercises?|practice|katas?|challenges|projects? (ideas|to build)|100 ?days|from scratch|build your own)\b/, 2],
-  ['algorithms collection', /\b(algorithms|data structures)\b.*\b(implemented|implementations?|in (python|java|javascript|c\+\+|go|swift))\b/, 1],
-  ['simple/easy', /\b(simple|easy|easy-to-use|beginner-friendly|minimal|lightweight|tiny|small)\b/, 1],
+  ['beginner', /\b(beginners?|newbies?|novices?|first[- ]timers?|first contributions?|getting started|introduct(ion|ory)|intro to|for kids|for dummies|zero to|step[- ]by[- ]step)\b/, 2],
+  ['course', /\b(course|courses|curriculum|bootcamp|lessons?|lectures?|classes|syllabus|mooc|workshops?)\b/, 2],
+  ['learn', /\b(learn|learning|study|studying|teach|teaching|education(al)?|explained|explanations?)\b/, 2],
+  ['awesome list', /\b(awesome|curated list|list of|collection of (links|resources|books|apis|tools)|resources? for|books?|ebooks?|cheat ?sheets?|reading list)\b/, 2],
+  ['interview', /\b(interviews?|leetcode|coding challenges?|system design|algorithm problems?|coding questions?)\b/, 2],
+  ['roadmap', /\b(roadmaps?|guides?|handbook|primer|cookbook|notes|best practices|tips|snippets|one[- ]liners?|docs for)\b/, 1],
+  ['exercises', /\b(exercises?|practice|katas?|challenges|project ideas|projects to build|100 ?days|from scratch|build your own|clone of|clones?)\b/, 2],
+  ['examples', /\b(examples?|samples?|demos?|showcase|playground)\b/, 1],
+  ['starter template', /\b(starter|boilerplate|templates?|themes?|portfolio|dotfiles|personal (website|blog)|blog)\b/, 1],
+  ['small program', /\b(simple|easy|easy-to-use|beginner-friendly|minimal(ist)?|tiny|small|single[- ]file|bot|chrome extension|browser extension|userscripts?|widgets?|game)\b/, 1],
 ];
 const ADVANCED_WORDS = [
-  ['compiler', /\b(compilers?|llvm|jit|transpiler|bytecode|assembler|linker)\b/, -3],
-  ['kernel', /\b(kernel|kernels|drivers?|firmware|bootloader|hypervisor|embedded)\b/, -3],
-  ['database engine', /\b(database( management)? (system|engine)|storage engine|query engine|sql engine|key-value store|time-series database|olap|oltp|dbms)\b/, -3],
-  ['distributed', /\b(distributed|consensus|raft|paxos|cluster(s|ing)?|scalable|large-scale|high-availability|fault-tolerant|sharding|replication)\b/, -2],
-  ['runtime', /\b(runtime|virtual machine|interpreter|garbage collect(or|ion)|webassembly|wasm)\b/, -2],
-  ['framework internals', /\b(framework for building|infrastructure|orchestrat(ion|or)|service mesh|control plane|low-level|high-performance|performance-critical|zero-copy|lock-free|simd|gpu|cuda|accelerat(or|ed))\b/, -2],
+  ['compiler', /\b(compilers?|llvm|jit|transpiler|bytecode|assembler|linker|decompiler|disassembler)\b/, -3],
+  ['kernel', /\b(kernel|kernels|drivers?|firmware|bootloader|hypervisor|embedded|microcontrollers?|fpga|rtos)\b/, -3],
   ['operating system', /\b(operating systems?|unix-like|posix|microkernel|kernel-mode)\b/, -3],
-  ['deep learning system', /\b(deep learning framework|tensor(s)? library|automatic differentiation|autodiff|inference engine|training (large|at scale)|llm (inference|serving)|model serving|quantization)\b/, -2],
-  ['security research', /\b(exploit(s|ation)?|reverse engineering|fuzz(er|ing)|privilege escalation|malware|decompiler|disassembler)\b/, -2],
-  ['language implementation', /\b(programming language|type checker|static analysis|parser generator|language server)\b/, -2],
+  ['database engine', /\b(databases?|storage engine|query engine|sql engine|key-value store|olap|oltp|dbms|postgresql|mysql|sqlite)\b/, -2],
+  ['distributed', /\b(distributed|consensus|raft|paxos|cluster(s|ing)?|large-scale|high-availability|fault-tolerant|sharding|replication|microservices?|service mesh|kubernetes|containers?|orchestrat(ion|or))\b/, -2],
+  ['runtime', /\b(runtime|virtual machine|interpreter|garbage collect(or|ion)|webassembly|wasm|emulator|protocol|networking stack|tcp\/ip)\b/, -3],
+  ['framework internals', /\b(infrastructure|control plane|low-level|high-performance|performance-critical|zero-copy|lock-free|simd|gpu|cuda|accelerat(or|ed|ion)|concurren(t|cy)|parallel|asynchronous|non-blocking|scheduler|memory allocator)\b/, -2],
+  ['ml systems', /\b(deep learning|neural networks?|tensors?|automatic differentiation|autodiff|inference|training|transformers?|reinforcement learning|large language models?|llms?|diffusion|quantization|probabilistic|bayesian)\b/, -1],
+  ['numerical/scientific', /\b(numerical|scientific|solvers?|optimization|simulation|differential equations?|linear algebra|bioinformatics|quantum|cryptograph(y|ic)|blockchain)\b/, -1],
+  ['security research', /\b(exploit(s|ation)?|reverse engineering|fuzz(er|ing)|privilege escalation|malware|penetration testing|red team)\b/, -2],
+  ['language implementation', /\b(programming language|type checker|type system|static analy(sis|zer)|parser generator|language server|abstract syntax tree|ast)\b/, -2],
 ];
+// "machine learning" is a field, not a learning resource: hide it from the "learn" signal.
+const FIELD_NAMES = /\b(machine|deep|reinforcement|federated|statistical|active|transfer|meta|representation|contrastive|online|multi[- ]task|self[- ]supervised|scikit) learn(ing)?\b/g;
 
-const BEGINNER_LANGUAGES = new Set(['Markdown', 'HTML', 'CSS', 'Jupyter Notebook', 'TeX']);
-const SYSTEMS_LANGUAGES = new Set(['C', 'C++', 'Rust', 'Assembly', 'Haskell', 'Zig', 'OCaml', 'Erlang', 'Verilog', 'SystemVerilog', 'VHDL', 'Cuda']);
+// Language of the code a learner would read. No-code lists (Markdown) are the most approachable;
+// memory-managed systems languages and advanced type systems the least.
+const LANGUAGE_WEIGHT = Object.freeze({
+  Markdown: 2, HTML: 1, CSS: 1, 'Jupyter Notebook': 1, TeX: 1, Python: 1, JavaScript: 1, // the usual first languages
+  C: -2, 'C++': -2, Rust: -2, Assembly: -2, Haskell: -2, Zig: -2, OCaml: -2, Cuda: -2,
+  Verilog: -2, SystemVerilog: -2, VHDL: -2,
+  Scala: -1, Clojure: -1, Erlang: -1, Elixir: -1, 'Objective-C': -1, Fortran: -1, 'F#': -1,
+});
 
 /**
  * Classify a catalog row.
@@ -57,15 +68,18 @@ export function classifyComplexity(row) {
   const name = (row.id || '').split('/')[1] || '';
   // Repository names carry signals too (awesome-python, javascript-algorithms); split them into words.
   const text = `${name.replace(/[-_.]+/g, ' ')} ${row.description || ''}`.toLowerCase();
+  const learnText = text.replace(FIELD_NAMES, '$1-ml');
 
   const collections = row.collections || [];
   const learning = collections.filter((c) => LEARNING_COLLECTIONS.includes(c));
   if (learning.length) add(3, `learning collection: ${learning.join(', ')}`);
+  const firsts = collections.filter((c) => FIRST_CONTRIBUTION_COLLECTIONS.includes(c));
+  if (firsts.length) add(1, `first-contribution collection: ${firsts.join(', ')}`);
   const systems = collections.filter((c) => SYSTEMS_COLLECTIONS.includes(c));
   if (systems.length) add(-2, `systems collection: ${systems.join(', ')}`);
 
   // Words: each signal counts once, so a long description cannot pile up points.
-  for (const [why, re, w] of BEGINNER_WORDS) if (re.test(text)) add(w, `description: ${why}`);
+  for (const [why, re, w] of BEGINNER_WORDS) if (re.test(learnText)) add(w, `description: ${why}`);
   for (const [why, re, w] of ADVANCED_WORDS) if (re.test(text)) add(w, `description: ${why}`);
 
   // best-of curators' categories and labels.
@@ -75,15 +89,14 @@ export function classifyComplexity(row) {
 
   // Language: no-code lists and web basics are approachable; systems languages are not.
   const lang = row.language || null;
-  if (lang && BEGINNER_LANGUAGES.has(lang)) add(1, `language: ${lang}`);
-  else if (lang && SYSTEMS_LANGUAGES.has(lang)) add(-1, `language: ${lang}`);
+  if (lang && LANGUAGE_WEIGHT[lang]) add(LANGUAGE_WEIGHT[lang], `language: ${lang}`);
   else if (!lang && /\b(awesome|list|books?|resources?)\b/.test(text)) add(1, 'no code: a list');
 
   // Size: a project with hundreds of contributors is a large codebase; a very large fork count on a list means
   // people copy it to learn (tutorial repos are forked far more per star than libraries).
   const contributors = row.contributors ?? null;
-  if (contributors != null && contributors >= 500) add(-2, `size: ${contributors} contributors`);
-  else if (contributors != null && contributors >= 150) add(-1, `size: ${contributors} contributors`);
+  if (contributors != null && contributors >= 1000) add(-1, `size: ${contributors} contributors`);
+  else if (contributors != null && contributors <= 5) add(1, `size: ${contributors} contributors, a codebase one person can read`);
   const stars = row.stars ?? null;
   const forks = row.forks ?? null;
   if (stars != null && forks != null && stars >= 1000 && forks / stars >= 0.4) add(1, `forked to practise: ${(forks / stars).toFixed(2)} forks per star`);
