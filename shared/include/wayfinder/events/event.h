@@ -1,0 +1,81 @@
+// Feedback events and batches as they travel from a client to the sync server (DESIGN.md wire format).
+// Invariant: a value produced by from_json passed every check; a field only present on its event type.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace wayfinder::events {
+
+inline constexpr std::size_t kMaxEventsPerBatch = 1000;
+inline constexpr std::size_t kMaxCommentChars = 280;  // Unicode code points
+inline constexpr std::size_t kMaxIdBytes = 128;       // eventId, batchId, clientId, sessionId, rankingId, ...
+inline constexpr double kMaxDwellSeconds = 3600.0;    // longer dwell is clamped to this
+inline constexpr std::int32_t kMaxPosition = 10000;
+
+enum class EventType : std::uint8_t { kImpression = 0, kClick = 1, kBookmark = 2, kRating = 3, kDwell = 4 };
+
+std::string_view to_string(EventType t);
+// "impression" | "click" | "bookmark" | "rating" | "dwell"; nullopt for anything else.
+std::optional<EventType> parse_event_type(std::string_view s);
+
+// A validation failure; field() is the JSON path of the offending field, e.g. "events[3].stars".
+class SchemaError : public std::invalid_argument {
+ public:
+  SchemaError(std::string field, const std::string& what);
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+struct Event {
+  std::string event_id;
+  EventType type = EventType::kImpression;
+  std::string project_id;  // normalised lowercase owner/repo
+  std::string ranking_id;  // may be empty
+  std::int32_t position = -1;   // -1: not given
+  std::string arm;              // may be empty
+  std::optional<double> propensity;  // in (0, 1]
+  std::optional<std::int32_t> stars;  // rating only, 1..5 (required there)
+  std::optional<std::string> comment;  // rating only, <= 280 code points
+  std::optional<double> seconds;       // dwell only (required there), finite, >= 0, clamped to kMaxDwellSeconds
+  std::string at;                      // ISO-8601 UTC as received ("...Z")
+  std::int64_t at_ms = 0;              // `at` as Unix milliseconds
+  std::string model_version;
+  std::string shard_version;
+};
+
+struct FeedbackBatch {
+  std::string client_id;
+  std::string batch_id;
+  std::string session_id;  // may be empty
+  std::string sent_at;
+  std::int64_t sent_at_ms = 0;
+  std::vector<Event> events;  // 1..kMaxEventsPerBatch
+};
+
+// Parses "YYYY-MM-DDTHH:MM:SS[.fff...]Z" into Unix milliseconds; nullopt when malformed or out of range.
+std::optional<std::int64_t> parse_iso8601_utc_ms(std::string_view s);
+// Formats Unix milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ" (or without millis when they are zero).
+std::string format_iso8601_utc(std::int64_t unix_ms);
+
+// from_json throws SchemaError (field path relative to the value parsed, prefixed by `path` for Event).
+void from_json(const nlohmann::json& j, Event& e);
+void to_json(nlohmann::json& j, const Event& e);
+void from_json(const nlohmann::json& j, FeedbackBatch& b);
+void to_json(nlohmann::json& j, const FeedbackBatch& b);
+
+// Parses one event whose errors are reported under `path` (e.g. "events[3]").
+Event parse_event(const nlohmann::json& j, const std::string& path);
+// Parses raw request bytes into a batch; malformed JSON is reported with field "" (the body).
+FeedbackBatch parse_feedback_batch(std::string_view body);
+
+}  // namespace wayfinder::events
