@@ -1,0 +1,50 @@
+// The shard manifest (manifest.json): which model the shards belong to and each shard file's sha256/size.
+// Invariant: a parsed Manifest has format 1, a 64-hex model sha256, dimension > 0, and safe relative file names.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "wayfinder/shard/shard.h"
+
+namespace wayfinder::shard {
+
+struct ManifestModel {
+  std::string name;
+  std::string sha256;  // lowercase hex
+  std::uint32_t dimension = 0;
+};
+
+struct ManifestShard {
+  std::string file;    // relative to the manifest, no '/' or '..'
+  std::string sha256;  // lowercase hex of the whole shard file
+  std::uint64_t bytes = 0;
+  std::uint32_t count = 0;
+  std::string built_at;  // "builtAt", ISO-8601 UTC
+};
+
+struct Manifest {
+  int format = 1;
+  ManifestModel model;
+  std::vector<ManifestShard> shards;
+};
+
+// Wire names: {"format":1,"model":{"name","sha256","dimension"},"shards":[{"file","sha256","bytes","count","builtAt"}]}.
+// from_json throws std::invalid_argument naming the field.
+void from_json(const nlohmann::json& j, Manifest& m);
+void to_json(nlohmann::json& j, const Manifest& m);
+Manifest parse_manifest(std::string_view text);
+std::string manifest_json(const Manifest& m);  // pretty-printed, stable key order
+
+// The manifest entry describing these shard bytes (opens them to read count and build time).
+ManifestShard manifest_entry(std::string file, std::span<const std::byte> shard_bytes);
+// The expectation a reader should open this manifest's shards with.
+ShardExpectation expectation_of(const Manifest& m);
+// Throws ShardError when the bytes' size or sha256 differ from the entry.
+void verify_against_manifest(const ManifestShard& entry, std::span<const std::byte> shard_bytes);
+
+}  // namespace wayfinder::shard

@@ -1,0 +1,344 @@
+#include "wayfinder/shard/shard.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "wayfinder/shard/quantize.h"
+
+namespace wayfinder::shard {
+namespace {
+
+constexpr char kMagic[8] = {'W', 'F', 'S', 'H', 'A', 'R', 'D', '\0'};
+constexpr char kTrailerMagic[4] = {'W', 'F', 'E', 'N'};
+constexpr std::size_t kFixedHeader = 160;
+constexpr std::size_t kSectionEntry = 32;
+constexpr std::size_t kTrailer = 8;  // u32 crc32 of everything before it + "WFEN"
+constexpr std::size_t kAlign = 64;
+constexpr std::size_t kModelNameField = 64;
+constexpr std::uint32_t kSectionCount = 5;
+
+void put_u32(std::vector<std::byte>& b, std::size_t at, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<std::byte>(v >> (8 * i));
+}
+void put_u64(std::vector<std::byte>& b, std::size_t at, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) b[at + i] = static_cast<std::byte>(v >> (8 * i));
+}
+std::uint32_t get_u32(std::span<const std::byte> b, std::size_t at) {
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= std::uint32_t(std::to_integer<std::uint8_t>(b[at + i])) << (8 * i);
+  return v;
+}
+std::uint64_t get_u64(std::span<const std::byte> b, std::size_t at) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= std::uint64_t(std::to_integer<std::uint8_t>(b[at + i])) << (8 * i);
+  return v;
+}
+std::size_t align_up(std::size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+const char* section_name(SectionKind k) {
+  switch (k) {
+    case SectionKind::kVectors: return "vectors";
+    case SectionKind::kScales: return "scales";
+    case SectionKind::kIds: return "ids";
+    case SectionKind::kMeta: return "meta";
+    case SectionKind::kBm25: return "bm25";
+  }
+  return "unknown";
+}
+
+// Compact catalog row: empty strings, empty lists and zero counts are left out (from_json defaults them).
+std::string compact_meta_line(const ProjectMeta& p) {
+  nlohmann::json j = nlohmann::json::object();
+  j["id"] = p.id;
+  if (!p.full_name.empty() && p.full_name != p.id) j["full_name"] = p.full_name;
+  auto str = [&](const char* k, const std::string& v) {
+    if (!v.empty()) j[k] = v;
+  };
+  auto list = [&](const char* k, const std::vector<std::string>& v) {
+    if (!v.empty()) j[k] = v;
+  };
+  str("url", p.url);
+  str("description", p.description);
+  str("language", p.language);
+  list("topics", p.topics);
+  list("categories", p.categories);
+  list("labels", p.labels);
+  list("collections", p.collections);
+  if (p.stars != 0) j["stars"] = p.stars;
+  if (p.forks != 0) j["forks"] = p.forks;
+  str("last_activity", p.last_activity);
+  str("license", p.license);
+  j["complexity"] = std::string(to_string(p.complexity));
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+[[noreturn]] void fail(const std::string& what) { throw ShardError("shard: " + what); }
+
+}  // namespace
+
+std::vector<std::byte> write_shard(const ShardInput& in) {
+  const std::size_t n = in.projects.size();
+  if (in.dim == 0 || in.dim > kMaxDimension) {
+    throw std::invalid_argument("shard input: dim must be in 1.." + std::to_string(kMaxDimension));
+  }
+  if (in.model_name.empty() || in.model_name.size() >= kModelNameField) {
+    throw std::invalid_argument("shard input: model_name must be 1..63 bytes");
+  }
+  if (n > 0xFFFFFFFFu) throw std::invalid_argument("shard input: too many projects");
+  if (in.vectors.size() != n * in.dim) {
+    throw std::invalid_argument("shard input: vectors has " + std::to_string(in.vectors.size()) +
+                                " floats, expected projects × dim = " + std::to_string(n * in.dim));
+  }
+  // Ids must be canonical and unique, the reader relies on both.
+  std::vector<std::string> ids;
+  ids.reserve(n);
+  for (const auto& p : in.projects) {
+    if (normalize_project_id(p.id) != p.id) throw std::invalid_argument("shard input: project id '" + p.id + "' is not lowercase");
+    ids.push_back(p.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  if (auto d = std::adjacent_find(ids.begin(), ids.end()); d != ids.end()) {
+    throw std::invalid_argument("shard input: duplicate project id '" + *d + "'");
+  }
+
+  std::vector<std::vector<std::byte>> payload(kSectionCount);
+  auto& vec = payload[0];
+  vec.resize(n * in.dim);
+  auto& sc = payload[1];
+  sc.resize(4 * n);
+  std::vector<std::int8_t> q(in.dim);
+  for (std::size_t i = 0; i < n; ++i) {
+    float s;
+    try {
+      s = quantize_row(std::span(in.vectors).subspan(i * in.dim, in.dim), q);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("shard input: row " + std::to_string(i) + " (" + in.projects[i].id + "): " + e.what());
+    }
+    std::memcpy(vec.data() + i * in.dim, q.data(), in.dim);
+    put_u32(sc, 4 * i, std::bit_cast<std::uint32_t>(s));
+  }
+  std::string ids_text, meta_text;
+  for (const auto& p : in.projects) {
+    (ids_text += p.id) += '\n';
+    (meta_text += compact_meta_line(p)) += '\n';
+  }
+  auto to_bytes = [](const std::string& s) {
+    std::vector<std::byte> b(s.size());
+    std::memcpy(b.data(), s.data(), s.size());
+    return b;
+  };
+  payload[2] = to_bytes(ids_text);
+  payload[3] = to_bytes(meta_text);
+  payload[4] = search::Bm25Index::build(in.projects).serialize();
+
+  const std::size_t header_bytes = kFixedHeader + kSectionEntry * kSectionCount;
+  std::size_t offset = align_up(header_bytes);
+  std::vector<std::size_t> offsets;
+  for (const auto& p : payload) {
+    offsets.push_back(offset);
+    offset = align_up(offset + p.size());
+  }
+  const std::size_t file_bytes = offset + kTrailer;
+  std::vector<std::byte> out(file_bytes, std::byte{0});
+  std::memcpy(out.data(), kMagic, 8);
+  put_u32(out, 8, kShardFormatVersion);
+  put_u32(out, 12, static_cast<std::uint32_t>(header_bytes));
+  put_u64(out, 16, file_bytes);
+  put_u32(out, 24, in.dim);
+  put_u32(out, 28, static_cast<std::uint32_t>(n));
+  put_u32(out, 32, static_cast<std::uint32_t>(Quantisation::kInt8SymmetricPerRow));
+  put_u32(out, 36, kSectionCount);
+  put_u64(out, 40, static_cast<std::uint64_t>(in.built_at));
+  std::memcpy(out.data() + 48, in.model_sha256.data(), 32);
+  std::memcpy(out.data() + 80, in.model_name.data(), in.model_name.size());
+  for (std::uint32_t s = 0; s < kSectionCount; ++s) {
+    const std::size_t e = kFixedHeader + kSectionEntry * s;
+    put_u32(out, e, s + 1);  // SectionKind values are 1..5 in file order
+    put_u64(out, e + 8, offsets[s]);
+    put_u64(out, e + 16, payload[s].size());
+    put_u32(out, e + 24, crc32(payload[s]));
+    if (!payload[s].empty()) std::memcpy(out.data() + offsets[s], payload[s].data(), payload[s].size());
+  }
+  put_u32(out, file_bytes - kTrailer, crc32(std::span(out).first(file_bytes - kTrailer)));
+  std::memcpy(out.data() + file_bytes - 4, kTrailerMagic, 4);
+  return out;
+}
+
+Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) {
+  Shard s;
+  s.bytes_ = std::move(bytes);
+  const std::span<const std::byte> b = s.bytes_;
+  auto& h = s.header_;
+  if (b.size() >= 8 && std::memcmp(b.data(), kMagic, 8) != 0) fail("wrong magic: not a Wayfinder shard file");
+  if (b.size() < kFixedHeader + kTrailer) {
+    fail("truncated: " + std::to_string(b.size()) + " bytes is shorter than the " +
+         std::to_string(kFixedHeader + kTrailer) + "-byte minimum");
+  }
+  h.format_version = get_u32(b, 8);
+  if (h.format_version != kShardFormatVersion) {
+    fail("unsupported format version " + std::to_string(h.format_version) + " (this core reads version " +
+         std::to_string(kShardFormatVersion) + ")");
+  }
+  const std::uint32_t header_bytes = get_u32(b, 12);
+  h.file_bytes = get_u64(b, 16);
+  if (b.size() < h.file_bytes) {
+    fail("truncated: header declares " + std::to_string(h.file_bytes) + " bytes, got " + std::to_string(b.size()));
+  }
+  if (b.size() > h.file_bytes) {
+    fail("corrupted: " + std::to_string(b.size() - h.file_bytes) + " bytes after the declared end of file");
+  }
+  if (std::memcmp(b.data() + b.size() - 4, kTrailerMagic, 4) != 0) fail("corrupted: missing end-of-file marker");
+  h.file_crc32 = get_u32(b, b.size() - kTrailer);
+  if (crc32(b.first(b.size() - kTrailer)) != h.file_crc32) fail("corrupted: whole-file checksum mismatch");
+
+  h.dim = get_u32(b, 24);
+  h.count = get_u32(b, 28);
+  const std::uint32_t quant = get_u32(b, 32);
+  const std::uint32_t nsec = get_u32(b, 36);
+  h.built_at = static_cast<std::int64_t>(get_u64(b, 40));
+  std::memcpy(h.model_sha256.data(), b.data() + 48, 32);
+  const char* name = reinterpret_cast<const char*>(b.data() + 80);
+  const std::size_t name_len = std::find(name, name + kModelNameField, '\0') - name;
+  if (name_len == kModelNameField) fail("corrupted: model name is not terminated");
+  h.model_name.assign(name, name_len);
+
+  if (expect.model_name && *expect.model_name != h.model_name) {
+    fail("wrong model: shard was built with '" + h.model_name + "', expected '" + *expect.model_name + "'");
+  }
+  if (expect.model_sha256 && *expect.model_sha256 != h.model_sha256) {
+    fail("wrong model: shard model sha256 " + to_hex(h.model_sha256) + ", expected " + to_hex(*expect.model_sha256));
+  }
+  if (expect.dim && *expect.dim != h.dim) {
+    fail("wrong dimension: shard has " + std::to_string(h.dim) + ", expected " + std::to_string(*expect.dim));
+  }
+  if (h.dim == 0 || h.dim > kMaxDimension) fail("corrupted: dimension " + std::to_string(h.dim) + " out of range");
+  if (quant != static_cast<std::uint32_t>(Quantisation::kInt8SymmetricPerRow)) {
+    fail("unsupported quantisation kind " + std::to_string(quant));
+  }
+  if (nsec != kSectionCount || header_bytes != kFixedHeader + kSectionEntry * nsec || header_bytes > b.size()) {
+    fail("corrupted: section table (" + std::to_string(nsec) + " sections, header " + std::to_string(header_bytes) +
+         " bytes)");
+  }
+  const std::uint64_t data_end = b.size() - kTrailer;
+  std::vector<std::span<const std::byte>> sec(kSectionCount);
+  for (std::uint32_t i = 0; i < nsec; ++i) {
+    const std::size_t e = kFixedHeader + kSectionEntry * i;
+    SectionInfo si{static_cast<SectionKind>(get_u32(b, e)), get_u64(b, e + 8), get_u64(b, e + 16), get_u32(b, e + 24)};
+    if (get_u32(b, e) != i + 1) fail("corrupted: section " + std::to_string(i) + " has kind " + std::to_string(get_u32(b, e)));
+    const char* nm = section_name(si.kind);
+    if (si.offset % kAlign != 0 || si.offset < header_bytes || si.offset > data_end || si.size > data_end - si.offset) {
+      fail(std::string("corrupted: ") + nm + " section [offset " + std::to_string(si.offset) + ", size " +
+           std::to_string(si.size) + "] lies outside the file or is misaligned");
+    }
+    if (i > 0 && si.offset < h.sections.back().offset + h.sections.back().size) {
+      fail(std::string("corrupted: ") + nm + " section overlaps the previous one");
+    }
+    sec[i] = b.subspan(si.offset, si.size);
+    if (crc32(sec[i]) != si.crc32) fail(std::string("corrupted: ") + nm + " section checksum mismatch");
+    h.sections.push_back(si);
+  }
+
+  const std::uint64_t n = h.count;
+  if (sec[0].size() != n * h.dim) {
+    fail("corrupted: vectors section has " + std::to_string(sec[0].size()) + " bytes, expected count × dim = " +
+         std::to_string(n * h.dim));
+  }
+  if (sec[1].size() != 4 * n) fail("corrupted: scales section size does not match count");
+  s.vectors_ = std::span(reinterpret_cast<const std::int8_t*>(sec[0].data()), sec[0].size());
+  s.scales_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = std::bit_cast<float>(get_u32(sec[1], 4 * i));
+    if (!(v >= 0.0f && v <= 3.0e38f)) fail("corrupted: scale of row " + std::to_string(i) + " is not a finite non-negative number");
+    s.scales_[i] = v;
+  }
+
+  const std::string_view ids(reinterpret_cast<const char*>(sec[2].data()), sec[2].size());
+  const std::string_view meta(reinterpret_cast<const char*>(sec[3].data()), sec[3].size());
+  s.metas_.reserve(n);
+  std::size_t ip = 0, mp = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t ie = ids.find('\n', ip), me = meta.find('\n', mp);
+    if (ie == std::string_view::npos) fail("corrupted: ids section has fewer than count lines");
+    if (me == std::string_view::npos) fail("corrupted: meta section has fewer than count lines");
+    ProjectMeta p;
+    try {
+      nlohmann::json::parse(meta.substr(mp, me - mp)).get_to(p);
+    } catch (const std::exception& e) {
+      fail("corrupted: meta line " + std::to_string(i + 1) + ": " + e.what());
+    }
+    if (p.id != ids.substr(ip, ie - ip)) fail("corrupted: meta line " + std::to_string(i + 1) + " id differs from the ids section");
+    s.metas_.push_back(std::move(p));
+    ip = ie + 1;
+    mp = me + 1;
+  }
+  if (ip != ids.size() || mp != meta.size()) fail("corrupted: ids/meta sections have more than count lines");
+  s.by_id_.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) s.by_id_[i] = i;
+  std::sort(s.by_id_.begin(), s.by_id_.end(), [&](auto a, auto c) { return s.metas_[a].id < s.metas_[c].id; });
+  for (std::size_t i = 1; i < n; ++i) {
+    if (s.metas_[s.by_id_[i]].id == s.metas_[s.by_id_[i - 1]].id) fail("corrupted: duplicate id '" + s.metas_[s.by_id_[i]].id + "'");
+  }
+  try {
+    s.bm25_ = search::Bm25Index::parse(sec[4]);
+  } catch (const std::invalid_argument& e) {
+    fail(std::string("corrupted: ") + e.what());
+  }
+  if (s.bm25_.doc_count() != n) fail("corrupted: bm25 section covers a different number of projects");
+  return s;
+}
+
+std::optional<std::uint32_t> Shard::index_of(std::string_view id) const {
+  const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), id,
+                                   [&](std::uint32_t i, std::string_view v) { return std::string_view(metas_[i].id) < v; });
+  if (it == by_id_.end() || metas_[*it].id != id) return std::nullopt;
+  return *it;
+}
+
+std::span<const std::int8_t> Shard::row(std::size_t i) const {
+  if (i >= header_.count) throw std::out_of_range("shard row " + std::to_string(i) + " out of range");
+  return vectors_.subspan(i * header_.dim, header_.dim);
+}
+
+std::string iso8601_utc(std::int64_t t) {
+  // Howard Hinnant's civil_from_days.
+  std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  std::int64_t secs = t - days * 86400;
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const std::int64_t doe = days - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t y = yoe + era * 400;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
+                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(secs / 3600),
+                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+  return buf;
+}
+
+std::string header_json(const ShardHeader& h) {
+  nlohmann::json j;
+  j["format"] = h.format_version;
+  j["model"] = {{"name", h.model_name}, {"sha256", to_hex(h.model_sha256)}, {"dimension", h.dim}};
+  j["count"] = h.count;
+  j["quantisation"] = "int8-symmetric-per-row";
+  j["builtAt"] = iso8601_utc(h.built_at);
+  j["bytes"] = h.file_bytes;
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08x", h.file_crc32);
+  j["fileCrc32"] = crc;
+  j["sections"] = nlohmann::json::array();
+  for (const auto& s : h.sections) {
+    std::snprintf(crc, sizeof crc, "%08x", s.crc32);
+    j["sections"].push_back({{"kind", section_name(s.kind)}, {"offset", s.offset}, {"bytes", s.size}, {"crc32", crc}});
+  }
+  return j.dump();
+}
+
+}  // namespace wayfinder::shard

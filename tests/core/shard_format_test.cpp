@@ -1,0 +1,267 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "wayfinder/hash.h"
+#include "wayfinder/shard/manifest.h"
+#include "wayfinder/shard/quantize.h"
+#include "wayfinder/shard/shard.h"
+
+using namespace wayfinder;
+using namespace wayfinder::shard;
+
+namespace {
+
+// Seeded uniform floats in [-1, 1) (SplitMix64; no std distributions, same values everywhere).
+struct TestRng {
+  std::uint64_t state;
+  std::uint64_t next() { return mix64(state += 0x9e3779b97f4a7c15ULL); }
+  float uniform() { return static_cast<float>(static_cast<double>(next() >> 11) * 0x1.0p-53 * 2.0 - 1.0); }
+};
+
+ShardInput sample_input(std::size_t n = 5, std::uint32_t dim = 7) {
+  ShardInput in;
+  in.model_name = "use-lite-512";
+  in.model_sha256 = sha256(std::string_view("model"));
+  in.dim = dim;
+  in.built_at = 1795000000;
+  TestRng rng{42};
+  for (std::size_t i = 0; i < n; ++i) {
+    ProjectMeta p;
+    p.id = "owner" + std::to_string(i) + "/repo";
+    p.full_name = "Owner" + std::to_string(i) + "/Repo";
+    p.description = "a project about games number " + std::to_string(i);
+    p.language = i % 2 ? "Python" : "C++";
+    p.topics = {"games", "topic" + std::to_string(i)};
+    p.stars = static_cast<std::int64_t>(i * 100);
+    p.complexity = static_cast<Complexity>(i % 3);
+    in.projects.push_back(p);
+    for (std::uint32_t d = 0; d < dim; ++d) in.vectors.push_back(rng.uniform());
+  }
+  return in;
+}
+
+std::string error_of(std::vector<std::byte> bytes, const ShardExpectation& e = {}) {
+  try {
+    Shard::open(std::move(bytes), e);
+  } catch (const ShardError& err) {
+    return err.what();
+  }
+  return "";
+}
+
+void put_u32(std::vector<std::byte>& b, std::size_t at, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<std::byte>(v >> (8 * i));
+}
+
+// Recomputes the trailer checksum so a test can reach the checks behind it.
+void reseal(std::vector<std::byte>& b) { put_u32(b, b.size() - 8, crc32(std::span(b).first(b.size() - 8))); }
+
+}  // namespace
+
+TEST(ShardQuantise, UsesMaxAbsOver127AndRoundsHalfAwayFromZero) {
+  const std::vector<float> x = {1.27f, -1.27f, 0.005f, -0.005f, 0.015f, 0.0f};
+  std::vector<std::int8_t> q(x.size());
+  const float s = quantize_row(x, q);
+  EXPECT_FLOAT_EQ(s, 1.27f / 127.0f);
+  EXPECT_EQ(q, (std::vector<std::int8_t>{127, -127, 1, -1, 2, 0}));  // 0.5 -> 1, -0.5 -> -1, 1.5 -> 2
+  std::vector<float> zeros(4, 0.0f);
+  std::vector<std::int8_t> qz(4, 9);
+  EXPECT_EQ(quantize_row(zeros, qz), 0.0f);
+  EXPECT_EQ(qz, (std::vector<std::int8_t>(4, 0)));
+  std::vector<float> bad = {1.0f, NAN};
+  std::vector<std::int8_t> qb(2);
+  EXPECT_THROW(quantize_row(bad, qb), std::invalid_argument);
+}
+
+TEST(ShardQuantise, ReconstructionErrorIsAtMostHalfAStep) {
+  TestRng rng{7};
+  std::vector<float> x(513);
+  for (auto& v : x) v = rng.uniform();
+  std::vector<std::int8_t> q(x.size());
+  const float s = quantize_row(x, q);
+  for (std::size_t i = 0; i < x.size(); ++i) EXPECT_LE(std::fabs(q[i] * s - x[i]), 0.5f * s * 1.0001f);
+}
+
+TEST(ShardFormat, RoundTripsVectorsMetadataAndIds) {
+  const auto in = sample_input();
+  const auto bytes = write_shard(in);
+  EXPECT_EQ(bytes.size() % 8, 0u);
+  const auto shard = Shard::open(bytes, {in.model_name, in.model_sha256, in.dim});
+  EXPECT_EQ(shard.size(), 5u);
+  EXPECT_EQ(shard.dim(), 7u);
+  EXPECT_EQ(shard.header().model_name, "use-lite-512");
+  EXPECT_EQ(shard.header().built_at, 1795000000);
+  EXPECT_EQ(shard.header().sections.size(), 5u);
+  for (const auto& s : shard.header().sections) EXPECT_EQ(s.offset % 64, 0u);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(shard.row(0).data()) % 16, 0u);
+  for (std::size_t i = 0; i < in.projects.size(); ++i) {
+    EXPECT_EQ(shard.id(i), in.projects[i].id);
+    nlohmann::json a = shard.meta(i), b = in.projects[i];
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(shard.index_of(in.projects[i].id), i);
+    std::vector<std::int8_t> q(in.dim);
+    const float s = quantize_row(std::span(in.vectors).subspan(i * in.dim, in.dim), q);
+    EXPECT_EQ(shard.scale(i), s);
+    EXPECT_TRUE(std::equal(q.begin(), q.end(), shard.row(i).begin()));
+  }
+  EXPECT_FALSE(shard.index_of("nobody/here"));
+  EXPECT_THROW((void)shard.row(5), std::out_of_range);
+  EXPECT_GT(shard.bm25().score("games")[0], 0.0f);
+  EXPECT_EQ(write_shard(in), bytes) << "writing is deterministic";
+}
+
+TEST(ShardFormat, EmptyShardIsValid) {
+  const auto in = sample_input(0);
+  const auto shard = Shard::open(write_shard(in));
+  EXPECT_EQ(shard.size(), 0u);
+}
+
+TEST(ShardFormat, WriterRejectsBadInputNamingTheField) {
+  auto in = sample_input();
+  in.vectors.pop_back();
+  EXPECT_THROW(write_shard(in), std::invalid_argument);
+  in = sample_input();
+  in.projects[1].id = in.projects[0].id;
+  try {
+    write_shard(in);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("duplicate"), std::string::npos);
+  }
+  in = sample_input();
+  in.vectors[3] = INFINITY;
+  EXPECT_THROW(write_shard(in), std::invalid_argument);
+  in = sample_input();
+  in.model_name = std::string(64, 'm');
+  EXPECT_THROW(write_shard(in), std::invalid_argument);
+}
+
+TEST(ShardErrors, TruncatedFileSaysTruncated) {
+  const auto bytes = write_shard(sample_input());
+  for (std::size_t keep : {std::size_t{0}, std::size_t{7}, std::size_t{100}, bytes.size() / 2, bytes.size() - 1}) {
+    const auto msg = error_of({bytes.begin(), bytes.begin() + keep});
+    EXPECT_NE(msg.find("truncated"), std::string::npos) << keep << ": " << msg;
+  }
+}
+
+TEST(ShardErrors, FlippedByteSaysChecksumMismatch) {
+  auto bytes = write_shard(sample_input());
+  bytes[bytes.size() / 2] ^= std::byte{0x10};
+  const auto msg = error_of(bytes);
+  EXPECT_NE(msg.find("corrupted"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("checksum"), std::string::npos) << msg;
+}
+
+TEST(ShardErrors, FlippedSectionByteWithValidFileChecksumNamesTheSection) {
+  const auto in = sample_input();
+  auto bytes = write_shard(in);
+  const auto shard = Shard::open(bytes);
+  bytes[shard.header().sections[1].offset] ^= std::byte{1};
+  reseal(bytes);
+  EXPECT_EQ(error_of(bytes), "shard: corrupted: scales section checksum mismatch");
+}
+
+TEST(ShardErrors, WrongMagicAndVersionAreNamed) {
+  auto bytes = write_shard(sample_input());
+  auto bad = bytes;
+  bad[0] = std::byte{'X'};
+  EXPECT_EQ(error_of(bad), "shard: wrong magic: not a Wayfinder shard file");
+  bad = bytes;
+  put_u32(bad, 8, 2);
+  EXPECT_EQ(error_of(bad), "shard: unsupported format version 2 (this core reads version 1)");
+}
+
+TEST(ShardErrors, WrongModelOrDimensionAreNamed) {
+  const auto in = sample_input();
+  const auto bytes = write_shard(in);
+  EXPECT_EQ(error_of(bytes, {.model_name = "other", .model_sha256 = {}, .dim = {}}),
+            "shard: wrong model: shard was built with 'use-lite-512', expected 'other'");
+  const auto msg = error_of(bytes, {.model_name = {}, .model_sha256 = sha256(std::string_view("x")), .dim = {}});
+  EXPECT_EQ(msg.rfind("shard: wrong model: shard model sha256 " + to_hex(in.model_sha256), 0), 0u) << msg;
+  EXPECT_EQ(error_of(bytes, {.model_name = {}, .model_sha256 = {}, .dim = 512}),
+            "shard: wrong dimension: shard has 7, expected 512");
+}
+
+TEST(ShardErrors, OutOfBoundsSectionIsRejectedNotRead) {
+  auto bytes = write_shard(sample_input());
+  // Section 0 (vectors) entry starts at 160: offset at +8, size at +16.
+  put_u32(bytes, 160 + 16, 0xFFFFFF00u);
+  reseal(bytes);
+  const auto msg = error_of(bytes);
+  EXPECT_NE(msg.find("vectors section"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("outside the file"), std::string::npos) << msg;
+}
+
+TEST(ShardErrors, RandomMutationsNeverCrashAndAlwaysThrowShardError) {
+  const auto good = write_shard(sample_input(6, 9));
+  TestRng rng{2026};
+  int rejected = 0, accepted = 0;
+  for (int round = 0; round < 1500; ++round) {
+    auto b = good;
+    const auto kind = rng.next() % 4;
+    if (kind == 0) {
+      b.resize(rng.next() % b.size());
+    } else {
+      const int flips = 1 + static_cast<int>(rng.next() % 4);
+      for (int f = 0; f < flips; ++f) b[rng.next() % b.size()] ^= static_cast<std::byte>(1 + rng.next() % 255);
+      if (kind >= 2) reseal(b);  // get past the file checksum to exercise the structural checks
+    }
+    try {
+      const auto s = Shard::open(std::move(b));
+      for (std::size_t i = 0; i < s.size(); ++i) (void)s.row(i), (void)s.meta(i);
+      ++accepted;
+    } catch (const ShardError&) {
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 1000);
+  EXPECT_GE(accepted, 0);
+}
+
+TEST(ShardManifest, RoundTripsAndVerifiesShardBytes) {
+  const auto in = sample_input();
+  const auto bytes = write_shard(in);
+  Manifest m;
+  m.model = {in.model_name, to_hex(in.model_sha256), in.dim};
+  m.shards.push_back(manifest_entry("catalog-000.wfshard", bytes));
+  EXPECT_EQ(m.shards[0].count, 5u);
+  EXPECT_EQ(m.shards[0].built_at, iso8601_utc(1795000000));
+  EXPECT_EQ(iso8601_utc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(iso8601_utc(951782400), "2000-02-29T00:00:00Z");
+  const auto text = manifest_json(m);
+  const auto back = parse_manifest(text);
+  EXPECT_EQ(manifest_json(back), text);
+  EXPECT_NO_THROW(Shard::open(bytes, expectation_of(back)));
+  EXPECT_NO_THROW(verify_against_manifest(back.shards[0], bytes));
+  auto bad = bytes;
+  bad[300] ^= std::byte{1};
+  EXPECT_THROW(verify_against_manifest(back.shards[0], bad), ShardError);
+  EXPECT_THROW(verify_against_manifest(back.shards[0], std::span(bytes).first(10)), ShardError);
+}
+
+TEST(ShardManifest, RejectsBadFieldsNamingThem) {
+  auto msg = [](const char* text) {
+    try {
+      parse_manifest(text);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string sha(64, 'a');
+  EXPECT_NE(msg(R"({"format":2,"model":{},"shards":[]})").find("format"), std::string::npos);
+  EXPECT_NE(msg(R"({"format":1,"model":{"name":"m","sha256":"zz","dimension":4},"shards":[]})").find("model.sha256"),
+            std::string::npos);
+  const std::string base = R"({"format":1,"model":{"name":"m","sha256":")" + sha + R"(","dimension":4},"shards":[)";
+  EXPECT_EQ(msg((base + "]}").c_str()), "");
+  EXPECT_NE(msg((base + R"({"file":"../x","sha256":")" + sha + R"(","bytes":1,"count":1,"builtAt":"t"}]})").c_str())
+                .find("shards[0].file"),
+            std::string::npos);
+  EXPECT_NE(msg((base + R"({"file":"x","sha256":")" + sha + R"(","bytes":-1,"count":1,"builtAt":"t"}]})").c_str())
+                .find("shards[0].bytes"),
+            std::string::npos);
+  EXPECT_NE(msg("not json").find("not valid JSON"), std::string::npos);
+}
