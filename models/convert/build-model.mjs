@@ -11,7 +11,7 @@
 // Also importable: `import { buildModel } from './build-model.mjs'` → Promise<{ skipped, outDir, info, ... }>.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -465,8 +465,9 @@ export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log 
   if (!force && FILES.every((f) => existsSync(join(outDir, f)))) {
     try {
       const old = JSON.parse(readFileSync(stampPath, 'utf8'));
-      if (JSON.stringify(old.stamp) === JSON.stringify(stamp)) {
-        const info = JSON.parse(readFileSync(join(outDir, 'model-info.json'), 'utf8'));
+      const info = JSON.parse(readFileSync(join(outDir, 'model-info.json'), 'utf8'));
+      const sizeOk = statSync(join(outDir, 'use-lite.onnx')).size === info.onnx_bytes;
+      if (JSON.stringify(old.stamp) === JSON.stringify(stamp) && sizeOk) {
         log(`build-model: up to date (${outDir}, onnx sha256 ${info.onnx_sha256.slice(0, 12)}…), nothing to do`);
         return { skipped: true, outDir, info, stats: old.stats };
       }
