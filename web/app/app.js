@@ -1,0 +1,247 @@
+// The learner-facing page: profile form → recommendations as cards; every interaction goes through the package
+// (track → local counts at once + outbox → server when online). The profile is kept in IndexedDB only.
+import { createRecommender } from './lib/index.js';
+
+const $ = (sel) => document.querySelector(sel);
+const statusEl = $('#status');
+const cardsEl = $('#cards');
+const moreBtn = $('#more');
+const netEl = $('#net-status');
+const LIST_FIELDS = ['interests', 'languages', 'frameworks', 'goals'];
+
+const t0 = performance.now();
+window.wayfinderTimings = { start: t0 };
+
+function userId() {
+  let id = localStorage.getItem('wayfinder.userId');
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem('wayfinder.userId', id);
+  }
+  return id;
+}
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('sw.js', { scope: './' }).catch((e) => console.warn('service worker:', e));
+}
+
+function showNet() {
+  netEl.textContent = navigator.onLine ? '' : 'Offline: recommendations still work; your feedback is queued and sent when you are back online.';
+}
+addEventListener('online', showNet);
+addEventListener('offline', showNet);
+showNet();
+
+let rec;
+let page = null; // the last page shown
+let current = { profile: null, offset: 0, rankingId: null };
+const state = new Map(); // projectId -> {bookmarked, stars}
+
+function readProfile() {
+  const p = {};
+  for (const f of LIST_FIELDS) {
+    const v = $(`#${f}`).value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (v.length) p[f] = v;
+  }
+  const fos = $('#field_of_study').value.trim();
+  if (fos) p.field_of_study = fos;
+  const sk = $('#skill_level').value;
+  if (sk) p.skill_level = sk;
+  return p;
+}
+
+function fillProfile(p) {
+  if (!p) return;
+  for (const f of LIST_FIELDS) if (p[f]) $(`#${f}`).value = p[f].join(', ');
+  if (p.field_of_study) $('#field_of_study').value = p.field_of_study;
+  if (p.skill_level) $('#skill_level').value = p.skill_level;
+}
+
+function fmtStars(n) {
+  if (n == null) return 'stars unknown';
+  return n >= 1000 ? `${(n / 1000).toFixed(n >= 10000 ? 0 : 1)}k stars` : `${n} stars`;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== false && v != null) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c != null) e.append(c);
+  return e;
+}
+
+// Impressions when a card is at least half visible, once per ranking and project.
+const seen = new Set();
+const observer = new IntersectionObserver(
+  (entries) => {
+    for (const en of entries) {
+      if (!en.isIntersecting) continue;
+      const { projectId, position, rankingId } = en.target.dataset;
+      const key = `${rankingId}|${projectId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      observer.unobserve(en.target);
+      rec.track({ type: 'impression', projectId, position: Number(position), rankingId });
+    }
+  },
+  { threshold: 0.5 },
+);
+
+// Dwell: time away from this page after opening a project (the GitHub tab), via the Page Visibility API.
+let opened = null; // {projectId, position, rankingId, hiddenAt}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') {
+    if (opened && opened.hiddenAt == null) opened.hiddenAt = performance.now();
+    rec?.flushOnHide();
+  } else if (opened?.hiddenAt != null) {
+    const seconds = Math.round((performance.now() - opened.hiddenAt) / 100) / 10;
+    rec.track({ type: 'dwell', projectId: opened.projectId, position: opened.position, rankingId: opened.rankingId, seconds });
+    opened = null;
+  }
+});
+addEventListener('pagehide', () => rec?.flushOnHide());
+
+function card(item, rankingId) {
+  const s = state.get(item.projectId) ?? {};
+  const base = { projectId: item.projectId, position: item.position, rankingId };
+  const headingId = `h-${item.position}-${item.projectId.replace(/[^a-z0-9]/g, '-')}`;
+  const why = [];
+  if (item.reason) why.push(item.reason);
+  if (item.communityScore != null) why.push(`community score ${(item.communityScore * 100).toFixed(0)}%`);
+  const link = el(
+    'a',
+    {
+      href: item.url,
+      target: '_blank',
+      rel: 'noopener',
+      onclick: () => {
+        rec.track({ type: 'click', ...base });
+        opened = { ...base, hiddenAt: null };
+      },
+    },
+    item.fullName,
+  );
+  const bookmark = el(
+    'button',
+    {
+      type: 'button',
+      class: 'bookmark',
+      'aria-pressed': s.bookmarked ? 'true' : 'false',
+      onclick: (ev) => {
+        if (ev.currentTarget.getAttribute('aria-pressed') === 'true') return;
+        rec.track({ type: 'bookmark', ...base });
+        state.set(item.projectId, { ...state.get(item.projectId), bookmarked: true });
+        ev.currentTarget.setAttribute('aria-pressed', 'true');
+        ev.currentTarget.textContent = 'Bookmarked';
+      },
+    },
+    s.bookmarked ? 'Bookmarked' : 'Bookmark',
+  );
+  const stars = el('fieldset', { class: 'stars' }, el('legend', {}, `Rate ${item.fullName}`));
+  for (let n = 1; n <= 5; n++) {
+    stars.append(
+      el(
+        'button',
+        {
+          type: 'button',
+          'aria-label': `Rate ${n} star${n > 1 ? 's' : ''}`,
+          'aria-pressed': s.stars === n ? 'true' : 'false',
+          onclick: (ev) => {
+            rec.track({ type: 'rating', stars: n, ...base });
+            state.set(item.projectId, { ...state.get(item.projectId), stars: n });
+            for (const b of stars.querySelectorAll('button')) b.setAttribute('aria-pressed', 'false');
+            ev.currentTarget.setAttribute('aria-pressed', 'true');
+          },
+        },
+        `${n}★`,
+      ),
+    );
+  }
+  const a = el(
+    'article',
+    {
+      class: 'card',
+      'aria-labelledby': headingId,
+      'data-project-id': item.projectId,
+      'data-position': item.position,
+      'data-ranking-id': rankingId,
+    },
+    el('h3', { id: headingId }, link, item.explored ? el('span', { class: 'badge explore' }, 'exploring') : null),
+    el('p', { class: 'desc' }, item.description || 'No description.'),
+    el(
+      'ul',
+      { class: 'facts', 'aria-label': 'Facts' },
+      el('li', {}, item.language || 'language unknown'),
+      el('li', {}, fmtStars(item.stars)),
+      el('li', {}, item.complexity ? `${item.complexity} level` : 'level unknown'),
+    ),
+    el('p', { class: 'why' }, el('strong', {}, 'Why: '), why.join(' · ') || 'similar to your profile'),
+    el('div', { class: 'actions' }, bookmark, stars),
+  );
+  observer.observe(a);
+  return a;
+}
+
+async function show(profile, offset) {
+  const t = performance.now();
+  statusEl.textContent = 'Finding projects…';
+  const res = await rec.recommend(profile, { limit: 10, offset, rankingId: offset ? current.rankingId : undefined });
+  const ms = performance.now() - t;
+  if (offset === 0) cardsEl.replaceChildren();
+  current = { profile, offset, rankingId: res.rankingId };
+  page = res;
+  for (const item of res.items) cardsEl.append(card(item, res.rankingId));
+  moreBtn.hidden = res.items.length === 0 || res.exhausted;
+  statusEl.textContent = `${cardsEl.children.length} projects (${Math.round(ms)} ms, arm ${res.arm}).`;
+  $('#versions').textContent = `model ${res.modelVersion} · shard ${res.shardVersion.slice(0, 12)}`;
+  if (!window.wayfinderTimings.firstRecommendations) window.wayfinderTimings.firstRecommendations = performance.now() - t0;
+  window.wayfinderTimings.lastRecommendMs = ms;
+  document.body.dataset.ready = 'true';
+  return res;
+}
+
+$('#profile-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  if (!rec) return;
+  const profile = readProfile();
+  $('#go').disabled = true;
+  try {
+    await show(profile, 0);
+    $('#results').focus();
+  } catch (e) {
+    statusEl.textContent = `Could not recommend: ${e.message}`;
+    console.error(e);
+  } finally {
+    $('#go').disabled = false;
+  }
+});
+
+moreBtn.addEventListener('click', async () => {
+  moreBtn.disabled = true;
+  try {
+    await show(current.profile, current.offset + 10);
+  } catch (e) {
+    statusEl.textContent = `Could not load more: ${e.message}`;
+  } finally {
+    moreBtn.disabled = false;
+  }
+});
+
+async function main() {
+  try {
+    rec = await createRecommender({ server: location.origin, userId: userId(), autoSync: true });
+    window.wayfinder = rec; // for tests and curious learners
+    window.wayfinderTimings.ready = performance.now() - t0;
+    const saved = await rec.savedProfile();
+    fillProfile(saved);
+    statusEl.textContent = 'Ready. Fill in your profile and press “Get recommendations”.';
+    if (saved && Object.keys(saved).length) await show(saved, 0);
+  } catch (e) {
+    statusEl.textContent = `The recommender failed to load: ${e.message}`;
+    console.error(e);
+  }
+}
+main();

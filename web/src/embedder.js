@@ -1,0 +1,62 @@
+// The sentence encoder behind one small interface: token ids (from the C++ tokenizer) → L2-normalised vectors,
+// run by onnxruntime-web (browser, or Node) or onnxruntime-node. ORT's own .wasm files come from our server's
+// /ort/ (browser) or node_modules (Node) — never from a CDN.
+const isNode = typeof process === 'object' && !!process.versions?.node && typeof window === 'undefined';
+
+async function importOrtWeb() {
+  return import('onnxruntime-web');
+}
+
+// backend: 'web' (default) | 'node'. wasmPaths: the folder (URL ending in '/') holding ort-wasm-*.{mjs,wasm}.
+export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, numThreads = 1 }) {
+  let ort;
+  if (backend === 'node') {
+    ort = await import('onnxruntime-node');
+    ort = ort.default ?? ort;
+  } else {
+    ort = await importOrtWeb();
+    ort = ort.default?.InferenceSession ? ort.default : ort;
+    ort.env.wasm.numThreads = numThreads;
+    if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
+    else if (!isNode && typeof location !== 'undefined') ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
+    // Never let ORT reach for a proxy worker or a remote default.
+    ort.env.wasm.proxy = false;
+  }
+  const session = await ort.InferenceSession.create(modelBytes, backend === 'node' ? {} : { executionProviders: ['wasm'] });
+  const outputName = session.outputNames[0];
+
+  // ids: array of Int32Array/number[] (one per sentence) → array of Float32Array.
+  async function run(idsList) {
+    const rows = [];
+    const vals = [];
+    idsList.forEach((ids, s) => {
+      // An empty sentence still needs one row so the batch keeps its size: use the unknown id at position 0.
+      const list = ids.length ? ids : [0];
+      for (let p = 0; p < list.length; p++) {
+        rows.push(BigInt(s), BigInt(p));
+        vals.push(BigInt(list[p]));
+      }
+    });
+    const indices = new ort.Tensor('int64', BigInt64Array.from(rows), [vals.length, 2]);
+    const values = new ort.Tensor('int64', BigInt64Array.from(vals), [vals.length]);
+    const out = await session.run({ indices, values });
+    const t = out[outputName];
+    const dim = t.dims[1];
+    const data = t.data;
+    const result = [];
+    for (let s = 0; s < idsList.length; s++) result.push(Float32Array.from(data.subarray(s * dim, (s + 1) * dim)));
+    for (const k of Object.keys(out)) out[k].dispose?.();
+    indices.dispose?.();
+    values.dispose?.();
+    return result;
+  }
+
+  return {
+    backend,
+    dimension: null,
+    run,
+    async dispose() {
+      await session.release?.();
+    },
+  };
+}
