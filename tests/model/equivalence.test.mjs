@@ -20,7 +20,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(ROOT, 'package.json'));
 const TOL = 1e-5;
 const DIM = 512;
-const BATCH_SUBSET = 24; // sentences 0..23: 1 to 36 tokens
+const BATCH_SUBSET = 12; // sentences 0..11: 1 to 16 tokens
 
 let tf, tfModel, ortNode, ortWeb, sessNode, sessWeb, info;
 const tokens = SENTENCES.map((s) => referenceTokenize(s));
