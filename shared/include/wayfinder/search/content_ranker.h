@@ -1,0 +1,49 @@
+// The content ranker: per project, cosine (int8 kernels) + BM25 of the profile's terms + structured match +
+// popularity prior + skill fit, blended with ContentWeights into the candidates the Thompson re-rank consumes.
+// Invariant: deterministic for a given shard, query, profile, m and weights (ties by ascending row index).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wayfinder/profile.h"
+#include "wayfinder/search/candidate.h"
+#include "wayfinder/shard/shard.h"
+
+namespace wayfinder::search {
+
+struct ContentWeights {
+  float cosine = 0.55f;      // semantic similarity to the profile embedding
+  float bm25 = 0.15f;        // keyword match, BM25 divided by the best eligible BM25
+  float structured = 0.15f;  // languages / frameworks named in the profile
+  float popularity = 0.05f;  // log2(stars + 1) / log2(max stars + 1): a small prior only
+  float skill = 0.10f;       // skill_fit()
+};
+
+// Canonical name of a language / framework / topic: lowercase, spaces and '_' to '-', synonyms merged
+// (js→javascript, ts→typescript, cpp→c++, csharp→c#, golang→go, dotnet→.net, nodejs→node.js, reactjs→react …).
+std::string canonical_tech(std::string_view name);
+
+// BM25 query terms of a profile: interests, goals, frameworks, languages and field of study, analyzed.
+std::vector<std::string> profile_query_terms(const Profile& p);
+
+// Skill rule. No skill level: every project eligible, fit 1. Beginner: advanced projects are not eligible unless
+// fewer than m non-advanced projects remain (then all are); fit beginner 1, intermediate 0.7, advanced 0.2.
+// Intermediate: all eligible; fit beginner 0.7, intermediate 1, advanced 0.8.
+// Advanced: all eligible, beginner material down-weighted; fit beginner 0.3, intermediate 0.8, advanced 1.
+float skill_fit(std::optional<Complexity> learner, Complexity project);
+
+// Structured match in [0, 1]: mean over the components the profile states (languages, frameworks) of
+// 1 = exact match on the project's language (languages) / topics, categories, labels (both),
+// 0.5 = only mentioned (a language among the tags, a framework in the indexed text), 0 = none.
+float structured_match(const Profile& p, const shard::Shard& shard, std::uint32_t index);
+
+// Throws std::invalid_argument when query.size() != shard.dim() or it holds non-finite values.
+ContentRanking rank_content(const shard::Shard& shard, std::span<const float> query, const Profile& profile,
+                            std::size_t m, const ContentWeights& weights = {});
+
+}  // namespace wayfinder::search

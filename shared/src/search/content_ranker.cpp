@@ -1,0 +1,262 @@
+#include "wayfinder/search/content_ranker.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <stdexcept>
+
+#include "wayfinder/search/bm25.h"
+#include "wayfinder/search/top_k.h"
+
+namespace wayfinder::search {
+namespace {
+
+struct Synonym {
+  std::string_view from, to;
+};
+constexpr Synonym kSynonyms[] = {
+    {"js", "javascript"},          {"ecmascript", "javascript"},     {"es6", "javascript"},
+    {"ts", "typescript"},          {"cpp", "c++"},                   {"cplusplus", "c++"},
+    {"cxx", "c++"},                {"csharp", "c#"},                 {"c-sharp", "c#"},
+    {"fsharp", "f#"},              {"py", "python"},                 {"python3", "python"},
+    {"golang", "go"},              {"dotnet", ".net"},               {"net", ".net"},
+    {"nodejs", "node.js"},         {"node", "node.js"},              {"reactjs", "react"},
+    {"react.js", "react"},         {"vuejs", "vue"},                 {"vue.js", "vue"},
+    {"angularjs", "angular"},      {"rb", "ruby"},                   {"rs", "rust"},
+    {"kt", "kotlin"},              {"objc", "objective-c"},          {"obj-c", "objective-c"},
+    {"bash", "shell"},             {"sh", "shell"},                  {"ml", "machine-learning"},
+    {"dl", "deep-learning"},       {"ai", "artificial-intelligence"}, {"tf", "tensorflow"},
+    {"sklearn", "scikit-learn"},   {"postgres", "postgresql"},       {"k8s", "kubernetes"},
+    {"nextjs", "next.js"},         {"expressjs", "express"},         {"express.js", "express"},
+    {"jupyter", "jupyter-notebook"}, {"gamedev", "game-development"}, {"game-dev", "game-development"},
+};
+
+// log2(x) for x ≥ 1 from the bit pattern (exponent + linear mantissa): monotone, exact in every runtime.
+double log2_portable(std::uint64_t x) {
+  if (x == 0) return 0.0;
+  const int e = std::bit_width(x) - 1;
+  const double base = static_cast<double>(std::uint64_t{1} << e);
+  return e + (static_cast<double>(x) - base) / base;
+}
+
+std::string stars_text(std::int64_t s) {
+  char buf[32];
+  if (s >= 1000) std::snprintf(buf, sizeof buf, "%.1fk", static_cast<double>(s) / 1000.0);
+  else std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(s));
+  return buf;
+}
+
+struct ProfileTech {
+  std::vector<std::string> languages, frameworks;  // canonical
+  std::vector<const std::string*> language_names, framework_names;  // as the learner wrote them
+};
+
+ProfileTech profile_tech(const Profile& p) {
+  ProfileTech t;
+  for (const auto& l : p.languages) {
+    t.languages.push_back(canonical_tech(l));
+    t.language_names.push_back(&l);
+  }
+  for (const auto& f : p.frameworks) {
+    t.frameworks.push_back(canonical_tech(f));
+    t.framework_names.push_back(&f);
+  }
+  return t;
+}
+
+struct StructuredDetail {
+  float score = 0.0f;
+  const std::string* language = nullptr;   // exact language match
+  const std::string* related = nullptr;    // language only among the tags
+  const std::string* framework = nullptr;  // framework among the tags
+  const std::string* mentioned = nullptr;  // framework only in the text
+};
+
+StructuredDetail structured_detail(const ProfileTech& t, const shard::Shard& shard, std::uint32_t index) {
+  StructuredDetail d;
+  if (t.languages.empty() && t.frameworks.empty()) return d;
+  const ProjectMeta& m = shard.meta(index);
+  std::vector<std::string> tags;
+  for (const auto* list : {&m.topics, &m.categories, &m.labels}) {
+    for (const auto& s : *list) tags.push_back(canonical_tech(s));
+  }
+  auto in_tags = [&](const std::string& c) { return std::find(tags.begin(), tags.end(), c) != tags.end(); };
+  float total = 0.0f;
+  int parts = 0;
+  if (!t.languages.empty()) {
+    ++parts;
+    const std::string lang = canonical_tech(m.language);
+    float best = 0.0f;
+    for (std::size_t i = 0; i < t.languages.size(); ++i) {
+      if (!lang.empty() && lang == t.languages[i]) {
+        best = 1.0f;
+        d.language = t.language_names[i];
+        break;
+      }
+      if (best < 0.5f && in_tags(t.languages[i])) {
+        best = 0.5f;
+        d.related = t.language_names[i];
+      }
+    }
+    total += best;
+  }
+  if (!t.frameworks.empty()) {
+    ++parts;
+    float best = 0.0f;
+    for (std::size_t i = 0; i < t.frameworks.size(); ++i) {
+      if (in_tags(t.frameworks[i])) {
+        best = 1.0f;
+        d.framework = t.framework_names[i];
+        break;
+      }
+      if (best < 0.5f) {
+        const auto terms = analyze(*t.framework_names[i]);
+        const bool all = !terms.empty() && std::all_of(terms.begin(), terms.end(), [&](const std::string& term) {
+          return shard.bm25().contains(term, index);
+        });
+        if (all) {
+          best = 0.5f;
+          d.mentioned = t.framework_names[i];
+        }
+      }
+    }
+    total += best;
+  }
+  d.score = total / static_cast<float>(parts);
+  return d;
+}
+
+}  // namespace
+
+std::string canonical_tech(std::string_view name) {
+  std::size_t b = 0, e = name.size();
+  while (b < e && (name[b] == ' ' || name[b] == '\t')) ++b;
+  while (e > b && (name[e - 1] == ' ' || name[e - 1] == '\t')) --e;
+  std::string s;
+  for (char c : name.substr(b, e - b)) {
+    if (c >= 'A' && c <= 'Z') s.push_back(static_cast<char>(c - 'A' + 'a'));
+    else if (c == ' ' || c == '_') s.push_back('-');
+    else s.push_back(c);
+  }
+  for (const auto& syn : kSynonyms) {
+    if (s == syn.from) return std::string(syn.to);
+  }
+  return s;
+}
+
+std::vector<std::string> profile_query_terms(const Profile& p) {
+  std::string text;
+  for (const auto* list : {&p.interests, &p.goals, &p.frameworks, &p.languages}) {
+    for (const auto& s : *list) (text += s) += ' ';
+  }
+  text += p.field_of_study;
+  return analyze(text);
+}
+
+float skill_fit(std::optional<Complexity> learner, Complexity project) {
+  if (!learner) return 1.0f;
+  static constexpr float kFit[3][3] = {
+      {1.0f, 0.7f, 0.2f},  // beginner learner: beginner, intermediate, advanced project
+      {0.7f, 1.0f, 0.8f},  // intermediate learner
+      {0.3f, 0.8f, 1.0f},  // advanced learner
+  };
+  return kFit[static_cast<int>(*learner)][static_cast<int>(project)];
+}
+
+float structured_match(const Profile& p, const shard::Shard& shard, std::uint32_t index) {
+  return structured_detail(profile_tech(p), shard, index).score;
+}
+
+ContentRanking rank_content(const shard::Shard& shard, std::span<const float> query, const Profile& profile,
+                            std::size_t m, const ContentWeights& w) {
+  if (query.size() != shard.dim()) {
+    throw std::invalid_argument("query embedding has dimension " + std::to_string(query.size()) + ", shard has " +
+                                std::to_string(shard.dim()));
+  }
+  const std::size_t n = shard.size();
+  ContentRanking out;
+
+  // Skill rule: which rows may be shown at all.
+  const bool beginner = profile.skill_level == Complexity::kBeginner;
+  std::size_t non_advanced = 0;
+  if (beginner) {
+    for (std::size_t i = 0; i < n; ++i) non_advanced += shard.meta(i).complexity != Complexity::kAdvanced;
+  }
+  const bool hide_advanced = beginner && non_advanced >= m;
+  out.eligible.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!(hide_advanced && shard.meta(i).complexity == Complexity::kAdvanced)) out.eligible.push_back(i);
+  }
+  if (out.eligible.empty() || m == 0) return out;
+
+  // The heavy part: one int8 scan over every row.
+  const std::vector<float> cosine = similarities(shard, query);
+  const auto terms = profile_query_terms(profile);
+  std::vector<float> bm25(n, 0.0f);
+  shard.bm25().score_terms(terms, bm25);
+
+  float bm25_max = 0.0f;
+  std::int64_t stars_max = 0;
+  for (auto i : out.eligible) {
+    bm25_max = std::max(bm25_max, bm25[i]);
+    stars_max = std::max(stars_max, shard.meta(i).stars);
+  }
+  const double log_stars_max = log2_portable(static_cast<std::uint64_t>(stars_max) + 1);
+  const ProfileTech tech = profile_tech(profile);
+
+  std::vector<float> blended(out.eligible.size());
+  for (std::size_t e = 0; e < out.eligible.size(); ++e) {
+    const auto i = out.eligible[e];
+    const ProjectMeta& meta = shard.meta(i);
+    const float b = bm25_max > 0.0f ? bm25[i] / bm25_max : 0.0f;
+    const float pop = log_stars_max > 0.0
+                          ? static_cast<float>(log2_portable(static_cast<std::uint64_t>(meta.stars) + 1) / log_stars_max)
+                          : 0.0f;
+    const float st = structured_detail(tech, shard, i).score;
+    blended[e] = w.cosine * cosine[i] + w.bm25 * b + w.structured * st + w.popularity * pop +
+                 w.skill * skill_fit(profile.skill_level, meta.complexity);
+  }
+  const auto best = top_k(blended, m);  // ties by position in `eligible`, i.e. by ascending row index
+  const float hi = best.front().score, lo = best.back().score;
+  for (const auto& s : best) {
+    const auto i = out.eligible[s.index];
+    const ProjectMeta& meta = shard.meta(i);
+    Candidate c;
+    c.index = i;
+    c.relevance = hi > lo ? (s.score - lo) / (hi - lo) : 1.0f;
+    c.cosine = cosine[i];
+    c.bm25 = bm25[i];
+    const auto detail = structured_detail(tech, shard, i);
+    c.structured = detail.score;
+    if (detail.language) c.reasons.push_back("written in " + *detail.language);
+    if (detail.framework) c.reasons.push_back("uses " + *detail.framework);
+    if (detail.related) c.reasons.push_back("related to " + *detail.related);
+    if (detail.mentioned) c.reasons.push_back("mentions " + *detail.mentioned);
+    std::vector<std::string> matched;
+    for (const auto& t : terms) {
+      if (matched.size() < 3 && std::find(matched.begin(), matched.end(), t) == matched.end() &&
+          shard.bm25().contains(t, i)) {
+        matched.push_back(t);
+      }
+    }
+    if (!matched.empty()) {
+      std::string r = "matches ";
+      for (std::size_t k = 0; k < matched.size(); ++k) r += (k ? ", " : "") + matched[k];
+      c.reasons.push_back(r);
+    }
+    if (c.cosine >= 0.3f) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "close to your profile (similarity %.2f)", static_cast<double>(c.cosine));
+      c.reasons.push_back(buf);
+    }
+    if (profile.skill_level && *profile.skill_level == meta.complexity) {
+      c.reasons.push_back(meta.complexity == Complexity::kBeginner ? "beginner-friendly"
+                                                                    : std::string(to_string(meta.complexity)) + " level");
+    }
+    if (meta.stars >= 1000) c.reasons.push_back("popular (" + stars_text(meta.stars) + " stars)");
+    out.top.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace wayfinder::search
