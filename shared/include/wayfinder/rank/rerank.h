@@ -1,0 +1,67 @@
+// The bandit re-rank on top of the content ranking: slot-by-slot, score = w_s·relevance + w_b·Thompson quality,
+// ε-exploration from eligible projects. Invariant: a ranking is prefix-stable for its seed (deeper pages extend it,
+// never reorder it) and never repeats a project; every item carries its slot propensity.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wayfinder/bandit/evidence_store.h"
+#include "wayfinder/bandit/posterior.h"
+#include "wayfinder/search/candidate.h"
+
+namespace wayfinder::rank {
+
+struct RerankConfig {
+  // Slot k chooses among the first candidate_multiplier · max(k + 1, min_depth) content candidates, so a page of
+  // min_depth items re-ranks 3× as many, and deeper slots widen the window by 3 per slot.
+  std::size_t candidate_multiplier = 3;
+  std::size_t min_depth = 10;
+  double similarity_weight = 0.6;
+  double bandit_weight = 0.4;
+  double epsilon = 0.15;  // per-slot chance of showing a random eligible project not yet shown
+  // Monte Carlo draws of the sampler per ranking for slot propensities: standard error of a propensity p is
+  // sqrt(p(1−p)/200) <= 0.035; enough for self-normalised OPE and cheap (200 × window Beta draws per ranking).
+  std::size_t propensity_draws = 200;
+  bandit::PosteriorConfig posterior;
+};
+
+// Throws std::invalid_argument naming the field when out of range.
+void validate(const RerankConfig& config);
+
+struct RankedItem {
+  std::uint32_t index = 0;      // shard row
+  std::size_t position = 0;     // slot in the whole ranking (offset included)
+  double score = 0.0;           // w_s·similarity + w_b·bandit_quality (the value the exploit step maximised)
+  double similarity = 0.0;      // content relevance in [0, 1] (0 for an explored project outside `top`)
+  double bandit_sample = 0.0;   // θ ~ Beta(posterior)
+  double bandit_quality = 0.0;  // m0 + λ(θ − m0), the bandit term
+  double posterior_mean = 0.0;
+  double evidence = 0.0;
+  bool explored = false;
+  double propensity = 1.0;  // P(this project at this slot | earlier slots) under the logging policy
+  int content_rank = -1;    // position in ContentRanking::top, −1 when not there
+  std::vector<std::string> reasons;
+};
+
+struct Ranking {
+  std::uint64_t seed = 0;
+  bool use_rl = true;
+  std::size_t offset = 0;
+  std::vector<RankedItem> items;  // the page: positions offset, offset + 1, …
+  bool exhausted = false;         // no project is left after this page
+};
+
+// Extends `placed` (a prefix of this seed's ranking) to `depth` slots or until nothing is left; returns false when
+// exhausted. With use_rl false: pure content order, no exploration, propensity 1.
+bool extend_ranking(const search::ContentRanking& content, const bandit::EvidenceStore& evidence,
+                    const RerankConfig& config, std::uint64_t seed, bool use_rl, std::vector<RankedItem>& placed,
+                    std::size_t depth);
+
+// Samples slots [0, offset + limit) of the seed's ranking and returns the page [offset, offset + limit).
+Ranking rerank(const search::ContentRanking& content, const bandit::EvidenceStore& evidence,
+               const RerankConfig& config, std::uint64_t seed, std::size_t limit, std::size_t offset, bool use_rl);
+
+}  // namespace wayfinder::rank
