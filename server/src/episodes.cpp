@@ -1,0 +1,49 @@
+#include "episodes.h"
+
+#include <stdexcept>
+
+#include "wayfinder/events/event.h"
+
+namespace wayfinder::server {
+
+std::int64_t day_start_ms(const std::string& day) {
+  const auto ms = events::parse_iso8601_utc_ms(day + "T00:00:00Z");
+  if (day.size() != 10 || !ms) throw std::invalid_argument("day must be YYYY-MM-DD, got '" + day + "'");
+  return *ms;
+}
+
+std::string day_of(std::int64_t unix_ms) { return events::format_iso8601_utc(unix_ms).substr(0, 10); }
+
+void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms, std::int64_t join_end_ms,
+                      const std::function<void(const StoredEpisode&)>& visit) {
+  // Follow-ups may precede their impression's timestamp by a minute (clients batch asynchronously).
+  auto st = db.prepare(R"SQL(
+SELECT i.client_id, i.project_id, coalesce(i.arm, ''), i.at_ms, coalesce(i.position, 0),
+       coalesce(max(f.type = 'click'), 0), coalesce(max(f.type = 'bookmark'), 0),
+       max(CASE WHEN f.type = 'rating' THEN f.stars END),
+       coalesce(sum(CASE WHEN f.type = 'dwell' THEN f.seconds END), 0)
+FROM user_interactions i
+LEFT JOIN user_interactions f
+  ON f.client_id = i.client_id AND f.ranking_id = i.ranking_id AND f.project_id = i.project_id
+ AND f.type <> 'impression' AND f.at_ms >= i.at_ms - 60000 AND f.at_ms < ?3
+WHERE i.type = 'impression' AND i.at_ms >= ?1 AND i.at_ms < ?2
+GROUP BY i.id
+ORDER BY i.client_id, i.project_id, i.id)SQL");
+  st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms);
+  StoredEpisode e;
+  while (st.step()) {
+    e.client_id = st.text(0);
+    e.project_id = st.text(1);
+    e.arm = st.text(2);
+    e.at_ms = st.int64(3);
+    e.episode = {};
+    e.episode.position = static_cast<int>(std::max<std::int64_t>(0, st.int64(4)));
+    e.episode.clicked = st.int64(5) != 0;
+    e.episode.bookmarked = st.int64(6) != 0;
+    if (!st.is_null(7)) e.episode.stars = static_cast<int>(st.int64(7));
+    e.episode.dwell_seconds = st.real(8);
+    visit(e);
+  }
+}
+
+}  // namespace wayfinder::server

@@ -1,0 +1,30 @@
+// Impression episodes read from storage: each impression joined with what the same client later did with the
+// same project in the same ranking (clicks, bookmarks, delayed ratings, dwell). Invariant: one row per impression.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "sqlite_db.h"
+#include "wayfinder/bandit/reward.h"
+
+namespace wayfinder::server {
+
+struct StoredEpisode {
+  std::string client_id;
+  std::string project_id;
+  std::string arm;
+  std::int64_t at_ms = 0;
+  bandit::ImpressionEpisode episode;
+};
+
+// Impressions with at in [start_ms, end_ms); follow-ups up to join_end_ms. Rows come ordered by client, project.
+void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms, std::int64_t join_end_ms,
+                      const std::function<void(const StoredEpisode&)>& visit);
+
+// "YYYY-MM-DD" → Unix ms at 00:00 UTC; throws std::invalid_argument.
+std::int64_t day_start_ms(const std::string& day);
+std::string day_of(std::int64_t unix_ms);
+
+}  // namespace wayfinder::server

@@ -1,0 +1,134 @@
+#include "experiment_evaluation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "episodes.h"
+#include "storage.h"
+#include "wayfinder/bandit/reward.h"
+
+namespace wayfinder::server {
+
+Interval wilson_interval(std::int64_t k, std::int64_t n, double z) {
+  if (n <= 0) return {0.0, 1.0};
+  const double nn = static_cast<double>(n), p = static_cast<double>(k) / nn, z2 = z * z;
+  const double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
+  const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+Interval mean_interval(double sum, double sq_sum, std::int64_t n, double z) {
+  if (n <= 1) return {-INFINITY, INFINITY};
+  const double nn = static_cast<double>(n), mean = sum / nn;
+  const double var = std::max(0.0, (sq_sum - nn * mean * mean) / (nn - 1));
+  const double half = z * std::sqrt(var / nn);
+  return {mean - half, mean + half};
+}
+
+double msprt_p_value(const ArmStats& a, const ArmStats& b, double tau) {
+  if (a.impressions < 2 || b.impressions < 2) return 1.0;
+  const double na = static_cast<double>(a.impressions), nb = static_cast<double>(b.impressions);
+  const double pa = static_cast<double>(a.clicks) / na, pb = static_cast<double>(b.clicks) / nb;
+  // Variance of the difference estimate; pooled under H0 (and floored so that 0 clicks do not give V = 0).
+  const double pooled = std::clamp((static_cast<double>(a.clicks + b.clicks) + 0.5) / (na + nb + 1.0), 1e-6, 1 - 1e-6);
+  const double v = pooled * (1 - pooled) * (1 / na + 1 / nb);
+  const double t2 = tau * tau, d = pb - pa;
+  const double log_lambda = 0.5 * std::log(v / (v + t2)) + t2 * d * d / (2 * v * (v + t2));
+  return std::min(1.0, std::exp(-log_lambda));
+}
+
+SequentialDecision sequential_decision(const ArmStats& control, const ArmStats& treatment, double previous_p,
+                                       const SequentialTestConfig& cfg) {
+  SequentialDecision d;
+  d.p_value = std::min(previous_p, msprt_p_value(control, treatment, cfg.tau));
+  const bool enough = control.impressions >= cfg.min_samples && treatment.impressions >= cfg.min_samples;
+  if (enough && d.p_value <= cfg.alpha) {
+    d.significant = true;
+    const double ca = static_cast<double>(control.clicks) / static_cast<double>(control.impressions);
+    const double cb = static_cast<double>(treatment.clicks) / static_cast<double>(treatment.impressions);
+    d.winner = cb > ca ? treatment.arm : control.arm;
+  }
+  return d;
+}
+
+nlohmann::json evaluate_experiments(Database& db, std::int64_t now_ms, const SequentialTestConfig& base_cfg) {
+  nlohmann::json out = nlohmann::json::array();
+  struct Experiment {
+    std::string id, name;
+    std::vector<std::string> arms;
+    nlohmann::json config;
+    std::int64_t created_ms;
+  };
+  std::vector<Experiment> experiments;
+  {
+    auto st = db.prepare("SELECT experiment_id, name, arms, config, created_ms FROM rl_ab_test WHERE status = 'running'");
+    while (st.step()) {
+      experiments.push_back({st.text(0), st.text(1), nlohmann::json::parse(st.text(2)).get<std::vector<std::string>>(),
+                             nlohmann::json::parse(st.text(3)), st.int64(4)});
+    }
+  }
+  const bandit::RewardTable table;
+  for (auto& ex : experiments) {
+    std::map<std::string, ArmStats> stats;
+    for (const auto& a : ex.arms) stats[a].arm = a;
+    for_each_episode(db, ex.created_ms, now_ms, now_ms + 1, [&](const StoredEpisode& e) {
+      auto it = stats.find(e.arm);
+      if (it == stats.end()) return;
+      const double r = bandit::episode_reward(e.episode, table);
+      auto& s = it->second;
+      ++s.impressions;
+      s.clicks += e.episode.clicked ? 1 : 0;
+      s.reward_sum += r;
+      s.reward_sq_sum += r * r;
+    });
+    SequentialTestConfig cfg = base_cfg;
+    if (ex.config.contains("minSamples")) cfg.min_samples = ex.config["minSamples"].get<std::int64_t>();
+    nlohmann::json arms = nlohmann::json::array();
+    for (const auto& a : ex.arms) {
+      const auto& s = stats[a];
+      const auto ci = wilson_interval(s.clicks, s.impressions);
+      const auto ri = mean_interval(s.reward_sum, s.reward_sq_sum, s.impressions);
+      const double n = static_cast<double>(std::max<std::int64_t>(1, s.impressions));
+      arms.push_back({{"arm", a},
+                      {"impressions", s.impressions},
+                      {"clicks", s.clicks},
+                      {"ctr", static_cast<double>(s.clicks) / n},
+                      {"ctrInterval", {ci.low, ci.high}},
+                      {"avgReward", s.reward_sum / n},
+                      {"rewardInterval", std::isfinite(ri.low) ? nlohmann::json{ri.low, ri.high} : nlohmann::json(nullptr)}});
+    }
+    double previous_p = 1.0;
+    {
+      auto st = db.prepare(
+          "SELECT result FROM experiment_evaluations WHERE experiment_id = ? ORDER BY id DESC LIMIT 1");
+      st.bind(1, ex.id);
+      if (st.step()) previous_p = nlohmann::json::parse(st.text(0)).value("alwaysValidP", 1.0);
+    }
+    nlohmann::json result = {{"experimentId", ex.id}, {"name", ex.name}, {"at", now_ms}, {"arms", arms}};
+    if (ex.arms.size() >= 2) {
+      // The last listed arm is the control (e.g. "similarity"), the first the treatment.
+      const auto d = sequential_decision(stats[ex.arms.back()], stats[ex.arms.front()], previous_p, cfg);
+      result["alwaysValidP"] = d.p_value;
+      result["significant"] = d.significant;
+      result["winner"] = d.winner.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.winner);
+      result["method"] = "mSPRT (normal mixture, tau=" + std::to_string(cfg.tau) + "), alpha=" + std::to_string(cfg.alpha);
+      // Exploration: once the bandit arm has significantly won, explore less; if it lost, explore more.
+      double eps = ex.config.value("epsilon", 0.15);
+      if (d.significant) eps = d.winner == ex.arms.front() ? std::max(0.05, eps * 0.8) : std::min(0.3, eps * 1.25);
+      result["epsilon"] = eps;
+      ex.config["epsilon"] = eps;
+      db.prepare("UPDATE rl_ab_test SET config = ? WHERE experiment_id = ?").bind(1, ex.config.dump()).bind(2, ex.id).run();
+    }
+    db.prepare("INSERT INTO experiment_evaluations(experiment_id, at_ms, result) VALUES (?,?,?)")
+        .bind(1, ex.id)
+        .bind(2, now_ms)
+        .bind(3, result.dump())
+        .run();
+    out.push_back(std::move(result));
+  }
+  return out;
+}
+
+}  // namespace wayfinder::server

@@ -1,0 +1,93 @@
+#include "monitoring.h"
+
+#include <nlohmann/json.hpp>
+
+namespace wayfinder::server {
+namespace {
+
+struct Window {
+  std::int64_t events = 0, impressions = 0, clicks = 0;
+  double reward_sum = 0;
+};
+
+// A cheap per-event reward proxy (monitoring needs trends, not the merge's exact episodes).
+Window read_window(Database& db, std::int64_t from, std::int64_t to) {
+  auto st = db.prepare(R"SQL(
+SELECT count(*), coalesce(sum(type = 'impression'), 0), coalesce(sum(type = 'click'), 0),
+       coalesce(sum(CASE type WHEN 'click' THEN 5.0 WHEN 'bookmark' THEN 10.0
+                              WHEN 'rating' THEN (CASE stars WHEN 1 THEN -10 WHEN 2 THEN -5 WHEN 3 THEN 3
+                                                             WHEN 4 THEN 7 ELSE 10 END)
+                              WHEN 'dwell' THEN min(seconds, 600) * 0.1 ELSE 0 END), 0)
+FROM user_interactions WHERE at_ms >= ? AND at_ms < ?)SQL");
+  st.bind(1, from).bind(2, to);
+  st.step();
+  return {st.int64(0), st.int64(1), st.int64(2), st.real(3)};
+}
+
+}  // namespace
+
+void to_json(nlohmann::json& j, const MonitoringResult& r) {
+  j = {{"events", r.events},        {"impressions", r.impressions},   {"clicks", r.clicks},
+       {"ctr", r.ctr},              {"baselineCtr", r.baseline_ctr},  {"avgReward", r.avg_reward},
+       {"baselineAvgReward", r.baseline_avg_reward}, {"baselineEventsPerHour", r.baseline_events_per_hour}};
+  j["alerts"] = nlohmann::json::array();
+  for (const auto& a : r.alerts) {
+    j["alerts"].push_back({{"kind", a.kind}, {"severity", a.severity}, {"message", a.message}, {"value", a.value},
+                           {"baseline", a.baseline}});
+  }
+}
+
+MonitoringResult run_monitoring(Database& db, std::int64_t now_ms) {
+  constexpr std::int64_t kHour = 3600000;
+  const Window hour = read_window(db, now_ms - kHour, now_ms);
+  const Window base = read_window(db, now_ms - 25 * kHour, now_ms - kHour);
+  MonitoringResult r;
+  r.events = hour.events;
+  r.impressions = hour.impressions;
+  r.clicks = hour.clicks;
+  r.ctr = hour.impressions ? static_cast<double>(hour.clicks) / static_cast<double>(hour.impressions) : 0;
+  r.baseline_ctr = base.impressions ? static_cast<double>(base.clicks) / static_cast<double>(base.impressions) : 0;
+  r.avg_reward = hour.impressions ? hour.reward_sum / static_cast<double>(hour.impressions) : 0;
+  r.baseline_avg_reward = base.impressions ? base.reward_sum / static_cast<double>(base.impressions) : 0;
+  r.baseline_events_per_hour = static_cast<double>(base.events) / 24.0;
+
+  if (hour.impressions >= 200 && base.impressions >= 1000 && r.ctr < 0.5 * r.baseline_ctr) {
+    r.alerts.push_back({"ctr_drop", "critical", "CTR in the last hour fell below half of the 24 h baseline", r.ctr,
+                        r.baseline_ctr});
+  }
+  if (hour.impressions >= 200 && base.impressions >= 1000 && r.baseline_avg_reward > 0 &&
+      r.avg_reward < 0.5 * r.baseline_avg_reward) {
+    r.alerts.push_back({"reward_drop", "warning", "average reward in the last hour fell below half of the baseline",
+                        r.avg_reward, r.baseline_avg_reward});
+  }
+  if (hour.events >= 1000 && static_cast<double>(hour.events) > 5.0 * r.baseline_events_per_hour) {
+    r.alerts.push_back({"volume_spike", "warning", "event volume in the last hour is over 5x the hourly baseline",
+                        static_cast<double>(hour.events), r.baseline_events_per_hour});
+  }
+  if (r.baseline_events_per_hour >= 100 && static_cast<double>(hour.events) < 0.1 * r.baseline_events_per_hour) {
+    r.alerts.push_back({"volume_drop", "critical", "event volume in the last hour is under 10% of the baseline",
+                        static_cast<double>(hour.events), r.baseline_events_per_hour});
+  }
+  {
+    auto st = db.prepare(
+        "SELECT client_id, count(*) AS n FROM user_interactions WHERE received_ms >= ? AND received_ms < ? "
+        "GROUP BY client_id ORDER BY n DESC LIMIT 1");
+    st.bind(1, now_ms - kHour).bind(2, now_ms);
+    if (st.step()) {
+      const auto n = st.int64(1);
+      if (n >= 2000 && static_cast<double>(n) > 0.5 * static_cast<double>(std::max<std::int64_t>(hour.events, 1))) {
+        // The client id is pseudonymous; naming it lets an operator find its rows.
+        r.alerts.push_back({"client_flood", "warning",
+                            "one client sent " + std::to_string(n) + " events in the last hour (" + st.text(0) + ")",
+                            static_cast<double>(n), r.baseline_events_per_hour});
+      }
+    }
+  }
+  auto ins = db.prepare("INSERT INTO alerts(at_ms, kind, severity, message, value, baseline) VALUES (?,?,?,?,?,?)");
+  for (const auto& a : r.alerts) {
+    ins.bind(1, now_ms).bind(2, a.kind).bind(3, a.severity).bind(4, a.message).bind(5, a.value).bind(6, a.baseline).run();
+  }
+  return r;
+}
+
+}  // namespace wayfinder::server

@@ -1,0 +1,145 @@
+#include "static_files.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace wayfinder::server {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::optional<std::string> safe_relative_path(std::string_view url_path) {
+  std::string decoded;
+  decoded.reserve(url_path.size());
+  for (std::size_t i = 0; i < url_path.size(); ++i) {
+    char c = url_path[i];
+    if (c == '%') {
+      if (i + 2 >= url_path.size()) return std::nullopt;
+      const int hi = hex_value(url_path[i + 1]), lo = hex_value(url_path[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      c = static_cast<char>(hi * 16 + lo);
+      i += 2;
+      if (c == '%') return std::nullopt;  // double encoding: never decode twice, never serve it
+    }
+    if (c == '\0' || c == '\\') return std::nullopt;
+    decoded.push_back(c);
+  }
+  // Split into segments; reject "..", "." and hidden segments; collapse duplicate slashes.
+  std::string out;
+  std::size_t start = 0;
+  while (start <= decoded.size()) {
+    const auto slash = decoded.find('/', start);
+    const auto end = slash == std::string::npos ? decoded.size() : slash;
+    const std::string_view seg = std::string_view(decoded).substr(start, end - start);
+    if (!seg.empty()) {
+      if (seg.front() == '.') return std::nullopt;
+      if (!out.empty()) out.push_back('/');
+      out.append(seg);
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  if (!decoded.empty() && decoded.back() == '/' && !out.empty()) out.push_back('/');
+  return out;
+}
+
+std::string_view mime_type_for(std::string_view path) {
+  struct Entry {
+    std::string_view ext, mime;
+  };
+  static constexpr Entry kTable[] = {
+      {".html", "text/html; charset=utf-8"},     {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},             {".jsonl", "application/x-ndjson"},
+      {".wasm", "application/wasm"},             {".onnx", "application/octet-stream"},
+      {".wfshard", "application/octet-stream"},  {".svg", "image/svg+xml"},
+      {".png", "image/png"},                     {".ico", "image/x-icon"},
+      {".webmanifest", "application/manifest+json"}, {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"},              {".md", "text/markdown; charset=utf-8"},
+  };
+  for (const auto& e : kTable) {
+    if (ends_with(path, e.ext)) return e.mime;
+  }
+  return "application/octet-stream";
+}
+
+HttpResponse serve_static(const StaticRoot& root, std::string_view relative, const HttpRequest& req) {
+  namespace fs = std::filesystem;
+  const auto q = relative.find('?');
+  if (q != std::string_view::npos) relative = relative.substr(0, q);
+  const auto rel = safe_relative_path(relative);
+  if (!rel) return json_error(400, "bad path");
+  if (root.dir.empty()) return json_error(404, "not found");
+  std::error_code ec;
+  const fs::path base = fs::canonical(root.dir, ec);
+  if (ec) return json_error(404, "not found");
+  std::string name = *rel;
+  if (root.index_html && (name.empty() || name.back() == '/')) name += "index.html";
+  fs::path file = base / name;
+  if (root.index_html && fs::is_directory(file, ec)) file /= "index.html";
+  const fs::path real = fs::canonical(file, ec);
+  if (ec || !fs::is_regular_file(real, ec)) return json_error(404, "not found");
+  // Symlinks must not lead out of the root either.
+  const auto rs = real.string(), bs = base.string();
+  if (rs.compare(0, bs.size(), bs) != 0 || (rs.size() > bs.size() && rs[bs.size()] != '/')) {
+    return json_error(404, "not found");
+  }
+
+  const std::string accept = req.header("accept-encoding");
+  const bool gzip_ok = accept.find("gzip") != std::string::npos;
+  fs::path chosen = real;
+  bool gz = false;
+  if (gzip_ok && fs::is_regular_file(real.string() + ".gz", ec)) {
+    chosen = real.string() + ".gz";
+    gz = true;
+  }
+  struct stat st {};
+  if (::stat(chosen.c_str(), &st) != 0) return json_error(404, "not found");
+  std::ostringstream etag;
+  etag << "\"" << std::hex << st.st_size << "-" << st.st_mtime << (gz ? "-gz" : "") << "\"";
+
+  HttpResponse r;
+  r.set("Content-Type", std::string(mime_type_for(real.string())));
+  r.set("ETag", etag.str());
+  r.set("Vary", "Accept-Encoding");
+  const bool revalidate = ends_with(rs, ".html") || ends_with(rs, "manifest.json") || ends_with(rs, "sw.js");
+  r.set("Cache-Control", revalidate ? "no-cache" : root.cache_control);
+  if (gz) r.set("Content-Encoding", "gzip");
+  if (req.header("if-none-match") == etag.str()) {
+    r.status = 304;
+    return r;
+  }
+  if (req.method == "HEAD") {
+    r.head_only = true;
+    r.head_length = static_cast<std::size_t>(st.st_size);
+    return r;
+  }
+  auto body = read_file(chosen);
+  if (!body) return json_error(404, "not found");
+  r.body = std::move(*body);
+  return r;
+}
+
+}  // namespace wayfinder::server

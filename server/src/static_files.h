@@ -1,0 +1,28 @@
+// Static files from fixed roots (the app, the models/shards, ORT's wasm): safe path mapping, MIME types,
+// cache headers, precompressed .gz and conditional GET. Invariant: no response ever reads outside its root.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http_types.h"
+
+namespace wayfinder::server {
+
+// Decodes %XX once. nullopt for bad escapes, NUL, '\\', a ".." or hidden ("."-prefixed) segment, or a '%'
+// left after decoding (double encoding). The result starts without '/'; "" means the root.
+std::optional<std::string> safe_relative_path(std::string_view url_path);
+
+std::string_view mime_type_for(std::string_view path);
+
+struct StaticRoot {
+  std::string dir;            // absolute or relative directory
+  std::string cache_control;  // for files other than HTML / manifests
+  bool index_html = false;    // "" and directories map to index.html
+};
+
+// Serves `relative` (already URL-path-relative to the mount point, undecoded) from `root`.
+HttpResponse serve_static(const StaticRoot& root, std::string_view relative, const HttpRequest& req);
+
+}  // namespace wayfinder::server

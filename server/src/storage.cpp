@@ -1,0 +1,111 @@
+#include "storage.h"
+
+#include <chrono>
+#include <vector>
+
+namespace wayfinder::server {
+namespace {
+
+// Each entry moves the schema one version up. Never edit a shipped entry: append a new one.
+const std::vector<const char*> kMigrations = {
+    // 1: the seed's tables, with pseudonymous client ids only (no profile data, no addresses).
+    R"SQL(
+CREATE TABLE feedback_batches(
+  client_id TEXT NOT NULL, batch_id TEXT NOT NULL, received_ms INTEGER NOT NULL,
+  accepted INTEGER NOT NULL, duplicates INTEGER NOT NULL, response TEXT NOT NULL,
+  PRIMARY KEY(client_id, batch_id)) WITHOUT ROWID;
+CREATE TABLE user_interactions(
+  id INTEGER PRIMARY KEY, client_id TEXT NOT NULL, event_id TEXT NOT NULL, batch_id TEXT NOT NULL,
+  session_id TEXT, type TEXT NOT NULL, project_id TEXT NOT NULL, ranking_id TEXT, position INTEGER,
+  arm TEXT, propensity REAL, stars INTEGER, comment TEXT, seconds REAL, at_ms INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL, model_version TEXT, shard_version TEXT,
+  UNIQUE(client_id, event_id));
+CREATE INDEX user_interactions_at ON user_interactions(at_ms);
+CREATE INDEX user_interactions_ranking ON user_interactions(client_id, ranking_id, project_id);
+CREATE TABLE user_sessions(
+  client_id TEXT NOT NULL, session_id TEXT NOT NULL, first_seen_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL, events INTEGER NOT NULL, PRIMARY KEY(client_id, session_id)) WITHOUT ROWID;
+CREATE VIEW recommendation_results AS
+  SELECT id AS interaction_id, client_id, ranking_id, project_id, position AS rank, propensity, arm,
+         model_version, shard_version, at_ms
+  FROM user_interactions WHERE type = 'impression';
+CREATE VIEW user_feedback AS
+  SELECT id AS interaction_id, client_id, project_id, ranking_id, stars, comment, at_ms
+  FROM user_interactions WHERE type = 'rating';
+CREATE TABLE bandit_parameters(
+  project_id TEXT PRIMARY KEY, alpha REAL NOT NULL, beta REAL NOT NULL, impressions INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL);
+CREATE TABLE reward_history(
+  day TEXT NOT NULL, project_id TEXT NOT NULL, episodes INTEGER NOT NULL, reward_sum REAL NOT NULL,
+  success REAL NOT NULL, failure REAL NOT NULL, PRIMARY KEY(day, project_id)) WITHOUT ROWID;
+CREATE TABLE rl_training_history(
+  id INTEGER PRIMARY KEY, day TEXT NOT NULL UNIQUE, started_ms INTEGER NOT NULL, finished_ms INTEGER NOT NULL,
+  events INTEGER NOT NULL, episodes INTEGER NOT NULL, clients INTEGER NOT NULL, clicks INTEGER NOT NULL,
+  ctr REAL NOT NULL, avg_reward REAL NOT NULL, ctr_change REAL, avg_reward_change REAL,
+  snapshot_version INTEGER NOT NULL);
+CREATE TABLE rl_ab_test(
+  experiment_id TEXT PRIMARY KEY, name TEXT NOT NULL, arms TEXT NOT NULL, status TEXT NOT NULL,
+  config TEXT NOT NULL, created_ms INTEGER NOT NULL);
+CREATE TABLE user_ab_assignment(
+  client_id TEXT NOT NULL, experiment_id TEXT NOT NULL, arm TEXT NOT NULL, first_seen_ms INTEGER NOT NULL,
+  PRIMARY KEY(client_id, experiment_id)) WITHOUT ROWID;
+)SQL",
+    // 2: what the merge, monitoring and evaluation jobs publish.
+    R"SQL(
+CREATE TABLE bandit_snapshots(
+  version INTEGER PRIMARY KEY, created_ms INTEGER NOT NULL, half_life_days REAL NOT NULL, body TEXT NOT NULL);
+CREATE TABLE alerts(
+  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL,
+  message TEXT NOT NULL, value REAL, baseline REAL);
+CREATE TABLE experiment_evaluations(
+  id INTEGER PRIMARY KEY, experiment_id TEXT NOT NULL, at_ms INTEGER NOT NULL, result TEXT NOT NULL);
+INSERT INTO rl_ab_test(experiment_id, name, arms, status, config, created_ms) VALUES
+  ('ranking-rl-vs-similarity', 'Thompson re-rank vs similarity only', '["rl","similarity"]', 'running',
+   '{"split":{"rl":0.5,"similarity":0.5},"epsilon":0.15,"blend":{"similarity":0.6,"bandit":0.4},"minSamples":1000}', 0);
+)SQL",
+};
+
+}  // namespace
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int schema_version(Database& db) {
+  return static_cast<int>(db.query_int("SELECT version FROM schema_version").value_or(0));
+}
+
+Database open_storage(const std::string& path, bool synchronous_full) {
+  Database db(path);
+  db.exec("PRAGMA journal_mode=WAL");
+  db.exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  db.exec("PRAGMA foreign_keys=ON");
+  {
+    Transaction t(db);
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+    if (!db.query_int("SELECT count(*) FROM schema_version").value_or(0)) {
+      db.exec("INSERT INTO schema_version(version) VALUES (0)");
+    }
+    t.commit();
+  }
+  int v = schema_version(db);
+  if (v > static_cast<int>(kMigrations.size())) {
+    throw std::runtime_error("database schema version " + std::to_string(v) + " is newer than this server (" +
+                             std::to_string(kMigrations.size()) + ")");
+  }
+  for (; v < static_cast<int>(kMigrations.size()); ++v) {
+    Transaction t(db);
+    // Re-check inside the write lock: another process may have migrated meanwhile.
+    if (const int current = schema_version(db); current != v) {
+      v = current - 1;
+      continue;
+    }
+    db.exec(kMigrations[static_cast<std::size_t>(v)]);
+    db.prepare("UPDATE schema_version SET version = ?").bind(1, v + 1).run();
+    t.commit();
+  }
+  return db;
+}
+
+}  // namespace wayfinder::server

@@ -1,0 +1,388 @@
+#include "sync_service.h"
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <nlohmann/json.hpp>
+
+#include "episodes.h"
+#include "experiment_evaluation.h"
+#include "json_log.h"
+#include "monitoring.h"
+#include "report.h"
+#include "storage.h"
+#include "wayfinder/events/event.h"
+
+namespace wayfinder::server {
+namespace {
+
+std::string path_of(const std::string& target) {
+  const auto q = target.find('?');
+  return q == std::string::npos ? target : target.substr(0, q);
+}
+
+std::optional<std::string> query_param(const std::string& target, const std::string& name) {
+  const auto q = target.find('?');
+  if (q == std::string::npos) return std::nullopt;
+  std::string_view rest = std::string_view(target).substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto pair = rest.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return std::string(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.size() ? b.size() : 1)]);
+  return diff == 0 && !b.empty();
+}
+
+// Labels for /metrics: a bounded set, never the raw path.
+std::string route_label(const std::string& path) {
+  if (starts_with(path, "/v1/")) {
+    for (const char* r : {"/v1/feedback", "/v1/bandit", "/v1/experiments", "/v1/admin/merge", "/v1/admin/evaluate",
+                          "/v1/admin/monitor", "/v1/admin/report"}) {
+      if (path == r) return r;
+    }
+    return "/v1/other";
+  }
+  if (path == "/metrics" || path == "/healthz") return path;
+  if (starts_with(path, "/models/")) return "/models";
+  if (starts_with(path, "/ort/")) return "/ort";
+  return "/static";
+}
+
+void add_common_headers(HttpResponse& r, const std::string& path) {
+  // ORT-web needs cross-origin isolation (SharedArrayBuffer) for its threaded wasm.
+  r.set("Cross-Origin-Opener-Policy", "same-origin");
+  r.set("Cross-Origin-Embedder-Policy", "require-corp");
+  r.set("Cross-Origin-Resource-Policy", "cross-origin");
+  r.set("X-Content-Type-Options", "nosniff");
+  if (starts_with(path, "/v1/") && !starts_with(path, "/v1/admin/")) {
+    r.set("Access-Control-Allow-Origin", "*");
+    r.set("Access-Control-Expose-Headers", "ETag, Retry-After");
+  }
+}
+
+}  // namespace
+
+std::string find_ort_dist(const std::string& start) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(start.empty() ? fs::current_path() : fs::path(start), ec);
+  for (int i = 0; i < 8 && !p.empty(); ++i) {
+    const fs::path cand = p / "node_modules" / "onnxruntime-web" / "dist";
+    if (fs::is_directory(cand, ec)) return cand.string();
+    if (p == p.parent_path()) break;
+    p = p.parent_path();
+  }
+  return {};
+}
+
+SyncService::SyncService(ServerConfig config, std::unique_ptr<KnownProjects> projects)
+    : config_(std::move(config)),
+      projects_(std::move(projects)),
+      client_limiter_(config_.per_client),
+      address_limiter_(config_.per_address),
+      now_ms_([] { return now_unix_ms(); }),
+      read_db_(open_storage(config_.db, config_.synchronous_full)),
+      job_db_(open_storage(config_.db, config_.synchronous_full)) {
+  web_root_ = {config_.web_dir, "public, max-age=3600", true};
+  models_root_ = {config_.models_dir, "public, max-age=86400", false};
+  std::string ort = config_.ort_dir;
+  if (ort.empty()) ort = find_ort_dist(config_.web_dir.empty() ? "" : config_.web_dir);
+  if (ort.empty()) ort = find_ort_dist("");
+  if (ort.empty()) {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) ort = find_ort_dist(exe.parent_path().string());
+  }
+  ort_root_ = {ort, "public, max-age=604800, immutable", false};
+  refresh_snapshot();
+  writer_ = std::make_unique<FeedbackWriter>(config_.db, config_.synchronous_full);
+}
+
+SyncService::~SyncService() { stop_writer(); }
+
+void SyncService::stop_writer() {
+  if (writer_) writer_->stop();
+}
+
+void SyncService::refresh_snapshot() {
+  Snapshot s;
+  {
+    std::lock_guard l(read_mu_);
+    s = latest_snapshot(read_db_);
+  }
+  metrics_.set_gauge("wayfinder_snapshot_version", static_cast<double>(s.version));
+  std::lock_guard l(snapshot_mu_);
+  snapshot_ = std::move(s);
+}
+
+HttpResponse SyncService::handle_sync(const HttpRequest& req) {
+  std::promise<HttpResponse> p;
+  auto f = p.get_future();
+  handle(req, [&p](HttpResponse r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+void SyncService::handle(const HttpRequest& req, Respond respond) {
+  const std::string path = path_of(req.target);
+  const std::string label = route_label(path);
+  auto finish = [this, label, path, respond = std::move(respond)](HttpResponse r) {
+    add_common_headers(r, path);
+    metrics_.count_request(label, r.status);
+    if (r.status >= 500) log_error("request failed", {{"route", label}, {"status", r.status}, {"body", r.body}});
+    respond(std::move(r));
+  };
+  bool deferred = false;
+  Respond finish_fn = finish;
+  HttpResponse r;
+  try {
+    r = route(req, path, finish_fn, deferred);
+  } catch (const std::exception& ex) {
+    r = json_error(500, std::string("internal error: ") + ex.what());
+  }
+  if (!deferred) finish(std::move(r));
+}
+
+HttpResponse SyncService::route(const HttpRequest& req, const std::string& path, Respond& respond, bool& deferred) {
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  if (req.method == "OPTIONS" && starts_with(path, "/v1/")) {
+    HttpResponse r;
+    r.status = 204;
+    r.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    r.set("Access-Control-Allow-Headers", "Content-Type, If-None-Match, Authorization");
+    r.set("Access-Control-Max-Age", "600");
+    return r;
+  }
+  auto method_not_allowed = [](const char* allow) {
+    auto r = json_error(405, "method not allowed");
+    r.set("Allow", allow);
+    return r;
+  };
+  if (path == "/healthz") {
+    if (!get) return method_not_allowed("GET");
+    std::int64_t version;
+    {
+      std::lock_guard l(snapshot_mu_);
+      version = snapshot_.version;
+    }
+    return json_response(200, nlohmann::json{{"status", "ok"},
+                                             {"schemaVersion", kSchemaVersion},
+                                             {"snapshotVersion", version},
+                                             {"knownProjects", projects_->size()},
+                                             {"writerQueue", writer_->queue_depth()}}
+                                  .dump());
+  }
+  if (path == "/metrics") {
+    if (!get) return method_not_allowed("GET");
+    metrics_.set_gauge("wayfinder_writer_queue_depth", static_cast<double>(writer_->queue_depth()));
+    const auto ws = writer_->stats();
+    metrics_.set_gauge("wayfinder_writer_commits", static_cast<double>(ws.commits));
+    HttpResponse r;
+    r.body = metrics_.render();
+    r.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.set("Cache-Control", "no-store");
+    return r;
+  }
+  if (path == "/v1/feedback") {
+    if (req.method != "POST") return method_not_allowed("POST");
+    deferred = true;
+    handle_feedback(req, respond);
+    return {};
+  }
+  if (path == "/v1/bandit") return get ? handle_bandit(req) : method_not_allowed("GET");
+  if (path == "/v1/experiments") return get ? handle_experiments() : method_not_allowed("GET");
+  if (starts_with(path, "/v1/admin/")) {
+    if (!authorised(req)) {
+      auto r = json_error(401, "admin endpoints need 'Authorization: Bearer <token>'");
+      r.set("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    if (path == "/v1/admin/merge") {
+      if (req.method != "POST") return method_not_allowed("POST");
+      const auto day = query_param(req.target, "day").value_or(day_of(now_ms_() - 86400000));
+      try {
+        day_start_ms(day);
+      } catch (const std::invalid_argument& ex) {
+        return json_error(400, ex.what(), "day");
+      }
+      return json_response(200, merge_now(day).dump());
+    }
+    if (path == "/v1/admin/evaluate") {
+      return req.method == "POST" ? json_response(200, evaluate_now().dump()) : method_not_allowed("POST");
+    }
+    if (path == "/v1/admin/monitor") {
+      return req.method == "POST" ? json_response(200, monitor_now().dump()) : method_not_allowed("POST");
+    }
+    if (path == "/v1/admin/report") return get ? json_response(200, report().dump()) : method_not_allowed("GET");
+    return json_error(404, "no such admin endpoint");
+  }
+  if (starts_with(path, "/v1/")) return json_error(404, "no such endpoint");
+  if (!get) return method_not_allowed("GET, HEAD");
+  const std::string raw = req.target;  // undecoded: serve_static decodes exactly once
+  if (starts_with(path, "/models/")) return serve_static(models_root_, raw.substr(8), req);
+  if (starts_with(path, "/ort/")) return serve_static(ort_root_, raw.substr(5), req);
+  return serve_static(web_root_, raw.substr(1), req);
+}
+
+bool SyncService::authorised(const HttpRequest& req) const {
+  if (config_.admin_token.empty()) return false;
+  const std::string h = req.header("authorization");
+  if (!starts_with(h, "Bearer ")) return false;
+  return constant_time_equal(h.substr(7), config_.admin_token);
+}
+
+void SyncService::handle_feedback(const HttpRequest& req, Respond respond) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::int64_t now = now_ms_();
+  auto reject = [&](int status, const std::string& reason, const std::string& error, const std::string& field) {
+    metrics_.count_rejected(reason);
+    respond(json_error(status, error, field));
+  };
+  if (req.body.size() > config_.max_body_bytes) {
+    return reject(413, "too_large", "body is larger than " + std::to_string(config_.max_body_bytes) + " bytes", "");
+  }
+  if (const int wait = address_limiter_.acquire(req.remote_address, now); wait > 0) {
+    metrics_.count_rejected("rate_limited");
+    auto r = json_error(429, "too many requests from this address");
+    r.set("Retry-After", std::to_string(wait));
+    return respond(std::move(r));
+  }
+  const std::string ct = req.header("content-type");
+  // text/plain too: navigator.sendBeacon sends strings with it, and it avoids a CORS preflight.
+  if (!ct.empty() && ct.find("application/json") == std::string::npos && ct.find("text/plain") == std::string::npos) {
+    return reject(415, "content_type", "content type must be application/json", "");
+  }
+  events::FeedbackBatch batch;
+  try {
+    batch = events::parse_feedback_batch(req.body);
+  } catch (const events::SchemaError& ex) {
+    return reject(400, "invalid", ex.what(), ex.field());
+  }
+  if (const int wait = client_limiter_.acquire(batch.client_id, now); wait > 0) {
+    metrics_.count_rejected("rate_limited");
+    auto r = json_error(429, "too many requests from this client", "clientId");
+    r.set("Retry-After", std::to_string(wait));
+    return respond(std::move(r));
+  }
+  const std::int64_t oldest = now - config_.max_event_age_hours * 3600000;
+  const std::int64_t newest = now + config_.max_event_future_minutes * 60000;
+  if (batch.sent_at_ms < oldest || batch.sent_at_ms > newest) {
+    return reject(422, "timestamp", "sentAt is outside the accepted time window", "sentAt");
+  }
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    const auto& e = batch.events[i];
+    const std::string at = "events[" + std::to_string(i) + "]";
+    if (e.at_ms < oldest || e.at_ms > newest) {
+      return reject(422, "timestamp", "event time is outside the accepted window", at + ".at");
+    }
+    if (!projects_->contains(e.project_id)) {
+      return reject(422, "unknown_project", "unknown project '" + e.project_id + "'", at + ".projectId");
+    }
+  }
+  const std::size_t n = batch.events.size();
+  writer_->submit(std::move(batch), now, [this, respond = std::move(respond), t0, n](WriteResult w) {
+    if (!w.ok) {
+      metrics_.count_rejected("storage_error", n);
+      return respond(json_error(503, "could not store the batch: " + w.error));
+    }
+    if (!w.replayed) metrics_.count_events_accepted(static_cast<std::uint64_t>(w.accepted), static_cast<std::uint64_t>(w.duplicates));
+    metrics_.observe_batch_latency(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    auto r = json_response(200, w.response);
+    if (w.replayed) r.set("Idempotent-Replay", "true");
+    respond(std::move(r));
+  });
+}
+
+HttpResponse SyncService::handle_bandit(const HttpRequest& req) {
+  Snapshot s;
+  {
+    std::lock_guard l(snapshot_mu_);
+    s = snapshot_;
+  }
+  const std::string etag = "\"bandit-v" + std::to_string(s.version) + "\"";
+  HttpResponse r;
+  r.set("ETag", etag);
+  r.set("Cache-Control", "no-cache");
+  r.set("Content-Type", "application/json");
+  const std::string inm = req.header("if-none-match");
+  if (!inm.empty() && (inm == etag || inm == "W/" + etag || inm == "*")) {
+    r.status = 304;
+    return r;
+  }
+  r.body = std::move(s.body);
+  return r;
+}
+
+HttpResponse SyncService::handle_experiments() {
+  nlohmann::json out = {{"experiments", nlohmann::json::array()}};
+  std::lock_guard l(read_mu_);
+  auto st = read_db_.prepare("SELECT experiment_id, name, arms, status, config FROM rl_ab_test ORDER BY experiment_id");
+  while (st.step()) {
+    out["experiments"].push_back({{"id", st.text(0)},
+                                  {"name", st.text(1)},
+                                  {"arms", nlohmann::json::parse(st.text(2))},
+                                  {"status", st.text(3)},
+                                  {"config", nlohmann::json::parse(st.text(4))}});
+  }
+  auto r = json_response(200, out.dump());
+  r.set("Cache-Control", "no-cache");
+  return r;
+}
+
+nlohmann::json SyncService::merge_now(const std::string& day) {
+  MergeResult result;
+  {
+    std::lock_guard l(job_mu_);
+    result = run_merge(job_db_, config_.merge, day, now_ms_());
+  }
+  nlohmann::json j = result;
+  log_info("merge", j);
+  metrics_.set_gauge("wayfinder_merge_duration_seconds", result.seconds);
+  metrics_.count("wayfinder_merges_total");
+  refresh_snapshot();
+  return j;
+}
+
+nlohmann::json SyncService::evaluate_now() {
+  std::lock_guard l(job_mu_);
+  Transaction tx(job_db_);
+  auto j = evaluate_experiments(job_db_, now_ms_());
+  tx.commit();
+  log_info("experiments evaluated", {{"experiments", j.size()}});
+  return j;
+}
+
+nlohmann::json SyncService::monitor_now() {
+  MonitoringResult m;
+  {
+    std::lock_guard l(job_mu_);
+    Transaction tx(job_db_);
+    m = run_monitoring(job_db_, now_ms_());
+    tx.commit();
+  }
+  for (const auto& a : m.alerts) {
+    log_warn("alert", {{"kind", a.kind}, {"severity", a.severity}, {"message", a.message}, {"value", a.value},
+                       {"baseline", a.baseline}});
+    metrics_.count("wayfinder_alerts_total");
+  }
+  metrics_.set_gauge("wayfinder_last_hour_ctr", m.ctr);
+  metrics_.set_gauge("wayfinder_last_hour_events", static_cast<double>(m.events));
+  return m;
+}
+
+nlohmann::json SyncService::report() {
+  std::lock_guard l(read_mu_);
+  return build_report(read_db_, now_ms_());
+}
+
+}  // namespace wayfinder::server

@@ -1,0 +1,76 @@
+// The sync server's request handling without any networking: parsed HttpRequest in, HttpResponse out (through a
+// callback, because feedback answers only after its group commit). Invariant: a 200 to POST /v1/feedback is sent
+// only after the batch's transaction committed; every error is JSON {"error","field"}.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "config.h"
+#include "feedback_writer.h"
+#include "http_types.h"
+#include "known_projects.h"
+#include "metrics.h"
+#include "nightly_merge.h"
+#include "rate_limiter.h"
+#include "sqlite_db.h"
+#include "static_files.h"
+
+namespace wayfinder::server {
+
+class SyncService {
+ public:
+  using Respond = std::function<void(HttpResponse)>;
+  SyncService(ServerConfig config, std::unique_ptr<KnownProjects> projects);
+  ~SyncService();
+
+  // May call `respond` synchronously or later from the writer thread; exactly once.
+  void handle(const HttpRequest& req, Respond respond);
+  // The same, waiting for the answer (tests and simple callers).
+  HttpResponse handle_sync(const HttpRequest& req);
+
+  nlohmann::json merge_now(const std::string& day);  // serialised with the other jobs
+  nlohmann::json evaluate_now();
+  nlohmann::json monitor_now();
+  nlohmann::json report();
+
+  void stop_writer();  // drains every queued batch (answers them), then stops; for shutdown
+  Metrics& metrics() { return metrics_; }
+  const ServerConfig& config() const { return config_; }
+  // Clock used for timestamp windows and rate limits; tests replace it.
+  void set_clock(std::function<std::int64_t()> now_ms) { now_ms_ = std::move(now_ms); }
+
+ private:
+  HttpResponse route(const HttpRequest& req, const std::string& path, Respond& respond, bool& deferred);
+  void handle_feedback(const HttpRequest& req, Respond respond);
+  HttpResponse handle_bandit(const HttpRequest& req);
+  HttpResponse handle_experiments();
+  bool authorised(const HttpRequest& req) const;
+  void refresh_snapshot();
+
+  ServerConfig config_;
+  std::unique_ptr<KnownProjects> projects_;
+  Metrics metrics_;
+  RateLimiter client_limiter_;
+  RateLimiter address_limiter_;
+  std::function<std::int64_t()> now_ms_;
+  std::mutex read_mu_;
+  Database read_db_;
+  std::mutex job_mu_;
+  Database job_db_;
+  std::mutex snapshot_mu_;
+  Snapshot snapshot_;
+  StaticRoot web_root_, models_root_, ort_root_;
+  std::unique_ptr<FeedbackWriter> writer_;
+};
+
+// onnxruntime-web's dist folder near `start` (walks up looking for node_modules/onnxruntime-web/dist); "" if none.
+std::string find_ort_dist(const std::string& start);
+
+}  // namespace wayfinder::server
