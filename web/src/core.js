@@ -17,13 +17,19 @@ export function simdSupported() {
 
 let shared = null; // one module instance per realm and variant; handles are per recommender
 
+// Static `new URL(literal, import.meta.url)` forms, so bundlers (Vite) see and emit the four files as assets.
+function variantUrls(simd) {
+  return simd
+    ? { js: new URL('../wasm/wayfinder_core_simd.mjs', import.meta.url), wasm: new URL('../wasm/wayfinder_core_simd.wasm', import.meta.url) }
+    : { js: new URL('../wasm/wayfinder_core.mjs', import.meta.url), wasm: new URL('../wasm/wayfinder_core.wasm', import.meta.url) };
+}
+
 async function instantiate(simd, wasmUrl) {
-  const name = simd ? 'wayfinder_core_simd' : 'wayfinder_core';
-  const url = wasmUrl ?? new URL(`../wasm/${name}.mjs`, import.meta.url).href;
-  const factory = (await import(/* @vite-ignore */ url)).default;
+  const urls = wasmUrl ? { js: new URL(wasmUrl), wasm: new URL(String(wasmUrl).replace(/\.mjs$/, '.wasm')) } : variantUrls(simd);
+  const factory = (await import(/* @vite-ignore */ urls.js.href)).default;
   const opts = {};
   if (typeof window !== 'undefined' || typeof WorkerGlobalScope !== 'undefined') {
-    opts.locateFile = (file) => new URL(file, url).href;
+    opts.locateFile = (file) => (file.endsWith('.wasm') ? urls.wasm.href : new URL(file, urls.js).href);
   }
   return factory(opts);
 }
@@ -35,11 +41,18 @@ function need(m, name) {
   return m[name];
 }
 
-const toVec = (m, Ctor, arr) => {
-  const v = new m[Ctor]();
-  for (const x of arr) v.push_back(x);
-  return v;
-};
+// Used only while the core build lacks profileQueryText (wasm/bind_text.cpp): the profile's fields as one sentence.
+function interimQueryText(p) {
+  const list = (v) => (Array.isArray(v) ? v : v ? String(v).split(',') : []).map((x) => String(x).trim()).filter(Boolean);
+  const parts = [];
+  if (list(p.interests).length) parts.push(`interested in ${list(p.interests).join(', ')}`);
+  if (list(p.goals).length) parts.push(`wants to ${list(p.goals).join(', ')}`);
+  if (list(p.languages).length) parts.push(`programming in ${list(p.languages).join(', ')}`);
+  if (list(p.frameworks).length) parts.push(`using ${list(p.frameworks).join(', ')}`);
+  if (p.field_of_study) parts.push(`studying ${p.field_of_study}`);
+  if (p.skill_level) parts.push(`${p.skill_level} level`);
+  return parts.join('; ');
+}
 
 export async function loadCore({ simd, wasmUrl } = {}) {
   const useSimd = simd ?? simdSupported();
@@ -52,26 +65,29 @@ export async function loadCore({ simd, wasmUrl } = {}) {
     registry,
     simd: useSimd,
     version: () => m.coreVersion(),
-    hashString: (s) => BigInt(need(m, 'hashString')(String(s))),
-    newTokenizer: (vocabJson) => need(m, 'Tokenizer').fromVocabJson(vocabJson),
-    encode: (tok, text) => Int32Array.from(tok.encode(String(text))),
-    profileQueryText: (profile) => need(m, 'profileQueryText')(JSON.stringify(profile)),
-    profileHash: (profile) => need(m, 'profileHash')(JSON.stringify(profile)),
-    openShard: (bytes, manifestJson, file) => need(m, 'openShard')(bytes, manifestJson, file),
-    shardVersion: (shard) => shard.version(),
-    indexOf: (shard, projectId) => shard.indexOf(projectId),
-    newRecommender: (config) => {
-      const Ctor = m.Recommender ?? need(m, 'Recommender');
-      return new Ctor(JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
-    },
-    setLocal: (rec, i, a, b) => rec.setLocal(i, a, b),
-    addLocal: (rec, i, day, s, f, cap) => rec.addLocal(i, day, s, f, cap),
-    setCommunity: (rec, idx, al, be) => rec.setCommunity(Uint32Array.from(idx), Float64Array.from(al), Float64Array.from(be)),
-    hasContent: (rec, hash) => rec.hasContent(hash),
-    setContent: (rec, shard, hash, vector, profile) => rec.setContent(shard, hash, vector, JSON.stringify(profile)),
-    recommend: (rec, shard, hash, rankingId, limit, offset, useRL) =>
-      JSON.parse(rec.recommendJson(shard, hash, rankingId, limit, offset, useRL)),
-    rewardToUpdate: (episode) => JSON.parse(need(m, 'rewardToUpdateJson')(JSON.stringify(episode))),
-    assignArm: (experimentId, userId, arms, weights) => need(m, 'assignArm')(experimentId, userId, toVec(m, 'VectorString', arms), toVec(m, 'VectorDouble', weights)),
+    hashString: (str) => BigInt(need(m, 'RecommenderSession').hashString(String(str))),
+    // The core's tokenizer, held by the session (bind_recommender.cpp).
+    loadVocab: (ses, vocabJson) => ses.loadVocab(vocabJson),
+    encode: (ses, text) => ses.encode(String(text)),
+    profileQueryText: (profile) =>
+      typeof m.profileQueryText === 'function' ? m.profileQueryText(JSON.stringify(profile)) : interimQueryText(profile),
+    // bind_recommender.cpp: one session = the verified shard + content cache + bandit evidence
+    newSession: (bytes, manifestJson, file, config) =>
+      new (need(m, 'RecommenderSession'))(bytes, manifestJson, file, JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
+    profileHash: (profile) => m.RecommenderSession.profileHash(JSON.stringify(profile)),
+    indexOf: (ses, projectId) => ses.indexOf(projectId),
+    setLocal: (ses, i, a, b) => ses.setLocal(i, a, b),
+    addLocal: (ses, i, day, s, f, cap) => ses.addLocal(i, day, s, f, cap),
+    setCommunity: (ses, idx, al, be) => ses.setCommunity(Uint32Array.from(idx), Float64Array.from(al), Float64Array.from(be)),
+    hasContent: (ses, hash) => ses.hasContent(hash),
+    setContent: (ses, hash, vector, profile) => ses.setContent(hash, vector, JSON.stringify(profile)),
+    recommend: (ses, hash, rankingId, limit, offset, useRL) => JSON.parse(ses.recommendJson(hash, rankingId, limit, offset, useRL)),
+    rewardToUpdate: (episode) => JSON.parse(m.RecommenderSession.rewardToUpdateJson(JSON.stringify(episode))),
+    // The experiment assignment hash (core experiment/assignment.h).
+    assignArm: (experimentId, userId, arms, weights) =>
+      m.RecommenderSession.assignArm(
+        JSON.stringify({ id: experimentId, arms: arms.map((name, i) => ({ name, weight: weights[i] })) }),
+        userId,
+      ),
   };
 }

@@ -73,9 +73,10 @@ export async function createRecommender(options = {}) {
   };
 
   const [vocabJson, shardBytes] = await Promise.all([loadText(vocabUrl, assetOpts), loadBytes(shardUrl, assetOpts)]);
-  const tokenizer = own(core.newTokenizer(vocabJson));
-  const shard = own(core.openShard(shardBytes, manifestText, shardEntry.file));
-  const shardVersion = shardEntry.sha256 ?? core.shardVersion(shard);
+  const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
+  const session = own(core.newSession(shardBytes, manifestText, shardEntry.file, { seed, ...(options.rerank ?? {}) }));
+  core.loadVocab(session, vocabJson);
+  const shardVersion = shardEntry.sha256;
   const modelVersion = `${modelInfo.name}@${modelInfo.onnx_sha256.slice(0, 12)}`;
   timings.shardMs = performance.now() - tStart;
 
@@ -94,25 +95,24 @@ export async function createRecommender(options = {}) {
   };
   if (options.preloadModel !== false) getEmbedder().catch(() => {});
 
-  const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
-  const recommender = own(core.newRecommender({ seed, ...(options.rerank ?? {}) }));
 
   // ── local evidence: counts by project id (persisted) → the core's store by shard row ──────────────────────
   const local = (await storage.get('local')) ?? { counts: {}, today: {} };
   const today = () => Math.floor(Date.now() / DAY_MS);
   for (const [projectId, c] of Object.entries(local.counts)) {
-    const i = core.indexOf(shard, projectId);
+    const i = core.indexOf(session, projectId);
     if (i < 0) continue;
     const t = local.today[projectId];
     if (t && t.day === today()) {
       // Restore today's capped amount through add_local, so the daily cap keeps holding after a restart.
-      core.setLocal(recommender, i, c.alpha - t.success, c.beta - t.failure);
-      core.addLocal(recommender, i, t.day, t.success, t.failure, options.dailyCap ?? 1);
+      core.setLocal(session, i, c.alpha - t.success, c.beta - t.failure);
+      core.addLocal(session, i, t.day, t.success, t.failure, options.dailyCap ?? 1);
     } else {
-      core.setLocal(recommender, i, c.alpha, c.beta);
+      core.setLocal(session, i, c.alpha, c.beta);
     }
   }
   let episodes = (await storage.get('episodes')) ?? {};
+  const stats = (await storage.get('stats')) ?? { tracked: 0 }; // events ever queued on this device
 
   // ── community counts ────────────────────────────────────────────────────────────────────────────────────────
   let community = null;
@@ -122,13 +122,13 @@ export async function createRecommender(options = {}) {
     const al = [];
     const be = [];
     for (const [projectId, c] of Object.entries(snapshot.counts)) {
-      const i = core.indexOf(shard, projectId);
+      const i = core.indexOf(session, projectId);
       if (i < 0) continue;
       idx.push(i);
       al.push(Number(c.alpha) || 0);
       be.push(Number(c.beta) || 0);
     }
-    core.setCommunity(recommender, idx, al, be);
+    core.setCommunity(session, idx, al, be);
     community = snapshot;
   }
   applyCommunity((await storage.get('community'))?.snapshot);
@@ -163,7 +163,7 @@ export async function createRecommender(options = {}) {
 
   async function embedTexts(texts) {
     const e = await getEmbedder();
-    const ids = texts.map((t) => core.encode(tokenizer, t));
+    const ids = texts.map((t) => core.encode(session, t));
     return e.run(ids);
   }
 
@@ -180,7 +180,7 @@ export async function createRecommender(options = {}) {
   // ── episodes → rewards → local counts (at once) ───────────────────────────────────────────────────────────
   async function applyEpisode(key, projectId, { close = false } = {}) {
     const ep = episodes[key];
-    const i = core.indexOf(shard, projectId);
+    const i = core.indexOf(session, projectId);
     if (!ep || i < 0) return;
     const acted = ep.clicked || ep.bookmarked || ep.stars != null || ep.dwell > 0;
     if (!acted && !close) return;
@@ -199,7 +199,7 @@ export async function createRecommender(options = {}) {
     if (close) ep.closed = true;
     if (delta.success === 0 && delta.failure === 0) return;
     const day = today();
-    const got = core.addLocal(recommender, i, day, delta.success, delta.failure, options.dailyCap ?? 1);
+    const got = core.addLocal(session, i, day, delta.success, delta.failure, options.dailyCap ?? 1);
     const c = (local.counts[projectId] ??= { alpha: 0, beta: 0 });
     c.alpha += got.success;
     c.beta += got.failure;
@@ -220,6 +220,7 @@ export async function createRecommender(options = {}) {
     for (const [key, ep] of Object.entries(episodes)) if (ep.closed && ep.at < horizon) delete episodes[key];
   }
 
+  let rankingCounter = 0;
   let lastRanking = null; // {rankingId, arm, items: Map(projectId → item)}
   let disposed = false;
   const assertLive = () => {
@@ -233,16 +234,23 @@ export async function createRecommender(options = {}) {
     if (!Number.isInteger(offset) || offset < 0) throw new RangeError('offset must be a non-negative integer');
     const t = performance.now();
     const hash = core.profileHash(p);
-    if (!core.hasContent(recommender, hash)) {
+    if (!core.hasContent(session, hash)) {
       const v = await profileEmbedding(p, hash);
-      core.setContent(recommender, shard, hash, v, p);
+      core.setContent(session, hash, v, p);
     }
     const assigned = experiment?.arm ?? 'rl';
     const rl = useRL ?? assigned !== 'similarity';
     const arm = useRL === undefined ? assigned : rl ? 'rl' : 'similarity';
-    const id = rankingId ?? (offset > 0 && lastRanking?.hash === hash && lastRanking.rl === rl ? lastRanking.rankingId : uuid());
+    // A seeded recommender names its rankings deterministically, so a seeded run is reproducible.
+    const id =
+      rankingId ??
+      (offset > 0 && lastRanking?.hash === hash && lastRanking.rl === rl
+        ? lastRanking.rankingId
+        : options.seed !== undefined
+          ? `seed-${options.seed}-${rankingCounter++}`
+          : uuid());
     if (id !== lastRanking?.rankingId) await closeEpisodes(id);
-    const page = core.recommend(recommender, shard, hash, id, limit, offset, rl);
+    const page = core.recommend(session, hash, id, limit, offset, rl);
     const items = page.items.map((it) => {
       const comm = community?.counts?.[it.projectId];
       return {
@@ -327,8 +335,9 @@ export async function createRecommender(options = {}) {
       if (event.type === 'rating') ep.stars = event.stars;
       if (event.type === 'dwell') ep.dwell += event.seconds;
       await applyEpisode(key, projectId);
+      stats.tracked += 1;
       await sync.enqueue([wire]);
-      await storage.setMany({ local, episodes });
+      await storage.setMany({ local, episodes, stats });
       scheduleSync();
     }));
     // track() is fire-and-forget for UIs; the returned promise resolves once the event is stored locally.
@@ -363,6 +372,9 @@ export async function createRecommender(options = {}) {
     },
     pending() {
       return sync.counts();
+    },
+    stats() {
+      return { ...stats, ...sync.counts() };
     },
     localCounts(projectId) {
       if (projectId) return local.counts[String(projectId).toLowerCase()] ?? { alpha: 0, beta: 0 };
