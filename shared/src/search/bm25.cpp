@@ -1,7 +1,6 @@
 #include "wayfinder/search/bm25.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -9,6 +8,18 @@
 
 namespace wayfinder::search {
 namespace {
+
+// std::bit_cast is missing from emscripten 3.1.6's libc++.
+inline std::uint32_t float_bits(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+inline float bits_float(std::uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
 
 bool is_alnum(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
@@ -164,8 +175,8 @@ std::vector<std::byte> Bm25Index::serialize() const {
   put_u32(out, static_cast<std::uint32_t>(doc_len_.size()));
   put_u32(out, static_cast<std::uint32_t>(terms_.size()));
   put_u32(out, static_cast<std::uint32_t>(post_doc_.size()));
-  put_u32(out, std::bit_cast<std::uint32_t>(params_.k1));
-  put_u32(out, std::bit_cast<std::uint32_t>(params_.b));
+  put_u32(out, float_bits(params_.k1));
+  put_u32(out, float_bits(params_.b));
   std::uint32_t chars = 0;
   for (const auto& t : terms_) chars += static_cast<std::uint32_t>(t.size());
   put_u32(out, chars);
@@ -188,8 +199,8 @@ Bm25Index Bm25Index::parse(std::span<const std::byte> bytes) {
   const std::uint32_t docs = r.u32("doc count");
   const std::uint32_t terms = r.u32("term count");
   const std::uint32_t posts = r.u32("postings count");
-  idx.params_.k1 = std::bit_cast<float>(r.u32("k1"));
-  idx.params_.b = std::bit_cast<float>(r.u32("b"));
+  idx.params_.k1 = bits_float(r.u32("k1"));
+  idx.params_.b = bits_float(r.u32("b"));
   const std::uint32_t chars = r.u32("term bytes");
   if (!(idx.params_.k1 >= 0.0f && idx.params_.k1 < 100.0f) || !(idx.params_.b >= 0.0f && idx.params_.b <= 1.0f)) {
     throw std::invalid_argument("bm25 section has invalid k1/b");

@@ -1,7 +1,6 @@
 #include "wayfinder/search/content_ranker.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstdio>
 #include <stdexcept>
 
@@ -34,7 +33,8 @@ constexpr Synonym kSynonyms[] = {
 // log2(x) for x ≥ 1 from the bit pattern (exponent + linear mantissa): monotone, exact in every runtime.
 double log2_portable(std::uint64_t x) {
   if (x == 0) return 0.0;
-  const int e = std::bit_width(x) - 1;
+  int e = 63;
+  while (((x >> e) & 1u) == 0) --e;
   const double base = static_cast<double>(std::uint64_t{1} << e);
   return e + (static_cast<double>(x) - base) / base;
 }

@@ -1,7 +1,6 @@
 #include "wayfinder/shard/shard.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +8,18 @@
 
 namespace wayfinder::shard {
 namespace {
+
+// std::bit_cast is missing from emscripten 3.1.6's libc++.
+inline std::uint32_t float_bits(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+inline float bits_float(std::uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
 
 constexpr char kMagic[8] = {'W', 'F', 'S', 'H', 'A', 'R', 'D', '\0'};
 constexpr char kTrailerMagic[4] = {'W', 'F', 'E', 'N'};
@@ -117,7 +128,7 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
       throw std::invalid_argument("shard input: row " + std::to_string(i) + " (" + in.projects[i].id + "): " + e.what());
     }
     std::memcpy(vec.data() + i * in.dim, q.data(), in.dim);
-    put_u32(sc, 4 * i, std::bit_cast<std::uint32_t>(s));
+    put_u32(sc, 4 * i, float_bits(s));
   }
   std::string ids_text, meta_text;
   for (const auto& p : in.projects) {
@@ -249,7 +260,7 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
   s.vectors_ = std::span(reinterpret_cast<const std::int8_t*>(sec[0].data()), sec[0].size());
   s.scales_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const float v = std::bit_cast<float>(get_u32(sec[1], 4 * i));
+    const float v = bits_float(get_u32(sec[1], 4 * i));
     if (!(v >= 0.0f && v <= 3.0e38f)) fail("corrupted: scale of row " + std::to_string(i) + " is not a finite non-negative number");
     s.scales_[i] = v;
   }
