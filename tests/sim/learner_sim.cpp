@@ -1,0 +1,355 @@
+#include "learner_sim.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+
+#include "wayfinder/bandit/evidence_store.h"
+#include "wayfinder/profile.h"
+#include "wayfinder/random/samplers.h"
+#include "wayfinder/random/xoshiro.h"
+#include "wayfinder/search/content_ranker.h"
+
+namespace wayfinder::sim {
+
+using random::derive_seed;
+using random::Xoshiro256ss;
+
+bool SimCatalog::has_tag(std::uint32_t project, std::uint32_t tag) const {
+  const auto& t = tags[project];
+  return std::binary_search(t.begin(), t.end(), tag);
+}
+
+SimCatalog load_catalog(const std::string& catalog_jsonl) {
+  std::ifstream in(catalog_jsonl);
+  if (!in) throw std::runtime_error("cannot open " + catalog_jsonl + " (run scripts/build.sh first)");
+  SimCatalog c;
+  std::map<std::string, std::uint32_t> ids;
+  auto tag_id = [&](const std::string& name) {
+    auto [it, inserted] = ids.emplace(name, static_cast<std::uint32_t>(c.tag_names.size()));
+    if (inserted) {
+      c.tag_names.push_back(name);
+      c.tag_frequency.push_back(0);
+    }
+    return it->second;
+  };
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    ProjectMeta p = nlohmann::json::parse(line).get<ProjectMeta>();
+    std::vector<std::uint32_t> t;
+    if (!p.language.empty()) t.push_back(tag_id("lang:" + search::canonical_tech(p.language)));
+    for (const auto* list : {&p.topics, &p.categories, &p.labels, &p.collections})
+      for (const auto& s : *list) t.push_back(tag_id(search::canonical_tech(s)));
+    std::sort(t.begin(), t.end());
+    t.erase(std::unique(t.begin(), t.end()), t.end());
+    for (auto id : t) ++c.tag_frequency[id];
+    c.tags.push_back(std::move(t));
+    c.projects.push_back(std::move(p));
+  }
+  if (c.projects.empty()) throw std::runtime_error(catalog_jsonl + ": no projects");
+  c.bm25 = search::Bm25Index::build(c.projects);
+  c.source = "catalog metadata (core BM25 + language/topic match + popularity + skill fit; no shard vectors)";
+  return c;
+}
+
+std::vector<PolicySpec> standard_policies() {
+  return {
+      {"random", PolicyKind::random, false, 1.0},
+      {"popularity", PolicyKind::popularity, false, 1.0},
+      {"similarity", PolicyKind::similarity, false, 1.0},
+      {"thompson", PolicyKind::thompson, true, 0.9},
+      {"hybrid-local", PolicyKind::hybrid, false, 1.0},
+      {"hybrid-nodecay", PolicyKind::hybrid, true, 1.0},
+      {"hybrid", PolicyKind::hybrid, true, 0.9},
+  };
+}
+
+double RunMetrics::ctr() const {
+  double c = 0, n = 0;
+  for (const auto& d : days) { c += d.clicks; n += d.impressions; }
+  return n > 0 ? c / n : 0.0;
+}
+double RunMetrics::avg_reward() const {
+  double r = 0, n = 0;
+  for (const auto& d : days) { r += d.reward; n += d.impressions; }
+  return n > 0 ? r / n : 0.0;
+}
+double RunMetrics::regret_per_impression() const {
+  double g = 0, n = 0;
+  for (const auto& d : days) { g += d.oracle_expected_clicks - d.expected_clicks; n += d.impressions; }
+  return n > 0 ? g / n : 0.0;
+}
+
+namespace {
+
+struct Learner {
+  Profile profile;
+  std::uint32_t profile_tag = 0, hidden_tag = 0, language_tag = 0;
+  bool has_language = false;
+  search::ContentRanking content;
+  std::vector<std::uint32_t> popular;            // eligible by stars, top page only
+  std::vector<std::uint32_t> oracle_pool[2];     // best projects by true preference (before / after drift)
+  std::vector<double> oracle_pref[2];
+};
+
+double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+}  // namespace
+
+struct LearnerWorld::State {
+  const SimCatalog* catalog = nullptr;
+  WorldConfig config;
+  std::uint64_t seed = 0;
+  std::vector<double> quality[2];  // hidden project quality before / after the mid-run drift
+  std::vector<Learner> learners;
+  bandit::ExaminationModel examination;
+
+  double noise(std::size_t u, std::uint32_t i) const {
+    Xoshiro256ss rng(derive_seed(derive_seed(seed, 0x9000 + u), i));
+    return random::standard_normal(rng);
+  }
+  double pref(std::size_t u, std::uint32_t i, int phase) const {
+    const auto& l = learners[u];
+    const auto& c = *catalog;
+    double x = config.intercept + config.w_quality * quality[phase][i] + config.w_noise * noise(u, i);
+    if (c.has_tag(i, l.profile_tag)) x += config.w_profile_topic;
+    if (l.has_language && c.has_tag(i, l.language_tag)) x += config.w_language;
+    if (c.has_tag(i, l.hidden_tag)) x += config.w_hidden_topic;
+    x += 0.8 * (search::skill_fit(l.profile.skill_level, c.projects[i].complexity) - 1.0);
+    return sigmoid(x);
+  }
+
+  // Content ranking from catalog metadata with the core's BM25, canonical names and skill rule.
+  search::ContentRanking rank_by_metadata(const Learner& l) const {
+    const auto& c = *catalog;
+    const std::size_t n = c.projects.size();
+    search::ContentRanking out;
+    std::size_t non_advanced = 0;
+    for (const auto& p : c.projects) non_advanced += p.complexity != Complexity::kAdvanced;
+    const bool drop_advanced = l.profile.skill_level == Complexity::kBeginner && non_advanced >= config.candidates;
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (!(drop_advanced && c.projects[i].complexity == Complexity::kAdvanced)) out.eligible.push_back(i);
+    std::vector<float> bm(n, 0.0f);
+    const auto terms = search::profile_query_terms(l.profile);
+    c.bm25.score_terms(terms, bm);
+    float bm_max = 0;
+    double log_max = 0;
+    for (auto i : out.eligible) {
+      bm_max = std::max(bm_max, bm[i]);
+      log_max = std::max(log_max, std::log2(static_cast<double>(std::max<std::int64_t>(0, c.projects[i].stars)) + 1));
+    }
+    std::vector<std::pair<double, std::uint32_t>> scored;
+    std::vector<float> structured(n, 0.0f);
+    for (auto i : out.eligible) {
+      double s = 0;
+      int parts = 0;
+      if (l.has_language) { s += c.has_tag(i, l.language_tag) ? 1.0 : 0.0; ++parts; }
+      s += c.has_tag(i, l.profile_tag) ? 1.0 : 0.0;
+      ++parts;
+      structured[i] = static_cast<float>(s / parts);
+      const double pop =
+          log_max > 0 ? std::log2(static_cast<double>(std::max<std::int64_t>(0, c.projects[i].stars)) + 1) / log_max : 0;
+      const double score = 0.35 * (bm_max > 0 ? bm[i] / bm_max : 0) + 0.40 * structured[i] + 0.10 * pop +
+                           0.15 * search::skill_fit(l.profile.skill_level, c.projects[i].complexity);
+      scored.emplace_back(score, i);
+    }
+    const std::size_t m = std::min(config.candidates, scored.size());
+    std::partial_sort(scored.begin(), scored.begin() + m, scored.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    const double hi = scored.front().first, lo = scored[m - 1].first;
+    for (std::size_t k = 0; k < m; ++k) {
+      search::Candidate cand;
+      cand.index = scored[k].second;
+      cand.relevance = static_cast<float>(hi > lo ? (scored[k].first - lo) / (hi - lo) : 1.0);
+      cand.bm25 = bm[cand.index];
+      cand.structured = structured[cand.index];
+      if (c.has_tag(cand.index, l.profile_tag)) cand.reasons.push_back("matches " + c.tag_names[l.profile_tag]);
+      out.top.push_back(std::move(cand));
+    }
+    return out;
+  }
+};
+
+LearnerWorld::LearnerWorld(const SimCatalog& catalog, const WorldConfig& config, std::uint64_t seed)
+    : state_(std::make_unique<State>()) {
+  auto& s = *state_;
+  s.catalog = &catalog;
+  s.config = config;
+  s.seed = seed;
+  rank::validate(config.rerank);
+  const std::size_t n = catalog.projects.size();
+  Xoshiro256ss qrng(derive_seed(seed, 0x51));
+  for (int ph = 0; ph < 2; ++ph) s.quality[ph].resize(n);
+  for (std::size_t i = 0; i < n; ++i) s.quality[0][i] = random::standard_normal(qrng);
+  Xoshiro256ss drng(derive_seed(seed, 0x52));
+  for (std::size_t i = 0; i < n; ++i)
+    s.quality[1][i] = drng.uniform() < config.drift_fraction ? random::standard_normal(drng) : s.quality[0][i];
+
+  // Profile topics: tags carried by 30–3000 projects, not languages.
+  std::vector<std::uint32_t> topic_pool;
+  for (std::uint32_t t = 0; t < catalog.tag_names.size(); ++t)
+    if (catalog.tag_frequency[t] >= 30 && catalog.tag_frequency[t] <= 3000 && catalog.tag_names[t].rfind("lang:", 0) != 0)
+      topic_pool.push_back(t);
+  if (topic_pool.empty()) throw std::runtime_error("catalog has no tag carried by >= 30 projects");
+  Xoshiro256ss urng(derive_seed(seed, 0x53));
+  const Complexity skills[3] = {Complexity::kBeginner, Complexity::kIntermediate, Complexity::kAdvanced};
+  s.learners.resize(config.users);
+  for (std::size_t u = 0; u < config.users; ++u) {
+    auto& l = s.learners[u];
+    l.profile_tag = topic_pool[urng.below(topic_pool.size())];
+    std::map<std::uint32_t, int> langs;
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (catalog.has_tag(i, l.profile_tag) && !catalog.tags[i].empty() &&
+          catalog.tag_names[catalog.tags[i].front()].rfind("lang:", 0) == 0 && !catalog.projects[i].language.empty())
+        ++langs[catalog.tags[i].front()];
+    if (!langs.empty() && urng.uniform() < 0.8) {
+      l.language_tag = std::max_element(langs.begin(), langs.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+      l.has_language = true;
+      l.profile.languages.push_back(catalog.tag_names[l.language_tag].substr(5));
+    }
+    l.profile.interests.push_back(catalog.tag_names[l.profile_tag]);
+    l.profile.skill_level = skills[urng.below(3)];
+    l.content = s.rank_by_metadata(l);
+    // Hidden topic: one the learner never states, common among their top content candidates (so learning can find it).
+    std::map<std::uint32_t, int> near;
+    for (std::size_t k = 0; k < std::min<std::size_t>(60, l.content.top.size()); ++k)
+      for (auto t : catalog.tags[l.content.top[k].index])
+        if (t != l.profile_tag && catalog.tag_names[t].rfind("lang:", 0) != 0) ++near[t];
+    std::vector<std::uint32_t> hidden;
+    for (auto [t, cnt] : near)
+      if (cnt >= 4 && cnt <= 40) hidden.push_back(t);
+    l.hidden_tag = hidden.empty() ? topic_pool[urng.below(topic_pool.size())] : hidden[urng.below(hidden.size())];
+    // Popularity: the most-starred eligible projects.
+    std::vector<std::uint32_t> pop = l.content.eligible;
+    std::partial_sort(pop.begin(), pop.begin() + std::min(config.page, pop.size()), pop.end(), [&](auto a, auto b) {
+      return catalog.projects[a].stars > catalog.projects[b].stars ||
+             (catalog.projects[a].stars == catalog.projects[b].stars && a < b);
+    });
+    pop.resize(std::min(config.page, pop.size()));
+    l.popular = pop;
+    for (int ph = 0; ph < 2; ++ph) {
+      std::vector<std::pair<double, std::uint32_t>> all;
+      for (auto i : l.content.eligible) all.emplace_back(s.pref(u, i, ph), i);
+      const std::size_t keep = std::min<std::size_t>(4 * config.page, all.size());
+      std::partial_sort(all.begin(), all.begin() + keep, all.end(),
+                        [](auto& a, auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+      for (std::size_t k = 0; k < keep; ++k) {
+        l.oracle_pool[ph].push_back(all[k].second);
+        l.oracle_pref[ph].push_back(all[k].first);
+      }
+    }
+  }
+}
+
+LearnerWorld::~LearnerWorld() = default;
+LearnerWorld::LearnerWorld(LearnerWorld&&) noexcept = default;
+
+double LearnerWorld::preference(std::size_t user, std::uint32_t project) const { return state_->pref(user, project, 0); }
+const search::ContentRanking& LearnerWorld::content(std::size_t user) const { return state_->learners.at(user).content; }
+std::size_t LearnerWorld::users() const { return state_->learners.size(); }
+const WorldConfig& LearnerWorld::config() const { return state_->config; }
+
+RunMetrics LearnerWorld::run(const PolicySpec& policy) const {
+  const auto& s = *state_;
+  const auto& cat = *s.catalog;
+  const auto& cfg = s.config;
+  const std::size_t n = cat.projects.size();
+  RunMetrics out;
+  out.policy = policy.name;
+
+  rank::RerankConfig rr = cfg.rerank;
+  rr.propensity_draws = 1;  // propensities are not needed here; keeps the run cheap
+  if (policy.kind == PolicyKind::thompson) {
+    rr.similarity_weight = 0.0;
+    rr.bandit_weight = 1.0;
+  }
+  const bandit::RewardTable rewards;
+  std::vector<bandit::EvidenceStore> stores(cfg.users);
+  std::vector<std::set<std::uint32_t>> clicked(cfg.users);
+  std::map<std::uint32_t, bandit::BetaCounts> community;
+  std::vector<char> shown(n, 0);
+  std::size_t shown_count = 0;
+
+  for (int day = 0; day < cfg.days; ++day) {
+    const int phase = day >= cfg.days / 2 ? 1 : 0;
+    DayMetrics dm;
+    std::map<std::uint32_t, bandit::BetaCounts> today;
+    for (int session = 0; session < cfg.sessions_per_day; ++session) {
+      for (std::size_t u = 0; u < cfg.users; ++u) {
+        const auto& l = s.learners[u];
+        const std::uint64_t session_seed =
+            derive_seed(derive_seed(s.seed, 0x1000 + u), static_cast<std::uint64_t>(day * cfg.sessions_per_day + session));
+        std::vector<std::uint32_t> page;
+        switch (policy.kind) {
+          case PolicyKind::random: {
+            Xoshiro256ss prng(derive_seed(session_seed, 7));
+            while (page.size() < std::min(cfg.page, l.content.eligible.size())) {
+              const auto i = l.content.eligible[prng.below(l.content.eligible.size())];
+              if (std::find(page.begin(), page.end(), i) == page.end()) page.push_back(i);
+            }
+            break;
+          }
+          case PolicyKind::popularity: page = l.popular; break;
+          default: {
+            const auto ranking = rank::rerank(l.content, stores[u], rr, session_seed, cfg.page, 0,
+                                              policy.kind != PolicyKind::similarity);
+            for (const auto& item : ranking.items) page.push_back(item.index);
+          }
+        }
+        // Oracle page for this learner now: best current click probabilities in the most-examined slots.
+        std::vector<double> best;
+        for (std::size_t k = 0; k < l.oracle_pool[phase].size(); ++k)
+          best.push_back(l.oracle_pref[phase][k] * (clicked[u].count(l.oracle_pool[phase][k]) ? cfg.fatigue : 1.0));
+        std::sort(best.rbegin(), best.rend());
+        Xoshiro256ss crng(derive_seed(session_seed, 11));
+        for (std::size_t p = 0; p < page.size(); ++p) {
+          const auto i = page[p];
+          const double exam = s.examination.probability(static_cast<int>(p));
+          const double pref = s.pref(u, i, phase);
+          const double pc = pref * (clicked[u].count(i) ? cfg.fatigue : 1.0);
+          const double u1 = crng.uniform(), u2 = crng.uniform(), u3 = crng.uniform(), u4 = crng.uniform(),
+                       u5 = crng.uniform(), u6 = crng.uniform_open();
+          bandit::ImpressionEpisode ep;
+          ep.position = static_cast<int>(p);
+          ep.clicked = u1 < exam && u2 < pc;
+          if (ep.clicked) {
+            clicked[u].insert(i);
+            ep.bookmarked = u3 < 0.6 * pref;
+            if (u4 < 0.25) ep.stars = std::clamp(static_cast<int>(std::lround(1.0 + 6.0 * pref + 2.0 * (u5 - 0.5))), 1, 5);
+            ep.dwell_seconds = -std::log(u6) * (15.0 + 300.0 * pref);
+          }
+          dm.impressions += 1;
+          dm.clicks += ep.clicked;
+          dm.reward += bandit::episode_reward(ep, rewards);
+          dm.expected_clicks += exam * pc;
+          if (p < best.size()) dm.oracle_expected_clicks += exam * best[p];
+          if (!shown[i]) { shown[i] = 1; ++shown_count; }
+          if (policy.kind == PolicyKind::thompson || policy.kind == PolicyKind::hybrid) {
+            const auto applied = stores[u].add_local(i, day, bandit::reward_to_update(ep, rewards, s.examination));
+            today[i].add(applied);
+          }
+        }
+      }
+    }
+    if (policy.community) {  // the nightly merge: every learner's applied evidence of the day, aggregated
+      for (auto& [i, c] : community) { c.alpha *= policy.community_decay; c.beta *= policy.community_decay; }
+      for (const auto& [i, c] : today) { community[i].alpha += c.alpha; community[i].beta += c.beta; }
+      std::vector<std::uint32_t> idx;
+      std::vector<bandit::BetaCounts> counts;
+      for (const auto& [i, c] : community) { idx.push_back(i); counts.push_back(c); }
+      for (auto& st : stores) st.set_community(idx, counts);
+    }
+    dm.coverage = static_cast<double>(shown_count) / n;
+    out.days.push_back(dm);
+  }
+  return out;
+}
+
+}  // namespace wayfinder::sim

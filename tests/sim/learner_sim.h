@@ -1,0 +1,98 @@
+// Simulated learners over the real catalog: profiles, hidden true preferences, a position-biased click model and
+// the policies under comparison, all driving the core (content ranking fallback, Thompson re-rank, rewards, evidence).
+// Invariant: one (config, seed) gives bit-identical metrics; every policy of a seed meets the same learners and clicks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wayfinder/bandit/reward.h"
+#include "wayfinder/catalog/project.h"
+#include "wayfinder/rank/rerank.h"
+#include "wayfinder/search/bm25.h"
+#include "wayfinder/search/candidate.h"
+
+namespace wayfinder::sim {
+
+// The catalog with tag ids per project (language, topics, categories, labels, collections) and its BM25 index.
+struct SimCatalog {
+  std::vector<ProjectMeta> projects;
+  std::vector<std::vector<std::uint32_t>> tags;  // per project, sorted tag ids
+  std::vector<std::string> tag_names;            // "lang:python", "machine-learning", …
+  std::vector<std::uint32_t> tag_frequency;
+  search::Bm25Index bm25;
+  std::string source;  // how content rankings are made (reported)
+
+  bool has_tag(std::uint32_t project, std::uint32_t tag) const;
+};
+SimCatalog load_catalog(const std::string& catalog_jsonl);
+
+enum class PolicyKind { random, popularity, similarity, thompson, hybrid };
+
+struct PolicySpec {
+  std::string name;
+  PolicyKind kind = PolicyKind::hybrid;
+  bool community = true;        // nightly merge of all learners' counts → community snapshot
+  double community_decay = 0.9; // per night: snapshot = decay · snapshot + today's updates (1 = no decay)
+};
+// random, popularity, similarity, thompson (community + decay), hybrid local-only, hybrid community without decay,
+// hybrid (community + decay, the default).
+std::vector<PolicySpec> standard_policies();
+
+struct WorldConfig {
+  std::size_t users = 200;
+  int days = 30;
+  int sessions_per_day = 1;  // per learner
+  std::size_t page = 10;
+  std::size_t candidates = 150;  // content candidates kept per learner (M)
+  double fatigue = 0.25;         // click-probability factor for a project the learner already clicked
+  double drift_fraction = 0.1;   // share of projects whose hidden quality is redrawn at mid-run
+  // True preference (logit of P(click | examined)): intercept + profile-topic + language + hidden topic + quality + noise.
+  double intercept = -3.2;
+  double w_profile_topic = 1.2;
+  double w_language = 0.6;
+  double w_hidden_topic = 2.0;
+  double w_quality = 1.0;
+  double w_noise = 0.6;
+  rank::RerankConfig rerank;  // the core's defaults (0.6 / 0.4, ε = 0.15)
+};
+
+struct DayMetrics {
+  double impressions = 0, clicks = 0, reward = 0;
+  double expected_clicks = 0, oracle_expected_clicks = 0;  // Σ P(click) of what was shown / of the oracle's page
+  double coverage = 0;                                      // share of the catalog shown at least once so far
+};
+
+struct RunMetrics {
+  std::string policy;
+  std::vector<DayMetrics> days;
+  double ctr() const;
+  double avg_reward() const;
+  double regret_per_impression() const;  // (oracle expected clicks − expected clicks) / impressions
+  double final_coverage() const { return days.empty() ? 0.0 : days.back().coverage; }
+};
+
+// Everything fixed by (catalog, config, seed): learners, hidden preferences, content rankings.
+class LearnerWorld {
+ public:
+  LearnerWorld(const SimCatalog& catalog, const WorldConfig& config, std::uint64_t seed);
+  ~LearnerWorld();
+  LearnerWorld(LearnerWorld&&) noexcept;
+
+  RunMetrics run(const PolicySpec& policy) const;
+
+  // For off-policy evaluation: P(click | examined) of learner u on project i before any fatigue or drift,
+  // the learner's content ranking, and the number of learners.
+  double preference(std::size_t user, std::uint32_t project) const;
+  const search::ContentRanking& content(std::size_t user) const;
+  std::size_t users() const;
+  const WorldConfig& config() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace wayfinder::sim
