@@ -1,0 +1,104 @@
+// Shared fixtures for the server's Beast-free tests: a temp directory with a tiny catalog, web root and database.
+// Invariant: every fixture owns its directory and removes it.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "sync_service.h"
+#include "wayfinder/events/event.h"
+
+namespace wayfinder::server::testing {
+
+inline std::filesystem::path make_temp_dir(const std::string& tag) {
+  static int counter = 0;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("wf-server-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Fixed "now" for deterministic time windows: 2026-11-28T17:00:00Z.
+inline constexpr std::int64_t kNow = 1795885200000LL;
+
+struct ServerFixture {
+  std::filesystem::path dir = make_temp_dir("svc");
+  ServerConfig config;
+  std::unique_ptr<SyncService> service;
+
+  explicit ServerFixture(std::function<void(ServerConfig&)> tweak = {}) {
+    std::filesystem::create_directories(dir / "models");
+    std::filesystem::create_directories(dir / "web" / "sub");
+    std::ofstream(dir / "models" / "catalog.jsonl") << "{\"id\":\"owner/repo\"}\n{\"id\":\"a/b\"}\n{\"id\":\"c/d\"}\n";
+    std::ofstream(dir / "models" / "model.onnx") << "ONNX";
+    std::ofstream(dir / "web" / "index.html") << "<h1>hi</h1>";
+    std::ofstream(dir / "web" / "app.js") << "console.log(1)";
+    std::ofstream(dir / "web" / "app.js.gz") << "GZIPPED";
+    std::ofstream(dir / "web" / "sub" / "x.css") << "body{}";
+    std::ofstream(dir / "secret.txt") << "secret";
+    std::filesystem::create_directories(dir / "ort");
+    std::ofstream(dir / "ort" / "ort-wasm-simd-threaded.wasm") << "WASM";
+    config.db = (dir / "test.sqlite").string();
+    config.web_dir = (dir / "web").string();
+    config.models_dir = (dir / "models").string();
+    config.ort_dir = (dir / "ort").string();
+    config.admin_token = "s3cret";
+    config.synchronous_full = false;  // unit tests: durability is covered by the kill -9 integration test
+    if (tweak) tweak(config);
+    start();
+  }
+  void start() {
+    service = std::make_unique<SyncService>(config, load_known_projects(config.models_dir));
+    service->set_clock([] { return kNow; });
+  }
+  ~ServerFixture() {
+    service.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+
+  HttpResponse get(const std::string& target, std::map<std::string, std::string> headers = {}) {
+    HttpRequest r;
+    r.method = "GET";
+    r.target = target;
+    r.headers = std::move(headers);
+    r.remote_address = "127.0.0.1";
+    return service->handle_sync(r);
+  }
+  HttpResponse post(const std::string& target, const std::string& body, std::map<std::string, std::string> headers = {},
+                    const std::string& address = "127.0.0.1") {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = target;
+    r.body = body;
+    r.headers = std::move(headers);
+    r.remote_address = address;
+    return service->handle_sync(r);
+  }
+};
+
+inline nlohmann::json event_json(const std::string& id, const std::string& type, const std::string& project,
+                                 std::int64_t at_ms, const std::string& ranking = "r1", int position = 0,
+                                 const std::string& arm = "rl") {
+  nlohmann::json e = {{"eventId", id},   {"type", type}, {"projectId", project}, {"rankingId", ranking},
+                      {"arm", arm},      {"at", events::format_iso8601_utc(at_ms)}};
+  if (type == "impression") {
+    e["position"] = position;
+    e["propensity"] = 0.5;
+  }
+  if (type == "rating") e["stars"] = 5;
+  if (type == "dwell") e["seconds"] = 30;
+  return e;
+}
+
+inline nlohmann::json batch_json(const std::string& client, const std::string& batch, nlohmann::json events,
+                                 std::int64_t sent_ms = kNow) {
+  return {{"clientId", client}, {"batchId", batch}, {"sessionId", "s1"},
+          {"sentAt", events::format_iso8601_utc(sent_ms)}, {"events", std::move(events)}};
+}
+
+}  // namespace wayfinder::server::testing
