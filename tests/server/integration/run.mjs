@@ -1,0 +1,355 @@
+// Integration tests of wayfinder-sync: the real binary on 127.0.0.1, Node 20 fetch, raw sockets for paths that
+// fetch would normalise, and the sqlite3 CLI to compare what was acknowledged with what is stored.
+// usage: node run.mjs path/to/wayfinder-sync   (exit code 0 = all passed)
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+
+const BIN = path.resolve(process.argv[2] ?? 'build/server-native/server/wayfinder-sync');
+const KILL_ROUNDS = Number(process.env.WF_KILL_ROUNDS ?? 10);
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-sync-it-'));
+const web = path.join(root, 'web'), models = path.join(root, 'models'), ort = path.join(root, 'ort');
+for (const d of [web, models, ort]) fs.mkdirSync(d);
+fs.writeFileSync(path.join(web, 'index.html'), '<h1>wayfinder</h1>');
+fs.writeFileSync(path.join(web, 'app.js'), 'console.log("app")');
+fs.writeFileSync(path.join(web, 'app.js.gz'), zlib.gzipSync('console.log("app")'));
+fs.writeFileSync(path.join(root, 'secret.txt'), 'TOPSECRET');
+fs.writeFileSync(path.join(models, 'catalog.jsonl'), ['a/b', 'c/d', 'owner/repo'].map((id) => JSON.stringify({ id })).join('\n'));
+fs.writeFileSync(path.join(models, 'model.onnx'), 'ONNX');
+fs.writeFileSync(path.join(ort, 'ort-wasm-simd-threaded.wasm'), 'WASM');
+fs.writeFileSync(path.join(ort, 'ort-wasm-simd-threaded.mjs'), 'export {}');
+
+const results = [];
+async function test(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name}: ${e.stack}`);
+  }
+}
+
+function sql(db, query) {
+  return execFileSync('sqlite3', [db, query], { encoding: 'utf8' }).trim();
+}
+
+async function startServer(db, extra = [], env = {}) {
+  const child = spawn(BIN, ['--port', '0', '--db', db, '--web', web, '--models', models, '--ort', ort,
+    '--admin-token', 'tok', '--scheduler', 'false', ...extra], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const port = await new Promise((resolve, reject) => {
+    child.stderr.on('data', (d) => {
+      log += d;
+      const line = log.split('\n').find((l) => l.includes('"msg":"listening"'));
+      if (line) resolve(JSON.parse(line).port);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
+  });
+  child.removeAllListeners('exit');
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, port, base: `http://127.0.0.1:${port}`, exited, log: () => log };
+}
+
+let seq = 0;
+const now = () => new Date().toISOString();
+function batch(clientId, batchId, n, { type = 'impression', project = 'a/b' } = {}) {
+  const events = [];
+  for (let i = 0; i < n; i++) {
+    const e = { eventId: `${batchId}-e${i}`, type, projectId: project, rankingId: `r-${batchId}`, position: i % 10,
+      arm: 'rl', propensity: 0.1, at: now() };
+    if (type === 'rating') e.stars = 4;
+    events.push(e);
+  }
+  return { clientId, batchId, sessionId: 's1', sentAt: now(), events };
+}
+const post = (base, body, headers = {}) => fetch(`${base}/v1/feedback`, {
+  method: 'POST', headers: { 'content-type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+// A raw HTTP/1.1 request (no URL normalisation); resolves { status, body }.
+function raw(port, target, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(`${method} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    let data = '';
+    s.on('data', (d) => (data += d));
+    s.on('end', () => resolve({ status: Number(data.slice(9, 12)), body: data }));
+    s.on('error', reject);
+  });
+}
+
+const dbMain = path.join(root, 'main.sqlite');
+const main = await startServer(dbMain, ['--client-burst', '20', '--client-rate', '2']);
+const B = main.base;
+
+await test('--help prints usage and exits 0', () => {
+  const r = spawnSync(BIN, ['--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /--admin-token/);
+  assert.match(r.stdout, /WAYFINDER_PORT/);
+  assert.equal(spawnSync(BIN, ['--bogus'], { encoding: 'utf8' }).status, 2);
+});
+
+await test('GET /healthz and /metrics', async () => {
+  const h = await (await fetch(`${B}/healthz`)).json();
+  assert.equal(h.status, 'ok');
+  assert.equal(h.knownProjects, 3);
+  const m = await fetch(`${B}/metrics`);
+  assert.match(m.headers.get('content-type'), /text\/plain; version=0.0.4/);
+  assert.match(await m.text(), /wayfinder_events_accepted_total \d+/);
+});
+
+await test('POST /v1/feedback stores a batch; a repeated batch id answers the same and changes nothing', async () => {
+  const b = batch('c1', 'b1', 3);
+  const r1 = await post(B, b);
+  assert.equal(r1.status, 200);
+  const j1 = await r1.json();
+  assert.deepEqual(j1, { accepted: 3, duplicates: 0 });
+  const r2 = await post(B, b);
+  assert.deepEqual(await r2.json(), j1);
+  assert.equal(sql(dbMain, "SELECT count(*) FROM user_interactions WHERE client_id='c1'"), '3');
+  // Same event ids in a new batch are dropped.
+  const b2 = { ...batch('c1', 'b2', 3), events: [...b.events, ...batch('c1', 'b2', 1).events] };
+  assert.deepEqual(await (await post(B, b2)).json(), { accepted: 1, duplicates: 3 });
+  assert.equal(sql(dbMain, "SELECT count(*) FROM user_interactions WHERE client_id='c1'"), '4');
+});
+
+await test('feedback errors: 400 with field, 415, 422 unknown project / old timestamp, 405, 413', async () => {
+  const bad = batch('c2', 'x1', 2, { type: 'rating' });
+  bad.events[1].stars = 0;
+  let r = await post(B, bad);
+  assert.equal(r.status, 400);
+  assert.deepEqual(Object.keys(await r.json()).sort(), ['error', 'field']);
+  r = await post(B, { ...batch('c2', 'x2', 1), extra: 1 });
+  assert.equal((await r.json()).field, 'extra');
+  r = await post(B, '{"clientId":');
+  assert.equal(r.status, 400);
+  r = await post(B, batch('c2', 'x3', 1, { project: 'nobody/nothing' }));
+  assert.equal(r.status, 422);
+  assert.equal((await r.json()).field, 'events[0].projectId');
+  const old = batch('c2', 'x4', 1);
+  old.events[0].at = '2020-01-01T00:00:00Z';
+  r = await post(B, old);
+  assert.equal(r.status, 422);
+  assert.equal((await r.json()).field, 'events[0].at');
+  r = await post(B, '{}', { 'content-type': 'multipart/form-data' });
+  assert.equal(r.status, 415);
+  r = await fetch(`${B}/v1/feedback`);
+  assert.equal(r.status, 405);
+  r = await post(B, 'x'.repeat(1024 * 1024 + 10));
+  assert.equal(r.status, 413);
+  assert.ok((await r.json()).error);
+  assert.equal(sql(dbMain, "SELECT count(*) FROM user_interactions WHERE client_id='c2'"), '0');
+});
+
+await test('rate limit per client: 429 with Retry-After', async () => {
+  const statuses = [];
+  let retryAfter = null;
+  for (let i = 0; i < 30; i++) {
+    const r = await post(B, batch('flooder', `f${i}`, 1));
+    statuses.push(r.status);
+    if (r.status === 429) retryAfter = r.headers.get('retry-after');
+    await r.arrayBuffer();
+  }
+  assert.ok(statuses.includes(429), statuses.join(','));
+  assert.ok(Number(retryAfter) >= 1);
+});
+
+await test('GET /v1/bandit with ETag and 304; admin merge publishes a new version', async () => {
+  const r = await fetch(`${B}/v1/bandit`);
+  const etag = r.headers.get('etag');
+  const s0 = await r.json();
+  assert.ok(etag);
+  assert.equal((await fetch(`${B}/v1/bandit`, { headers: { 'if-none-match': etag } })).status, 304);
+  await post(B, batch('c9', 'm1', 2, { type: 'impression', project: 'c/d' }));
+  await post(B, { ...batch('c9', 'm2', 1, { type: 'click', project: 'c/d' }), events: [{ ...batch('c9', 'm2', 1, { type: 'click', project: 'c/d' }).events[0], rankingId: 'r-m1' }] });
+  const day = now().slice(0, 10);
+  assert.equal((await fetch(`${B}/v1/admin/merge?day=${day}`, { method: 'POST' })).status, 401);
+  const m = await fetch(`${B}/v1/admin/merge?day=${day}`, { method: 'POST', headers: { authorization: 'Bearer tok' } });
+  assert.equal(m.status, 200);
+  const mj = await m.json();
+  assert.equal(mj.snapshotVersion, s0.version + 1);
+  const r2 = await fetch(`${B}/v1/bandit`, { headers: { 'if-none-match': etag } });
+  assert.equal(r2.status, 200);
+  const s1 = await r2.json();
+  assert.equal(s1.version, s0.version + 1);
+  assert.ok(s1.counts['c/d'].alpha > 0);
+  assert.equal(typeof s1.halfLifeDays, 'number');
+  const again = await (await fetch(`${B}/v1/admin/merge?day=${day}`, { method: 'POST', headers: { authorization: 'Bearer tok' } })).json();
+  assert.equal(again.alreadyMerged, true);
+});
+
+await test('GET /v1/experiments, admin evaluate and report', async () => {
+  const e = await (await fetch(`${B}/v1/experiments`)).json();
+  assert.deepEqual(e.experiments[0].arms, ['rl', 'similarity']);
+  assert.equal(typeof e.experiments[0].config.epsilon, 'number');
+  assert.equal((await fetch(`${B}/v1/admin/evaluate`, { method: 'POST' })).status, 401);
+  const ev = await (await fetch(`${B}/v1/admin/evaluate`, { method: 'POST', headers: { authorization: 'Bearer tok' } })).json();
+  assert.equal(ev[0].experimentId, 'ranking-rl-vs-similarity');
+  assert.equal((await fetch(`${B}/v1/admin/report`)).status, 401);
+  const rep = await (await fetch(`${B}/v1/admin/report`, { headers: { authorization: 'Bearer tok' } })).json();
+  assert.ok(Array.isArray(rep.merges) && rep.merges.length >= 1);
+  assert.ok(Array.isArray(rep.alerts) && Array.isArray(rep.experiments) && Array.isArray(rep.arms));
+});
+
+await test('static files: MIME, cache headers, gzip, COOP/COEP, models and ORT', async () => {
+  let r = await fetch(`${B}/`);
+  assert.equal(await r.text(), '<h1>wayfinder</h1>');
+  assert.equal(r.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.equal(r.headers.get('cross-origin-embedder-policy'), 'require-corp');
+  assert.equal(r.headers.get('cache-control'), 'no-cache');
+  r = await fetch(`${B}/app.js`, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(r.headers.get('content-encoding'), 'gzip');
+  assert.equal(await r.text(), 'console.log("app")');  // fetch decodes it
+  assert.match(r.headers.get('content-type'), /^text\/javascript/);
+  r = await fetch(`${B}/ort/ort-wasm-simd-threaded.wasm`);
+  assert.equal(r.headers.get('content-type'), 'application/wasm');
+  assert.match(r.headers.get('cache-control'), /immutable/);
+  assert.equal((await fetch(`${B}/ort/ort-wasm-simd-threaded.mjs`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
+  r = await fetch(`${B}/models/model.onnx`);
+  assert.equal(await r.text(), 'ONNX');
+  const etag = r.headers.get('etag');
+  assert.equal((await fetch(`${B}/models/model.onnx`, { headers: { 'if-none-match': etag } })).status, 304);
+  r = await fetch(`${B}/models/model.onnx`, { method: 'HEAD' });
+  assert.equal(r.headers.get('content-length'), '4');
+  assert.equal((await fetch(`${B}/nope.js`)).status, 404);
+});
+
+await test('no path traversal (.., encoded, double-encoded, backslash)', async () => {
+  for (const t of ['/../secret.txt', '/%2e%2e/secret.txt', '/%2E%2E/secret.txt', '/%252e%252e/secret.txt',
+    '/..%2fsecret.txt', '/%2e%2e%2fsecret.txt', '/models/../../secret.txt', '/models/%2e%2e/%2e%2e/secret.txt',
+    '/ort/..%5c..%5csecret.txt', '/ort/%252e%252e%252fsecret.txt', '/.%2e/secret.txt', '/web/../secret.txt']) {
+    const r = await raw(main.port, t);
+    assert.ok(r.status === 400 || r.status === 404, `${t} -> ${r.status}`);
+    assert.ok(!r.body.includes('TOPSECRET'), t);
+  }
+});
+
+await test('concurrent clients: 20 clients x 10 batches all stored exactly once', async () => {
+  const jobs = [];
+  for (let c = 0; c < 20; c++) {
+    jobs.push((async () => {
+      for (let b = 0; b < 10; b++) {
+        const r = await post(B, batch(`cc${c}`, `cc${c}-b${b}`, 10));
+        assert.equal(r.status, 200, await r.text());
+      }
+    })());
+  }
+  await Promise.all(jobs);
+  assert.equal(sql(dbMain, "SELECT count(*) FROM user_interactions WHERE client_id LIKE 'cc%'"), '2000');
+});
+
+await test('SIGTERM finishes in-flight requests and exits 0', async () => {
+  const db = path.join(root, 'term.sqlite');
+  const s = await startServer(db, ['--client-rate', '0', '--address-rate', '0']);
+  const acked = [];
+  const inflight = [];
+  for (let i = 0; i < 40; i++) {
+    inflight.push(post(s.base, batch('t', `t${i}`, 50)).then(async (r) => { if (r.status === 200) acked.push(await r.json()); }).catch(() => {}));
+  }
+  await new Promise((r) => setTimeout(r, 30));
+  s.child.kill('SIGTERM');
+  await Promise.all(inflight);
+  const { code } = await s.exited;
+  assert.equal(code, 0);
+  const stored = Number(sql(db, "SELECT count(*) FROM user_interactions"));
+  const ackedEvents = acked.reduce((a, j) => a + j.accepted, 0);
+  assert.ok(stored >= ackedEvents, `stored ${stored} < acknowledged ${ackedEvents}`);
+  assert.match(s.log(), /"msg":"stopped"/);
+});
+
+await test(`kill -9 during load, restart: 0 acknowledged lost, 0 doubled (x${KILL_ROUNDS})`, async () => {
+  const db = path.join(root, 'kill.sqlite');
+  const ackedBatches = new Map();  // batchId -> events
+  const sent = new Map();          // batchId -> batch (everything ever sent)
+  let totalAcked = 0;
+  for (let round = 0; round < KILL_ROUNDS; round++) {
+    const s = await startServer(db, ['--client-rate', '0', '--address-rate', '0']);
+    let stop = false;
+    const workers = [];
+    for (let w = 0; w < 8; w++) {
+      workers.push((async () => {
+        for (let i = 0; !stop; i++) {
+          const id = `k${round}-w${w}-${i}`;
+          const b = batch(`kc${w}`, id, 50);
+          sent.set(id, b);
+          try {
+            const r = await post(s.base, b);
+            if (r.status === 200) {
+              await r.json();
+              ackedBatches.set(id, b.events.length);
+              totalAcked++;
+            }
+          } catch { /* connection died with the server */ }
+        }
+      })());
+    }
+    await new Promise((r) => setTimeout(r, 150 + 40 * round));
+    s.child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(workers);
+    await s.exited;
+  }
+  // Restart and compare: every acknowledged batch fully stored; nothing stored twice.
+  const rows = sql(db, "SELECT batch_id, count(*) FROM user_interactions GROUP BY batch_id").split('\n').filter(Boolean);
+  const stored = new Map(rows.map((l) => { const [b, c] = l.split('|'); return [b, Number(c)]; }));
+  let lost = 0;
+  for (const [id, n] of ackedBatches) if (stored.get(id) !== n) lost++;
+  const doubled = Number(sql(db, "SELECT count(*) - count(DISTINCT client_id || '/' || event_id) FROM user_interactions"));
+  // Stored but not acknowledged is fine (the answer was lost with the process); a retry then changes nothing.
+  const s = await startServer(db, ['--client-rate', '0', '--address-rate', '0']);
+  const before = Number(sql(db, 'SELECT count(*) FROM user_interactions'));
+  let replays = 0;
+  for (const [id, b] of sent) {
+    if (!stored.has(id)) continue;
+    const r = await post(s.base, b);
+    assert.equal(r.status, 200);
+    const j = await r.json();
+    if (j.accepted === 0 || ackedBatches.has(id)) replays++;
+  }
+  const after = Number(sql(db, 'SELECT count(*) FROM user_interactions'));
+  s.child.kill('SIGTERM');
+  await s.exited;
+  console.log(`     rounds=${KILL_ROUNDS} acknowledged batches=${ackedBatches.size} stored rows=${before} lost=${lost} doubled=${doubled} retried=${replays}`);
+  assert.ok(ackedBatches.size > 0);
+  assert.equal(lost, 0);
+  assert.equal(doubled, 0);
+  assert.equal(after, before, 'retrying stored batches must change nothing');
+});
+
+await test('merge crash leaves the previous snapshot; a rerun merges once', async () => {
+  main.child.kill('SIGTERM');
+  await main.exited;
+  const tomorrowish = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  const v0 = sql(dbMain, 'SELECT max(version) FROM bandit_snapshots');
+  const h0 = sql(dbMain, 'SELECT count(*) FROM rl_training_history');
+  const p0 = sql(dbMain, 'SELECT group_concat(project_id || alpha || beta) FROM bandit_parameters');
+  const crash = spawnSync(BIN, ['merge', '--db', dbMain, '--day', tomorrowish], { env: { ...process.env, WAYFINDER_TEST_CRASH_IN_MERGE: '1' }, encoding: 'utf8' });
+  assert.notEqual(crash.status, 0);
+  assert.equal(sql(dbMain, 'SELECT max(version) FROM bandit_snapshots'), v0);
+  assert.equal(sql(dbMain, 'SELECT count(*) FROM rl_training_history'), h0);
+  assert.equal(sql(dbMain, 'SELECT group_concat(project_id || alpha || beta) FROM bandit_parameters'), p0);
+  const ok = spawnSync(BIN, ['merge', '--db', dbMain, '--day', tomorrowish], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).snapshotVersion, Number(v0) + 1);
+  const again = spawnSync(BIN, ['merge', '--db', dbMain, '--day', tomorrowish], { encoding: 'utf8' });
+  assert.equal(JSON.parse(again.stdout).alreadyMerged, true);
+  const rep = spawnSync(BIN, ['report', '--db', dbMain], { encoding: 'utf8' });
+  assert.equal(rep.status, 0);
+  assert.equal(JSON.parse(rep.stdout).snapshotVersion, Number(v0) + 1);
+  const ev = spawnSync(BIN, ['evaluate', '--db', dbMain], { encoding: 'utf8' });
+  assert.equal(ev.status, 0);
+  assert.ok(Array.isArray(JSON.parse(ev.stdout)));
+});
+
+try { main.child.kill('SIGKILL'); } catch {}
+fs.rmSync(root, { recursive: true, force: true });
+const failed = results.filter((r) => !r.ok);
+console.log(`${results.length - failed.length}/${results.length} passed`);
+process.exit(failed.length ? 1 : 0);
