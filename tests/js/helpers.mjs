@@ -1,10 +1,12 @@
 // Shared test fixtures: the real model/shard build output, and skipping-free preconditions with clear messages.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const MODELS = path.join(ROOT, 'models/build');
+// WAYFINDER_MODELS overrides the models folder (e.g. a development build).
+export const MODELS = process.env.WAYFINDER_MODELS ? path.resolve(process.env.WAYFINDER_MODELS) : path.join(ROOT, 'models/build');
+export const MODELS_URL = `${pathToFileURL(MODELS).href}/`;
 export const CLI = path.join(ROOT, 'web/bin/wayfinder.js');
 
 export function requireBuild() {

@@ -4,12 +4,12 @@ import { after, before, test } from 'node:test';
 import { createRecommender } from '../../web/src/index.js';
 import { MemoryStorage } from '../../web/src/storage.js';
 import { startFakeSyncServer } from './fake-sync-server.mjs';
-import { PROFILE, requireBuild } from './helpers.mjs';
+import { MODELS_URL, PROFILE, requireBuild } from './helpers.mjs';
 
 let rec;
 before(async () => {
   requireBuild();
-  rec = await createRecommender({ userId: 'node-test-user', storage: 'memory', seed: 7n, autoSync: false });
+  rec = await createRecommender({ modelsUrl: MODELS_URL, userId: 'node-test-user', storage: 'memory', seed: 7n, autoSync: false });
 });
 after(async () => {
   await rec?.dispose();
@@ -41,8 +41,8 @@ test('pages of one ranking never overlap', async () => {
 });
 
 test('a seeded recommender reproduces its ranking; --no-rl gives the pure content order', async () => {
-  const other = await createRecommender({ userId: 'node-test-user-2', storage: 'memory', seed: 7n, autoSync: false, preloadModel: false });
-  const fresh = await createRecommender({ userId: 'node-test-user', storage: 'memory', seed: 7n, autoSync: false });
+  const other = await createRecommender({ modelsUrl: MODELS_URL, userId: 'node-test-user-2', storage: 'memory', seed: 7n, autoSync: false, preloadModel: false });
+  const fresh = await createRecommender({ modelsUrl: MODELS_URL, userId: 'node-test-user', storage: 'memory', seed: 7n, autoSync: false });
   try {
     const a = await fresh.recommend(PROFILE, { limit: 10 });
     const b = await other.recommend(PROFILE, { limit: 10 });
@@ -58,31 +58,40 @@ test('a seeded recommender reproduces its ranking; --no-rl gives the pure conten
   }
 });
 
-test('feedback applies to local counts at once and lifts the project in the next ranking', async () => {
-  const r = await createRecommender({ userId: 'learner-a', storage: 'memory', seed: 11n, autoSync: false });
+test('feedback applies to local counts at once and lifts the project in the next rankings', async () => {
+  const r = await createRecommender({ modelsUrl: MODELS_URL, userId: 'learner-a', storage: 'memory', seed: 11n, autoSync: false });
   try {
-    const before = await r.recommend(PROFILE, { limit: 20, useRL: true });
-    const target = before.items.filter((i) => !i.explored).at(-1);
+    const first = await r.recommend(PROFILE, { limit: 20, useRL: true });
+    const target = first.items.filter((i) => !i.explored).at(-1);
+    // Mean position over several fresh rankings (each a new Thompson draw), before and after the feedback.
+    const meanPos = async () => {
+      let sum = 0;
+      for (let k = 0; k < 8; k++) {
+        const p = await r.recommend(PROFILE, { limit: 40, useRL: true });
+        sum += p.items.find((i) => i.projectId === target.projectId)?.position ?? 40;
+      }
+      return sum / 8;
+    };
+    const before = await meanPos();
     for (let k = 0; k < 3; k++) {
-      await r.track({ type: 'click', projectId: target.projectId, rankingId: before.rankingId });
-      await r.track({ type: 'bookmark', projectId: target.projectId, rankingId: before.rankingId });
-      await r.track({ type: 'rating', stars: 5, projectId: target.projectId, rankingId: before.rankingId });
+      await r.track({ type: 'click', projectId: target.projectId, rankingId: first.rankingId });
+      await r.track({ type: 'bookmark', projectId: target.projectId, rankingId: first.rankingId });
+      await r.track({ type: 'rating', stars: 5, projectId: target.projectId, rankingId: first.rankingId });
     }
     const c = r.localCounts(target.projectId);
     assert.ok(c.alpha > 0.9, `local alpha ${c.alpha}`);
     assert.ok(c.alpha <= 1.0 + 1e-9, 'the daily cap holds');
-    const after = await r.recommend(PROFILE, { limit: 20, useRL: true });
-    const pos = after.items.find((i) => i.projectId === target.projectId)?.position ?? 99;
-    assert.ok(pos < target.position, `moved from ${target.position} to ${pos}`);
-    const it = after.items.find((i) => i.projectId === target.projectId);
-    assert.ok(it.evidence > 0 && it.bandit > 0, 'the bandit term sees the evidence');
+    const after = await meanPos();
+    assert.ok(after < before, `mean position ${before} → ${after}`);
+    const it = (await r.recommend(PROFILE, { limit: 40, useRL: true })).items.find((i) => i.projectId === target.projectId);
+    assert.ok(it.evidence > 0 && it.posteriorMean > target.posteriorMean, 'the posterior sees the evidence');
   } finally {
     await r.dispose();
   }
 });
 
 test('a 1-star rating counts as a failure (beta grows, alpha does not)', async () => {
-  const r = await createRecommender({ userId: 'learner-b', storage: 'memory', seed: 3n, autoSync: false, preloadModel: false });
+  const r = await createRecommender({ modelsUrl: MODELS_URL, userId: 'learner-b', storage: 'memory', seed: 3n, autoSync: false, preloadModel: false });
   try {
     await r.track({ type: 'rating', stars: 1, projectId: 'tensorflow/tensorflow' });
     const c = r.localCounts('tensorflow/tensorflow');
@@ -103,7 +112,7 @@ test('events reach the server once with batch and event ids, and community count
     experiments: [{ experimentId: 'ranking-rl-vs-similarity', arms: ['rl', 'similarity'], status: 'running', config: { split: { rl: 0.5, similarity: 0.5 } } }],
   });
   const storage = new MemoryStorage();
-  const r = await createRecommender({ server: srv.url, userId: 'learner-c', storage, modelsUrl: new URL('../../models/build/', import.meta.url).href, autoSync: false, retry: { baseMs: 5, capMs: 20 } });
+  const r = await createRecommender({ modelsUrl: MODELS_URL, server: srv.url, userId: 'learner-c', storage, autoSync: false, retry: { baseMs: 5, capMs: 20 } });
   try {
     const page = await r.recommend(PROFILE, { limit: 10 });
     for (const it of page.items.slice(0, 5)) r.track({ type: 'impression', projectId: it.projectId, position: it.position, rankingId: page.rankingId });
@@ -130,7 +139,7 @@ test('events reach the server once with batch and event ids, and community count
 });
 
 test('Embind handles never leak: every handle is deleted by dispose, also after errors', async () => {
-  const r = await createRecommender({ userId: 'leak', storage: 'memory', seed: 1n, autoSync: false, preloadModel: false });
+  const r = await createRecommender({ modelsUrl: MODELS_URL, userId: 'leak', storage: 'memory', seed: 1n, autoSync: false, preloadModel: false });
   assert.ok(r.liveHandles() >= 1);
   await assert.rejects(r.recommend('not a profile'), /profile must be an object/);
   await r.dispose();
@@ -139,7 +148,7 @@ test('Embind handles never leak: every handle is deleted by dispose, also after 
 });
 
 test('embed gives an L2-normalised 512-d vector; ORT-web and ORT-node agree', async () => {
-  const node = await createRecommender({ userId: 'emb', storage: 'memory', backend: 'node', autoSync: false });
+  const node = await createRecommender({ modelsUrl: MODELS_URL, userId: 'emb', storage: 'memory', backend: 'node', autoSync: false });
   try {
     const text = 'I want to learn Rust by building a web server';
     const t0 = performance.now();
