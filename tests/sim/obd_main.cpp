@@ -28,6 +28,7 @@ struct Options {
   int bootstrap = 1000;
   std::string out_md;
   std::string out_json;
+  std::string ope_md;
 };
 
 std::string fmt(const char* f, double v) {
@@ -62,10 +63,11 @@ int main(int argc, char** argv) {
     else if (a == "--bootstrap") o.bootstrap = std::stoi(next());
     else if (a == "--out") o.out_md = next();
     else if (a == "--json") o.out_json = next();
+    else if (a == "--ope-out") o.ope_md = next();
     else if (a == "--quick") { o.seeds = 10; o.rounds = 20000; o.bootstrap = 200; }
     else {
       std::cerr << "usage: wayfinder-obd [--data DIR] [--seeds N] [--rounds N] [--bootstrap N] [--quick] "
-                   "[--out report.md] [--json summary.json]\n";
+                   "[--out report.md] [--ope-out ope.md] [--json summary.json]\n";
       return 2;
     }
   }
@@ -206,7 +208,7 @@ int main(int argc, char** argv) {
   md << "\n";
 
   // --- 4. Off-policy evaluation of the logged BTS policy from the random logs.
-  md << run_obd_ope_section(random_logs, bts_logs, priors, o.bootstrap, js);
+  const std::string ope = run_obd_ope_section(random_logs, bts_logs, priors, o.bootstrap, js);
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   js["seconds"] = secs;
@@ -214,6 +216,8 @@ int main(int argc, char** argv) {
      << " bootstrap resamples; ran in " << fmt("%.1f", secs) << " s._\n";
   if (!o.out_md.empty()) std::ofstream(o.out_md) << md.str();
   else std::cout << md.str();
+  if (!o.ope_md.empty()) std::ofstream(o.ope_md) << ope;
+  else std::cout << ope;
   if (!o.out_json.empty()) std::ofstream(o.out_json) << js.dump(2) << "\n";
   return 0;
 }
