@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the shard reader fuzz target with clang (libFuzzer + ASan + UBSan) and runs it for a bounded time.
+# Usage: tests/fuzz/run.sh [seconds=60] [build-dir=build/fuzz]. Exit code non-zero on a crash.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+seconds="${1:-60}"
+out="${2:-$root/build/fuzz}"
+mkdir -p "$out/corpus"
+CXX="${CXX_FUZZ:-clang++}"
+srcs=("$root"/shared/src/shard/*.cpp "$root"/shared/src/search/*.cpp "$root"/shared/src/catalog/project.cpp)
+"$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+  -I"$root/shared/include" -isystem /usr/include/eigen3 \
+  "$root/tests/fuzz/shard_reader_fuzz.cpp" "${srcs[@]}" -o "$out/shard_reader_fuzz"
+# Seed corpus: a few valid shards written by the core itself (first byte 1 = reseal checksum).
+"$CXX" -std=c++20 -O1 -I"$root/shared/include" -x c++ - "${srcs[@]}" -o "$out/make_seed" <<'CPP'
+#include <cstdio>
+#include <string>
+#include "wayfinder/shard/shard.h"
+int main(int argc, char** argv) {
+  for (int n = 0; n < 3; ++n) {
+    wayfinder::shard::ShardInput in;
+    in.model_name = "seed"; in.dim = 3 + n * 5;
+    for (int i = 0; i < n + 1; ++i) {
+      wayfinder::ProjectMeta p; p.id = "o/r" + std::to_string(i); p.description = "game engine c++ #" + std::to_string(i);
+      p.topics = {"games"}; p.stars = i * 10; in.projects.push_back(p);
+      for (unsigned d = 0; d < in.dim; ++d) in.vectors.push_back(float((i + d) % 5) - 2.0f);
+    }
+    const auto b = wayfinder::shard::write_shard(in);
+    std::string path = std::string(argv[1]) + "/seed" + std::to_string(n);
+    FILE* f = std::fopen(path.c_str(), "wb"); std::fputc(1, f); std::fwrite(b.data(), 1, b.size(), f); std::fclose(f);
+  }
+}
+CPP
+"$out/make_seed" "$out/corpus"
+"$out/shard_reader_fuzz" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 "$out/corpus"
