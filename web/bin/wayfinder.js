@@ -113,14 +113,14 @@ async function recommend(argv) {
     HELP.recommend,
   );
   if (!values.profile) die(`--profile FILE is required\n\n${HELP.recommend}`);
+  const limit = int(values.limit, 'limit', 1) ?? 10;
+  const offset = int(values.offset, 'offset', 0) ?? 0;
   let profile;
   try {
     profile = JSON.parse(values.profile === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(values.profile, 'utf8'));
   } catch (e) {
     die(`--profile ${values.profile}: ${e.message}`);
   }
-  const limit = int(values.limit, 'limit', 1) ?? 10;
-  const offset = int(values.offset, 'offset', 0) ?? 0;
   const rec = await open(values);
   try {
     const page = await rec.recommend(profile, { limit, offset, useRL: values['no-rl'] ? false : undefined });

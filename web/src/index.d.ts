@@ -1,0 +1,104 @@
+// Types of the wayfinder package (DESIGN.md "Public JS API").
+export interface Profile {
+  interests?: string[] | string;
+  languages?: string[] | string;
+  frameworks?: string[] | string;
+  goals?: string[] | string;
+  field_of_study?: string;
+  skill_level?: 'beginner' | 'intermediate' | 'advanced';
+}
+export interface KeyValueStorage {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  setMany(entries: Record<string, unknown>): Promise<void>;
+  close?(): Promise<void>;
+}
+export interface RecommenderOptions {
+  server?: string;
+  userId?: string;
+  storage?: 'indexeddb' | 'memory' | string | { file: string } | KeyValueStorage;
+  seed?: bigint | number | string;
+  modelsUrl?: string;
+  modelInfoUrl?: string;
+  manifestUrl?: string;
+  modelUrl?: string;
+  vocabUrl?: string;
+  shardUrl?: string;
+  backend?: 'web' | 'node';
+  ortWasmPaths?: string;
+  numThreads?: number;
+  rerank?: { similarityWeight?: number; banditWeight?: number; epsilon?: number; candidateMultiplier?: number; propensityDraws?: number; contentDepth?: number };
+  dailyCap?: number;
+  retry?: { maxAttempts?: number; baseMs?: number; capMs?: number };
+  autoSync?: boolean;
+  syncDelayMs?: number;
+  preloadModel?: boolean;
+  simd?: boolean;
+  wasmUrl?: string;
+  fetch?: typeof fetch;
+}
+export interface RecommendationItem {
+  projectId: string;
+  fullName: string;
+  description: string;
+  language: string;
+  url: string;
+  stars: number;
+  complexity: 'beginner' | 'intermediate' | 'advanced';
+  topics: string[];
+  position: number;
+  score: number;
+  similarity: number;
+  bandit: number;
+  posteriorMean: number;
+  evidence: number;
+  explored: boolean;
+  propensity: number;
+  reason: string;
+  reasons: string[];
+  communityScore: number | null;
+}
+export interface RecommendationPage {
+  items: RecommendationItem[];
+  rankingId: string;
+  arm: string;
+  experimentId: string | null;
+  offset: number;
+  exhausted: boolean;
+  modelVersion: string;
+  shardVersion: string;
+}
+export type TrackEvent =
+  | { type: 'impression' | 'click' | 'bookmark'; projectId: string; position?: number; rankingId?: string; at?: number | string }
+  | { type: 'rating'; projectId: string; stars: 1 | 2 | 3 | 4 | 5; comment?: string; position?: number; rankingId?: string; at?: number | string }
+  | { type: 'dwell'; projectId: string; seconds: number; position?: number; rankingId?: string; at?: number | string };
+export interface SyncResult {
+  accepted: number;
+  duplicates: number;
+  remaining: number;
+  error?: Error | null;
+  communityVersion: number | null;
+  communityChanged: boolean;
+}
+export interface Recommender {
+  readonly userId: string;
+  readonly modelVersion: string;
+  readonly shardVersion: string;
+  recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string }): Promise<RecommendationPage>;
+  track(event: TrackEvent): Promise<{ eventId: string }>;
+  sync(): Promise<SyncResult>;
+  embed(text: string): Promise<Float32Array>;
+  embed(texts: string[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+  savedProfile(): Promise<Profile | null>;
+  stats(): { tracked: number; outbox: number; pendingBatches: number; pendingEvents: number };
+  pending(): { outbox: number; pendingBatches: number; pendingEvents: number };
+  localCounts(projectId: string): { alpha: number; beta: number };
+  localCounts(): Record<string, { alpha: number; beta: number }>;
+  flushOnHide(): number;
+  liveHandles(): number;
+}
+export function createRecommender(options?: RecommenderOptions): Promise<Recommender>;
+export default createRecommender;
+export const SCHEMA_VERSION: number;
+export function backoffDelay(attempt: number, options?: { baseMs?: number; capMs?: number; random?: () => number }): number;
