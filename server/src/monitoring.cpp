@@ -70,7 +70,7 @@ MonitoringResult run_monitoring(Database& db, std::int64_t now_ms) {
   }
   {
     auto st = db.prepare(
-        "SELECT client_id, count(*) AS n FROM user_interactions WHERE received_ms >= ? AND received_ms < ? "
+        "SELECT client_id, count(*) AS n FROM user_interactions WHERE at_ms >= ? AND at_ms < ? "
         "GROUP BY client_id ORDER BY n DESC LIMIT 1");
     st.bind(1, now_ms - kHour).bind(2, now_ms);
     if (st.step()) {

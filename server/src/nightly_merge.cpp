@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -59,15 +60,18 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
   MergeResult r;
   r.day = day;
 
-  Transaction tx(db);
-  {
+  // The day's episodes are read before taking the write lock (one statement = one consistent WAL snapshot), so
+  // ingest is blocked only for the short write phase; the already-merged check is repeated under the lock.
+  auto merged_version = [&]() -> std::optional<std::int64_t> {
     auto st = db.prepare("SELECT snapshot_version FROM rl_training_history WHERE day = ?");
     st.bind(1, day);
-    if (st.step()) {
-      r.already_merged = true;
-      r.snapshot_version = st.int64(0);
-      return r;  // rolls back the (empty) transaction
-    }
+    if (st.step()) return st.int64(0);
+    return std::nullopt;
+  };
+  if (const auto v = merged_version()) {
+    r.already_merged = true;
+    r.snapshot_version = *v;
+    return r;
   }
   {
     auto st = db.prepare("SELECT count(*) FROM user_interactions WHERE at_ms >= ? AND at_ms < ?");
@@ -109,6 +113,14 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
   r.ctr = r.episodes ? static_cast<double>(r.clicks) / static_cast<double>(r.episodes) : 0.0;
   r.avg_reward = r.episodes ? r.avg_reward / static_cast<double>(r.episodes) : 0.0;
 
+  Transaction tx(db);
+  if (const auto v = merged_version()) {
+    r = MergeResult{};
+    r.day = day;
+    r.already_merged = true;
+    r.snapshot_version = *v;
+    return r;
+  }
   // Decay: evidence halves every half_life days. Days are merged in any order; the older side is discounted.
   double scale_new = 1.0;
   {
