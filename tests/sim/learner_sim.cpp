@@ -349,6 +349,10 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy) const {
     dm.coverage = static_cast<double>(shown_count) / n;
     out.days.push_back(dm);
   }
+  for (const auto& [i, c] : community) {
+    out.community_index.push_back(i);
+    out.community_counts.push_back(c);
+  }
   return out;
 }
 

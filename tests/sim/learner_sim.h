@@ -68,6 +68,9 @@ struct DayMetrics {
 struct RunMetrics {
   std::string policy;
   std::vector<DayMetrics> days;
+  // The community snapshot after the last nightly merge (empty without community counts).
+  std::vector<std::uint32_t> community_index;
+  std::vector<bandit::BetaCounts> community_counts;
   double ctr() const;
   double avg_reward() const;
   double regret_per_impression() const;  // (oracle expected clicks − expected clicks) / impressions

@@ -23,7 +23,7 @@ namespace {
 
 struct Options {
   std::string data = std::string(WF_SOURCE_DIR) + "/data/open-bandit-dataset";
-  int seeds = 20;
+  int seeds = 16;
   std::int64_t rounds = 100000;
   int bootstrap = 1000;
   std::string out_md;

@@ -10,7 +10,9 @@
 
 namespace wayfinder::sim {
 
-std::string run_sim_ope_section(const std::vector<LearnerWorld>& worlds, const std::vector<std::size_t>& sizes,
+// trained[w]: the hybrid run of worlds[w] (its final community snapshot defines the target policy).
+std::string run_sim_ope_section(const std::vector<LearnerWorld>& worlds, const std::vector<RunMetrics>& trained,
+                                const std::vector<std::size_t>& sizes,
                                 const std::string& img_dir, const std::string& suffix, nlohmann::json& js);
 
 }  // namespace wayfinder::sim

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
       world.users = 60;
       world.days = 14;
       traffic = {20, 80};
-      ope_sizes = {100, 1000, 3000};
+      ope_sizes = {100, 1000};
     } else {
       std::cerr << "usage: wayfinder-simulate [--quick] [--seeds N] [--users N] [--days N] [--catalog FILE] "
                    "[--out sim.md] [--ope-out ope.md] [--json summary.json] [--img-dir DIR]\n";
@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
 
   // Off-policy evaluation where the truth is known.
   std::ostringstream ope;
-  ope << run_sim_ope_section(worlds, ope_sizes, img_dir, suffix, js);
+  ope << run_sim_ope_section(worlds, runs["hybrid"], ope_sizes, img_dir, suffix, js);
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   js["seconds"] = secs;
