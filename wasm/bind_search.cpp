@@ -1,0 +1,167 @@
+// Embind surface of the shard format and search kernels for the JS tools (web/src/shard/): write a shard from
+// vectors + catalog JSON lines, inspect/validate one, build manifest entries. Data is copied in and out;
+// every core error reaches JS as an Error whose message is the core's message.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "wayfinder/catalog/project.h"
+#include "wayfinder/search/int8_dot.h"
+#include "wayfinder/search/top_k.h"
+#include "wayfinder/shard/manifest.h"
+#include "wayfinder/shard/shard.h"
+
+namespace {
+
+using emscripten::val;
+using nlohmann::json;
+namespace ws = wayfinder::shard;
+
+// Runs f; any exception becomes a JS Error with the same message.
+template <typename F>
+auto js_errors(const char* what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    val::global("Error").new_(std::string(what) + ": " + e.what()).throw_();
+  }
+}
+
+template <typename T>
+std::vector<T> copy_in(const val& typed_array) {
+  const auto n = typed_array["length"].as<std::size_t>();
+  std::vector<T> v(n);
+  if (n > 0) val(emscripten::typed_memory_view(n, v.data())).call<void>("set", typed_array);  // view taken after alloc
+  return v;
+}
+
+val bytes_out(const std::vector<std::byte>& b) {
+  const auto view = emscripten::typed_memory_view(b.size(), reinterpret_cast<const std::uint8_t*>(b.data()));
+  return val::global("Uint8Array").new_(val(view));  // copies
+}
+
+std::vector<std::byte> bytes_in(const val& u8) {
+  const auto raw = copy_in<std::uint8_t>(u8);
+  std::vector<std::byte> b(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) b[i] = static_cast<std::byte>(raw[i]);
+  return b;
+}
+
+ws::ShardExpectation parse_expectation(const std::string& text) {
+  ws::ShardExpectation e;
+  if (text.empty()) return e;
+  const auto j = json::parse(text);
+  if (j.contains("name")) e.model_name = j.at("name").get<std::string>();
+  if (j.contains("sha256")) e.model_sha256 = ws::sha256_from_hex(j.at("sha256").get<std::string>());
+  if (j.contains("dimension")) e.dim = j.at("dimension").get<std::uint32_t>();
+  return e;
+}
+
+// vectors: Float32Array [rows × dim]; catalogJsonl: one catalog row per line (blank lines skipped);
+// model: {"name", "sha256", "dimension"}; builtAt: unix seconds. Returns the shard as a Uint8Array.
+val shard_write(const val& vectors, const std::string& catalog_jsonl, const std::string& model_json, double built_at) {
+  return js_errors("shardWrite", [&] {
+    const auto model = json::parse(model_json);
+    ws::ShardInput in;
+    in.model_name = model.at("name").get<std::string>();
+    in.model_sha256 = ws::sha256_from_hex(model.at("sha256").get<std::string>());
+    in.dim = model.at("dimension").get<std::uint32_t>();
+    in.built_at = static_cast<std::int64_t>(built_at);
+    std::size_t pos = 0, line = 0;
+    while (pos < catalog_jsonl.size()) {
+      auto end = catalog_jsonl.find('\n', pos);
+      if (end == std::string::npos) end = catalog_jsonl.size();
+      ++line;
+      const auto text = catalog_jsonl.substr(pos, end - pos);
+      pos = end + 1;
+      if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+      try {
+        in.projects.push_back(json::parse(text).get<wayfinder::ProjectMeta>());
+      } catch (const std::exception& e) {
+        throw std::invalid_argument("catalog line " + std::to_string(line) + ": " + e.what());
+      }
+    }
+    in.vectors = copy_in<float>(vectors);
+    return bytes_out(ws::write_shard(in));
+  });
+}
+
+// Opens (fully validates) the shard; expectation JSON {"name","sha256","dimension"} (any subset, or "").
+std::string shard_inspect(const val& bytes, const std::string& expectation_json) {
+  return js_errors("shardInspect", [&] {
+    const auto shard = ws::Shard::open(bytes_in(bytes), parse_expectation(expectation_json));
+    return ws::header_json(shard.header());
+  });
+}
+
+std::string shard_meta(const val& bytes, int index) {
+  return js_errors("shardMeta", [&] {
+    const auto shard = ws::Shard::open(bytes_in(bytes));
+    return json(shard.meta(static_cast<std::size_t>(index))).dump();
+  });
+}
+
+// Exact int8 top-k: JSON [{"index","id","score"}].
+std::string shard_search(const val& bytes, const val& query, int k) {
+  return js_errors("shardSearch", [&] {
+    const auto shard = ws::Shard::open(bytes_in(bytes));
+    const auto q = copy_in<float>(query);
+    json out = json::array();
+    for (const auto& s : wayfinder::search::search_top_k(shard, q, static_cast<std::size_t>(k))) {
+      out.push_back({{"index", s.index}, {"id", shard.id(s.index)}, {"score", s.score}});
+    }
+    return out.dump();
+  });
+}
+
+std::string manifest_entry(const std::string& file, const val& bytes) {
+  return js_errors("shardManifestEntry", [&] {
+    const auto e = ws::manifest_entry(file, bytes_in(bytes));
+    return json{{"file", e.file}, {"sha256", e.sha256}, {"bytes", e.bytes}, {"count", e.count}, {"builtAt", e.built_at}}
+        .dump();
+  });
+}
+
+// Validates a manifest and returns it normalised (stable key order, pretty-printed).
+std::string manifest_validate(const std::string& text) {
+  return js_errors("manifest", [&] { return ws::manifest_json(ws::parse_manifest(text)); });
+}
+
+void manifest_verify_shard(const std::string& manifest_text, const std::string& file, const val& bytes) {
+  js_errors("manifestVerifyShard", [&] {
+    const auto m = ws::parse_manifest(manifest_text);
+    for (const auto& e : m.shards) {
+      if (e.file != file) continue;
+      const auto b = bytes_in(bytes);
+      ws::verify_against_manifest(e, b);
+      (void)ws::Shard::open(b, ws::expectation_of(m));
+      return;
+    }
+    throw std::invalid_argument("manifest has no shard named '" + file + "'");
+  });
+}
+
+std::string sha256_hex(const val& bytes) {
+  const auto b = bytes_in(bytes);
+  return ws::to_hex(ws::sha256(b));
+}
+
+std::string kernel_name() { return std::string(wayfinder::search::kernel_name()); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(wayfinder_search) {
+  emscripten::function("shardWrite", &shard_write);
+  emscripten::function("shardInspect", &shard_inspect);
+  emscripten::function("shardMeta", &shard_meta);
+  emscripten::function("shardSearch", &shard_search);
+  emscripten::function("shardManifestEntry", &manifest_entry);
+  emscripten::function("manifestValidate", &manifest_validate);
+  emscripten::function("manifestVerifyShard", &manifest_verify_shard);
+  emscripten::function("sha256Hex", &sha256_hex);
+  emscripten::function("searchKernelName", &kernel_name);
+}
