@@ -1,0 +1,147 @@
+// `wayfinder shard build`: catalog.jsonl + use-lite.onnx -> shards/catalog-000.wfshard + shards/manifest.json.
+// Idempotent: skips when the catalog, model sha256, core version and format are unchanged and the outputs verify.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { encoderFn, loadCoreModule, progress, projectTextFn, repoRoot } from './core-tools.mjs';
+
+const USAGE = `Usage: wayfinder shard build [--models DIR] [--batch N] [--limit N] [--force]
+  --models DIR  folder with model-info.json, the ONNX model, vocab.json, catalog.jsonl (default models/build)
+  --batch N     sentences per ONNX run (default 64)
+  --limit N     only the first N catalog rows (testing)
+  --force       rebuild even when the inputs are unchanged`;
+
+function parseArgs(argv) {
+  const o = { models: path.join(repoRoot, 'models/build'), batch: 64, limit: 0, force: false };
+  for (let i = 0; i < argv.length; ++i) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value\n${USAGE}`);
+      return argv[++i];
+    };
+    if (a === '--models') o.models = path.resolve(next());
+    else if (a === '--batch') o.batch = Number(next());
+    else if (a === '--limit') o.limit = Number(next());
+    else if (a === '--force') o.force = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  if (!(Number.isInteger(o.batch) && o.batch > 0)) throw new Error('--batch must be a positive integer');
+  if (!(Number.isInteger(o.limit) && o.limit >= 0)) throw new Error('--limit must be a non-negative integer');
+  return o;
+}
+
+const sha256File = (f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
+async function embedAll(texts, encoder, modelFile, batch, dim) {
+  process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(modelFile, { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
+  const out = new Float32Array(texts.length * dim);
+  const bar = progress(texts.length, 'embedding');
+  for (let start = 0; start < texts.length; start += batch) {
+    const end = Math.min(texts.length, start + batch);
+    const rows = [];
+    const vals = [];
+    for (let s = start; s < end; ++s) {
+      const ids = encoder.encode(texts[s]);
+      if (ids.length === 0) throw new Error(`catalog row ${s + 1}: embedding text has no tokens`);
+      for (let p = 0; p < ids.length; ++p) {
+        rows.push(BigInt(s - start), BigInt(p));
+        vals.push(BigInt(ids[p]));
+      }
+    }
+    const indices = new ort.Tensor('int64', BigInt64Array.from(rows), [vals.length, 2]);
+    const values = new ort.Tensor('int64', BigInt64Array.from(vals), [vals.length]);
+    const result = await session.run({ indices, values });
+    const emb = result[session.outputNames[0]];
+    if (emb.dims[0] !== end - start || emb.dims[1] !== dim) {
+      throw new Error(`model returned [${emb.dims}] for a batch of ${end - start}, expected [${end - start},${dim}]`);
+    }
+    out.set(emb.data, start * dim);
+    bar.update(end);
+  }
+  await session.release?.();
+  return out;
+}
+
+export async function main(argv = []) {
+  const o = parseArgs(argv);
+  const info = JSON.parse(fs.readFileSync(path.join(o.models, 'model-info.json'), 'utf8'));
+  const modelFile = path.join(o.models, info.onnx_file);
+  const vocabFile = path.join(o.models, info.vocab_file ?? 'vocab.json');
+  const catalogFile = path.join(o.models, 'catalog.jsonl');
+  const outDir = path.join(o.models, 'shards');
+  const shardName = 'catalog-000.wfshard';
+  const shardFile = path.join(outDir, shardName);
+  const manifestFile = path.join(outDir, 'manifest.json');
+  const stampFile = path.join(outDir, 'build-stamp.json');
+
+  const modelSha = sha256File(modelFile);
+  if (info.onnx_sha256 && info.onnx_sha256 !== modelSha) {
+    throw new Error(`${modelFile}: sha256 ${modelSha} differs from model-info.json (${info.onnx_sha256})`);
+  }
+  const core = await loadCoreModule();
+  let lines = fs.readFileSync(catalogFile, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  if (o.limit) lines = lines.slice(0, o.limit);
+  const catalogText = `${lines.join('\n')}\n`;
+  const stamp = {
+    catalogSha256: crypto.createHash('sha256').update(catalogText).digest('hex'),
+    modelSha256: modelSha,
+    vocabSha256: sha256File(vocabFile),
+    coreVersion: typeof core.coreVersion === 'function' ? core.coreVersion() : 'unknown',
+    shardFormat: 1,
+  };
+  const model = { name: info.name, sha256: modelSha, dimension: info.dimension };
+
+  if (!o.force && fs.existsSync(stampFile) && fs.existsSync(shardFile) && fs.existsSync(manifestFile)) {
+    const old = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
+    if (JSON.stringify(old) === JSON.stringify(stamp)) {
+      try {
+        core.manifestVerifyShard(fs.readFileSync(manifestFile, 'utf8'), shardName, fs.readFileSync(shardFile));
+        process.stderr.write(`shard build: up to date (${shardFile})\n`);
+        return { skipped: true, shardFile, manifestFile };
+      } catch (e) {
+        process.stderr.write(`shard build: existing outputs fail verification (${e.message}); rebuilding\n`);
+      }
+    }
+  }
+
+  const t0 = Date.now();
+  const projectText = projectTextFn(core);
+  const encoder = encoderFn(core, fs.readFileSync(vocabFile, 'utf8'));
+  const texts = lines.map((l, i) => {
+    try {
+      return projectText(l);
+    } catch (e) {
+      throw new Error(`catalog line ${i + 1}: ${e.message}`);
+    }
+  });
+  const vectors = await embedAll(texts, encoder, modelFile, o.batch, info.dimension);
+  encoder.dispose();
+  const builtAt = Math.floor(Date.now() / 1000);
+  const bytes = core.shardWrite(vectors, catalogText, JSON.stringify(model), builtAt);
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(`${shardFile}.tmp`, bytes);
+  fs.renameSync(`${shardFile}.tmp`, shardFile);
+  const entry = JSON.parse(core.shardManifestEntry(shardName, bytes));
+  const manifest = core.manifestValidate(JSON.stringify({ format: 1, model, shards: [entry] }));
+  fs.writeFileSync(manifestFile, manifest);
+  fs.writeFileSync(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
+  const f32 = lines.length * info.dimension * 4;
+  process.stderr.write(
+    `shard build: ${lines.length} projects, ${bytes.length} bytes (${(bytes.length / lines.length).toFixed(1)} B/project; ` +
+      `float32 vectors alone would be ${(f32 / lines.length).toFixed(0)} B/project) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n` +
+      `  ${shardFile}\n  ${manifestFile}\n`,
+  );
+  return { skipped: false, shardFile, manifestFile, bytes: bytes.length, count: lines.length };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`shard build: ${e.message}\n`);
+    process.exit(1);
+  });
+}

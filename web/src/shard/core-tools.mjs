@@ -1,0 +1,59 @@
+// Loads the WASM core for the shard tools (Node) and adapts the text bindings (projectText + Tokenizer.encode),
+// whose exact Embind names live in wasm/bind_text.cpp. Every shard byte is written and checked by the core.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export async function loadCoreModule() {
+  const file = path.join(repoRoot, 'web/wasm/wayfinder_core_simd.mjs');
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} is missing: build it with ninja -C <wasm build dir> wayfinder_wasm_simd`);
+  }
+  const factory = (await import(file)).default;
+  const core = await factory();
+  for (const name of ['shardWrite', 'shardInspect', 'shardManifestEntry', 'manifestValidate', 'sha256Hex']) {
+    if (typeof core[name] !== 'function') throw new Error(`the WASM core lacks ${name} (wasm/bind_search.cpp); rebuild web/wasm`);
+  }
+  return core;
+}
+
+// catalog row (JSON text) -> the embedding text of the core's text::project_text.
+export function projectTextFn(core) {
+  if (typeof core.projectText === 'function') return (line) => core.projectText(line);
+  throw new Error('the WASM core lacks projectText (wasm/bind_text.cpp); rebuild web/wasm once it is committed');
+}
+
+// vocab.json text -> (text -> Int32Array of token ids), the core's C++ tokenizer.
+export function encoderFn(core, vocabText) {
+  const T = core.Tokenizer;
+  let tok = null;
+  if (T && typeof T.fromVocabJson === 'function') tok = T.fromVocabJson(vocabText);
+  else if (typeof T === 'function') tok = new T(vocabText);
+  if (tok && typeof tok.encode === 'function') {
+    return { encode: (text) => Int32Array.from(tok.encode(text)), dispose: () => tok.delete?.() };
+  }
+  if (typeof core.tokenize === 'function') return { encode: (text) => Int32Array.from(core.tokenize(vocabText, text)), dispose() {} };
+  throw new Error('the WASM core lacks a Tokenizer with encode (wasm/bind_text.cpp); rebuild web/wasm once it is committed');
+}
+
+// Progress bar with ETA on stderr (one line, redrawn).
+export function progress(total, label) {
+  const start = Date.now();
+  let last = 0;
+  return {
+    update(done) {
+      const now = Date.now();
+      if (done < total && now - last < 200) return;
+      last = now;
+      const frac = total ? done / total : 1;
+      const width = 30;
+      const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
+      const elapsed = (now - start) / 1000;
+      const eta = done ? (elapsed / done) * (total - done) : 0;
+      process.stderr.write(`\r${label} [${bar}] ${done}/${total} ${(frac * 100).toFixed(1)}% ${elapsed.toFixed(0)}s ETA ${eta.toFixed(0)}s  `);
+      if (done >= total) process.stderr.write('\n');
+    },
+  };
+}
