@@ -43,15 +43,34 @@ else
   MISSING+=("Embedding ORT-web vs ORT-node: models/build/use-lite.onnx not built (scripts/build.sh)")
 fi
 
-# 4. Things other issues define, run only when they exist.
+# 4. Sync server: ingest (POST /v1/feedback, 100 events per batch) vs a no-op request (GET /healthz), and the
+#    nightly merge at 1M events — with the server's own load client, when it builds.
+if ninja -C "$BUILD" -j"$JOBS" wayfinder-sync wayfinder_sync_load >"$OUT/server-build.log" 2>&1; then
+  SRV="$BUILD/server/wayfinder-sync"; LOAD="$BUILD/tests/server/wayfinder_sync_load"
+  port=$((18300 + RANDOM % 500)); db="$OUT/bench.sqlite"
+  "$SRV" --port "$port" --db "$db" --models models/build --client-rate 0 --address-rate 0 --scheduler false \
+    --threads 2 >"$OUT/server.log" 2>&1 &
+  srv_pid=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  reqs=$([[ $quick == 1 ]] && echo 300 || echo 3000)
+  cmd="$LOAD load --port $port --threads 2 --requests $reqs --events 100 --path /v1/feedback"
+  $cmd > "$OUT/ingest.json" 2>>"$OUT/server.log" && RAN+=("ingest|$cmd") || MISSING+=("Server ingest: load run failed (build/bench-out/server.log)")
+  cmd="$LOAD load --port $port --threads 2 --requests $reqs --path /healthz"
+  $cmd > "$OUT/noop.json" 2>>"$OUT/server.log" && RAN+=("noop|$cmd") || MISSING+=("Server no-op: load run failed")
+  kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null || true
+  events=$([[ $quick == 1 ]] && echo 200000 || echo 1000000)
+  cmd="$LOAD merge-bench --db $OUT/merge.sqlite --events $events"
+  $cmd > "$OUT/merge.json" 2>"$OUT/merge.err" && RAN+=("merge|$cmd") || MISSING+=("Nightly merge: merge-bench failed (build/bench-out/merge.err)")
+  rm -f "$OUT"/*.sqlite*
+else
+  MISSING+=("Server ingest vs no-op and merge at 1M events: wayfinder-sync / wayfinder_sync_load did not build here")
+fi
+
+# 5. Things other issues define, run only when they exist.
 ls models/build/shards/*.wfshard >/dev/null 2>&1 \
-  || MISSING+=("Shard size and recall: no shard in models/build/shards/ yet")
-[[ -x "$BUILD/server/wayfinder-load" || -f tests/server/load.mjs ]] \
-  || MISSING+=("Server ingest vs no-op: the server has no load tool yet")
-[[ -x "$BUILD/server/wayfinder-merge-bench" ]] \
-  || MISSING+=("Nightly merge at 1M events: no merge benchmark target yet")
-grep -q "recommend" web/src/index.js 2>/dev/null && ls models/build/shards/*.wfshard >/dev/null 2>&1 \
-  || MISSING+=("recommend() end to end in the JS package: needs the shard (models/build/shards/) — not built yet")
+  || MISSING+=("Shard size and recall: no shard in models/build/shards/ yet (scripts/build.sh builds it once the JS shard builder and the WASM build are there)")
+ls models/build/shards/*.wfshard >/dev/null 2>&1 \
+  || MISSING+=("recommend() end to end in the JS package: needs the shard in models/build/shards/ — not built on this machine")
 
 secs=$((SECONDS - t0))
 log "writing docs/BENCHMARKS.md ($secs s)"
@@ -98,6 +117,19 @@ if (em && !em.error) {
   L.push('## Embedding the profile text (USE-lite ONNX, median ms per call)', '', '| batch | ORT-node (CPU) | ORT-web (WASM, 1 thread, in Node) | web / node |', '|---|---|---|---|');
   L.push(`| 1 sentence | ${f(em.node_1)} | ${f(em.web_1)} | ${f(em.web_1 / em.node_1, 1)}× |`);
   L.push(`| 4 sentences | ${f(em.node_4)} | ${f(em.web_4)} | ${f(em.web_4 / em.node_4, 1)}× |`, '');
+}
+const ing = read('ingest.json'), noop = read('noop.json');
+if (ing && noop) {
+  L.push('## Sync server: ingest vs no-op (2 client threads, keep-alive, same server process)', '',
+    '| request | requests/s | events/s | p50 ms | p99 ms | errors |', '|---|---|---|---|---|---|');
+  L.push(`| POST /v1/feedback (100 events) | ${f(ing.requestsPerSecond, 0)} | ${f(ing.eventsPerSecond, 0)} | ${f(ing.p50Ms)} | ${f(ing.p99Ms)} | ${ing.errors} |`);
+  L.push(`| GET /healthz (no-op) | ${f(noop.requestsPerSecond, 0)} | — | ${f(noop.p50Ms)} | ${f(noop.p99Ms)} | ${noop.errors} |`);
+  L.push('', `Ingest costs ${f(noop.requestsPerSecond / ing.requestsPerSecond, 1)}× the time per request of the no-op (durable SQLite write, validation, dedupe).`, '');
+}
+const mg = read('merge.json');
+if (mg) {
+  L.push(`## Nightly merge (${mg.events.toLocaleString('en')} events)`, '', '| events | episodes | projects | merge s | peak RSS MiB |', '|---|---|---|---|---|');
+  L.push(`| ${mg.events} | ${mg.episodes} | ${mg.projects} | ${f(mg.mergeSeconds)} | ${f(mg.peakRssMiB, 0)} |`, '');
 }
 const gb = read('gbench.json');
 if (gb) {

@@ -23,8 +23,8 @@ namespace {
 
 struct Options {
   std::string data = std::string(WF_SOURCE_DIR) + "/data/open-bandit-dataset";
-  int seeds = 16;
-  std::int64_t rounds = 100000;
+  int seeds = 12;
+  std::int64_t rounds = 60000;
   int bootstrap = 1000;
   std::string out_md;
   std::string out_json;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -30,7 +31,8 @@ int main(int argc, char** argv) {
   std::string out_md, ope_md, out_json, img_dir = std::string(WF_SOURCE_DIR) + "/docs/img";
   int seeds = 10;
   WorldConfig world;
-  std::vector<std::size_t> traffic{25, 100, 400};
+  std::vector<std::size_t> traffic{25, 50, 100};  // plus the main run's learners
+  bool with_traffic = true, with_ope = true;
   std::vector<std::size_t> ope_sizes{100, 300, 1000, 3000, 10000};
   bool quick = false;
   for (int i = 1; i < argc; ++i) {
@@ -44,6 +46,8 @@ int main(int argc, char** argv) {
     else if (a == "--users") world.users = std::stoul(next());
     else if (a == "--days") world.days = std::stoi(next());
     else if (a == "--fatigue") world.fatigue = std::stod(next());
+    else if (a == "--no-traffic") with_traffic = false;
+    else if (a == "--no-ope") with_ope = false;
     else if (a == "--out") out_md = next();
     else if (a == "--ope-out") ope_md = next();
     else if (a == "--json") out_json = next();
@@ -53,7 +57,7 @@ int main(int argc, char** argv) {
       seeds = 3;
       world.users = 60;
       world.days = 14;
-      traffic = {20, 80};
+      traffic = {20};
       ope_sizes = {100, 1000};
     } else {
       std::cerr << "usage: wayfinder-simulate [--quick] [--seeds N] [--users N] [--days N] [--catalog FILE] "
@@ -169,19 +173,24 @@ int main(int argc, char** argv) {
   }
 
   // Traffic: how the hybrid's advantage depends on the number of learners feeding the community counts.
-  md << "\n### Dependence on traffic (number of learners feeding the nightly merge)\n\n"
-     << "| learners | similarity CTR | hybrid CTR | hybrid − similarity (points) | hybrid-local − similarity (points) |\n"
-        "|---|---|---|---|---|\n";
+  if (with_traffic)
+    md << "\n### Dependence on traffic (number of learners feeding the nightly merge)\n\n"
+       << "| learners | similarity CTR | hybrid CTR | hybrid − similarity (points) | hybrid-local − similarity (points) |\n"
+          "|---|---|---|---|---|\n";
   PlotSeries tr_h{"hybrid − similarity", {}, {}, {}, {}}, tr_l{"hybrid-local − similarity", {}, {}, {}, {}};
+  if (!with_traffic) traffic.clear();
+  else traffic.push_back(world.users);
   for (auto users : traffic) {
     WorldConfig w = world;
     w.users = users;
     std::vector<double> sim_ctr, hyb_ctr, d_h, d_l;
     for (int s = 0; s < seeds; ++s) {
-      LearnerWorld lw(catalog, w, 100 + s);
-      const auto rs = lw.run(policies[2]);
-      const auto rh = lw.run(policies[6]);
-      const auto rl = lw.run(policies[4]);
+      const bool main_run = users == world.users;
+      std::optional<LearnerWorld> lw;
+      if (!main_run) lw.emplace(catalog, w, 100 + s);
+      const auto rs = main_run ? runs["similarity"][s] : lw->run(policies[2]);
+      const auto rh = main_run ? runs["hybrid"][s] : lw->run(policies[6]);
+      const auto rl = main_run ? runs["hybrid-local"][s] : lw->run(policies[4]);
       sim_ctr.push_back(rs.ctr());
       hyb_ctr.push_back(rh.ctr());
       d_h.push_back(rh.ctr() - rs.ctr());
@@ -200,14 +209,16 @@ int main(int argc, char** argv) {
       s->hi.push_back(100 * c.hi);
     }
   }
+  if (with_traffic) {
   PlotSpec tspec{"CTR gain over similarity-only vs traffic", "learners (log scale)", "CTR difference (points)"};
   tspec.log_x = true;
   write_line_chart(img_dir + "/sim_traffic" + suffix + ".svg", tspec, {tr_h, tr_l});
   md << "\n![Traffic](img/sim_traffic" << suffix << ".svg)\n\n";
+  }
 
   // Off-policy evaluation where the truth is known.
   std::ostringstream ope;
-  ope << run_sim_ope_section(worlds, runs["hybrid"], ope_sizes, img_dir, suffix, js);
+  if (with_ope) ope << run_sim_ope_section(worlds, runs["hybrid"], ope_sizes, img_dir, suffix, js);
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   js["seconds"] = secs;
