@@ -34,7 +34,7 @@ export async function startServer() {
   const port = await freePort();
   const bin = findServerBinary();
   const proc = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--db', db, '--web', path.join(ROOT, 'web/app'),
-    '--models', path.join(ROOT, 'models/build'), '--ort', path.join(ROOT, 'node_modules/onnxruntime-web/dist'), '--admin-token', ADMIN_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--models', process.env.WAYFINDER_MODELS ? path.resolve(process.env.WAYFINDER_MODELS) : path.join(ROOT, 'models/build'), '--ort', path.join(ROOT, 'node_modules/onnxruntime-web/dist'), '--admin-token', ADMIN_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => (log += d));
   proc.stderr.on('data', (d) => (log += d));

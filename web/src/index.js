@@ -77,7 +77,7 @@ export async function createRecommender(options = {}) {
   const session = own(core.newSession(shardBytes, manifestText, shardEntry.file, { seed, ...(options.rerank ?? {}) }));
   core.loadVocab(session, vocabJson);
   const shardVersion = shardEntry.sha256;
-  const modelVersion = `${modelInfo.name}@${modelInfo.onnx_sha256.slice(0, 12)}`;
+  const modelVersion = `${modelInfo.name}:${modelInfo.onnx_sha256.slice(0, 12)}`; // ids allow [A-Za-z0-9._:-] only
   timings.shardMs = performance.now() - tStart;
 
   const backend = options.backend ?? 'web';

@@ -5,14 +5,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { encoderFn, loadCoreModule, progress, projectTextFn, repoRoot } from './core-tools.mjs';
 
-const USAGE = `Usage: wayfinder shard build [--models DIR] [--batch N] [--limit N] [--force]
+const USAGE = `Usage: wayfinder shard build [--models DIR] [--batch N] [--limit N] [--force] [--float-out FILE]
   --models DIR  folder with model-info.json, the ONNX model, vocab.json, catalog.jsonl (default models/build)
   --batch N     sentences per ONNX run (default 64)
   --limit N     only the first N catalog rows (testing)
-  --force       rebuild even when the inputs are unchanged`;
+  --force       rebuild even when the inputs are unchanged
+  --float-out F also write the float32 vectors (row-major, little-endian) to F, e.g. for recall checks`;
 
 function parseArgs(argv) {
-  const o = { models: path.join(repoRoot, 'models/build'), batch: 64, limit: 0, force: false };
+  const o = { models: path.join(repoRoot, 'models/build'), batch: 64, limit: 0, force: false, floatOut: null };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const next = () => {
@@ -23,6 +24,7 @@ function parseArgs(argv) {
     else if (a === '--batch') o.batch = Number(next());
     else if (a === '--limit') o.limit = Number(next());
     else if (a === '--force') o.force = true;
+    else if (a === '--float-out') o.floatOut = path.resolve(next());
     else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -96,7 +98,7 @@ export async function main(argv = []) {
   };
   const model = { name: info.name, sha256: modelSha, dimension: info.dimension };
 
-  if (!o.force && fs.existsSync(stampFile) && fs.existsSync(shardFile) && fs.existsSync(manifestFile)) {
+  if (!o.force && !o.floatOut && fs.existsSync(stampFile) && fs.existsSync(shardFile) && fs.existsSync(manifestFile)) {
     const old = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
     if (JSON.stringify(old) === JSON.stringify(stamp)) {
       try {
@@ -121,6 +123,7 @@ export async function main(argv = []) {
   });
   const vectors = await embedAll(texts, encoder, modelFile, o.batch, info.dimension);
   encoder.dispose();
+  if (o.floatOut) fs.writeFileSync(o.floatOut, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
   const builtAt = Math.floor(Date.now() / 1000);
   const bytes = core.shardWrite(vectors, catalogText, JSON.stringify(model), builtAt);
   fs.mkdirSync(outDir, { recursive: true });
