@@ -23,6 +23,8 @@ if ((with_wasm)); then
       "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch" >/dev/null
   fi
   quiet ninja -C "$BUILD_WASM" -j"$JOBS"
+  log "staging the package and WASM into the web app"
+  quiet node web/app/stage.mjs
 fi
 
 if [[ -f web/src/shard/build.mjs ]] && ((with_wasm)); then

@@ -41,19 +41,6 @@ function need(m, name) {
   return m[name];
 }
 
-// Used only while the core build lacks profileQueryText (wasm/bind_text.cpp): the profile's fields as one sentence.
-function interimQueryText(p) {
-  const list = (v) => (Array.isArray(v) ? v : v ? String(v).split(',') : []).map((x) => String(x).trim()).filter(Boolean);
-  const parts = [];
-  if (list(p.interests).length) parts.push(`interested in ${list(p.interests).join(', ')}`);
-  if (list(p.goals).length) parts.push(`wants to ${list(p.goals).join(', ')}`);
-  if (list(p.languages).length) parts.push(`programming in ${list(p.languages).join(', ')}`);
-  if (list(p.frameworks).length) parts.push(`using ${list(p.frameworks).join(', ')}`);
-  if (p.field_of_study) parts.push(`studying ${p.field_of_study}`);
-  if (p.skill_level) parts.push(`${p.skill_level} level`);
-  return parts.join('; ');
-}
-
 export async function loadCore({ simd, wasmUrl } = {}) {
   const useSimd = simd ?? simdSupported();
   const key = `${useSimd}|${wasmUrl ?? ''}`;
@@ -69,8 +56,8 @@ export async function loadCore({ simd, wasmUrl } = {}) {
     // The core's tokenizer, held by the session (bind_recommender.cpp).
     loadVocab: (ses, vocabJson) => ses.loadVocab(vocabJson),
     encode: (ses, text) => ses.encode(String(text)),
-    profileQueryText: (profile) =>
-      typeof m.profileQueryText === 'function' ? m.profileQueryText(JSON.stringify(profile)) : interimQueryText(profile),
+    // The one profile → query text function of the core (wasm/bind_text.cpp).
+    profileQueryText: (profile) => need(m, 'profileQueryText')(JSON.stringify(profile)),
     // bind_recommender.cpp: one session = the verified shard + content cache + bandit evidence
     newSession: (bytes, manifestJson, file, config) =>
       new (need(m, 'RecommenderSession'))(bytes, manifestJson, file, JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
