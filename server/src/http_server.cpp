@@ -97,6 +97,7 @@ class Session : public std::enable_shared_from_this<Session> {
       service_.metrics().count_rejected("too_large");
       service_.metrics().count_request("/v1/feedback", 413);
       keep_alive_ = false;
+      linger_ = true;  // the client is still uploading: drain it after answering, or it sees a reset
       return send(std::move(r));
     }
     if (ec) return fail(ec, "read");
@@ -154,6 +155,18 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (linger_) {
+      stream_.expires_after(std::chrono::seconds(5));
+      do_drain();
+    }
+  }
+
+  // Lingering close: read and discard until the peer finishes sending (or the timeout), then the socket closes.
+  void do_drain() {
+    drain_.resize(64 * 1024);
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) self->do_drain();
+    });
   }
 
   beast::tcp_stream stream_;
@@ -167,6 +180,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   unsigned version_ = 11;
   bool idle_ = false;
+  bool linger_ = false;
+  std::vector<char> drain_;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {

@@ -1,11 +1,16 @@
 #include "known_projects.h"
 
+#include <cstring>
 #include <filesystem>
+#include <iterator>
+#include <vector>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "wayfinder/catalog/project.h"
+#include "wayfinder/shard/manifest.h"
+#include "wayfinder/shard/shard.h"
 
 namespace wayfinder::server {
 
@@ -31,23 +36,25 @@ std::unique_ptr<KnownProjects> load_catalog_jsonl(const std::string& path) {
 std::unique_ptr<KnownProjects> load_known_projects(const std::string& models_dir) {
   namespace fs = std::filesystem;
   const fs::path dir(models_dir);
-  // The shard manifest lists the shards' project ids once the shard builder has run; until the core's shard
-  // reader lands, a manifest that carries an "ids" array per shard is read directly, else the catalog is used.
-  const fs::path manifest = dir / "shards" / "manifest.json";
-  if (fs::exists(manifest)) {
-    std::ifstream in(manifest);
-    const auto j = nlohmann::json::parse(in, nullptr, false);
+  // The shards are what clients rank from: their ids are the authority. Each shard is verified against the
+  // manifest (size, sha256) and opened with the core's reader; the catalog is only a fallback without shards.
+  const fs::path manifest_path = dir / "shards" / "manifest.json";
+  if (fs::exists(manifest_path)) {
+    std::ifstream in(manifest_path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto manifest = shard::parse_manifest(text);
     std::unordered_set<std::string> ids;
-    if (!j.is_discarded() && j.is_object() && j.contains("shards") && j["shards"].is_array()) {
-      for (const auto& s : j["shards"]) {
-        if (s.is_object() && s.contains("ids") && s["ids"].is_array()) {
-          for (const auto& id : s["ids"]) {
-            if (id.is_string()) ids.insert(normalize_project_id(id.get<std::string>()));
-          }
-        }
-      }
+    for (const auto& entry : manifest.shards) {
+      std::ifstream sf(manifest_path.parent_path() / entry.file, std::ios::binary);
+      if (!sf) throw std::runtime_error("cannot open shard " + entry.file + " listed in " + manifest_path.string());
+      const std::string raw((std::istreambuf_iterator<char>(sf)), std::istreambuf_iterator<char>());
+      std::vector<std::byte> bytes(raw.size());
+      std::memcpy(bytes.data(), raw.data(), raw.size());
+      shard::verify_against_manifest(entry, bytes);
+      const auto opened = shard::Shard::open(std::move(bytes), shard::expectation_of(manifest));
+      for (std::size_t i = 0; i < opened.size(); ++i) ids.insert(opened.id(i));
     }
-    if (!ids.empty()) return std::make_unique<ProjectIdSet>(std::move(ids), manifest.string());
+    if (!ids.empty()) return std::make_unique<ProjectIdSet>(std::move(ids), manifest_path.string());
   }
   for (const auto& candidate : {dir / "catalog.jsonl", dir / "build" / "catalog.jsonl"}) {
     if (fs::exists(candidate)) return load_catalog_jsonl(candidate.string());

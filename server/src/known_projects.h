@@ -32,7 +32,8 @@ class ProjectIdSet : public KnownProjects {
 
 // Reads one JSON object per line with an "id" field (models/build/catalog.jsonl).
 std::unique_ptr<KnownProjects> load_catalog_jsonl(const std::string& path);
-// Looks in `models_dir` for shards/manifest.json (+ shards) first, then catalog.jsonl; throws when none is usable.
+// Looks in `models_dir` for shards/manifest.json first (every shard verified against it and opened with the core's
+// shard reader; throws on a bad shard), then catalog.jsonl (also build/catalog.jsonl); throws when none is usable.
 std::unique_ptr<KnownProjects> load_known_projects(const std::string& models_dir);
 
 }  // namespace wayfinder::server

@@ -85,7 +85,7 @@ function raw(port, target, method = 'GET') {
 }
 
 const dbMain = path.join(root, 'main.sqlite');
-const main = await startServer(dbMain, ['--client-burst', '20', '--client-rate', '2']);
+const main = await startServer(dbMain, ['--client-burst', '20', '--client-rate', '2', '--address-burst', '5000']);
 const B = main.base;
 
 await test('--help prints usage and exits 0', () => {
