@@ -186,6 +186,14 @@ TEST(ShardErrors, WrongModelOrDimensionAreNamed) {
             "shard: wrong dimension: shard has 7, expected 512");
 }
 
+TEST(ShardErrors, ModelNameThatIsNotUtf8IsCorruptionNotACrash) {
+  auto bytes = write_shard(sample_input());
+  bytes[80] = std::byte{0xC3};  // a lead byte followed by 's' (of "use-lite")
+  bytes[81] = std::byte{'('};
+  reseal(bytes);
+  EXPECT_EQ(error_of(bytes), "shard: corrupted: model name is not valid UTF-8");
+}
+
 TEST(ShardErrors, OutOfBoundsSectionIsRejectedNotRead) {
   auto bytes = write_shard(sample_input());
   // Section 0 (vectors) entry starts at 160: offset at +8, size at +16.

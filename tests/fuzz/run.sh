@@ -32,4 +32,4 @@ int main(int argc, char** argv) {
 }
 CPP
 "$out/make_seed" "$out/corpus"
-"$out/shard_reader_fuzz" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 "$out/corpus"
+cd "$out" && "$out/shard_reader_fuzz" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 "$out/corpus"

@@ -214,6 +214,11 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
   const std::size_t name_len = std::find(name, name + kModelNameField, '\0') - name;
   if (name_len == kModelNameField) fail("corrupted: model name is not terminated");
   h.model_name.assign(name, name_len);
+  try {
+    (void)nlohmann::json(h.model_name).dump();  // throws on invalid UTF-8
+  } catch (const nlohmann::json::exception&) {
+    fail("corrupted: model name is not valid UTF-8");
+  }
 
   if (expect.model_name && *expect.model_name != h.model_name) {
     fail("wrong model: shard was built with '" + h.model_name + "', expected '" + *expect.model_name + "'");
@@ -349,7 +354,7 @@ std::string header_json(const ShardHeader& h) {
     std::snprintf(crc, sizeof crc, "%08x", s.crc32);
     j["sections"].push_back({{"kind", section_name(s.kind)}, {"offset", s.offset}, {"bytes", s.size}, {"crc32", crc}});
   }
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace wayfinder::shard

@@ -1,0 +1,41 @@
+// recall@10 of the shard's int8 search (the core, via WASM) against exact float32 dot products, on the real
+// catalog vectors written by `wayfinder shard build --float-out FILE`. Queries: every (n/Q)-th project's vector
+// with small seeded noise (so the query is not exactly a row). Usage: node tests/bench/recall_eval.mjs VECTORS.f32 [SHARD] [Q]
+import fs from 'node:fs';
+
+const [vecFile, shardFile = 'models/build/shards/catalog-000.wfshard', qArg = '200'] = process.argv.slice(2);
+const core = await (await import('/work/main/web/wasm/wayfinder_core_simd.mjs')).default();
+const bytes = fs.readFileSync(shardFile);
+const header = JSON.parse(core.shardInspect(bytes, ''));
+const dim = header.model.dimension;
+const buf = fs.readFileSync(vecFile);
+const vecs = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+const n = vecs.length / dim;
+if (n !== header.count) throw new Error(`vectors hold ${n} rows, shard ${header.count}`);
+const Q = Number(qArg);
+let state = 12345n;
+const rnd = () => {
+  state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+  return Number(state >> 11n) / 2 ** 53 - 0.5;
+};
+let hits = 0;
+let top1 = 0;
+const t0 = Date.now();
+for (let qi = 0; qi < Q; ++qi) {
+  const row = Math.floor((qi * n) / Q);
+  const q = new Float32Array(dim);
+  for (let d = 0; d < dim; ++d) q[d] = vecs[row * dim + d] + 0.05 * rnd();
+  const exact = [];
+  for (let r = 0; r < n; ++r) {
+    let s = 0;
+    for (let d = 0; d < dim; ++d) s += q[d] * vecs[r * dim + d];
+    exact.push([s, r]);
+  }
+  exact.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const want = new Set(exact.slice(0, 10).map((e) => e[1]));
+  const got = JSON.parse(core.shardSearch(bytes, q, 10));
+  hits += got.filter((g) => want.has(g.index)).length;
+  top1 += got[0].index === exact[0][1] ? 1 : 0;
+}
+console.log(JSON.stringify({ projects: n, dim, queries: Q, recallAt10: hits / (10 * Q), top1Agreement: top1 / Q,
+  shardBytes: bytes.length, bytesPerProject: bytes.length / n, float32BytesPerProject: dim * 4, seconds: (Date.now() - t0) / 1000 }));
