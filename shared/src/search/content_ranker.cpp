@@ -49,6 +49,7 @@ std::string stars_text(std::int64_t s) {
 struct ProfileTech {
   std::vector<std::string> languages, frameworks;  // canonical
   std::vector<const std::string*> language_names, framework_names;  // as the learner wrote them
+  std::vector<std::vector<std::string>> framework_terms;             // analyzed, for the text fallback
 };
 
 ProfileTech profile_tech(const Profile& p) {
@@ -60,6 +61,7 @@ ProfileTech profile_tech(const Profile& p) {
   for (const auto& f : p.frameworks) {
     t.frameworks.push_back(canonical_tech(f));
     t.framework_names.push_back(&f);
+    t.framework_terms.push_back(analyze(f));
   }
   return t;
 }
@@ -110,7 +112,7 @@ StructuredDetail structured_detail(const ProfileTech& t, const shard::Shard& sha
         break;
       }
       if (best < 0.5f) {
-        const auto terms = analyze(*t.framework_names[i]);
+        const auto& terms = t.framework_terms[i];
         const bool all = !terms.empty() && std::all_of(terms.begin(), terms.end(), [&](const std::string& term) {
           return shard.bm25().contains(term, index);
         });
