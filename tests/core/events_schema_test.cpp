@@ -199,3 +199,37 @@ TEST(EventsSchema, Iso8601RoundTripsAndRejectsBadDates) {
   EXPECT_EQ(format_iso8601_utc(1795885198000LL), "2026-11-28T16:59:58Z");
   EXPECT_EQ(parse_iso8601_utc_ms(format_iso8601_utc(1795885198123LL)), 1795885198123LL);
 }
+
+TEST(EventsSchema, AltPropensityIsOptionalInZeroToOneAndRoundTrips) {
+  json b = valid_batch(3);
+  FeedbackBatch out;
+  from_json(b, out);
+  EXPECT_FALSE(out.events[0].alt_propensity.has_value());  // old clients: absent stays absent
+  EXPECT_FALSE(json(out)["events"][0].contains("altPropensity"));
+
+  b["events"][0]["altPropensity"] = 0.0;  // the other arm would never show it here: valid
+  b["events"][1]["altPropensity"] = 1.0;
+  b["events"][2]["altPropensity"] = 0.25;
+  from_json(b, out);
+  EXPECT_EQ(*out.events[0].alt_propensity, 0.0);
+  EXPECT_EQ(*out.events[1].alt_propensity, 1.0);
+  EXPECT_DOUBLE_EQ(*out.events[2].alt_propensity, 0.25);
+  const json again = out;
+  EXPECT_EQ(again["events"][2]["altPropensity"], 0.25);
+  FeedbackBatch back;
+  from_json(again, back);
+  EXPECT_EQ(json(back), again);
+
+  for (const json& bad : {json(-0.01), json(1.5), json("0.5"), json(true)}) {
+    json c = valid_batch(3);
+    c["events"][2]["altPropensity"] = bad;
+    expect_field_error(c, "events[2].altPropensity");
+  }
+  try {
+    parse_feedback_batch(R"({"clientId":"c","batchId":"b","sentAt":"2026-11-28T17:00:00Z",
+      "events":[{"eventId":"e","type":"impression","projectId":"a/b","at":"2026-11-28T17:00:00Z","altPropensity":1e999}]})");
+    FAIL() << "accepted 1e999";
+  } catch (const SchemaError& e) {
+    SUCCEED() << e.what();  // rejected (by the JSON parser or as not finite)
+  }
+}

@@ -299,3 +299,124 @@ TEST(RankRecommender, ContentIsCachedPerProfileAndRankingsPageWithoutRepeatsAfte
     if (it.index == page1.items[3].index) liked_position = static_cast<double>(it.position);
   EXPECT_LE(liked_position, 2.0);
 }
+
+TEST(RankRerank, ExplorationPicksStayInsideThePoolOfUnshownTopCandidates) {
+  const auto content = make_content(400, 5000);  // 5000 eligible rows, 400 content candidates
+  RerankConfig cfg;
+  cfg.exploration_pool = 50;
+  cfg.epsilon = 0.3;
+  bandit::EvidenceStore ev;
+  std::size_t explored = 0, beyond_window = 0, slots = 0;
+  for (std::uint64_t seed = 0; seed < 300; ++seed) {
+    const auto r = rank::rerank(content, ev, cfg, seed, 20, 0, true);
+    std::set<int> shown_ranks;
+    for (const auto& it : r.items) {
+      ++slots;
+      if (it.explored) {
+        ++explored;
+        ASSERT_GE(it.content_rank, 0) << "explored a project outside the content candidates";
+        // Among the first 50 unshown candidates: fewer than 50 unshown candidates rank above it.
+        int unshown_above = 0;
+        for (int k = 0; k < it.content_rank; ++k) unshown_above += !shown_ranks.count(k);
+        EXPECT_LT(unshown_above, 50) << "seed " << seed << " slot " << it.position;
+        beyond_window += it.content_rank >= 30;
+      }
+      shown_ranks.insert(it.content_rank);
+    }
+  }
+  std::printf("pool 50, ε 0.3: %zu of %zu slots explored (%.3f), %zu of them beyond the exploit window\n", explored,
+              slots, static_cast<double>(explored) / static_cast<double>(slots), beyond_window);
+  EXPECT_NEAR(static_cast<double>(explored) / static_cast<double>(slots), 0.3,
+              3 * std::sqrt(0.3 * 0.7 / static_cast<double>(slots)));
+  EXPECT_GT(beyond_window, 0u);  // the pool is wider than the window, so exploration reaches past it
+
+  // exploration_pool = 0 keeps the old rule: any eligible project, mostly outside the content candidates.
+  cfg.exploration_pool = 0;
+  std::size_t outside = 0, explored_all = 0;
+  for (std::uint64_t seed = 0; seed < 100; ++seed)
+    for (const auto& it : rank::rerank(content, ev, cfg, seed, 10, 0, true).items)
+      if (it.explored) {
+        ++explored_all;
+        outside += it.content_rank < 0;
+      }
+  EXPECT_GT(outside, explored_all / 2);
+}
+
+TEST(RankRerank, PoolPropensitiesMatchEmpiricalFrequenciesWithFloorEpsilonOverPool) {
+  // Slot 0: exploit window 12 candidates (min_depth 4), pool 30 → support 30; every supported project has p ≥ ε/30.
+  const auto content = make_content(300, 2000);
+  RerankConfig cfg;
+  cfg.min_depth = 4;
+  cfg.exploration_pool = 30;
+  auto ev = evidence_with(content, 8.0, cfg);
+  const int n = 2000;
+  std::map<std::uint32_t, int> count;
+  std::map<std::uint32_t, double> logged;
+  double inverse_sum = 0, min_p = 1.0;
+  for (int seed = 0; seed < n; ++seed) {
+    const auto r = rank::rerank(content, ev, cfg, static_cast<std::uint64_t>(seed), 1, 0, true);
+    const auto& it = r.items.at(0);
+    ASSERT_GE(it.content_rank, 0);
+    ASSERT_LT(it.content_rank, 30);
+    ++count[it.index];
+    logged[it.index] += it.propensity;
+    inverse_sum += 1.0 / it.propensity;
+    min_p = std::min(min_p, it.propensity);
+  }
+  double max_gap = 0;
+  for (const auto& [index, c] : count)
+    max_gap = std::max(max_gap, std::abs(static_cast<double>(c) / n - logged[index] / c));
+  std::printf("pool 30, slot 0: %zu distinct projects, max |freq − mean propensity| = %.4f, E[1/p] = %.2f "
+              "(support 30), min p = %.5f (floor ε/30 = %.5f)\n",
+              count.size(), max_gap, inverse_sum / n, min_p, cfg.epsilon / 30);
+  EXPECT_EQ(count.size(), 30u);
+  EXPECT_LT(max_gap, 0.03);
+  EXPECT_GE(min_p, cfg.epsilon / 30 - 1e-12);
+  EXPECT_NEAR(inverse_sum / n, 30.0, 4.0);
+}
+
+TEST(RankRerank, AltPropensityOfTheRlArmIsTheSimilarityArmsDeterministicChoice) {
+  const auto content = make_content(200, 1000);
+  RerankConfig cfg;
+  const auto ev = evidence_with(content, 10.0, cfg);
+  for (std::uint64_t seed = 0; seed < 50; ++seed) {
+    std::set<int> shown;
+    for (const auto& it : rank::rerank(content, ev, cfg, seed, 20, 0, true).items) {
+      int first_unshown = 0;
+      while (shown.count(first_unshown)) ++first_unshown;
+      EXPECT_EQ(it.alt_propensity, it.content_rank == first_unshown ? 1.0 : 0.0);
+      shown.insert(it.content_rank);
+    }
+  }
+}
+
+TEST(RankRerank, AltPropensityOfTheSimilarityArmIsTheRlPolicysSlotProbability) {
+  const auto content = make_content(20, 1000);  // relevance gaps 0.05: the bandit often, not always, reorders
+  RerankConfig cfg;
+  const auto ev = evidence_with(content, 1.0, cfg);
+  const std::uint32_t similarity_first = content.top[0].index;
+  const int n = 600;
+  int rl_first = 0;
+  double alt_sum = 0;
+  for (int seed = 0; seed < n; ++seed) {
+    const auto s = static_cast<std::uint64_t>(seed);
+    const auto sim = rank::rerank(content, ev, cfg, s, 5, 0, false);
+    ASSERT_EQ(sim.items[0].index, similarity_first);
+    EXPECT_EQ(sim.items[0].propensity, 1.0);
+    alt_sum += sim.items[0].alt_propensity;
+    for (const auto& it : sim.items) {
+      EXPECT_GE(it.alt_propensity, cfg.epsilon / 20 - 1e-12);  // every similarity pick is in the RL pool (≤ 20 left)
+      EXPECT_LE(it.alt_propensity, 1.0);
+    }
+    const auto rl = rank::rerank(content, ev, cfg, s, 1, 0, true);
+    if (rl.items[0].index == similarity_first) {
+      ++rl_first;
+      // Same seed, same slot, same prefix: the RL arm's logged propensity is the similarity arm's π, bit for bit.
+      EXPECT_EQ(bits(rl.items[0].propensity), bits(sim.items[0].alt_propensity));
+    }
+  }
+  const double freq = static_cast<double>(rl_first) / n;
+  std::printf("RL puts the similarity top-1 first in %.4f of %d seeds; mean alt_propensity of the similarity arm "
+              "= %.4f\n", freq, n, alt_sum / n);
+  EXPECT_NEAR(freq, alt_sum / n, 3 * std::sqrt(freq * (1 - freq) / n) + 0.01);
+}

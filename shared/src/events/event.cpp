@@ -198,8 +198,8 @@ std::string format_iso8601_utc(std::int64_t unix_ms) {
 Event parse_event(const nlohmann::json& j, const std::string& path) {
   if (!j.is_object()) fail(path, "must be a JSON object");
   reject_unknown(j, path,
-                 {"eventId", "type", "projectId", "rankingId", "position", "arm", "propensity", "stars", "comment",
-                  "seconds", "at", "modelVersion", "shardVersion"});
+                 {"eventId", "type", "projectId", "rankingId", "position", "arm", "propensity", "altPropensity", "stars",
+                  "comment", "seconds", "at", "modelVersion", "shardVersion"});
   Event e;
   e.event_id = get_id(j, path, "eventId", true);
   {
@@ -231,6 +231,10 @@ Event parse_event(const nlohmann::json& j, const std::string& path) {
   if (const auto p = get_number(j, path, "propensity")) {
     if (!(*p > 0.0 && *p <= 1.0)) fail(join(path, "propensity"), "must be in (0, 1]");
     e.propensity = *p;
+  }
+  if (const auto p = get_number(j, path, "altPropensity")) {
+    if (!(*p >= 0.0 && *p <= 1.0)) fail(join(path, "altPropensity"), "must be in [0, 1]");
+    e.alt_propensity = *p;
   }
   const bool is_rating = e.type == EventType::kRating;
   const bool is_dwell = e.type == EventType::kDwell;
@@ -273,6 +277,7 @@ void to_json(nlohmann::json& j, const Event& e) {
   if (e.position >= 0) j["position"] = e.position;
   if (!e.arm.empty()) j["arm"] = e.arm;
   if (e.propensity) j["propensity"] = *e.propensity;
+  if (e.alt_propensity) j["altPropensity"] = *e.alt_propensity;
   if (e.stars) j["stars"] = *e.stars;
   if (e.comment) j["comment"] = *e.comment;
   if (e.seconds) j["seconds"] = *e.seconds;

@@ -24,8 +24,15 @@ const char* const kExploreReason = "Exploring: a project outside your closest ma
 struct Scored {
   bool ready = false;
   bandit::ThompsonDraw draw;
-  double score = 0.0;
-  std::vector<double> mc_scores;  // propensity_draws re-draws of the score
+  double rl_score = 0.0;          // w_s·relevance + w_b·quality: what the RL policy maximises
+  std::vector<double> mc_scores;  // propensity_draws re-draws of rl_score
+};
+
+// The projects an exploration slot draws from, uniformly. exploration_pool > 0: the unshown candidates among
+// top[0, top_end) (the first exploration_pool unshown ones); 0: every eligible project not yet shown.
+struct ExplorationPool {
+  std::size_t size = 0;
+  std::size_t top_end = 0;
 };
 
 class SlotSampler {
@@ -44,15 +51,16 @@ class SlotSampler {
     if (content.eligible.empty()) {
       for (const auto& c : content.top) fallback_pool_.push_back(c.index);
       std::sort(fallback_pool_.begin(), fallback_pool_.end());
-      pool_ = fallback_pool_;
+      eligible_ = fallback_pool_;
     } else {
-      pool_ = content.eligible;
+      eligible_ = content.eligible;
     }
     for (std::size_t i = 0; i < content.top.size(); ++i) top_position_.emplace(content.top[i].index, i);
   }
 
   void mark_shown(std::uint32_t index) {
-    if (shown_.insert(index).second && std::binary_search(pool_.begin(), pool_.end(), index)) ++shown_in_pool_;
+    if (shown_.insert(index).second && std::binary_search(eligible_.begin(), eligible_.end(), index))
+      ++shown_eligible_;
   }
 
   std::size_t window(std::size_t slot) const {
@@ -72,47 +80,50 @@ class SlotSampler {
     const std::vector<std::size_t> rem = remaining(slot);
     if (rem.empty()) return false;
     for (std::size_t i : rem) prepare(i);
-    const std::size_t available = pool_.size() - shown_in_pool_;
-    const double eps = (use_rl_ && available > 0) ? config_.epsilon : 0.0;
+    const ExplorationPool pool = exploration_pool();
+    const double rl_epsilon = pool.size > 0 ? config_.epsilon : 0.0;  // the RL policy's ε at this slot
 
     random::Xoshiro256ss explore_rng(random::derive_seed(explore_seed_, slot));
-    const bool explore = eps > 0.0 && explore_rng.uniform() < eps;
+    const bool explore = use_rl_ && rl_epsilon > 0.0 && explore_rng.uniform() < rl_epsilon;
+    const std::size_t content_choice = argmax(rem, [&](std::size_t i) { return content_.top[i].relevance; });
     std::uint32_t chosen = 0;
     if (explore) {
-      do {
-        chosen = pool_[explore_rng.below(pool_.size())];
-      } while (shown_.count(chosen));
+      chosen = draw_from(pool, explore_rng);
+    } else if (use_rl_) {
+      chosen = content_.top[argmax(rem, [&](std::size_t i) { return scored_[i].rl_score; })].index;
     } else {
-      chosen = content_.top[argmax(rem, [&](std::size_t i) { return scored_[i].score; })].index;
+      chosen = content_.top[content_choice].index;
     }
 
-    // P(exploit step picks `chosen` | shown so far), by Monte Carlo over fresh sampler draws.
-    double exploit_probability = 0.0;
     const auto pos = top_position_.find(chosen);
     const bool in_window = pos != top_position_.end() && std::find(rem.begin(), rem.end(), pos->second) != rem.end();
+    // Similarity-only is deterministic: it places the best remaining content candidate.
+    const double similarity_probability = in_window && pos->second == content_choice ? 1.0 : 0.0;
+    // RL: P(exploit step picks `chosen` | shown so far) by Monte Carlo over fresh sampler draws, plus exploration.
+    double exploit_probability = 0.0;
     if (in_window) {
-      if (use_rl_) {
-        std::size_t wins = 0;
-        for (std::size_t d = 0; d < config_.propensity_draws; ++d)
-          if (argmax(rem, [&](std::size_t i) { return scored_[i].mc_scores[d]; }) == pos->second) ++wins;
-        exploit_probability = static_cast<double>(wins) / static_cast<double>(config_.propensity_draws);
-      } else {
-        exploit_probability = 1.0;
-      }
+      std::size_t wins = 0;
+      for (std::size_t d = 0; d < config_.propensity_draws; ++d)
+        if (argmax(rem, [&](std::size_t i) { return scored_[i].mc_scores[d]; }) == pos->second) ++wins;
+      exploit_probability = static_cast<double>(wins) / static_cast<double>(config_.propensity_draws);
     }
+    const double rl_probability =
+        (1.0 - rl_epsilon) * exploit_probability +
+        (rl_epsilon > 0.0 && in_pool(pool, chosen) ? rl_epsilon / static_cast<double>(pool.size) : 0.0);
 
     RankedItem item;
     item.index = chosen;
     item.position = slot;
     item.explored = explore;
-    item.propensity = (1.0 - eps) * exploit_probability + (eps > 0.0 ? eps / static_cast<double>(available) : 0.0);
+    item.propensity = use_rl_ ? rl_probability : similarity_probability;
+    item.alt_propensity = use_rl_ ? similarity_probability : rl_probability;
     if (pos != top_position_.end()) {
       const std::size_t i = pos->second;
       prepare(i);
       const auto& c = content_.top[i];
       item.content_rank = static_cast<int>(i);
       item.similarity = c.relevance;
-      item.score = scored_[i].score;
+      item.score = use_rl_ ? scored_[i].rl_score : c.relevance;
       fill_bandit(item, scored_[i].draw);
       item.reasons = c.reasons;
     } else {
@@ -141,6 +152,46 @@ class SlotSampler {
     return best;
   }
 
+  ExplorationPool exploration_pool() const {
+    ExplorationPool p;
+    if (config_.exploration_pool == 0) {
+      p.size = eligible_.size() - shown_eligible_;
+      return p;
+    }
+    for (std::size_t i = 0; i < content_.top.size() && p.size < config_.exploration_pool; ++i) {
+      if (!shown_.count(content_.top[i].index)) {
+        ++p.size;
+        p.top_end = i + 1;
+      }
+    }
+    return p;
+  }
+
+  bool in_pool(const ExplorationPool& p, std::uint32_t index) const {
+    if (shown_.count(index)) return false;
+    if (config_.exploration_pool == 0) return std::binary_search(eligible_.begin(), eligible_.end(), index);
+    const auto pos = top_position_.find(index);
+    return pos != top_position_.end() && pos->second < p.top_end;
+  }
+
+  std::uint32_t draw_from(const ExplorationPool& p, random::Xoshiro256ss& rng) const {
+    if (config_.exploration_pool == 0) {
+      std::uint32_t chosen = 0;
+      do {
+        chosen = eligible_[rng.below(eligible_.size())];
+      } while (shown_.count(chosen));
+      return chosen;
+    }
+    std::size_t r = rng.below(p.size);
+    for (std::size_t i = 0; i < p.top_end; ++i) {
+      const std::uint32_t index = content_.top[i].index;
+      if (shown_.count(index)) continue;
+      if (r == 0) return index;
+      --r;
+    }
+    throw std::logic_error("exploration pool draw out of range");  // unreachable: r < p.size
+  }
+
   bandit::ThompsonDraw thompson_draw(std::uint32_t index) const {
     random::Xoshiro256ss rng(random::derive_seed(thompson_seed_, index));
     return sampler_.draw(evidence_.posterior(index, config_.posterior), rng);
@@ -154,25 +205,24 @@ class SlotSampler {
   }
 
   double blend(double relevance, double quality) const {
-    return use_rl_ ? config_.similarity_weight * relevance + config_.bandit_weight * quality : relevance;
+    return config_.similarity_weight * relevance + config_.bandit_weight * quality;
   }
 
+  // The RL scores are prepared under both arms: the similarity arm logs the RL policy's probability as π.
   void prepare(std::size_t i) {
     Scored& s = scored_[i];
     if (s.ready) return;
     const auto& c = content_.top[i];
     s.draw = thompson_draw(c.index);
-    s.score = blend(c.relevance, s.draw.quality);
-    if (use_rl_) {
-      s.mc_scores.resize(config_.propensity_draws);
-      if (s.draw.influence == 0.0) {
-        // No evidence: the quality is the prior mean in every draw, so the re-draws are all equal.
-        std::fill(s.mc_scores.begin(), s.mc_scores.end(), s.score);
-      } else {
-        const auto posterior = evidence_.posterior(c.index, config_.posterior);
-        random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));
-        for (auto& m : s.mc_scores) m = blend(c.relevance, sampler_.draw(posterior, rng).quality);
-      }
+    s.rl_score = blend(c.relevance, s.draw.quality);
+    s.mc_scores.resize(config_.propensity_draws);
+    if (s.draw.influence == 0.0) {
+      // No evidence: the quality is the prior mean in every draw, so the re-draws are all equal.
+      std::fill(s.mc_scores.begin(), s.mc_scores.end(), s.rl_score);
+    } else {
+      const auto posterior = evidence_.posterior(c.index, config_.posterior);
+      random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));
+      for (auto& m : s.mc_scores) m = blend(c.relevance, sampler_.draw(posterior, rng).quality);
     }
     s.ready = true;
   }
@@ -185,10 +235,10 @@ class SlotSampler {
   std::uint64_t thompson_seed_, propensity_seed_, explore_seed_;
   std::vector<Scored> scored_;
   std::vector<std::uint32_t> fallback_pool_;
-  std::span<const std::uint32_t> pool_;
+  std::span<const std::uint32_t> eligible_;
   std::map<std::uint32_t, std::size_t> top_position_;
   std::set<std::uint32_t> shown_;
-  std::size_t shown_in_pool_ = 0;
+  std::size_t shown_eligible_ = 0;
 };
 
 void require(bool ok, const char* message) {

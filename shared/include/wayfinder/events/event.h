@@ -44,6 +44,9 @@ struct Event {
   std::int32_t position = -1;   // -1: not given
   std::string arm;              // may be empty
   std::optional<double> propensity;  // in (0, 1]
+  // "altPropensity": probability that the OTHER arm's policy would have put this project in this slot, in [0, 1]
+  // (0 is valid: the other arm would never show it here). π for off-policy evaluation of the other arm.
+  std::optional<double> alt_propensity;
   std::optional<std::int32_t> stars;  // rating only, 1..5 (required there)
   std::optional<std::string> comment;  // rating only, <= 280 code points
   std::optional<double> seconds;       // dwell only (required there), finite, >= 0, clamped to kMaxDwellSeconds

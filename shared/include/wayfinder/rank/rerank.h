@@ -1,6 +1,6 @@
 // The bandit re-rank on top of the content ranking: slot-by-slot, score = w_s·relevance + w_b·Thompson quality,
-// ε-exploration from eligible projects. Invariant: a ranking is prefix-stable for its seed (deeper pages extend it,
-// never reorder it) and never repeats a project; every item carries its slot propensity.
+// ε-exploration from the exploration pool. Invariant: a ranking is prefix-stable for its seed (deeper pages extend
+// it, never reorder it) and never repeats a project; every item carries its slot propensity under both arms.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +21,13 @@ struct RerankConfig {
   std::size_t min_depth = 10;
   double similarity_weight = 0.6;
   double bandit_weight = 0.4;
-  double epsilon = 0.15;  // per-slot chance of showing a random eligible project not yet shown
+  double epsilon = 0.15;  // per-slot chance of showing a random project of the exploration pool instead
+  // The exploration pool of a slot: the first exploration_pool content candidates (ContentRanking::top order, all
+  // skill-eligible) not yet shown, so an explored project is still relevant and every project the exploit step
+  // can pick at this slot (its window, 3·max(k+1, min_depth) ≤ 200 for k < 66) has a logged propensity ≥ ε/200.
+  // Capped by the content depth (the binding keeps 400). 0 = every eligible project not yet shown (the old rule,
+  // whose ~1e-5 propensities make off-policy estimates useless).
+  std::size_t exploration_pool = 200;
   // Monte Carlo draws of the sampler per ranking for slot propensities: standard error of a propensity p is
   // sqrt(p(1−p)/200) <= 0.035; enough for self-normalised OPE and cheap (200 × window Beta draws per ranking).
   std::size_t propensity_draws = 200;
@@ -42,6 +48,10 @@ struct RankedItem {
   double evidence = 0.0;
   bool explored = false;
   double propensity = 1.0;  // P(this project at this slot | earlier slots) under the logging policy
+  // The same probability under the OTHER arm's policy (use_rl true: similarity-only, which is deterministic, so 0
+  // or 1; use_rl false: the RL re-rank with ε-exploration, Monte Carlo like `propensity`). π for off-policy
+  // evaluation of the other arm from this arm's logs.
+  double alt_propensity = 0.0;
   int content_rank = -1;    // position in ContentRanking::top, −1 when not there
   std::vector<std::string> reasons;
 };
