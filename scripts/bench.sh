@@ -2,7 +2,8 @@
 # Runs every benchmark that exists and writes docs/BENCHMARKS.md (ratios from this one run, the machine, the
 # exact commands). Measurements that can't run yet are listed as not available, never estimated.
 #   scripts/bench.sh [--quick]     (--quick: fewer repetitions, < 3 minutes)
-# Environment: WF_BENCH_BUILD (native build dir, default build/native).
+# Environment: WF_BENCH_BUILD (native build dir, default build/native), WF_BENCH_WASM (emscripten build dir,
+# default build/wasm; its modules are written to web/wasm/ as every WASM build does).
 source "$(dirname "$0")/lib/common.sh"
 cd "$ROOT"
 quick=0; qflag=""; [[ "${1:-}" == "--quick" ]] && { quick=1; qflag="--quick"; }
@@ -11,30 +12,34 @@ OUT="$ROOT/build/bench-out"; rm -rf "$OUT"; mkdir -p "$OUT"
 t0=$SECONDS
 declare -a RAN=() MISSING=()
 
+WASMB="${WF_BENCH_WASM:-$BUILD_WASM}"
 [[ -f "$BUILD/build.ninja" ]] || cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-quiet ninja -C "$BUILD" -j"$JOBS" wayfinder-kernel_bench
-ninja -C "$BUILD" -j"$JOBS" wayfinder_bench >/dev/null 2>&1 || true
-
-# 1. Google Benchmark suites (tests/bench/*_bench.cpp).
-GB="$BUILD/tests/wayfinder_bench"
-if [[ -x "$GB" ]]; then
-  log "Google Benchmark: $GB"
-  mintime=$([[ $quick == 1 ]] && echo 0.05 || echo 0.5)
-  cmd="$GB --benchmark_min_time=$mintime --benchmark_format=json"
-  $cmd > "$OUT/gbench.json" 2>"$OUT/gbench.err" && RAN+=("gbench|$cmd") || MISSING+=("Google Benchmark suite: run failed (see build/bench-out/gbench.err)")
-else
-  MISSING+=("Google Benchmark suite (\`build/native/tests/wayfinder_bench\`): not built — tests/bench/ has no *_bench.cpp yet")
+quiet ninja -C "$BUILD" -j"$JOBS" wayfinder_bench
+# The ES modules with the benchmark binding (wasm/bind_bench.cpp), both variants.
+if [[ ! -f "$WASMB/build.ninja" ]]; then
+  emcmake cmake -S . -B "$WASMB" -G Ninja -DCMAKE_INSTALL_PREFIX="$WASMB/install" \
+    "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch" >/dev/null
 fi
+quiet ninja -C "$WASMB" -j"$JOBS" wayfinder_wasm wayfinder_wasm_simd
 
-# 2. int8 kernels: native (every core kernel) vs plain JS vs WASM (when a binding exists), same shapes.
-log "int8 kernels, native"
-cmd="$BUILD/tests/sim/wayfinder-kernel_bench $qflag"
-$cmd > "$OUT/kernels_native.json" && RAN+=("kernels_native|$cmd")
-log "int8 kernels, JS (and WASM if bound)"
+# 1. Google Benchmark suites (tests/bench/*_bench.cpp): scan + top-10 per native kernel, memcpy, re-rank, shard.
+GB="$BUILD/tests/wayfinder_bench"
+log "Google Benchmark: $GB"
+reps=$([[ $quick == 1 ]] && echo 3 || echo 5); mintime=$([[ $quick == 1 ]] && echo 0.05 || echo 0.3)
+cmd="$GB --benchmark_min_time=$mintime --benchmark_repetitions=$reps --benchmark_report_aggregates_only=true --benchmark_format=json"
+$cmd > "$OUT/gbench.json" 2>"$OUT/gbench.err" && RAN+=("gbench|$cmd") || MISSING+=("Google Benchmark suite: run failed (see build/bench-out/gbench.err)")
+
+# 2. The same scan in WASM (SIMD and scalar builds, timed inside WASM), memcpy and re-rank in WASM, plain JS.
+log "int8 scan + top-10: WASM SIMD, WASM scalar, plain JS"
 cmd="node scripts/lib/bench/kernels.mjs $qflag"
-$cmd > "$OUT/kernels_js.json" && RAN+=("kernels_js|$cmd")
+$cmd > "$OUT/kernels_js.json" && RAN+=("kernels_js|$cmd") || MISSING+=("WASM / plain-JS kernels: run failed")
 
-# 3. Embedding: ORT-node vs ORT-web (WASM backend in Node).
+# 3. recommend() end to end through the JS package (memory storage, no server).
+log "recommend() end to end (web/src/index.js in Node)"
+cmd="node scripts/lib/bench/recommend.mjs $qflag"
+$cmd > "$OUT/recommend.json" 2>"$OUT/recommend.err" && RAN+=("recommend|$cmd") || MISSING+=("recommend() end to end: run failed (build/bench-out/recommend.err)")
+
+# 4. Embedding: ORT-node vs ORT-web (WASM backend in Node).
 if [[ -f models/build/use-lite.onnx ]]; then
   log "embedding: ORT-node vs ORT-web"
   cmd="node scripts/lib/bench/embed.mjs $qflag"
@@ -43,7 +48,7 @@ else
   MISSING+=("Embedding ORT-web vs ORT-node: models/build/use-lite.onnx not built (scripts/build.sh)")
 fi
 
-# 4. Sync server: ingest (POST /v1/feedback, 100 events per batch) vs a no-op request (GET /healthz), and the
+# 5. Sync server: ingest (POST /v1/feedback, 100 events per batch) vs a no-op request (GET /healthz), and the
 #    nightly merge at 1M events — with the server's own load client, when it builds.
 if ninja -C "$BUILD" -j"$JOBS" wayfinder-sync wayfinder_sync_load >"$OUT/server-build.log" 2>&1; then
   SRV="$BUILD/server/wayfinder-sync"; LOAD="$BUILD/tests/server/wayfinder_sync_load"
@@ -52,10 +57,10 @@ if ninja -C "$BUILD" -j"$JOBS" wayfinder-sync wayfinder_sync_load >"$OUT/server-
     --threads 2 >"$OUT/server.log" 2>&1 &
   srv_pid=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-  reqs=$([[ $quick == 1 ]] && echo 300 || echo 3000)
-  cmd="$LOAD load --port $port --threads 2 --requests $reqs --events 100 --path /v1/feedback"
+  nreq=$([[ $quick == 1 ]] && echo 300 || echo 3000)
+  cmd="$LOAD load --port $port --threads 2 --requests $nreq --events 100 --path /v1/feedback"
   $cmd > "$OUT/ingest.json" 2>>"$OUT/server.log" && RAN+=("ingest|$cmd") || MISSING+=("Server ingest: load run failed (build/bench-out/server.log)")
-  cmd="$LOAD load --port $port --threads 2 --requests $reqs --path /healthz"
+  cmd="$LOAD load --port $port --threads 2 --requests $nreq --path /healthz"
   $cmd > "$OUT/noop.json" 2>>"$OUT/server.log" && RAN+=("noop|$cmd") || MISSING+=("Server no-op: load run failed")
   kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null || true
   events=$([[ $quick == 1 ]] && echo 200000 || echo 1000000)
@@ -66,17 +71,32 @@ else
   MISSING+=("Server ingest vs no-op and merge at 1M events: wayfinder-sync / wayfinder_sync_load did not build here")
 fi
 
-# 5. Shard: size on disk (recall is not measured here yet).
+# 6. Shard: size on disk, and int8 recall@10 vs exact float32 on the real catalog vectors. The float vectors come
+#    from rebuilding the shard with --float-out into a scratch models folder (cached in build/bench-cache; the
+#    real models/build/shards is never touched); --quick uses the cache only.
 if ls models/build/shards/*.wfshard >/dev/null 2>&1; then
   node -e 'const fs=require("fs");const d="models/build/shards/";
-    console.log(JSON.stringify(fs.readdirSync(d).filter(f=>f.endsWith(".wfshard")).map(f=>({file:d+f,bytes:fs.statSync(d+f).size}))))' \
+    console.log(JSON.stringify(fs.readdirSync(d).filter(f=>f.endsWith(".wfshard")).map(f=>({file:d+f,bytes:fs.statSync(d+f).size,count:JSON.parse(fs.readFileSync(d+"manifest.json")).shards.find(s=>s.file===f)?.count}))))' \
     > "$OUT/shard.json" && RAN+=("shard|ls -l models/build/shards/*.wfshard")
-  MISSING+=("Shard recall (int8 vs exact f32 top-10): not measured by bench.sh yet")
+  CACHE="$ROOT/build/bench-cache"; SCR="$CACHE/models"
+  if [[ $quick == 0 && ( ! -f "$CACHE/vectors.f32" || models/build/catalog.jsonl -nt "$CACHE/vectors.f32" || models/build/use-lite.onnx -nt "$CACHE/vectors.f32" ) ]]; then
+    log "shard rebuild with --float-out (scratch folder) for the recall check"
+    mkdir -p "$SCR"
+    for f in model-info.json use-lite.onnx vocab.json catalog.jsonl; do ln -sf "$ROOT/models/build/$f" "$SCR/$f"; done
+    node web/bin/wayfinder.js shard build --models "$SCR" --force --float-out "$CACHE/vectors.f32" >"$OUT/shard-build.log" 2>&1 \
+      || MISSING+=("Shard recall: the scratch shard build failed (build/bench-out/shard-build.log)")
+  fi
+  if [[ -f "$CACHE/vectors.f32" ]]; then
+    q=$([[ $quick == 1 ]] && echo 50 || echo 200)
+    cmd="node tests/bench/recall_eval.mjs $CACHE/vectors.f32 $(ls "$SCR"/shards/*.wfshard | head -1) $q"
+    log "int8 recall@10 vs float32 ($q queries)"
+    $cmd > "$OUT/recall.json" && RAN+=("recall|$cmd") || MISSING+=("Shard recall: recall_eval.mjs failed")
+  else
+    MISSING+=("Shard recall (int8 vs exact f32 top-10): no float vectors cached yet (run scripts/bench.sh without --quick once)")
+  fi
 else
   MISSING+=("Shard size and recall: no shard in models/build/shards/ yet")
 fi
-MISSING+=("recommend() end to end in the JS package: not timed by bench.sh yet")
-MISSING+=("WASM kernel timings (SIMD and scalar builds): the ES modules export no int8 kernel binding (no wasm/bind_search.cpp yet)")
 
 secs=$((SECONDS - t0))
 log "writing docs/BENCHMARKS.md ($secs s)"
@@ -98,25 +118,64 @@ L.push('## Machine', '', '| | |', '|---|---|');
 L.push(`| CPU | ${cpu} |`, `| cores (nproc) | ${os.cpus().length} |`, `| memory | ${mem} GiB |`,
   `| node | ${process.version} |`, `| compiler | ${cp.execSync('c++ --version').toString().split('\n')[0]} |`, '');
 
-const kn = read('kernels_native.json'), kj = read('kernels_js.json');
-if (kn && kj) {
-  L.push('## int8 dot kernels: one 512-d query against N rows (median ms)', '');
-  const sizes = [...new Set(kn.kernels.map((k) => k.rows))];
-  const names = [...new Set(kn.kernels.map((k) => k.name))];
-  const wasm = Object.values(kj.wasm || {}).flat();
-  const wasmNames = [...new Set(wasm.map((k) => k.name))];
-  L.push(`| rows | ${names.map((n) => `native ${n}${n === kn.active ? ' (active)' : ''}`).join(' | ')} | ${wasmNames.join(' | ')}${wasmNames.length ? ' | ' : ''}plain JS | plain JS / native ${kn.active} |`);
-  L.push(`|---|${names.map(() => '---|').join('')}${wasmNames.map(() => '---|').join('')}---|---|`);
+const gb = read('gbench.json'), kj = read('kernels_js.json');
+const gmed = (name) => gb?.benchmarks.find((b) => b.name === `${name}_median` || (b.run_name === name && b.aggregate_name === 'median'))?.real_time;
+const sizes = [10000, 100000, 1000000];
+const wasmSimd = kj?.wasm?.wayfinder_core_simd ?? [], wasmScalar = kj?.wasm?.wayfinder_core ?? [];
+const atN = (list, n) => list.find((k) => k.rows === n)?.ms_median;
+const kname = (list) => list[0]?.kernel ?? '?';
+if (gb || kj) {
+  L.push('## int8 scan + top-10: one 512-d query against N rows (median ms)', '',
+    'The same code everywhere (`tests/bench/scan_top_k.h`: the core\'s kernel over blocks of 1024 rows, scores scaled, the core\'s exact top-10): ' +
+    'natively through Google Benchmark (`BM_ScanTop10`), in WASM through `core.benchScanTopK` (`wasm/bind_bench.cpp`; seeded matrix built inside WASM memory, timed inside WASM), ' +
+    'and a plain-JS Int8Array loop doing the same work.', '');
+  L.push(`| rows | native scalar | native sse4.1 | native avx2 | WASM SIMD (${kname(wasmSimd)}) | WASM non-SIMD (${kname(wasmScalar)}) | plain JS |`, '|---|---|---|---|---|---|---|');
   for (const n of sizes) {
-    const nat = names.map((nm) => kn.kernels.find((k) => k.name === nm && k.rows === n)?.ms_median);
-    const w = wasmNames.map((nm) => wasm.find((k) => k.name === nm && k.rows === n)?.ms_median);
-    const js = kj.js.find((k) => k.rows === n)?.ms_median;
-    const act = kn.kernels.find((k) => k.name === kn.active && k.rows === n)?.ms_median;
-    L.push(`| ${n.toLocaleString('en')} | ${nat.map((x) => f(x)).join(' | ')} | ${w.map((x) => f(x)).join(' | ')}${w.length ? ' | ' : ''}${f(js)} | ${f(js / act, 1)}× |`);
+    L.push(`| ${n.toLocaleString('en')} | ${f(gmed(`BM_ScanTop10/scalar/${n}`))} | ${f(gmed(`BM_ScanTop10/sse41/${n}`))} | ${f(gmed(`BM_ScanTop10/avx2/${n}`))} | ` +
+      `${f(atN(wasmSimd, n))} | ${f(atN(wasmScalar, n))} | ${f(kj?.js.find((k) => k.rows === n)?.ms_median)} |`);
+  }
+  L.push('', '### Ratios (targets from issue 4)', '',
+    '| rows | WASM-SIMD / native avx2 (target ≤ 1.2 at 100k) | plain JS / WASM-SIMD (target ≥ 10) | non-SIMD fallback: WASM scalar / WASM SIMD | native scalar / native avx2 |',
+    '|---|---|---|---|---|');
+  for (const n of sizes) {
+    const nat = gmed(`BM_ScanTop10/avx2/${n}`), ws = atN(wasmSimd, n), wsc = atN(wasmScalar, n), js = kj?.js.find((k) => k.rows === n)?.ms_median;
+    const mark = (x, ok) => (x === undefined || Number.isNaN(x) ? '—' : `${f(x)}${ok === undefined ? '' : ok ? ' ✓' : ' ✗'}`);
+    L.push(`| ${n.toLocaleString('en')} | ${mark(ws / nat, n === 100000 ? ws / nat <= 1.2 : undefined)} | ${mark(js / ws, js / ws >= 10)} | ${mark(wsc / ws)} | ${mark(gmed(`BM_ScanTop10/scalar/${n}`) / nat)} |`);
+  }
+  L.push('', '### Scan bandwidth vs memcpy', '',
+    'Scan bytes/s = N × 512 bytes ÷ scan time. memcpy: native `BM_MemcpyBaseline` at the same N (copies N × 512 bytes: reads and writes); WASM: `core.benchMemcpy` of 512 MB inside WASM memory.', '',
+    '| rows | native avx2 scan GB/s | native memcpy GB/s | scan / memcpy | WASM SIMD scan GB/s | WASM memcpy GB/s (512 MB) | scan / memcpy |', '|---|---|---|---|---|---|---|');
+  const wmem = kj?.memcpy?.wayfinder_core_simd;
+  const wmemGBs = wmem ? wmem.bytes / (wmem.ms_median / 1e3) / 1e9 : undefined;
+  for (const n of sizes) {
+    const bytes = n * 512;
+    const gbs = (ms) => (ms ? bytes / (ms / 1e3) / 1e9 : undefined);
+    const ns = gbs(gmed(`BM_ScanTop10/avx2/${n}`)), nm = gbs(gmed(`BM_MemcpyBaseline/${n}`)), ws = gbs(atN(wasmSimd, n));
+    L.push(`| ${n.toLocaleString('en')} | ${f(ns)} | ${f(nm)} | ${f(ns / nm)} | ${f(ws)} | ${f(wmemGBs)} | ${f(ws / wmemGBs)} |`);
+  }
+  L.push('', '- Above ~10k rows the 512-byte rows no longer fit in cache: large sizes measure memory bandwidth as much as the kernel.');
+  for (const [v, note] of Object.entries(kj?.wasm_note || {})) L.push(`- WASM \`${v}\`: not measured — ${note}.`);
+  L.push('');
+  L.push('## The whole Thompson re-rank step per call (median ms)', '',
+    'Candidate window 3 × N from a content ranking of 3·N candidates over 13,412 eligible rows, community counts for every candidate, ε = 0.15 exploration, slot propensities by Monte Carlo (the default 200 draws, or 1 to show their cost). ' +
+    'Native: `BM_RerankPage` (tests/bench/rerank_bench.cpp); WASM: `core.benchRerank` (same fixture, tests/bench/rerank_fixture.h).', '',
+    '| page N | propensity draws | native | WASM SIMD build | WASM non-SIMD build | WASM SIMD / native |', '|---|---|---|---|---|---|');
+  for (const [n, d] of [[10, 200], [10, 1], [30, 200]]) {
+    const nat = gmed(`BM_RerankPage/${n}/${d}`);
+    const w1 = kj?.rerank?.wayfinder_core_simd?.find((r) => r.n === n && r.draws === d)?.ms_median;
+    const w2 = kj?.rerank?.wayfinder_core?.find((r) => r.n === n && r.draws === d)?.ms_median;
+    L.push(`| ${n} | ${d} | ${f(nat, 3)} | ${f(w1, 3)} | ${f(w2, 3)} | ${f(w1 / nat)} |`);
   }
   L.push('');
-  for (const [v, note] of Object.entries(kj.wasm_note || {})) L.push(`- WASM \`${v}\`: not measured — ${note}.`);
-  L.push('- Above ~10k rows the 512-byte rows no longer fit in cache: large sizes measure memory bandwidth as much as the kernel.', '');
+}
+const rc = read('recommend.json');
+if (rc) {
+  L.push('## recommend() end to end (JS package in Node, memory storage, no server; median ms)', '',
+    'Through `createRecommender` (web/src/index.js) on the real shard and model. *first call*: profile → query text → tokenizer → ONNX embedding → int8 scan + BM25 + structured over the shard → re-rank with propensities. ' +
+    '*same profile again*: content cached by profile hash, the re-rank runs every call. *new profile each call*: embedding + content + re-rank.', '',
+    '| ONNX backend | core build | createRecommender | first call | same profile again | new profile each call |', '|---|---|---|---|---|---|');
+  for (const v of rc.variants) L.push(`| ORT-${v.backend} | ${v.simd ? 'WASM SIMD' : 'WASM non-SIMD'} | ${f(v.createMs, 0)} | ${f(v.firstMs)} | ${f(v.repeatMedianMs)} | ${f(v.newProfileMedianMs)} |`);
+  L.push('');
 }
 const em = read('embed.json');
 if (em && !em.error) {
@@ -137,20 +196,28 @@ if (mg) {
   L.push(`## Nightly merge (${mg.events.toLocaleString('en')} events)`, '', '| events | episodes | projects | merge s | peak RSS MiB |', '|---|---|---|---|---|');
   L.push(`| ${mg.events} | ${mg.episodes} | ${mg.projects} | ${f(mg.mergeSeconds)} | ${f(mg.peakRssMiB, 0)} |`, '');
 }
-const sh = read('shard.json');
+const sh = read('shard.json'), rcl = read('recall.json');
 if (sh) {
-  L.push('## Shard size on disk', '', '| file | MiB |', '|---|---|');
-  for (const x of sh) L.push(`| ${x.file} | ${f(x.bytes / 2 ** 20)} |`);
+  L.push('## Shard', '', '| file | projects | MiB | bytes per project (float32 would be 2048 + metadata) |', '|---|---|---|---|');
+  for (const x of sh) L.push(`| ${x.file} | ${x.count ?? '—'} | ${f(x.bytes / 2 ** 20)} | ${x.count ? f(x.bytes / x.count, 0) : '—'} |`);
   L.push('');
+  if (rcl) L.push(`int8 recall@10 vs exact float32 top-10 on the real catalog vectors: **${f(rcl.recallAt10, 3)}** (top-1 agreement ${f(rcl.top1Agreement, 3)}; ` +
+    `${rcl.queries} queries = catalog vectors + seeded noise, ${rcl.projects} × ${rcl.dim}; the core's shard search in WASM vs a float32 JS scan).`, '');
+  const so = gmed('BM_ShardOpenRealCatalog'), rk = gmed('BM_RankContentRealCatalog');
+  if (so || rk) L.push(`Native, real shard: \`Shard::open\` (all checks) ${f(so)} ms; \`rank_content\` (scan + BM25 + structured + blend, m = 30) ${f(rk)} ms.`, '');
 }
-const gb = read('gbench.json');
 if (gb) {
-  L.push('## Google Benchmark suites', '', '| benchmark | time | unit |', '|---|---|---|');
-  for (const b of gb.benchmarks) L.push(`| ${b.name} | ${f(b.real_time, 3)} | ${b.time_unit} |`);
+  L.push('## Google Benchmark suites (medians)', '', '| benchmark | median | cv | unit |', '|---|---|---|---|');
+  for (const b of gb.benchmarks.filter((b) => b.aggregate_name === 'median')) {
+    const cv = gb.benchmarks.find((x) => x.run_name === b.run_name && x.aggregate_name === 'cv');
+    L.push(`| ${b.run_name} | ${f(b.real_time, 3)} | ${cv ? f(100 * cv.real_time, 1) + '%' : '—'} | ${b.time_unit} |`);
+  }
   L.push('');
 }
-L.push('## Not available yet (nothing measured, nothing estimated)', '');
-for (const m of missing) L.push(`- ${m}`);
+if (missing.length) {
+  L.push('## Not available (nothing measured, nothing estimated)', '');
+  for (const m of missing) L.push(`- ${m}`);
+}
 L.push('', '## Exact commands of this run', '', '```');
 for (const [, c] of ran) L.push(c);
 L.push('```', '');

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -25,10 +28,10 @@ bool SimCatalog::has_tag(std::uint32_t project, std::uint32_t tag) const {
   return std::binary_search(t.begin(), t.end(), tag);
 }
 
-SimCatalog load_catalog(const std::string& catalog_jsonl) {
-  std::ifstream in(catalog_jsonl);
-  if (!in) throw std::runtime_error("cannot open " + catalog_jsonl + " (run scripts/build.sh first)");
-  SimCatalog c;
+namespace {
+
+// Tag ids per project; fills tags, tag_names, tag_frequency from c.projects.
+void index_tags(SimCatalog& c) {
   std::map<std::string, std::uint32_t> ids;
   auto tag_id = [&](const std::string& name) {
     auto [it, inserted] = ids.emplace(name, static_cast<std::uint32_t>(c.tag_names.size()));
@@ -38,10 +41,7 @@ SimCatalog load_catalog(const std::string& catalog_jsonl) {
     }
     return it->second;
   };
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    ProjectMeta p = nlohmann::json::parse(line).get<ProjectMeta>();
+  for (const auto& p : c.projects) {
     std::vector<std::uint32_t> t;
     if (!p.language.empty()) t.push_back(tag_id("lang:" + search::canonical_tech(p.language)));
     for (const auto* list : {&p.topics, &p.categories, &p.labels, &p.collections})
@@ -50,12 +50,112 @@ SimCatalog load_catalog(const std::string& catalog_jsonl) {
     t.erase(std::unique(t.begin(), t.end()), t.end());
     for (auto id : t) ++c.tag_frequency[id];
     c.tags.push_back(std::move(t));
-    c.projects.push_back(std::move(p));
+  }
+}
+
+std::vector<std::byte> read_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot open " + path);
+  std::vector<char> raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::vector<std::byte> b(raw.size());
+  std::memcpy(b.data(), raw.data(), raw.size());
+  return b;
+}
+
+// Profile topics: tags carried by 30–3000 projects, not languages.
+std::vector<std::uint32_t> topic_pool(const SimCatalog& catalog) {
+  std::vector<std::uint32_t> pool;
+  for (std::uint32_t t = 0; t < catalog.tag_names.size(); ++t)
+    if (catalog.tag_frequency[t] >= 30 && catalog.tag_frequency[t] <= 3000 && catalog.tag_names[t].rfind("lang:", 0) != 0)
+      pool.push_back(t);
+  if (pool.empty()) throw std::runtime_error("catalog has no tag carried by >= 30 projects");
+  return pool;
+}
+
+// The language tag most used by the projects carrying `tag` (ties: lowest tag id), if any.
+std::optional<std::uint32_t> dominant_language(const SimCatalog& catalog, std::uint32_t tag) {
+  std::map<std::uint32_t, int> langs;
+  for (std::uint32_t i = 0; i < catalog.projects.size(); ++i)
+    if (catalog.has_tag(i, tag) && !catalog.tags[i].empty() &&
+        catalog.tag_names[catalog.tags[i].front()].rfind("lang:", 0) == 0 && !catalog.projects[i].language.empty())
+      ++langs[catalog.tags[i].front()];
+  if (langs.empty()) return std::nullopt;
+  return std::max_element(langs.begin(), langs.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+}
+
+std::string profile_key(const Profile& p) { return nlohmann::json(p).dump(); }
+
+}  // namespace
+
+SimCatalog load_catalog(const std::string& catalog_jsonl) {
+  std::ifstream in(catalog_jsonl);
+  if (!in) throw std::runtime_error("cannot open " + catalog_jsonl + " (run scripts/build.sh first)");
+  SimCatalog c;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    c.projects.push_back(nlohmann::json::parse(line).get<ProjectMeta>());
   }
   if (c.projects.empty()) throw std::runtime_error(catalog_jsonl + ": no projects");
+  index_tags(c);
   c.bm25 = search::Bm25Index::build(c.projects);
   c.source = "catalog metadata (core BM25 + language/topic match + popularity + skill fit; no shard vectors)";
   return c;
+}
+
+SimCatalog load_catalog_from_shard(const std::string& manifest_json, const std::string& profile_vectors_jsonl) {
+  std::ifstream mf(manifest_json);
+  if (!mf) throw std::runtime_error("cannot open " + manifest_json + " (run `wayfinder shard build` first)");
+  const auto manifest = nlohmann::json::parse(mf);
+  const auto dir = std::filesystem::path(manifest_json).parent_path();
+  const std::string file = manifest.at("shards").at(0).at("file").get<std::string>();
+  shard::ShardExpectation expect;
+  expect.dim = manifest.at("model").at("dimension").get<std::uint32_t>();
+  expect.model_name = manifest.at("model").at("name").get<std::string>();
+  SimCatalog c;
+  c.shard.emplace(shard::Shard::open(read_bytes((dir / file).string()), expect));
+  for (std::size_t i = 0; i < c.shard->size(); ++i) c.projects.push_back(c.shard->meta(i));
+  index_tags(c);
+  c.bm25 = c.shard->bm25();
+  if (!profile_vectors_jsonl.empty()) {
+    std::ifstream pv(profile_vectors_jsonl);
+    if (!pv) throw std::runtime_error("cannot open " + profile_vectors_jsonl);
+    std::string line;
+    while (std::getline(pv, line)) {
+      if (line.empty()) continue;
+      const auto j = nlohmann::json::parse(line);
+      auto v = j.at("vector").get<std::vector<float>>();
+      if (v.size() != c.shard->dim())
+        throw std::invalid_argument(profile_vectors_jsonl + ": vector of " + std::to_string(v.size()) + " values, shard dim " +
+                                    std::to_string(c.shard->dim()));
+      c.profile_vectors[j.at("profile").get<std::string>()] = std::move(v);
+    }
+  }
+  c.source = "the core's search::rank_content over the real shard (" + file + ", " + std::to_string(c.shard->size()) +
+             " × " + std::to_string(c.shard->dim()) + " int8; cosine 0.55 + BM25 0.15 + structured 0.15 + popularity 0.05 + "
+             "skill 0.10), query = " +
+             (c.profile_vectors.empty()
+                  ? std::string("normalised mean of the dequantised shard vectors of the projects carrying the learner's interest tag")
+                  : std::string("the profile's embedding by the real pipeline (core profileQueryText + C++ tokenizer + USE-lite ONNX "
+                                "in onnxruntime-node, tests/sim/embed_profiles.mjs)"));
+  return c;
+}
+
+std::vector<std::string> possible_profiles(const SimCatalog& catalog) {
+  std::vector<std::string> out;
+  const Complexity skills[3] = {Complexity::kBeginner, Complexity::kIntermediate, Complexity::kAdvanced};
+  for (auto t : topic_pool(catalog)) {
+    const auto lang = dominant_language(catalog, t);
+    for (int with_lang = 0; with_lang < (lang ? 2 : 1); ++with_lang)
+      for (auto sk : skills) {
+        Profile p;
+        if (with_lang) p.languages.push_back(catalog.tag_names[*lang].substr(5));
+        p.interests.push_back(catalog.tag_names[t]);
+        p.skill_level = sk;
+        out.push_back(profile_key(p));
+      }
+  }
+  return out;
 }
 
 std::vector<PolicySpec> standard_policies() {
@@ -109,6 +209,31 @@ struct LearnerWorld::State {
   std::vector<double> quality[2];  // hidden project quality before / after the mid-run drift
   std::vector<Learner> learners;
   bandit::ExaminationModel examination;
+  std::size_t embedded = 0;  // learners whose query was a real profile embedding
+
+  // The core's content ranker over the shard, queried with the profile's real embedding when available.
+  search::ContentRanking rank_by_shard(const Learner& l, std::uint32_t profile_tag) {
+    const auto& c = *catalog;
+    const auto& sh = *c.shard;
+    std::vector<float> q(sh.dim(), 0.0f);
+    const auto it = c.profile_vectors.find(profile_key(l.profile));
+    if (it != c.profile_vectors.end()) {
+      q = it->second;
+      ++embedded;
+    } else {
+      std::vector<double> acc(sh.dim(), 0.0);
+      for (std::uint32_t i = 0; i < sh.size(); ++i)
+        if (c.has_tag(i, profile_tag)) {
+          const auto row = sh.row(i);
+          for (std::size_t d = 0; d < acc.size(); ++d) acc[d] += row[d] * static_cast<double>(sh.scale(i));
+        }
+      double norm = 0;
+      for (double x : acc) norm += x * x;
+      norm = std::sqrt(norm);
+      for (std::size_t d = 0; d < acc.size(); ++d) q[d] = norm > 0 ? static_cast<float>(acc[d] / norm) : 0.0f;
+    }
+    return search::rank_content(sh, q, l.profile, config.candidates);
+  }
 
   double noise(std::size_t u, std::uint32_t i) const {
     Xoshiro256ss rng(derive_seed(derive_seed(seed, 0x9000 + u), i));
@@ -192,31 +317,22 @@ LearnerWorld::LearnerWorld(const SimCatalog& catalog, const WorldConfig& config,
   for (std::size_t i = 0; i < n; ++i)
     s.quality[1][i] = drng.uniform() < config.drift_fraction ? random::standard_normal(drng) : s.quality[0][i];
 
-  // Profile topics: tags carried by 30–3000 projects, not languages.
-  std::vector<std::uint32_t> topic_pool;
-  for (std::uint32_t t = 0; t < catalog.tag_names.size(); ++t)
-    if (catalog.tag_frequency[t] >= 30 && catalog.tag_frequency[t] <= 3000 && catalog.tag_names[t].rfind("lang:", 0) != 0)
-      topic_pool.push_back(t);
-  if (topic_pool.empty()) throw std::runtime_error("catalog has no tag carried by >= 30 projects");
+  const std::vector<std::uint32_t> topics = topic_pool(catalog);
   Xoshiro256ss urng(derive_seed(seed, 0x53));
   const Complexity skills[3] = {Complexity::kBeginner, Complexity::kIntermediate, Complexity::kAdvanced};
   s.learners.resize(config.users);
   for (std::size_t u = 0; u < config.users; ++u) {
     auto& l = s.learners[u];
-    l.profile_tag = topic_pool[urng.below(topic_pool.size())];
-    std::map<std::uint32_t, int> langs;
-    for (std::uint32_t i = 0; i < n; ++i)
-      if (catalog.has_tag(i, l.profile_tag) && !catalog.tags[i].empty() &&
-          catalog.tag_names[catalog.tags[i].front()].rfind("lang:", 0) == 0 && !catalog.projects[i].language.empty())
-        ++langs[catalog.tags[i].front()];
-    if (!langs.empty() && urng.uniform() < 0.8) {
-      l.language_tag = std::max_element(langs.begin(), langs.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+    l.profile_tag = topics[urng.below(topics.size())];
+    const auto lang = dominant_language(catalog, l.profile_tag);
+    if (lang && urng.uniform() < 0.8) {
+      l.language_tag = *lang;
       l.has_language = true;
       l.profile.languages.push_back(catalog.tag_names[l.language_tag].substr(5));
     }
     l.profile.interests.push_back(catalog.tag_names[l.profile_tag]);
     l.profile.skill_level = skills[urng.below(3)];
-    l.content = s.rank_by_metadata(l);
+    l.content = catalog.shard ? s.rank_by_shard(l, l.profile_tag) : s.rank_by_metadata(l);
     // Hidden topic: one the learner never states, common among their top content candidates (so learning can find it).
     std::map<std::uint32_t, int> near;
     for (std::size_t k = 0; k < std::min<std::size_t>(60, l.content.top.size()); ++k)
@@ -225,7 +341,7 @@ LearnerWorld::LearnerWorld(const SimCatalog& catalog, const WorldConfig& config,
     std::vector<std::uint32_t> hidden;
     for (auto [t, cnt] : near)
       if (cnt >= 4 && cnt <= 40) hidden.push_back(t);
-    l.hidden_tag = hidden.empty() ? topic_pool[urng.below(topic_pool.size())] : hidden[urng.below(hidden.size())];
+    l.hidden_tag = hidden.empty() ? topics[urng.below(topics.size())] : hidden[urng.below(hidden.size())];
     // Popularity: the most-starred eligible projects.
     std::vector<std::uint32_t> pop = l.content.eligible;
     std::partial_sort(pop.begin(), pop.begin() + std::min(config.page, pop.size()), pop.end(), [&](auto a, auto b) {
@@ -254,6 +370,7 @@ LearnerWorld::LearnerWorld(LearnerWorld&&) noexcept = default;
 double LearnerWorld::preference(std::size_t user, std::uint32_t project) const { return state_->pref(user, project, 0); }
 const search::ContentRanking& LearnerWorld::content(std::size_t user) const { return state_->learners.at(user).content; }
 std::size_t LearnerWorld::users() const { return state_->learners.size(); }
+std::size_t LearnerWorld::embedded_queries() const { return state_->embedded; }
 const WorldConfig& LearnerWorld::config() const { return state_->config; }
 
 RunMetrics LearnerWorld::run(const PolicySpec& policy) const {

@@ -1,10 +1,13 @@
 // Simulated learners over the real catalog: profiles, hidden true preferences, a position-biased click model and
-// the policies under comparison, all driving the core (content ranking fallback, Thompson re-rank, rewards, evidence).
+// the policies under comparison, all driving the core (content ranker over the shard, Thompson re-rank, rewards,
+// evidence).
 // Invariant: one (config, seed) gives bit-identical metrics; every policy of a seed meets the same learners and clicks.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,12 +16,20 @@
 #include "wayfinder/rank/rerank.h"
 #include "wayfinder/search/bm25.h"
 #include "wayfinder/search/candidate.h"
+#include "wayfinder/shard/shard.h"
 
 namespace wayfinder::sim {
 
 // The catalog with tag ids per project (language, topics, categories, labels, collections) and its BM25 index.
+// Loaded from a shard, project i is shard row i and content rankings come from the core's search::rank_content;
+// loaded from catalog.jsonl (tests), they come from a metadata-only stand-in.
 struct SimCatalog {
   std::vector<ProjectMeta> projects;
+  std::optional<shard::Shard> shard;
+  // Profile JSON (nlohmann dump of wayfinder::Profile) -> its embedding by the real pipeline (core
+  // profileQueryText + tokenizer + ONNX model, tests/sim/embed_profiles.mjs). A profile missing here is queried
+  // with the normalised mean of the dequantised shard vectors of the projects carrying its interest tag.
+  std::map<std::string, std::vector<float>> profile_vectors;
   std::vector<std::vector<std::uint32_t>> tags;  // per project, sorted tag ids
   std::vector<std::string> tag_names;            // "lang:python", "machine-learning", …
   std::vector<std::uint32_t> tag_frequency;
@@ -28,6 +39,13 @@ struct SimCatalog {
   bool has_tag(std::uint32_t project, std::uint32_t tag) const;
 };
 SimCatalog load_catalog(const std::string& catalog_jsonl);
+// Opens the manifest's first shard with the core's reader (manifest dimension and model name enforced);
+// profile_vectors_jsonl (optional, "" = none): lines {"profile": "<profile json>", "vector": [...]}.
+SimCatalog load_catalog_from_shard(const std::string& manifest_json, const std::string& profile_vectors_jsonl = "");
+
+// Every profile a simulated learner can state (interest tag × dominant language or none × skill level), as
+// the JSON keys of SimCatalog::profile_vectors; the input of tests/sim/embed_profiles.mjs.
+std::vector<std::string> possible_profiles(const SimCatalog& catalog);
 
 enum class PolicyKind { random, popularity, similarity, thompson, hybrid };
 
@@ -46,7 +64,7 @@ struct WorldConfig {
   int days = 30;
   int sessions_per_day = 1;  // per learner
   std::size_t page = 10;
-  std::size_t candidates = 150;  // content candidates kept per learner (M)
+  std::size_t candidates = 400;  // content candidates kept per learner (M; the WASM binding keeps 400 too)
   double fatigue = 0.25;         // click-probability factor for a project the learner already clicked
   double drift_fraction = 0.1;   // share of projects whose hidden quality is redrawn at mid-run
   // True preference (logit of P(click | examined)): intercept + profile-topic + language + hidden topic + quality + noise.
@@ -87,10 +105,11 @@ class LearnerWorld {
   RunMetrics run(const PolicySpec& policy) const;
 
   // For off-policy evaluation: P(click | examined) of learner u on project i before any fatigue or drift,
-  // the learner's content ranking, and the number of learners.
+  // the learner's content ranking, and the number of learners; how many learners' queries were real embeddings.
   double preference(std::size_t user, std::uint32_t project) const;
   const search::ContentRanking& content(std::size_t user) const;
   std::size_t users() const;
+  std::size_t embedded_queries() const;
   const WorldConfig& config() const;
 
  private:

@@ -4,11 +4,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "learner_sim.h"
 #include "obd_bandit.h"
 #include "obd_log.h"
 #include "stats.h"
+#include "wayfinder/shard/shard.h"
 
 using namespace wayfinder::sim;
 
@@ -39,7 +41,44 @@ WorldConfig small_world() {
   return w;
 }
 
+// The small catalog as a shard: 16-d vectors, dimension t/2 set for topic t (so topics cluster), plus a manifest.
+std::string write_small_shard() {
+  std::ifstream in(write_small_catalog());
+  wayfinder::shard::ShardInput input;
+  input.model_name = "sim-test";
+  input.dim = 16;
+  std::string line;
+  int row = 0;
+  while (std::getline(in, line)) {
+    input.projects.push_back(nlohmann::json::parse(line).get<wayfinder::ProjectMeta>());
+    for (int d = 0; d < 16; ++d) input.vectors.push_back(d == (row / 40) * 2 ? 0.9f : (d == row % 16 ? 0.3f : 0.05f));
+    ++row;
+  }
+  const auto bytes = wayfinder::shard::write_shard(input);
+  const auto dir = std::filesystem::temp_directory_path() / "wf_sim_small_shard";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "s.wfshard", std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                            static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(dir / "manifest.json") << R"({"model":{"dimension":16,"name":"sim-test"},"shards":[{"file":"s.wfshard"}]})";
+  return (dir / "manifest.json").string();
+}
+
 }  // namespace
+
+TEST(SimChecks, ShardCatalogRanksWithTheCoreContentRankerDeterministically) {
+  const auto catalog = load_catalog_from_shard(write_small_shard());
+  ASSERT_TRUE(catalog.shard.has_value());
+  EXPECT_EQ(catalog.projects.size(), 320u);
+  EXPECT_FALSE(possible_profiles(catalog).empty());
+  const LearnerWorld a(catalog, small_world(), 5), b(catalog, small_world(), 5);
+  EXPECT_EQ(a.embedded_queries(), 0u);  // no profile vectors given: topic-mean queries
+  for (std::size_t u = 0; u < a.users(); ++u) {
+    ASSERT_FALSE(a.content(u).top.empty());
+    EXPECT_EQ(a.content(u).top.front().index, b.content(u).top.front().index);
+    EXPECT_GT(a.content(u).top.front().cosine, 0.5f);  // the query is the mean of the topic's own vectors
+  }
+  EXPECT_EQ(a.run(standard_policies().back()).ctr(), b.run(standard_policies().back()).ctr());
+}
 
 TEST(SimChecks, SameSeedGivesIdenticalMetrics) {
   const auto catalog = load_catalog(write_small_catalog());

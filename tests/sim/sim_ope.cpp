@@ -43,8 +43,15 @@ std::string run_sim_ope_section(const std::vector<LearnerWorld>& worlds, const s
   greedy_eps.similarity_weight = 1.0;
   greedy_eps.bandit_weight = 0.0;
   greedy_eps.propensity_draws = 20;
-  const std::vector<Logger> loggers{{"similarity arm as deployed (no exploration)", false, target_cfg},
-                                    {"similarity arm with ε = 0.15 exploration", true, greedy_eps}};
+  rank::RerankConfig eps_all = greedy_eps;  // the old rule: ε over every eligible project
+  eps_all.exploration_pool = 0;
+  rank::RerankConfig eps_pool = greedy_eps;  // the core's default: ε over the top exploration_pool candidates
+  const std::vector<Logger> loggers{
+      {"similarity arm as deployed (no exploration)", false, target_cfg},
+      {"similarity arm with ε = 0.15 over all eligible projects (exploration_pool = 0, the old rule)", true, eps_all},
+      {"similarity arm with ε = 0.15 over the top " + std::to_string(eps_pool.exploration_pool) +
+           " content candidates (exploration_pool, the core's default)",
+       true, eps_pool}};
   const char* names[] = {"IPS", "SNIPS", "DR"};
   const ope::Estimator kinds[] = {ope::Estimator::kIps, ope::Estimator::kSnips, ope::Estimator::kDoublyRobust};
   // err[logger][estimator][size] over worlds; covered = truth inside the bootstrap interval.
@@ -146,7 +153,7 @@ std::string run_sim_ope_section(const std::vector<LearnerWorld>& worlds, const s
     for (int e = 0; e < 3; ++e) {
       md << "| " << names[e] << " bias (points) / RMSE (points) / CI coverage |";
       PlotSeries s;
-      s.name = std::string(names[e]) + (l == 0 ? " (no expl.)" : " (ε-logs)");
+      s.name = std::string(names[e]) + (l == 0 ? " (no expl.)" : l == 1 ? " (ε, all eligible)" : " (ε, top pool)");
       for (std::size_t si = 0; si < sizes.size(); ++si) {
         const auto& v = err[l][e][si];
         double ss = 0;

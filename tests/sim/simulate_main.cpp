@@ -27,7 +27,9 @@ std::string fmt(const char* f, double v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string catalog_path = std::string(WF_SOURCE_DIR) + "/models/build/catalog.jsonl";
+  std::string catalog_path;  // set: metadata stand-in ranker over catalog.jsonl instead of the shard
+  std::string manifest_path = std::string(WF_SOURCE_DIR) + "/models/build/shards/manifest.json";
+  std::string profile_vectors, list_profiles;
   std::string out_md, ope_md, out_json, img_dir = std::string(WF_SOURCE_DIR) + "/docs/img";
   int seeds = 10;
   WorldConfig world;
@@ -42,6 +44,9 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--catalog") catalog_path = next();
+    else if (a == "--manifest") manifest_path = next();
+    else if (a == "--profile-vectors") profile_vectors = next();
+    else if (a == "--list-profiles") list_profiles = next();
     else if (a == "--seeds") seeds = std::stoi(next());
     else if (a == "--users") world.users = std::stoul(next());
     else if (a == "--days") world.days = std::stoi(next());
@@ -60,13 +65,20 @@ int main(int argc, char** argv) {
       traffic = {20};
       ope_sizes = {100, 1000};
     } else {
-      std::cerr << "usage: wayfinder-simulate [--quick] [--seeds N] [--users N] [--days N] [--catalog FILE] "
+      std::cerr << "usage: wayfinder-simulate [--quick] [--seeds N] [--users N] [--days N] [--manifest FILE] "
+                   "[--profile-vectors FILE] [--list-profiles FILE] [--catalog FILE (metadata ranker)] "
                    "[--out sim.md] [--ope-out ope.md] [--json summary.json] [--img-dir DIR]\n";
       return 2;
     }
   }
   const auto t0 = std::chrono::steady_clock::now();
-  const SimCatalog catalog = load_catalog(catalog_path);
+  const SimCatalog catalog =
+      catalog_path.empty() ? load_catalog_from_shard(manifest_path, profile_vectors) : load_catalog(catalog_path);
+  if (!list_profiles.empty()) {
+    std::ofstream f(list_profiles);
+    for (const auto& p : possible_profiles(catalog)) f << p << "\n";
+    return 0;
+  }
   const auto policies = standard_policies();
   nlohmann::json js;
   std::ostringstream md;
@@ -78,11 +90,18 @@ int main(int argc, char** argv) {
     worlds.emplace_back(catalog, world, 100 + s);
     for (const auto& p : policies) runs[p.name].push_back(worlds.back().run(p));
   }
+  std::size_t embedded = 0;
+  for (const auto& w : worlds) embedded += w.embedded_queries();
+  js["embedded_queries"] = embedded;
+  js["learners"] = worlds.size() * world.users;
 
   md << "Setup: " << catalog.projects.size() << " catalog projects; content ranking from " << catalog.source << "; "
      << world.users << " learners × " << world.days << " days × " << world.sessions_per_day << " session(s) of "
      << world.page << " projects; " << seeds << " seeds (each seed = new learners, hidden preferences, clicks); "
-     << "95% t-intervals over seeds.\n\n";
+     << "95% t-intervals over seeds.";
+  if (catalog.shard)
+    md << " Queries by real profile embedding: " << embedded << " of " << worlds.size() * world.users << " learners.";
+  md << "\n\n";
   md << "| policy | CTR | avg reward / impression | regret / impression (expected clicks vs oracle) | catalog coverage |\n"
         "|---|---|---|---|---|\n";
   auto collect = [&](const std::string& name, auto f) {
