@@ -1,15 +1,19 @@
 // Embind surface of the shard format and search kernels for the JS tools (web/src/shard/): write a shard from
-// vectors + catalog JSON lines, inspect/validate one, build manifest entries. Data is copied in and out;
+// vectors + catalog JSON lines, inspect/validate one, build manifest entries, rank a profile with given ContentWeights. Data is copied in and out;
 // every core error reaches JS as an Error whose message is the core's message.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "wayfinder/catalog/project.h"
+#include "wayfinder/profile.h"
+#include "wayfinder/search/content_ranker.h"
 #include "wayfinder/search/int8_dot.h"
 #include "wayfinder/search/top_k.h"
 #include "wayfinder/shard/manifest.h"
@@ -150,6 +154,72 @@ std::string sha256_hex(const val& bytes) {
   return ws::to_hex(ws::sha256(b));
 }
 
+// ContentWeights <-> JSON {"cosine","bm25","structured","popularity","skill"}; a missing field keeps its default,
+// an unknown or non-finite one is an error naming it.
+wayfinder::search::ContentWeights parse_weights(const std::string& text) {
+  wayfinder::search::ContentWeights w;
+  if (text.empty()) return w;
+  const auto j = json::parse(text);
+  if (!j.is_object()) throw std::invalid_argument("weights must be a JSON object");
+  for (const auto& [key, v] : j.items()) {
+    float* field = key == "cosine"       ? &w.cosine
+                   : key == "bm25"       ? &w.bm25
+                   : key == "structured" ? &w.structured
+                   : key == "popularity" ? &w.popularity
+                   : key == "skill"      ? &w.skill
+                                         : nullptr;
+    if (!field) throw std::invalid_argument("weights." + key + ": unknown weight");
+    if (!v.is_number() || !std::isfinite(v.get<double>())) throw std::invalid_argument("weights." + key + ": not a finite number");
+    *field = v.get<float>();
+  }
+  return w;
+}
+
+std::string weights_json(const wayfinder::search::ContentWeights& w) {
+  return json{{"cosine", w.cosine}, {"bm25", w.bm25}, {"structured", w.structured}, {"popularity", w.popularity},
+              {"skill", w.skill}}
+      .dump();
+}
+
+// One opened shard for repeated content rankings (tools and evaluation): opened and verified once.
+class ShardSearcher {
+ public:
+  ShardSearcher(const val& bytes, const std::string& expectation_json)
+      : shard_(js_errors("ShardSearcher", [&] { return ws::Shard::open(bytes_in(bytes), parse_expectation(expectation_json)); })) {}
+
+  int size() const { return static_cast<int>(shard_.size()); }
+  std::string id(int i) const {
+    return js_errors("ShardSearcher.id", [&] { return shard_.id(static_cast<std::size_t>(i)); });
+  }
+  std::string meta_json(int i) const {
+    return js_errors("ShardSearcher.metaJson", [&] { return json(shard_.meta(static_cast<std::size_t>(i))).dump(); });
+  }
+
+  // query: Float32Array [dim]; profile: Profile JSON; weights: ContentWeights JSON ("" = defaults).
+  // Returns {"top": [{"index","id","relevance","cosine","bm25","structured","reasons"}], "eligible": n}.
+  std::string rank(const val& query, const std::string& profile_json, int m, const std::string& weights) const {
+    return js_errors("ShardSearcher.rank", [&] {
+      if (m < 0) throw std::invalid_argument("m must be >= 0");
+      wayfinder::Profile p;
+      from_json(json::parse(profile_json), p);
+      const auto q = copy_in<float>(query);
+      const auto r = wayfinder::search::rank_content(shard_, q, p, static_cast<std::size_t>(m), parse_weights(weights));
+      json top = json::array();
+      for (const auto& c : r.top) {
+        top.push_back({{"index", c.index}, {"id", shard_.id(c.index)}, {"relevance", c.relevance}, {"cosine", c.cosine},
+                       {"bm25", c.bm25}, {"structured", c.structured}, {"reasons", c.reasons}});
+      }
+      return json{{"top", std::move(top)}, {"eligible", r.eligible.size()}}.dump();
+    });
+  }
+
+ private:
+  ws::Shard shard_;
+};
+
+std::string default_weights() { return weights_json({}); }
+std::uint32_t shard_format_version() { return ws::kShardFormatVersion; }
+
 std::string kernel_name() { return std::string(wayfinder::search::kernel_name()); }
 
 }  // namespace
@@ -164,4 +234,12 @@ EMSCRIPTEN_BINDINGS(wayfinder_search) {
   emscripten::function("manifestVerifyShard", &manifest_verify_shard);
   emscripten::function("sha256Hex", &sha256_hex);
   emscripten::function("searchKernelName", &kernel_name);
+  emscripten::function("contentWeightsDefault", &default_weights);
+  emscripten::function("shardFormatVersion", &shard_format_version);
+  emscripten::class_<ShardSearcher>("ShardSearcher")
+      .constructor<const val&, const std::string&>()
+      .function("size", &ShardSearcher::size)
+      .function("id", &ShardSearcher::id)
+      .function("metaJson", &ShardSearcher::meta_json)
+      .function("rank", &ShardSearcher::rank);
 }

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "wayfinder/search/bm25.h"
 
@@ -72,4 +74,24 @@ TEST(Bm25Index, SerializesAndParsesToTheSameScores) {
   for (std::size_t cut = 0; cut < bytes.size(); cut += 3) {
     EXPECT_THROW(Bm25Index::parse(std::span(bytes).first(cut)), std::invalid_argument) << cut;
   }
+}
+
+// Pins exact float bits: the same test runs natively and as WASM, so both must produce these very bits
+// (idf uses the core's det_log, never libm's log, whose last bit differs between runtimes).
+TEST(Bm25Index, ScoresAreBitIdenticalToTheGoldenValues) {
+  std::vector<ProjectMeta> ps = {project("a/web", "a web framework for python, fast web apps", {"web", "python"}, "Python"),
+                                 project("b/game", "a game engine in c++ with a physics engine", {"game-engine"}, "C++"),
+                                 project("c/ml", "machine learning in python: deep learning models", {"machine-learning"}, "Python"),
+                                 project("d/docs", "documentation site generator", {}, "")};
+  const auto idx = Bm25Index::build(ps);
+  const auto s = idx.score("python web machine learning engine");
+  auto bits = [](float f) {
+    std::uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+  };
+  EXPECT_EQ(bits(s[0]), 0x4044075eu) << std::hexfloat << s[0];
+  EXPECT_EQ(bits(s[1]), 0x3fec89e5u) << std::hexfloat << s[1];
+  EXPECT_EQ(bits(s[2]), 0x40885a92u) << std::hexfloat << s[2];
+  EXPECT_EQ(bits(s[3]), 0x00000000u) << std::hexfloat << s[3];  // no query term occurs in it
 }

@@ -1,10 +1,11 @@
 #include "wayfinder/search/bm25.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <map>
 #include <stdexcept>
+
+#include "wayfinder/random/det_math.h"
 
 namespace wayfinder::search {
 namespace {
@@ -251,6 +252,12 @@ std::size_t Bm25Index::document_frequency(std::string_view term) const {
   return t < 0 ? 0 : term_begin_[t + 1] - term_begin_[t];
 }
 
+std::span<const std::uint32_t> Bm25Index::documents_with(std::string_view term) const {
+  const auto t = find_term(term);
+  if (t < 0) return {};
+  return std::span(post_doc_).subspan(term_begin_[t], term_begin_[t + 1] - term_begin_[t]);
+}
+
 bool Bm25Index::contains(std::string_view term, std::uint32_t doc) const {
   const auto t = find_term(term);
   if (t < 0) return false;
@@ -270,7 +277,8 @@ void Bm25Index::score_terms(std::span<const std::string> terms, std::span<float>
     const auto t = find_term(term);
     if (t < 0) continue;
     const double df = term_begin_[t + 1] - term_begin_[t];
-    const float idf = static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
+    // det_log, not std::log: libm and emscripten's libc may differ in the last bit, and scores must match.
+    const float idf = static_cast<float>(random::det_log(1.0 + (n - df + 0.5) / (df + 0.5)));
     for (std::uint32_t p = term_begin_[t]; p < term_begin_[t + 1]; ++p) {
       const float tf = static_cast<float>(post_tf_[p]);
       const float norm = k1 * (1.0f - b + b * static_cast<float>(doc_len_[post_doc_[p]]) / avg);

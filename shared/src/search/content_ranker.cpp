@@ -1,6 +1,7 @@
 #include "wayfinder/search/content_ranker.h"
 
 #include <algorithm>
+#include <iterator>
 #include <cstdio>
 #include <stdexcept>
 
@@ -46,22 +47,54 @@ std::string stars_text(std::int64_t s) {
   return buf;
 }
 
+// The profile's languages and frameworks resolved against one shard: which of the shard's tag names each one
+// matches (after canonical_tech), and which rows mention a framework in their text. Built once per ranking.
 struct ProfileTech {
-  std::vector<std::string> languages, frameworks;  // canonical
   std::vector<const std::string*> language_names, framework_names;  // as the learner wrote them
-  std::vector<std::vector<std::string>> framework_terms;             // analyzed, for the text fallback
+  // Per tag name of the shard's facets: the first profile language / framework it names, or -1.
+  std::vector<int> language_of_tag, framework_of_tag;
+  // Per row: the first framework whose analyzed words all occur in the row's indexed text, or -1.
+  std::vector<int> framework_mentioned;
+  bool empty() const { return language_names.empty() && framework_names.empty(); }
 };
 
-ProfileTech profile_tech(const Profile& p) {
+ProfileTech profile_tech(const Profile& p, const shard::Shard& shard) {
   ProfileTech t;
+  if (p.languages.empty() && p.frameworks.empty()) return t;
+  const shard::RowFacets& f = shard.facets();
+  std::vector<std::string> languages, frameworks;
   for (const auto& l : p.languages) {
-    t.languages.push_back(canonical_tech(l));
+    languages.push_back(canonical_tech(l));
     t.language_names.push_back(&l);
   }
-  for (const auto& f : p.frameworks) {
-    t.frameworks.push_back(canonical_tech(f));
-    t.framework_names.push_back(&f);
-    t.framework_terms.push_back(analyze(f));
+  for (const auto& fw : p.frameworks) {
+    frameworks.push_back(canonical_tech(fw));
+    t.framework_names.push_back(&fw);
+  }
+  auto first = [](const std::vector<std::string>& list, const std::string& c) {
+    const auto it = std::find(list.begin(), list.end(), c);
+    return it == list.end() ? -1 : static_cast<int>(it - list.begin());
+  };
+  t.language_of_tag.resize(f.tag_names.size());
+  t.framework_of_tag.resize(f.tag_names.size());
+  for (std::size_t k = 0; k < f.tag_names.size(); ++k) {
+    const std::string c = canonical_tech(f.tag_names[k]);
+    t.language_of_tag[k] = first(languages, c);
+    t.framework_of_tag[k] = first(frameworks, c);
+  }
+  t.framework_mentioned.assign(shard.size(), -1);
+  // Later frameworks first, so the earliest one that applies is what remains.
+  for (int i = static_cast<int>(p.frameworks.size()) - 1; i >= 0; --i) {
+    const auto terms = analyze(p.frameworks[static_cast<std::size_t>(i)]);
+    if (terms.empty()) continue;
+    std::vector<std::uint32_t> docs(shard.bm25().documents_with(terms[0]).begin(), shard.bm25().documents_with(terms[0]).end());
+    for (std::size_t k = 1; k < terms.size() && !docs.empty(); ++k) {
+      const auto other = shard.bm25().documents_with(terms[k]);
+      std::vector<std::uint32_t> both;
+      std::set_intersection(docs.begin(), docs.end(), other.begin(), other.end(), std::back_inserter(both));
+      docs = std::move(both);
+    }
+    for (auto d : docs) t.framework_mentioned[d] = i;
   }
   return t;
 }
@@ -74,55 +107,48 @@ struct StructuredDetail {
   const std::string* mentioned = nullptr;  // framework only in the text
 };
 
+// Same rule as structured_match(): per stated component, 1 = exact, 0.5 = only related/mentioned, 0 = none;
+// the earliest profile entry that reaches the best level names the reason.
 StructuredDetail structured_detail(const ProfileTech& t, const shard::Shard& shard, std::uint32_t index) {
   StructuredDetail d;
-  if (t.languages.empty() && t.frameworks.empty()) return d;
-  const ProjectMeta& m = shard.meta(index);
-  std::vector<std::string> tags;
-  for (const auto* list : {&m.topics, &m.categories, &m.labels}) {
-    for (const auto& s : *list) tags.push_back(canonical_tech(s));
-  }
-  auto in_tags = [&](const std::string& c) { return std::find(tags.begin(), tags.end(), c) != tags.end(); };
+  if (t.empty()) return d;
+  const shard::RowFacets& f = shard.facets();
+  const std::span<const std::uint32_t> tags(f.tags.data() + f.tag_begin[index], f.tag_begin[index + 1] - f.tag_begin[index]);
   float total = 0.0f;
   int parts = 0;
-  if (!t.languages.empty()) {
+  if (!t.language_names.empty()) {
     ++parts;
-    const std::string lang = canonical_tech(m.language);
-    float best = 0.0f;
-    for (std::size_t i = 0; i < t.languages.size(); ++i) {
-      if (!lang.empty() && lang == t.languages[i]) {
-        best = 1.0f;
-        d.language = t.language_names[i];
-        break;
-      }
-      if (best < 0.5f && in_tags(t.languages[i])) {
-        best = 0.5f;
-        d.related = t.language_names[i];
-      }
+    int exact = -1, related = -1;
+    if (f.language[index] != shard::RowFacets::kNoTag) exact = t.language_of_tag[f.language[index]];
+    for (auto k : tags) {
+      const int li = t.language_of_tag[k];
+      if (li >= 0 && (related < 0 || li < related)) related = li;
     }
-    total += best;
+    if (exact >= 0) {
+      d.language = t.language_names[static_cast<std::size_t>(exact)];
+      total += 1.0f;
+      if (related >= 0 && related < exact) d.related = t.language_names[static_cast<std::size_t>(related)];
+    } else if (related >= 0) {
+      d.related = t.language_names[static_cast<std::size_t>(related)];
+      total += 0.5f;
+    }
   }
-  if (!t.frameworks.empty()) {
+  if (!t.framework_names.empty()) {
     ++parts;
-    float best = 0.0f;
-    for (std::size_t i = 0; i < t.frameworks.size(); ++i) {
-      if (in_tags(t.frameworks[i])) {
-        best = 1.0f;
-        d.framework = t.framework_names[i];
-        break;
-      }
-      if (best < 0.5f) {
-        const auto& terms = t.framework_terms[i];
-        const bool all = !terms.empty() && std::all_of(terms.begin(), terms.end(), [&](const std::string& term) {
-          return shard.bm25().contains(term, index);
-        });
-        if (all) {
-          best = 0.5f;
-          d.mentioned = t.framework_names[i];
-        }
-      }
+    int tagged = -1;
+    for (auto k : tags) {
+      const int fi = t.framework_of_tag[k];
+      if (fi >= 0 && (tagged < 0 || fi < tagged)) tagged = fi;
     }
-    total += best;
+    const int mentioned = t.framework_mentioned[index];
+    if (tagged >= 0) {
+      d.framework = t.framework_names[static_cast<std::size_t>(tagged)];
+      total += 1.0f;
+      if (mentioned >= 0 && mentioned < tagged) d.mentioned = t.framework_names[static_cast<std::size_t>(mentioned)];
+    } else if (mentioned >= 0) {
+      d.mentioned = t.framework_names[static_cast<std::size_t>(mentioned)];
+      total += 0.5f;
+    }
   }
   d.score = total / static_cast<float>(parts);
   return d;
@@ -166,7 +192,7 @@ float skill_fit(std::optional<Complexity> learner, Complexity project) {
 }
 
 float structured_match(const Profile& p, const shard::Shard& shard, std::uint32_t index) {
-  return structured_detail(profile_tech(p), shard, index).score;
+  return structured_detail(profile_tech(p, shard), shard, index).score;
 }
 
 ContentRanking rank_content(const shard::Shard& shard, std::span<const float> query, const Profile& profile,
@@ -177,17 +203,18 @@ ContentRanking rank_content(const shard::Shard& shard, std::span<const float> qu
   }
   const std::size_t n = shard.size();
   ContentRanking out;
+  const shard::RowFacets& facets = shard.facets();
 
   // Skill rule: which rows may be shown at all.
   const bool beginner = profile.skill_level == Complexity::kBeginner;
   std::size_t non_advanced = 0;
   if (beginner) {
-    for (std::size_t i = 0; i < n; ++i) non_advanced += shard.meta(i).complexity != Complexity::kAdvanced;
+    for (std::size_t i = 0; i < n; ++i) non_advanced += facets.complexity[i] != Complexity::kAdvanced;
   }
   const bool hide_advanced = beginner && non_advanced >= m;
   out.eligible.reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) {
-    if (!(hide_advanced && shard.meta(i).complexity == Complexity::kAdvanced)) out.eligible.push_back(i);
+    if (!(hide_advanced && facets.complexity[i] == Complexity::kAdvanced)) out.eligible.push_back(i);
   }
   if (out.eligible.empty() || m == 0) return out;
 
@@ -201,22 +228,21 @@ ContentRanking rank_content(const shard::Shard& shard, std::span<const float> qu
   std::int64_t stars_max = 0;
   for (auto i : out.eligible) {
     bm25_max = std::max(bm25_max, bm25[i]);
-    stars_max = std::max(stars_max, shard.meta(i).stars);
+    stars_max = std::max(stars_max, facets.stars[i]);
   }
   const double log_stars_max = log2_portable(static_cast<std::uint64_t>(stars_max) + 1);
-  const ProfileTech tech = profile_tech(profile);
+  const ProfileTech tech = profile_tech(profile, shard);
 
   std::vector<float> blended(out.eligible.size());
   for (std::size_t e = 0; e < out.eligible.size(); ++e) {
     const auto i = out.eligible[e];
-    const ProjectMeta& meta = shard.meta(i);
     const float b = bm25_max > 0.0f ? bm25[i] / bm25_max : 0.0f;
     const float pop = log_stars_max > 0.0
-                          ? static_cast<float>(log2_portable(static_cast<std::uint64_t>(meta.stars) + 1) / log_stars_max)
+                          ? static_cast<float>(log2_portable(static_cast<std::uint64_t>(facets.stars[i]) + 1) / log_stars_max)
                           : 0.0f;
     const float st = structured_detail(tech, shard, i).score;
     blended[e] = w.cosine * cosine[i] + w.bm25 * b + w.structured * st + w.popularity * pop +
-                 w.skill * skill_fit(profile.skill_level, meta.complexity);
+                 w.skill * skill_fit(profile.skill_level, facets.complexity[i]);
   }
   const auto best = top_k(blended, m);  // ties by position in `eligible`, i.e. by ascending row index
   const float hi = best.front().score, lo = best.back().score;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "wayfinder/shard/quantize.h"
@@ -86,6 +87,53 @@ std::string compact_meta_line(const ProjectMeta& p) {
 }
 
 [[noreturn]] void fail(const std::string& what) { throw ShardError("shard: " + what); }
+
+// Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF), with an ASCII fast path.
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (n - i < len) return false;
+    if (p[i + 1] < lo || p[i + 1] > hi) return false;
+    for (std::size_t k = 2; k < len; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// True when `line` (one compact JSON object) has the top-level member "id":"<id>". Inside a JSON string every '"'
+// is escaped, so an unescaped `"id":"` preceded by '{' or ',' is a member name; ProjectMeta has no nested objects.
+bool has_top_level_id(std::string_view line, std::string_view id) {
+  std::string needle = "\"id\":\"";
+  needle += id;
+  needle += '"';
+  for (std::size_t at = line.find(needle); at != std::string_view::npos; at = line.find(needle, at + 1)) {
+    if (at > 0 && (line[at - 1] == '{' || line[at - 1] == ',')) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -270,31 +318,39 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
     s.scales_[i] = v;
   }
 
+  // Ids: parsed here (the server and index_of need all of them). Meta: only the line structure is checked here —
+  // one JSON object per line, valid UTF-8, carrying its row's id as the top-level "id" — the rest on first use.
   const std::string_view ids(reinterpret_cast<const char*>(sec[2].data()), sec[2].size());
   const std::string_view meta(reinterpret_cast<const char*>(sec[3].data()), sec[3].size());
-  s.metas_.reserve(n);
+  if (!valid_utf8(meta)) fail("corrupted: meta section is not valid UTF-8");
+  if (meta.size() >= 0xFFFFFFFFu) fail("corrupted: meta section is too large");
+  s.ids_.reserve(n);
+  s.meta_begin_.reserve(n + 1);
   std::size_t ip = 0, mp = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t ie = ids.find('\n', ip), me = meta.find('\n', mp);
     if (ie == std::string_view::npos) fail("corrupted: ids section has fewer than count lines");
     if (me == std::string_view::npos) fail("corrupted: meta section has fewer than count lines");
-    ProjectMeta p;
-    try {
-      nlohmann::json::parse(meta.substr(mp, me - mp)).get_to(p);
-    } catch (const std::exception& e) {
-      fail("corrupted: meta line " + std::to_string(i + 1) + ": " + e.what());
+    const std::string_view id = ids.substr(ip, ie - ip), line = meta.substr(mp, me - mp);
+    if (id.empty()) fail("corrupted: ids line " + std::to_string(i + 1) + " is empty");
+    if (line.size() < 2 || line.front() != '{' || line.back() != '}' || !has_top_level_id(line, id)) {
+      fail("corrupted: meta line " + std::to_string(i + 1) + " is not a JSON object with the id of ids line " +
+           std::to_string(i + 1));
     }
-    if (p.id != ids.substr(ip, ie - ip)) fail("corrupted: meta line " + std::to_string(i + 1) + " id differs from the ids section");
-    s.metas_.push_back(std::move(p));
+    s.ids_.emplace_back(id);
+    s.meta_begin_.push_back(static_cast<std::uint32_t>(mp));
     ip = ie + 1;
     mp = me + 1;
   }
+  s.meta_begin_.push_back(static_cast<std::uint32_t>(mp));
   if (ip != ids.size() || mp != meta.size()) fail("corrupted: ids/meta sections have more than count lines");
+  s.meta_text_ = meta;
+  s.lazy_ = std::make_unique<LazyRows>(n);
   s.by_id_.resize(n);
   for (std::uint32_t i = 0; i < n; ++i) s.by_id_[i] = i;
-  std::sort(s.by_id_.begin(), s.by_id_.end(), [&](auto a, auto c) { return s.metas_[a].id < s.metas_[c].id; });
+  std::sort(s.by_id_.begin(), s.by_id_.end(), [&](auto a, auto c) { return s.ids_[a] < s.ids_[c]; });
   for (std::size_t i = 1; i < n; ++i) {
-    if (s.metas_[s.by_id_[i]].id == s.metas_[s.by_id_[i - 1]].id) fail("corrupted: duplicate id '" + s.metas_[s.by_id_[i]].id + "'");
+    if (s.ids_[s.by_id_[i]] == s.ids_[s.by_id_[i - 1]]) fail("corrupted: duplicate id '" + s.ids_[s.by_id_[i]] + "'");
   }
   try {
     s.bm25_ = search::Bm25Index::parse(sec[4]);
@@ -307,9 +363,82 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
 
 std::optional<std::uint32_t> Shard::index_of(std::string_view id) const {
   const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), id,
-                                   [&](std::uint32_t i, std::string_view v) { return std::string_view(metas_[i].id) < v; });
-  if (it == by_id_.end() || metas_[*it].id != id) return std::nullopt;
+                                   [&](std::uint32_t i, std::string_view v) { return std::string_view(ids_[i]) < v; });
+  if (it == by_id_.end() || ids_[*it] != id) return std::nullopt;
   return *it;
+}
+
+struct Shard::LazyRows {
+  explicit LazyRows(std::size_t n) : rows(n) {}
+  std::mutex mu;
+  std::vector<std::unique_ptr<ProjectMeta>> rows;
+  std::unique_ptr<RowFacets> facets;
+};
+
+Shard::Shard() = default;
+Shard::Shard(Shard&&) noexcept = default;
+Shard& Shard::operator=(Shard&&) noexcept = default;
+Shard::~Shard() = default;
+
+const ProjectMeta& Shard::meta(std::size_t i) const {
+  if (i >= header_.count) throw std::out_of_range("shard meta " + std::to_string(i) + " out of range");
+  std::lock_guard lock(lazy_->mu);
+  auto& slot = lazy_->rows[i];
+  if (!slot) {
+    auto p = std::make_unique<ProjectMeta>();
+    try {
+      nlohmann::json::parse(meta_text_.substr(meta_begin_[i], meta_begin_[i + 1] - 1 - meta_begin_[i])).get_to(*p);
+    } catch (const std::exception& e) {
+      fail("corrupted: meta line " + std::to_string(i + 1) + ": " + e.what());
+    }
+    if (p->id != ids_[i]) fail("corrupted: meta line " + std::to_string(i + 1) + " id differs from the ids section");
+    slot = std::move(p);
+  }
+  return *slot;
+}
+
+const RowFacets& Shard::facets() const {
+  {
+    std::lock_guard lock(lazy_->mu);
+    if (lazy_->facets) return *lazy_->facets;
+  }
+  const std::size_t n = size();
+  auto f = std::make_unique<RowFacets>();
+  f->complexity.resize(n);
+  f->stars.resize(n);
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ProjectMeta& m = meta(i);
+    f->complexity[i] = m.complexity;
+    f->stars[i] = m.stars;
+    if (!m.language.empty()) names.push_back(m.language);
+    for (const auto* list : {&m.topics, &m.categories, &m.labels}) names.insert(names.end(), list->begin(), list->end());
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  auto index = [&](const std::string& name) {
+    return static_cast<std::uint32_t>(std::lower_bound(names.begin(), names.end(), name) - names.begin());
+  };
+  f->language.resize(n);
+  f->tag_begin.reserve(n + 1);
+  f->tag_begin.push_back(0);
+  std::vector<std::uint32_t> row;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ProjectMeta& m = meta(i);
+    f->language[i] = m.language.empty() ? RowFacets::kNoTag : index(m.language);
+    row.clear();
+    for (const auto* list : {&m.topics, &m.categories, &m.labels}) {
+      for (const auto& t : *list) row.push_back(index(t));
+    }
+    std::sort(row.begin(), row.end());
+    row.erase(std::unique(row.begin(), row.end()), row.end());
+    f->tags.insert(f->tags.end(), row.begin(), row.end());
+    f->tag_begin.push_back(static_cast<std::uint32_t>(f->tags.size()));
+  }
+  f->tag_names = std::move(names);
+  std::lock_guard lock(lazy_->mu);
+  if (!lazy_->facets) lazy_->facets = std::move(f);
+  return *lazy_->facets;
 }
 
 std::span<const std::int8_t> Shard::row(std::size_t i) const {

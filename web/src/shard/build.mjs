@@ -94,7 +94,8 @@ export async function main(argv = []) {
     modelSha256: modelSha,
     vocabSha256: sha256File(vocabFile),
     coreVersion: typeof core.coreVersion === 'function' ? core.coreVersion() : 'unknown',
-    shardFormat: 1,
+    // From the core, so a format bump (or any core version change) rebuilds the shard.
+    shardFormat: typeof core.shardFormatVersion === 'function' ? core.shardFormatVersion() : 'unknown',
   };
   const model = { name: info.name, sha256: modelSha, dimension: info.dimension };
 

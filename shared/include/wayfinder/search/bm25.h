@@ -44,6 +44,8 @@ class Bm25Index {
   std::size_t doc_count() const { return doc_len_.size(); }
   std::size_t term_count() const { return terms_.size(); }
   std::size_t document_frequency(std::string_view term) const;
+  // Ascending ids of the documents containing `term` (already analyzed); empty when absent.
+  std::span<const std::uint32_t> documents_with(std::string_view term) const;
   Bm25Params params() const { return params_; }
 
  private:

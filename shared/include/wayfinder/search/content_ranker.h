@@ -16,12 +16,14 @@
 
 namespace wayfinder::search {
 
+// Defaults chosen by coordinate search on the train split of tests/eval/profiles.json (docs/RANKING-EVAL.md),
+// cosine held at >= 0.3 of the unnormalised search; only ratios matter (relevance is min-max normalised).
 struct ContentWeights {
-  float cosine = 0.55f;      // semantic similarity to the profile embedding
-  float bm25 = 0.15f;        // keyword match, BM25 divided by the best eligible BM25
-  float structured = 0.15f;  // languages / frameworks named in the profile
-  float popularity = 0.05f;  // log2(stars + 1) / log2(max stars + 1): a small prior only
-  float skill = 0.10f;       // skill_fit()
+  float cosine = 0.15f;      // semantic similarity to the profile embedding
+  float bm25 = 0.30f;        // keyword match, BM25 divided by the best eligible BM25
+  float structured = 0.50f;  // languages / frameworks named in the profile
+  float popularity = 0.0f;   // log2(stars + 1) / log2(max stars + 1): no gain on the evaluation set
+  float skill = 0.05f;       // skill_fit()
 };
 
 // Canonical name of a language / framework / topic: lowercase, spaces and '_' to '-', synonyms merged

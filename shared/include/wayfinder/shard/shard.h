@@ -1,10 +1,11 @@
 // Shard format v1 (docs/SHARD-FORMAT.md): int8 project vectors + scales + ids + metadata + BM25, one file.
 // Invariant: a Shard object exists only for bytes that passed every check (magic, version, size, checksums,
-// expected model and dimension, in-bounds sections); every accessor is then safe for i < size().
+// expected model and dimension, in-bounds sections, ids, meta line structure); a meta row is parsed on first use.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -66,19 +67,38 @@ struct ShardExpectation {
   std::optional<std::uint32_t> dim;
 };
 
+// The per-row fields the content ranker reads on every query, decoded once per shard (on first use).
+// tag_names holds every distinct language / topic / category / label string of the shard, sorted.
+struct RowFacets {
+  static constexpr std::uint32_t kNoTag = 0xFFFFFFFFu;
+  std::vector<Complexity> complexity;      // [count]
+  std::vector<std::int64_t> stars;         // [count]
+  std::vector<std::string> tag_names;      // sorted, unique, as written in the catalog
+  std::vector<std::uint32_t> language;     // [count] index into tag_names, kNoTag when the project has none
+  std::vector<std::uint32_t> tag_begin;    // [count + 1] offsets into tags
+  std::vector<std::uint32_t> tags;         // per row: sorted unique indices of its topics, categories, labels
+};
+
 // Throws std::invalid_argument naming the bad field (sizes, non-finite values, duplicate ids, long model name).
 std::vector<std::byte> write_shard(const ShardInput& input);
 
 class Shard {
  public:
-  // Throws ShardError on anything wrong; never reads out of bounds.
+  // Throws ShardError on anything wrong; never reads out of bounds. Metadata rows are checked for structure here
+  // (count, UTF-8, one JSON object per line carrying the row's id) and parsed in full on first access.
   static Shard open(std::vector<std::byte> bytes, const ShardExpectation& expect = {});
+  Shard(Shard&&) noexcept;
+  Shard& operator=(Shard&&) noexcept;
+  ~Shard();
 
   const ShardHeader& header() const { return header_; }
   std::size_t size() const { return header_.count; }
   std::size_t dim() const { return header_.dim; }
-  const std::string& id(std::size_t i) const { return metas_.at(i).id; }
-  const ProjectMeta& meta(std::size_t i) const { return metas_.at(i); }
+  const std::string& id(std::size_t i) const { return ids_.at(i); }
+  // Parses row i on first access (thread-safe); throws ShardError when that row's JSON is corrupt.
+  const ProjectMeta& meta(std::size_t i) const;
+  // Built on first call from every row's metadata (thread-safe); throws ShardError like meta().
+  const RowFacets& facets() const;
   std::optional<std::uint32_t> index_of(std::string_view id) const;
   std::span<const std::int8_t> row(std::size_t i) const;
   std::span<const std::int8_t> rows() const { return vectors_; }  // size() × dim(), row-major
@@ -88,12 +108,16 @@ class Shard {
   std::span<const std::byte> bytes() const { return bytes_; }
 
  private:
-  Shard() = default;
+  Shard();
   std::vector<std::byte> bytes_;
   ShardHeader header_;
   std::span<const std::int8_t> vectors_;
   std::vector<float> scales_;
-  std::vector<ProjectMeta> metas_;
+  struct LazyRows;  // parsed metadata rows and facets, filled on demand under a mutex
+  std::vector<std::string> ids_;
+  std::vector<std::uint32_t> meta_begin_;  // [count + 1] line starts in the meta section (the '\n' excluded)
+  std::string_view meta_text_;             // the meta section, inside bytes_
+  std::unique_ptr<LazyRows> lazy_;
   std::vector<std::uint32_t> by_id_;  // row indices sorted by id
   search::Bm25Index bm25_;
 };
