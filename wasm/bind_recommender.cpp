@@ -36,6 +36,30 @@ std::uint64_t parse_u64(const std::string& s, const char* field) {
   return v;
 }
 
+// Emscripten 3.1.6 hands an escaping C++ exception to JS as a bare pointer: every entry point runs inside
+// js_errors, which turns it into a JS Error "<where>: <what()>" after freeing the C++ strings (bind_text.cpp).
+template <class F>
+auto js_errors(const char* where, F&& f) -> decltype(f()) {
+  val error = val::undefined();
+  try {
+    return f();
+  } catch (const nlohmann::json::exception& e) {
+    error = val::global("Error").new_(val(std::string(where) + ": invalid JSON: " + e.what()));
+  } catch (const std::exception& e) {
+    error = val::global("Error").new_(val(std::string(where) + ": " + e.what()));
+  }
+  error.throw_();
+}
+
+// A non-negative integer option (nlohmann would silently wrap -1 into a huge size_t).
+std::size_t count_field(const json& c, const char* field, std::size_t fallback) {
+  if (!c.contains(field) || c[field].is_null()) return fallback;
+  const auto& v = c[field];
+  if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0))
+    throw std::invalid_argument(std::string(field) + " must be a non-negative integer");
+  return v.get<std::size_t>();
+}
+
 wayfinder::Profile parse_profile(const std::string& profile_json) {
   wayfinder::Profile p;
   from_json(json::parse(profile_json), p);
@@ -48,19 +72,24 @@ constexpr std::size_t kContentDepth = 400;
 class RecommenderSession {
  public:
   // config: {"seed": "<decimal u64>", "similarityWeight", "banditWeight", "epsilon", "candidateMultiplier",
-  //          "propensityDraws", "contentDepth"} — every field optional.
+  //          "minDepth", "explorationPool", "propensityDraws", "contentDepth"} — every field optional
+  //          (RerankConfig's defaults; explorationPool 0 = every eligible project not yet shown).
   RecommenderSession(const val& shard_bytes, const std::string& manifest_json, const std::string& shard_file,
                      const std::string& config_json)
-      : shard_(open_shard(shard_bytes, manifest_json, shard_file)), recommender_(parse_config(config_json)) {
-    const auto c = json::parse(config_json.empty() ? "{}" : config_json);
-    content_depth_ = c.value("contentDepth", kContentDepth);
-  }
+      : shard_(js_errors("RecommenderSession shard",
+                         [&] { return open_shard(shard_bytes, manifest_json, shard_file, verified_sha256(config_json)); })),
+        recommender_(js_errors("RecommenderSession config", [&] { return parse_config(config_json); })),
+        content_depth_(js_errors("RecommenderSession config", [&] { return parse_content_depth(config_json); })) {}
 
   // The core's tokenizer, owned by the session (vocab.json text copied in once).
-  void load_vocab(const std::string& vocab_json) { tokenizer_ = wayfinder::text::Tokenizer::from_vocab_json(vocab_json); }
+  void load_vocab(const std::string& vocab_json) {
+    js_errors("loadVocab", [&] { tokenizer_ = wayfinder::text::Tokenizer::from_vocab_json(vocab_json); });
+  }
   val encode(const std::string& text) const {
-    if (!tokenizer_) throw std::invalid_argument("encode: loadVocab first");
-    const auto ids = tokenizer_->encode(text);
+    const auto ids = js_errors("encode", [&] {
+      if (!tokenizer_) throw std::invalid_argument("loadVocab first");
+      return tokenizer_->encode(text);
+    });
     val out = val::global("Int32Array").new_(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) out.set(i, ids[i]);
     return out;
@@ -74,18 +103,29 @@ class RecommenderSession {
   std::size_t dimension() const { return shard_.dim(); }
   std::string shard_header_json() const { return wayfinder::shard::header_json(shard_.header()); }
 
-  bool has_content(const std::string& hash) const { return recommender_.has_content(parse_u64(hash, "profileHash")); }
+  bool has_content(const std::string& hash) const {
+    return js_errors("hasContent", [&] { return recommender_.has_content(parse_u64(hash, "profileHash")); });
+  }
 
   // Ranks the shard for one profile embedding (copied in) and caches it under the profile hash.
   void set_content(const std::string& hash, const val& vector, const std::string& profile_json) {
+    js_errors("setContent", [&] { set_content_unchecked(hash, vector, profile_json); });
+  }
+  std::string recommend_json(const std::string& hash, const std::string& ranking_id, std::size_t limit,
+                             std::size_t offset, bool use_rl) {
+    return js_errors("recommend", [&] { return recommend_json_unchecked(hash, ranking_id, limit, offset, use_rl); });
+  }
+
+ private:
+  void set_content_unchecked(const std::string& hash, const val& vector, const std::string& profile_json) {
     const auto query = emscripten::convertJSArrayToNumberVector<float>(vector);
     const auto profile = parse_profile(profile_json);
     recommender_.set_content(parse_u64(hash, "profileHash"),
                              wayfinder::search::rank_content(shard_, query, profile, content_depth_));
   }
 
-  std::string recommend_json(const std::string& hash, const std::string& ranking_id, std::size_t limit,
-                             std::size_t offset, bool use_rl) {
+  std::string recommend_json_unchecked(const std::string& hash, const std::string& ranking_id, std::size_t limit,
+                                       std::size_t offset, bool use_rl) {
     const auto r = recommender_.recommend(parse_u64(hash, "profileHash"), ranking_id, limit, offset, use_rl);
     json items = json::array();
     for (const auto& it : r.items) {
@@ -108,19 +148,22 @@ class RecommenderSession {
                        {"evidence", it.evidence},
                        {"explored", it.explored},
                        {"propensity", it.propensity},
+                       {"altPropensity", it.alt_propensity},
                        {"reason", reason},
                        {"reasons", it.reasons}});
     }
     return json{{"items", items}, {"exhausted", r.exhausted}, {"seed", std::to_string(r.seed)}}.dump();
   }
 
+
+ public:
   void set_local(std::uint32_t index, double alpha, double beta) {
-    check_index(index);
+    js_errors("setLocal", [&] { check_index(index); });
     recommender_.evidence().set_local(index, {alpha, beta});
   }
   // Returns {success, failure} actually applied under the daily cap.
   val add_local(std::uint32_t index, double day, double success, double failure, double cap) {
-    check_index(index);
+    js_errors("addLocal", [&] { check_index(index); });
     const auto got = recommender_.evidence().add_local(index, static_cast<std::int64_t>(day), {success, failure}, cap);
     val out = val::object();
     out.set("success", got.success);
@@ -128,7 +171,7 @@ class RecommenderSession {
     return out;
   }
   val local(std::uint32_t index) const {
-    check_index(index);
+    js_errors("local", [&] { check_index(index); });
     const auto c = recommender_.evidence().local(index);
     val out = val::object();
     out.set("alpha", c.alpha);
@@ -136,6 +179,9 @@ class RecommenderSession {
     return out;
   }
   void set_community(const val& indices, const val& alphas, const val& betas) {
+    js_errors("setCommunity", [&] { set_community_unchecked(indices, alphas, betas); });
+  }
+  void set_community_unchecked(const val& indices, const val& alphas, const val& betas) {
     const auto idx = emscripten::convertJSArrayToNumberVector<std::uint32_t>(indices);
     const auto a = emscripten::convertJSArrayToNumberVector<double>(alphas);
     const auto b = emscripten::convertJSArrayToNumberVector<double>(betas);
@@ -150,13 +196,16 @@ class RecommenderSession {
 
   // Canonical profile hash (decimal u64 string; JS numbers can't hold 64 bits).
   static std::string profile_hash(const std::string& profile_json) {
-    return std::to_string(wayfinder::profile_hash(parse_profile(profile_json)));
+    return js_errors("profileHash", [&] { return std::to_string(wayfinder::profile_hash(parse_profile(profile_json))); });
   }
   static std::string hash_string(const std::string& s) { return std::to_string(wayfinder::fnv1a64(s)); }
 
   // The core's reward mapping for one impression episode:
   // {"position", "clicked", "bookmarked", "stars"?, "dwellSeconds"} → {"success", "failure", "reward"}.
   static std::string reward_to_update_json(const std::string& episode_json) {
+    return js_errors("rewardToUpdate", [&] { return reward_to_update_json_unchecked(episode_json); });
+  }
+  static std::string reward_to_update_json_unchecked(const std::string& episode_json) {
     const auto j = json::parse(episode_json);
     wayfinder::bandit::ImpressionEpisode e;
     e.position = j.value("position", 0);
@@ -172,24 +221,43 @@ class RecommenderSession {
   // The experiment arm of a user: the core's fixed assignment hash over the config's weighted arms
   // (config in the core's wire form {"id", "arms": [{"name", "weight", "useRL"}], "enabled", "fallbackArm"}).
   static std::string assign_arm(const std::string& config_json, const std::string& user_id) {
-    wayfinder::experiment::ExperimentConfig c;
-    from_json(json::parse(config_json), c);
-    return wayfinder::experiment::assign(c, user_id).name;
+    return js_errors("assignArm", [&] {
+      wayfinder::experiment::ExperimentConfig c;
+      from_json(json::parse(config_json), c);
+      return wayfinder::experiment::assign(c, user_id).name;
+    });
   }
 
  private:
+  // "sha256Verified": the hex SHA-256 the caller computed with WebCrypto (native speed; the core's portable
+  // hash takes ~0.4 s for a 13 MB shard in WASM). Accepted only when it equals the manifest's entry.
+  static std::string verified_sha256(const std::string& config_json) {
+    const auto c = json::parse(config_json.empty() ? "{}" : config_json);
+    return c.contains("sha256Verified") ? c["sha256Verified"].get<std::string>() : std::string();
+  }
   static wayfinder::shard::Shard open_shard(const val& bytes, const std::string& manifest_json,
-                                            const std::string& file) {
-    const auto raw = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
-    std::vector<std::byte> data(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) data[i] = static_cast<std::byte>(raw[i]);
+                                            const std::string& file, const std::string& verified) {
+    // One bulk copy (TypedArray.set into a view of the vector): element-wise conversion took ~1.5 s for 13 MB.
+    const auto n = bytes["length"].as<std::size_t>();
+    std::vector<std::byte> data(n);
+    val(emscripten::typed_memory_view(n, reinterpret_cast<std::uint8_t*>(data.data()))).call<void>("set", bytes);
     const auto manifest = wayfinder::shard::parse_manifest(manifest_json);
     const wayfinder::shard::ManifestShard* entry = nullptr;
     for (const auto& s : manifest.shards)
       if (s.file == file) entry = &s;
     if (!entry) throw std::invalid_argument("manifest: no shard named " + file);
-    wayfinder::shard::verify_against_manifest(*entry, data);
+    if (verified.empty()) {
+      wayfinder::shard::verify_against_manifest(*entry, data);
+    } else if (verified != entry->sha256 || data.size() != entry->bytes) {
+      throw std::invalid_argument("sha256Verified: " + verified + " is not the manifest's sha256 of " + file +
+                                  " (or the byte count differs)");
+    }
     return wayfinder::shard::Shard::open(std::move(data), wayfinder::shard::expectation_of(manifest));
+  }
+  static std::size_t parse_content_depth(const std::string& config_json) {
+    const auto depth = count_field(json::parse(config_json.empty() ? "{}" : config_json), "contentDepth", kContentDepth);
+    if (depth < 1) throw std::invalid_argument("contentDepth must be >= 1");
+    return depth;
   }
   static wayfinder::rank::RecommenderConfig parse_config(const std::string& config_json) {
     const auto c = json::parse(config_json.empty() ? "{}" : config_json);
@@ -198,8 +266,10 @@ class RecommenderSession {
     rc.rerank.similarity_weight = c.value("similarityWeight", rc.rerank.similarity_weight);
     rc.rerank.bandit_weight = c.value("banditWeight", rc.rerank.bandit_weight);
     rc.rerank.epsilon = c.value("epsilon", rc.rerank.epsilon);
-    rc.rerank.candidate_multiplier = c.value("candidateMultiplier", rc.rerank.candidate_multiplier);
-    rc.rerank.propensity_draws = c.value("propensityDraws", rc.rerank.propensity_draws);
+    rc.rerank.candidate_multiplier = count_field(c, "candidateMultiplier", rc.rerank.candidate_multiplier);
+    rc.rerank.min_depth = count_field(c, "minDepth", rc.rerank.min_depth);
+    rc.rerank.exploration_pool = count_field(c, "explorationPool", rc.rerank.exploration_pool);
+    rc.rerank.propensity_draws = count_field(c, "propensityDraws", rc.rerank.propensity_draws);
     wayfinder::rank::validate(rc.rerank);
     return rc;
   }

@@ -125,6 +125,12 @@ test('events reach the server once with batch and event ids, and community count
     assert.ok(events.every((e) => e.arm === page.arm && e.rankingId === page.rankingId && e.modelVersion && e.shardVersion));
     assert.equal(events.find((e) => e.type === 'dwell').seconds, 12.5);
     assert.ok(events.filter((e) => e.type === 'impression').every((e) => e.propensity > 0));
+    // Every event of a shown item carries the other arm's slot probability next to its own propensity.
+    for (const e of events) {
+      const shown = page.items.find((i) => i.projectId === e.projectId);
+      assert.equal(e.altPropensity, shown.altPropensity, `${e.type} ${e.projectId} altPropensity`);
+      assert.ok(e.altPropensity >= 0 && e.altPropensity <= 1);
+    }
     assert.equal(res.communityVersion, 3);
     const again = await r.sync();
     assert.equal(again.communityChanged, false, 'ETag: 304 on the second pull');
@@ -184,4 +190,36 @@ test('recommend() with a cached profile embedding is fast', async () => {
   t.sort((a, b) => a - b);
   console.log(`# recommend() with cached embedding, median of 5: ${t[2].toFixed(1)} ms`);
   assert.ok(t[2] < 500, `median ${t[2]} ms`);
+});
+
+test('items carry the other arm\'s propensity: 0 or 1 on the RL arm, a probability on the similarity arm', async () => {
+  const rl = await rec.recommend(PROFILE, { limit: 20, useRL: true });
+  const sim = await rec.recommend(PROFILE, { limit: 20, useRL: false });
+  assert.ok(rl.items.every((i) => i.altPropensity === 0 || i.altPropensity === 1), 'similarity-only is deterministic');
+  // The RL arm's slot k holds the content order's choice given the slots above exactly when altPropensity is 1.
+  assert.ok(rl.items.some((i) => i.altPropensity === 1));
+  assert.ok(sim.items.every((i) => i.altPropensity >= 0 && i.altPropensity <= 1 && i.propensity === 1));
+  assert.ok(sim.items.some((i) => i.altPropensity > 0 && i.altPropensity < 1), 'the RL policy is random');
+});
+
+test('rerank options reach the core: explorationPool bounds ε-exploration, bad values are refused by name', async () => {
+  const make = (rerank) => createRecommender({ modelsUrl: MODELS_URL, userId: 'pool', storage: 'memory', seed: 5n, autoSync: false, rerank });
+  // ε = 1 with a pool of 1: every slot explores the first unshown content candidate, i.e. the similarity order.
+  const narrow = await make({ epsilon: 1, explorationPool: 1, minDepth: 10 });
+  // ε = 1 with the whole catalog as pool: explored projects come from anywhere in the shard.
+  const wide = await make({ epsilon: 1, explorationPool: 0 });
+  try {
+    const content = (await narrow.recommend(PROFILE, { limit: 10, useRL: false })).items.map((i) => i.projectId);
+    const explored = await narrow.recommend(PROFILE, { limit: 10, useRL: true });
+    assert.ok(explored.items.every((i) => i.explored));
+    assert.deepEqual(explored.items.map((i) => i.projectId), content);
+    const deep = new Set((await wide.recommend(PROFILE, { limit: 200, useRL: false })).items.map((i) => i.projectId));
+    const anywhere = await wide.recommend(PROFILE, { limit: 10, useRL: true });
+    assert.ok(anywhere.items.filter((i) => !deep.has(i.projectId)).length >= 5, 'explored beyond the content top 200');
+  } finally {
+    await narrow.dispose();
+    await wide.dispose();
+  }
+  await assert.rejects(make({ explorationPool: -1 }), /explorationPool must be a non-negative integer/);
+  await assert.rejects(make({ minDepth: 0 }), /min_depth must be >= 1/);
 });

@@ -93,8 +93,11 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin || req.method !== 'GET') return;
   if (url.pathname.startsWith('/v1/') || url.pathname === '/metrics' || url.pathname === '/healthz') return;
-  if (url.pathname.endsWith('/manifest.json') || url.pathname.endsWith('model-info.json')) {
-    event.respondWith(networkFirst(req, ASSET_CACHE));
+  // The package asks for 'reload'/'no-cache' when a cached copy is stale (sha256 differs from the manifest's, e.g.
+  // after a shard rebuild under the same file name): then the network decides, and the copy is replaced.
+  const bypass = req.cache === 'reload' || req.cache === 'no-cache' || req.cache === 'no-store';
+  if (bypass || url.pathname.endsWith('/manifest.json') || url.pathname.endsWith('model-info.json')) {
+    event.respondWith(networkFirst(req, url.pathname.startsWith('/models/') ? ASSET_CACHE : SHELL_CACHE));
   } else if (url.pathname.startsWith('/models/') || url.pathname.startsWith('/ort/') || url.pathname.includes('/wasm/')) {
     // Large files named by content/version: cache first.
     event.respondWith(cacheFirst(req, url.pathname.startsWith('/models/') ? ASSET_CACHE : SHELL_CACHE));

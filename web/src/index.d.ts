@@ -27,7 +27,11 @@ export interface RecommenderOptions {
   backend?: 'web' | 'node';
   ortWasmPaths?: string;
   numThreads?: number;
-  rerank?: { similarityWeight?: number; banditWeight?: number; epsilon?: number; candidateMultiplier?: number; propensityDraws?: number; contentDepth?: number };
+  rerank?: {
+    similarityWeight?: number; banditWeight?: number; epsilon?: number; candidateMultiplier?: number; minDepth?: number;
+    /** first N unshown content candidates that ε-exploration picks from (default 200; 0 = every eligible project) */
+    explorationPool?: number; propensityDraws?: number; contentDepth?: number;
+  };
   dailyCap?: number;
   retry?: { maxAttempts?: number; baseMs?: number; capMs?: number };
   autoSync?: boolean;
@@ -54,6 +58,8 @@ export interface RecommendationItem {
   evidence: number;
   explored: boolean;
   propensity: number;
+  /** probability that the other A/B arm's policy would have put this project in this slot (sent as altPropensity) */
+  altPropensity: number;
   reason: string;
   reasons: string[];
   communityScore: number | null;

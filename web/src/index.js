@@ -1,7 +1,7 @@
 // wayfinder: on-device GitHub project recommendations. One awaited factory, createRecommender(options), returns
 // an object with recommend / track / sync / embed / dispose (DESIGN.md). Ranking, tokenising, rewards and the A/B
 // hash run in the C++ core (WASM); the embedding in ONNX Runtime; state in IndexedDB / a file / memory.
-import { loadBytes, loadText, resolveUrl } from './assets.js';
+import { loadBytes, loadText, loadVerifiedBytes, resolveUrl } from './assets.js';
 import { loadCore } from './core.js';
 import { createEmbedder } from './embedder.js';
 import { openStorage } from './storage.js';
@@ -72,9 +72,16 @@ export async function createRecommender(options = {}) {
     return h;
   };
 
-  const [vocabJson, shardBytes] = await Promise.all([loadText(vocabUrl, assetOpts), loadBytes(shardUrl, assetOpts)]);
+  const [vocabBytes, shard] = await Promise.all([
+    modelInfo.vocab_sha256 ? loadVerifiedBytes(vocabUrl, modelInfo.vocab_sha256, assetOpts).then((r) => r.bytes) : loadBytes(vocabUrl, assetOpts),
+    loadVerifiedBytes(shardUrl, shardEntry.sha256, assetOpts),
+  ]);
+  const vocabJson = new TextDecoder().decode(vocabBytes);
   const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
-  const session = own(core.newSession(shardBytes, manifestText, shardEntry.file, { seed, ...(options.rerank ?? {}) }));
+  // When WebCrypto already checked the shard's sha256, the core checks that it is the manifest's and skips its own
+  // (slower) hash; otherwise the core hashes the bytes itself.
+  const sessionConfig = { seed, ...(options.rerank ?? {}), ...(shard.verified ? { sha256Verified: shard.verified } : {}) };
+  const session = own(core.newSession(shard.bytes, manifestText, shardEntry.file, sessionConfig));
   core.loadVocab(session, vocabJson);
   const shardVersion = shardEntry.sha256;
   const modelVersion = `${modelInfo.name}:${modelInfo.onnx_sha256.slice(0, 12)}`; // ids allow [A-Za-z0-9._:-] only
@@ -85,7 +92,7 @@ export async function createRecommender(options = {}) {
   const getEmbedder = () => {
     embedderPromise ??= (async () => {
       const t = performance.now();
-      const modelBytes = await loadBytes(modelUrl, assetOpts);
+      const { bytes: modelBytes } = await loadVerifiedBytes(modelUrl, modelInfo.onnx_sha256, assetOpts);
       const wasmPaths = options.ortWasmPaths ?? (isNode ? undefined : new URL('/ort/', server ?? location.href).href);
       const e = await createEmbedder({ modelBytes, backend, wasmPaths, numThreads: options.numThreads ?? 1 });
       timings.modelMs = performance.now() - t;
@@ -312,6 +319,8 @@ export async function createRecommender(options = {}) {
     };
     if (position < 0) delete wire.position;
     if (shown?.propensity != null) wire.propensity = shown.propensity;
+    // The other A/B arm's probability of this slot, for the server's off-policy estimate of that arm.
+    if (shown?.altPropensity != null) wire.altPropensity = shown.altPropensity;
     if (event.type === 'rating') {
       wire.stars = event.stars;
       if (event.comment) wire.comment = String(event.comment).slice(0, 280);
