@@ -21,7 +21,7 @@ void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms, 
 SELECT i.client_id, i.project_id, coalesce(i.arm, ''), i.at_ms, coalesce(i.position, 0),
        coalesce(max(f.type = 'click'), 0), coalesce(max(f.type = 'bookmark'), 0),
        max(CASE WHEN f.type = 'rating' THEN f.stars END),
-       coalesce(sum(CASE WHEN f.type = 'dwell' THEN f.seconds END), 0)
+       coalesce(sum(CASE WHEN f.type = 'dwell' THEN f.seconds END), 0), i.propensity, i.alt_propensity
 FROM user_interactions i
 LEFT JOIN user_interactions f
   ON f.client_id = i.client_id AND f.ranking_id = i.ranking_id AND f.project_id = i.project_id
@@ -42,6 +42,8 @@ ORDER BY i.client_id, i.project_id, i.id)SQL");
     e.episode.bookmarked = st.int64(6) != 0;
     if (!st.is_null(7)) e.episode.stars = static_cast<int>(st.int64(7));
     e.episode.dwell_seconds = st.real(8);
+    e.propensity = st.is_null(9) ? std::nullopt : std::optional<double>(st.real(9));
+    e.alt_propensity = st.is_null(10) ? std::nullopt : std::optional<double>(st.real(10));
     visit(e);
   }
 }

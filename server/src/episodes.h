@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "sqlite_db.h"
@@ -16,6 +17,8 @@ struct StoredEpisode {
   std::string project_id;
   std::string arm;
   std::int64_t at_ms = 0;
+  std::optional<double> propensity;      // μ: the impression's logged slot propensity (absent on old clients)
+  std::optional<double> alt_propensity;  // π of the other arm at the same slot (absent before schema 3)
   bandit::ImpressionEpisode episode;
 };
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "episodes.h"
+#include "other_arm_ope.h"
 #include "storage.h"
 #include "wayfinder/bandit/reward.h"
 
@@ -53,7 +54,8 @@ SequentialDecision sequential_decision(const ArmStats& control, const ArmStats& 
   return d;
 }
 
-nlohmann::json evaluate_experiments(Database& db, std::int64_t now_ms, const SequentialTestConfig& base_cfg) {
+nlohmann::json evaluate_experiments(Database& db, std::int64_t now_ms, const SequentialTestConfig& base_cfg,
+                                    const OtherArmOpeConfig& ope_cfg) {
   nlohmann::json out = nlohmann::json::array();
   struct Experiment {
     std::string id, name;
@@ -72,6 +74,8 @@ nlohmann::json evaluate_experiments(Database& db, std::int64_t now_ms, const Seq
   const bandit::RewardTable table;
   for (auto& ex : experiments) {
     std::map<std::string, ArmStats> stats;
+    std::map<std::string, std::vector<OpeSample>> ope_logs;
+    std::map<std::string, std::size_t> ope_skipped;
     for (const auto& a : ex.arms) stats[a].arm = a;
     for_each_episode(db, ex.created_ms, now_ms, now_ms + 1, [&](const StoredEpisode& e) {
       auto it = stats.find(e.arm);
@@ -82,6 +86,16 @@ nlohmann::json evaluate_experiments(Database& db, std::int64_t now_ms, const Seq
       s.clicks += e.episode.clicked ? 1 : 0;
       s.reward_sum += r;
       s.reward_sq_sum += r * r;
+      if (e.propensity && e.alt_propensity) {
+        OpeSample o;
+        o.position = e.episode.position;
+        o.propensity = *e.propensity;
+        o.alt_propensity = *e.alt_propensity;
+        o.reward = e.episode.clicked ? 1.0 : 0.0;
+        ope_logs[e.arm].push_back(o);
+      } else {
+        ++ope_skipped[e.arm];
+      }
     });
     SequentialTestConfig cfg = base_cfg;
     if (ex.config.contains("minSamples")) cfg.min_samples = ex.config["minSamples"].get<std::int64_t>();
@@ -98,6 +112,16 @@ nlohmann::json evaluate_experiments(Database& db, std::int64_t now_ms, const Seq
                       {"ctrInterval", {ci.low, ci.high}},
                       {"avgReward", s.reward_sum / n},
                       {"rewardInterval", std::isfinite(ri.low) ? nlohmann::json{ri.low, ri.high} : nlohmann::json(nullptr)}});
+      // altPropensity is the probability under "the other arm": defined for two-arm experiments.
+      if (ex.arms.size() == 2) {
+        const std::string& other = ex.arms[0] == a ? ex.arms[1] : ex.arms[0];
+        auto ope = other_arm_ope(ope_logs[a], ope_skipped[a], a, other, ope_cfg);
+        const auto& t = stats[other];
+        ope["targetObservedCtr"] = t.impressions > 0 ? nlohmann::json(static_cast<double>(t.clicks) /
+                                                                      static_cast<double>(t.impressions))
+                                                     : nlohmann::json(nullptr);
+        arms.back()["otherArmOpe"] = std::move(ope);
+      }
     }
     double previous_p = 1.0;
     {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "other_arm_ope.h"
 #include "sqlite_db.h"
 
 namespace wayfinder::server {
@@ -46,7 +47,9 @@ SequentialDecision sequential_decision(const ArmStats& control, const ArmStats& 
                                        const SequentialTestConfig& cfg);
 
 // Evaluates every running experiment in rl_ab_test, stores an experiment_evaluations row each, and publishes the
-// exploration-rate adjustment into the experiment's config. Returns the evaluations as JSON.
-nlohmann::json evaluate_experiments(Database& db, std::int64_t now_ms, const SequentialTestConfig& cfg = {});
+// exploration-rate adjustment into the experiment's config. Returns the evaluations as JSON. In a two-arm
+// experiment each arm also carries "otherArmOpe": the off-policy estimate of the other arm's CTR from its own logs.
+nlohmann::json evaluate_experiments(Database& db, std::int64_t now_ms, const SequentialTestConfig& cfg = {},
+                                    const OtherArmOpeConfig& ope_cfg = {});
 
 }  // namespace wayfinder::server

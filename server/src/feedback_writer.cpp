@@ -57,7 +57,7 @@ void FeedbackWriter::run() {
   auto insert_event = db.prepare(
       "INSERT OR IGNORE INTO user_interactions(client_id, event_id, batch_id, session_id, type, project_id, "
       "ranking_id, position, arm, propensity, stars, comment, seconds, at_ms, received_ms, model_version, "
-      "shard_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "shard_version, alt_propensity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   auto upsert_session = db.prepare(
       "INSERT INTO user_sessions(client_id, session_id, first_seen_ms, last_seen_ms, events) VALUES (?,?,?,?,?) "
       "ON CONFLICT(client_id, session_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms), "
@@ -110,7 +110,8 @@ void FeedbackWriter::run() {
               .bind(14, e.at_ms)
               .bind(15, group[i].received_ms)
               .bind(16, e.model_version)
-              .bind(17, e.shard_version);
+              .bind(17, e.shard_version)
+              .bind(18, e.alt_propensity);
           insert_event.run();
           if (db.changes() == 1) {
             ++r.accepted;

@@ -63,6 +63,15 @@ INSERT INTO rl_ab_test(experiment_id, name, arms, status, config, created_ms) VA
   ('ranking-rl-vs-similarity', 'Thompson re-rank vs similarity only', '["rl","similarity"]', 'running',
    '{"split":{"rl":0.5,"similarity":0.5},"epsilon":0.15,"blend":{"similarity":0.6,"bandit":0.4},"minSamples":1000}', 0);
 )SQL",
+    // 3: the other arm's slot probability (altPropensity) for off-policy evaluation; NULL on older rows.
+    R"SQL(
+ALTER TABLE user_interactions ADD COLUMN alt_propensity REAL;
+DROP VIEW recommendation_results;
+CREATE VIEW recommendation_results AS
+  SELECT id AS interaction_id, client_id, ranking_id, project_id, position AS rank, propensity, alt_propensity, arm,
+         model_version, shard_version, at_ms
+  FROM user_interactions WHERE type = 'impression';
+)SQL",
 };
 
 }  // namespace

@@ -348,6 +348,80 @@ await test('merge crash leaves the previous snapshot; a rerun merges once', asyn
   assert.ok(Array.isArray(JSON.parse(ev.stdout)));
 });
 
+await test('experiment report: OPE estimate of the other arm from synthetic logs of both arms covers the truth', async () => {
+  // 20 projects with known click rates; slot 0 only. RL logs: ε = 0.15 uniform over the 20 (its pool) + an exploit
+  // distribution, μ = its probability, altPropensity = similarity's (1 for p/0, else 0). Similarity logs: always
+  // p/0, μ = 1, altPropensity = RL's probability of p/0. Truth of the similarity arm's CTR = ctr[0].
+  const opeModels = path.join(root, 'ope-models');
+  fs.mkdirSync(opeModels);
+  fs.writeFileSync(path.join(opeModels, 'catalog.jsonl'), Array.from({ length: 20 }, (_, j) => JSON.stringify({ id: `p/${j}` })).join('\n'));
+  const ctr = Array.from({ length: 20 }, (_, j) => 0.04 + 0.015 * j);
+  const exploit = new Array(20).fill(0);
+  Object.assign(exploit, { 0: 0.2, 5: 0.4, 9: 0.25, 12: 0.15 });
+  const rl = exploit.map((q) => 0.85 * q + 0.15 / 20);
+  const rlTruth = rl.reduce((s, p, j) => s + p * ctr[j], 0), simTruth = ctr[0];
+  let state = 12345;  // mulberry32: deterministic synthetic logs
+  const rand = () => { state = (state + 0x6d2b79f5) | 0; let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const drawRl = () => { let u = rand(); for (let j = 0; j < 20; j++) { if (u < rl[j]) return j; u -= rl[j]; } return 19; };
+  const s = await startServer(path.join(root, 'ope.sqlite'), ['--models', opeModels, '--client-rate', '0', '--address-rate', '0']);
+  try {
+    const N = 4000;
+    let events = [], batchNo = 0, id = 0;
+    const flush = async () => {
+      if (!events.length) return;
+      const r = await post(s.base, { clientId: 'sim', batchId: `ope-${batchNo++}`, sentAt: now(), events });
+      assert.equal(r.status, 200, await r.text());
+      events = [];
+    };
+    for (let i = 0; i < N; i++) {
+      for (const arm of ['rl', 'similarity']) {
+        const j = arm === 'rl' ? drawRl() : 0;
+        const base = { projectId: `p/${j}`, rankingId: `r${id}`, position: 0, arm, at: now() };
+        events.push({ ...base, eventId: `i${id}`, type: 'impression', propensity: arm === 'rl' ? rl[j] : 1,
+          altPropensity: arm === 'rl' ? (j === 0 ? 1 : 0) : rl[0] });
+        if (rand() < ctr[j]) events.push({ ...base, eventId: `k${id}`, type: 'click' });
+        id++;
+        if (events.length >= 900) await flush();
+      }
+    }
+    await flush();
+    const bad = await post(s.base, { clientId: 'sim', batchId: 'ope-bad', sentAt: now(), events: [{ eventId: 'bad',
+      type: 'impression', projectId: 'p/1', position: 0, arm: 'rl', propensity: 0.5, altPropensity: 1.5, at: now() }] });
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).field, 'events[0].altPropensity');
+    assert.equal(sql(path.join(root, 'ope.sqlite'), "SELECT count(*) FROM recommendation_results WHERE alt_propensity IS NOT NULL"), String(2 * N));
+
+    const ev = await (await fetch(`${s.base}/v1/admin/evaluate`, { method: 'POST', headers: { authorization: 'Bearer tok' } })).json();
+    const rep = await (await fetch(`${s.base}/v1/admin/report`, { headers: { authorization: 'Bearer tok' } })).json();
+    const cli = JSON.parse(spawnSync(BIN, ['report', '--db', path.join(root, 'ope.sqlite')], { encoding: 'utf8' }).stdout);
+    for (const result of [ev[0], rep.experiments[0], cli.experiments[0]]) {
+      const rlArm = result.arms.find((a) => a.arm === 'rl'), simArm = result.arms.find((a) => a.arm === 'similarity');
+      const o = rlArm.otherArmOpe;
+      assert.equal(o.targetArm, 'similarity');
+      assert.equal(o.records, N);
+      assert.equal(o.supported, true, JSON.stringify(o));
+      for (const k of ['ips', 'snips', 'dr']) {
+        assert.ok(o[k].interval[0] <= simTruth && simTruth <= o[k].interval[1], `${k} ${JSON.stringify(o[k])} vs ${simTruth}`);
+      }
+      assert.ok(o.effectiveSampleSize > 100);
+      const u = simArm.otherArmOpe;
+      assert.equal(u.targetArm, 'rl');
+      assert.equal(u.supported, false);
+      assert.match(u.unsupportedReason, /mean weight/);
+    }
+    const o = ev[0].arms[0].otherArmOpe, u = ev[0].arms[1].otherArmOpe;
+    console.log(`     similarity CTR truth ${simTruth.toFixed(4)} (observed ${o.targetObservedCtr.toFixed(4)}); from ${N} RL impressions: ` +
+      `IPS ${o.ips.value.toFixed(4)} [${o.ips.interval.map((x) => x.toFixed(4)).join(', ')}], ` +
+      `SNIPS ${o.snips.value.toFixed(4)} [${o.snips.interval.map((x) => x.toFixed(4)).join(', ')}], ` +
+      `DR ${o.dr.value.toFixed(4)} [${o.dr.interval.map((x) => x.toFixed(4)).join(', ')}], ESS ${o.effectiveSampleSize.toFixed(0)}; ` +
+      `RL CTR truth ${rlTruth.toFixed(4)} from similarity logs: IPS ${u.ips.value.toFixed(4)}, unsupported (mean weight ${u.meanWeight.toFixed(3)})`);
+  } finally {
+    s.child.kill('SIGTERM');
+    await s.exited;
+  }
+});
+
 try { main.child.kill('SIGKILL'); } catch {}
 fs.rmSync(root, { recursive: true, force: true });
 const failed = results.filter((r) => !r.ok);
