@@ -8,12 +8,61 @@ import { ADMIN_TOKEN, SHOTS, launchBrowser, startServer } from './harness.mjs';
 
 let server, browser, page;
 const figures = {};
+const posted = []; // every event the page POSTed to /v1/feedback (sendBeacon included)
+
+// Hand-written axe-like checks: every form control has a label, every button and link a name, every card and
+// region a heading that exists, ids are unique, the page declares its language.
+async function accessibilityProblems() {
+  return page.evaluate(() => {
+    const problems = [];
+    const text = (e) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const byIds = (ids) => ids.split(/\s+/).map((id) => document.getElementById(id));
+    const name = (e) => {
+      if (e.getAttribute('aria-label')?.trim()) return e.getAttribute('aria-label').trim();
+      const lb = e.getAttribute('aria-labelledby');
+      if (lb) return byIds(lb).map(text).join(' ').trim();
+      const labels = e.labels ? [...e.labels].map(text).join(' ').trim() : '';
+      if (labels) return labels;
+      if (e.tagName === 'BUTTON' || e.tagName === 'A') return text(e) || e.getAttribute('title') || '';
+      return e.getAttribute('title') ?? '';
+    };
+    const visible = (e) => !e.hidden && e.getClientRects().length > 0;
+    if (!document.documentElement.lang) problems.push('html has no lang');
+    for (const e of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+      if (!name(e)) problems.push(`control #${e.id || e.name} has no label`);
+    }
+    for (const e of document.querySelectorAll('button, a[href], [role=button]')) {
+      if (visible(e) && !name(e)) problems.push(`${e.tagName.toLowerCase()} "${e.outerHTML.slice(0, 80)}" has no accessible name`);
+    }
+    for (const e of document.querySelectorAll('[aria-labelledby], [aria-describedby]')) {
+      for (const attr of ['aria-labelledby', 'aria-describedby']) {
+        const v = e.getAttribute(attr);
+        if (v && byIds(v).some((t) => !t)) problems.push(`${e.tagName.toLowerCase()} ${attr}="${v}" points nowhere`);
+      }
+    }
+    for (const e of document.querySelectorAll('article')) if (!name(e)) problems.push('an article has no name');
+    for (const e of document.querySelectorAll('svg[role=img]')) if (!name(e)) problems.push('a chart has no label');
+    const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+    const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+    if (dup.length) problems.push(`duplicate ids: ${[...new Set(dup)].join(', ')}`);
+    for (const e of document.querySelectorAll('[tabindex]')) if (Number(e.getAttribute('tabindex')) > 0) problems.push(`#${e.id} has a positive tabindex`);
+    return problems;
+  });
+}
 
 before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
   browser = await launchBrowser();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.on('request', (req) => {
+    if (!req.url().endsWith('/v1/feedback') || req.method() !== 'POST') return;
+    try {
+      posted.push(...JSON.parse(req.postData() ?? '{}').events);
+    } catch {
+      /* not JSON: the server rejects it and the test's exactly-once checks fail */
+    }
+  });
 });
 after(async () => {
   console.log(`# figures ${JSON.stringify(figures)}`);
@@ -49,7 +98,11 @@ test('profile → recommendations → feedback changes the own ranking', async (
   figures.coldFirstRecommendationsMs = Date.now() - t0;
   assert.ok(first.length >= 10);
   await page.screenshot({ path: path.join(SHOTS, 'app.png'), fullPage: true });
+  assert.deepEqual(await accessibilityProblems(), [], 'accessibility of the page with recommendations');
   await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at phone width (${overflow} px too wide)`);
+  await page.locator('article.card').first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'app-phone.png') });
   await page.setViewportSize({ width: 1280, height: 900 });
 
@@ -86,6 +139,55 @@ test('profile → recommendations → feedback changes the own ranking', async (
   const rows = JSON.parse(server.sql(`SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM user_interactions`));
   assert.equal(rows[0].n, stats.tracked);
   assert.equal(rows[0].d, stats.tracked);
+  // On the wire every event of a shown project carries both arms' slot probabilities.
+  assert.ok(posted.length >= stats.tracked);
+  for (const e of posted.filter((x) => x.position !== undefined)) {
+    assert.ok(e.propensity > 0 && e.propensity <= 1, `${e.type} propensity ${e.propensity}`);
+    assert.ok(e.altPropensity >= 0 && e.altPropensity <= 1, `${e.type} altPropensity ${e.altPropensity}`);
+  }
+});
+
+test('the page is usable by keyboard alone: fill the profile, get recommendations, bookmark and rate', async () => {
+  await page.goto(server.url + '/');
+  await page.waitForFunction(() => window.wayfinder && document.querySelectorAll('article.card').length >= 10, null, { timeout: 60000 });
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.evaluate(() => window.scrollTo(0, 0));
+  // Tab order: skip link, then the six fields in reading order, then the button.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  const order = [];
+  for (let k = 0; k < 7; k++) {
+    await page.keyboard.press('Tab');
+    order.push(await page.evaluate(() => document.activeElement.id));
+  }
+  assert.deepEqual(order, ['interests', 'languages', 'frameworks', 'goals', 'field_of_study', 'skill_level', 'go']);
+  await page.focus('#interests');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('web development, games');
+  await page.focus('#skill_level');
+  await page.keyboard.press('ArrowDown'); // a native select changes with the arrow keys
+  const before = await page.evaluate(() => window.wayfinderTimings.lastRecommendMs);
+  await page.focus('#go');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((b) => window.wayfinderTimings.lastRecommendMs !== b, before, { timeout: 60000 });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'results', 'focus moves to the results');
+  // From the results, Tab reaches the first card's link, then its Bookmark; Space presses it.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('article.card h3') !== null), true);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Bookmark');
+  const tracked = await page.evaluate(() => window.wayfinder.stats().tracked);
+  await page.keyboard.press('Space');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-pressed')), 'true');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter'); // "Rate 2 stars"
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Rate 2 stars');
+  await page.waitForFunction((t) => window.wayfinder.stats().tracked >= t + 2, tracked);
+  const focus = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(focus, 'none', 'the focused control shows a focus ring');
+  assert.deepEqual(await accessibilityProblems(), []);
+  await settled();
 });
 
 test('repeat visit uses the caches; offline reload still recommends; queued events arrive exactly once', async () => {
@@ -128,5 +230,6 @@ test('dashboard shows per-arm plots and the experiment from the admin report', a
   await page.goto(`${server.url}/dashboard.html#token=${ADMIN_TOKEN}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30000 });
   assert.ok((await page.locator('#ctr-chart svg').count()) === 1);
+  assert.deepEqual(await accessibilityProblems(), [], 'accessibility of the dashboard');
   await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
 });

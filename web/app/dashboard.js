@@ -12,7 +12,7 @@ function svgEl(tag, attrs, text) {
 
 // series: [{name, points: [{x: 'YYYY-MM-DD', y}]}]
 export function lineChart(series, { label, format = (v) => v.toFixed(2) }) {
-  const W = 640, H = 260, L = 56, R = 16, T = 16, B = 40;
+  const W = 900, H = 260, L = 56, R = 24, T = 16, B = 40;
   const days = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort();
   const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter(Number.isFinite);
   const svg = svgEl('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label });
@@ -38,6 +38,10 @@ export function lineChart(series, { label, format = (v) => v.toFixed(2) }) {
     const c = COLORS[i % COLORS.length];
     const pts = s.points.filter((p) => Number.isFinite(p.y)).sort((a, b) => (a.x < b.x ? -1 : 1));
     if (pts.length > 1) svg.append(svgEl('polyline', { points: pts.map((p) => `${x(p.x)},${y(p.y)}`).join(' '), fill: 'none', stroke: c, 'stroke-width': 2.5 }));
+    // With one day (or few), label the values so a lone dot still reads as a number.
+    if (days.length <= 3) {
+      for (const p of pts) svg.append(svgEl('text', { x: x(p.x) + 8, y: y(p.y) - 8 + i * 14, fill: c, 'font-weight': 600 }, `${s.name} ${format(p.y)}`));
+    }
     for (const p of pts) {
       const dot = svgEl('circle', { cx: x(p.x), cy: y(p.y), r: 4, fill: c });
       dot.append(svgEl('title', {}, `${s.name} ${p.x}: ${format(p.y)}`));
@@ -47,7 +51,8 @@ export function lineChart(series, { label, format = (v) => v.toFixed(2) }) {
   return svg;
 }
 
-function legend(names) {
+// names: arms with a series (coloured as in the chart); idle: arms of the experiment without data yet.
+function legend(names, idle = []) {
   const d = document.createElement('div');
   d.className = 'legend';
   names.forEach((n, i) => {
@@ -56,6 +61,13 @@ function legend(names) {
     s.append(n);
     d.append(s);
   });
+  for (const n of idle) {
+    const s = document.createElement('span');
+    s.className = 'idle';
+    s.innerHTML = '<span class="swatch"></span>';
+    s.append(`${n} (no impressions yet)`);
+    d.append(s);
+  }
   return d;
 }
 
@@ -73,7 +85,12 @@ function table(headers, rows) {
     const row = body.insertRow();
     for (const c of r) row.insertCell().textContent = c;
   }
-  if (!rows.length) body.insertRow().insertCell().textContent = 'none yet';
+  if (!rows.length) {
+    const cell = body.insertRow().insertCell();
+    cell.colSpan = headers.length;
+    cell.className = 'empty';
+    cell.textContent = 'none yet';
+  }
   return t;
 }
 
@@ -92,9 +109,10 @@ async function load(token) {
   sessionStorage.setItem('wayfinder.adminToken', token);
   const arms = [...new Set((report.arms ?? []).map((a) => a.arm))];
   const series = (field) => arms.map((arm) => ({ name: arm, points: report.arms.filter((a) => a.arm === arm).map((a) => ({ x: a.day, y: a[field] })) }));
-  $('#ctr-chart').replaceChildren(lineChart(series('ctr'), { label: 'CTR per arm per day', format: pct }), legend(arms));
-  $('#reward-chart').replaceChildren(lineChart(series('avgReward'), { label: 'Average reward per arm per day' }), legend(arms));
   const exps = report.experiments ?? [];
+  const idle = [...new Set(exps.flatMap((e) => (e.arms ?? []).map((a) => a.arm)))].filter((a) => !arms.includes(a));
+  $('#ctr-chart').replaceChildren(lineChart(series('ctr'), { label: 'CTR per arm per day', format: pct }), legend(arms, idle));
+  $('#reward-chart').replaceChildren(lineChart(series('avgReward'), { label: 'Average reward per arm per day' }), legend(arms, idle));
   $('#experiments').replaceChildren(
     ...exps.flatMap((e) => {
       const p = document.createElement('p');
@@ -115,7 +133,8 @@ async function load(token) {
   const top = entries.map(([id, c]) => ({ id, mean: (m0 * 2 + c.alpha) / (2 + c.alpha + c.beta), c }))
     .sort((a, b) => b.mean - a.mean).slice(0, 20);
   $('#top').replaceChildren(table(['project', 'posterior mean', 'α', 'β', 'impressions'], top.map((t) => [t.id, num(t.mean, 3), num(t.c.alpha), num(t.c.beta), t.c.impressions ?? '–'])));
-  status.textContent = `Report generated ${report.generatedAt}; snapshot v${report.snapshotVersion ?? bandit.version ?? '–'}.`;
+  const when = report.generatedAt ? new Date(report.generatedAt).toLocaleString() : '–';
+  status.textContent = `Report generated ${when}; snapshot v${report.snapshotVersion ?? bandit.version ?? '–'}.`;
   document.body.dataset.ready = 'true';
 }
 
