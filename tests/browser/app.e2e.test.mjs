@@ -225,6 +225,23 @@ test('repeat visit uses the caches; offline reload still recommends; queued even
   assert.equal(rows[0].d, rows[0].n, 'none twice');
 });
 
+test('a cached shard from another build (same file name, other sha256) is fetched again, past the service worker', async () => {
+  const shardUrl = `${server.url}/models/shards/catalog-000.wfshard`;
+  await page.evaluate(async (u) => {
+    for (const name of await caches.keys()) {
+      const c = await caches.open(name);
+      if (await c.match(u)) await c.put(u, new Response(new Uint8Array([1, 2, 3])));
+    }
+    const c = await caches.open('wayfinder-assets-v1');
+    await c.put(u, new Response(new Uint8Array([1, 2, 3])));
+  }, shardUrl);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('article.card').length >= 10, null, { timeout: 60000 });
+  const cachedBytes = await page.evaluate(async (u) => (await (await caches.match(u)).arrayBuffer()).byteLength, shardUrl);
+  const manifest = await (await fetch(`${server.url}/models/shards/manifest.json`)).json();
+  assert.equal(cachedBytes, manifest.shards[0].bytes, 'the stale copy was replaced');
+});
+
 test('dashboard shows per-arm plots and the experiment from the admin report', async () => {
   await fetch(`${server.url}/v1/admin/evaluate`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   await page.goto(`${server.url}/dashboard.html#token=${ADMIN_TOKEN}`);
