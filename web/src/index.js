@@ -229,6 +229,10 @@ export async function createRecommender(options = {}) {
 
   let rankingCounter = 0;
   let lastRanking = null; // {rankingId, arm, items: Map(projectId → item)}
+  // Recent rankings by id, so an event for a card of an earlier ranking (another tab of the app, a late dwell)
+  // still carries that ranking's arm and propensities.
+  const recentRankings = new Map();
+  const RECENT_RANKINGS = 16;
   let disposed = false;
   const assertLive = () => {
     if (disposed) throw new Error('recommender is disposed');
@@ -265,7 +269,12 @@ export async function createRecommender(options = {}) {
         communityScore: comm ? (comm.alpha + 1) / (comm.alpha + comm.beta + 2) : null,
       };
     });
-    if (!lastRanking || lastRanking.rankingId !== id) lastRanking = { rankingId: id, hash, rl, arm, items: new Map() };
+    if (!lastRanking || lastRanking.rankingId !== id) {
+      lastRanking = recentRankings.get(id) ?? { rankingId: id, hash, rl, arm, items: new Map() };
+      recentRankings.delete(id);
+      recentRankings.set(id, lastRanking);
+      if (recentRankings.size > RECENT_RANKINGS) recentRankings.delete(recentRankings.keys().next().value);
+    }
     for (const it of items) lastRanking.items.set(it.projectId, it);
     await storage.setMany({ profile: p, local, episodes });
     timings.lastRecommendMs = performance.now() - t;
@@ -304,7 +313,8 @@ export async function createRecommender(options = {}) {
       throw new RangeError('dwell events need seconds >= 0');
     }
     const rankingId = event.rankingId ?? lastRanking?.rankingId ?? '';
-    const shown = lastRanking?.rankingId === rankingId ? lastRanking.items.get(projectId) : undefined;
+    const ranking = recentRankings.get(rankingId);
+    const shown = ranking?.items.get(projectId);
     const position = event.position ?? shown?.position ?? -1;
     const wire = {
       eventId: uuid(),
@@ -312,7 +322,7 @@ export async function createRecommender(options = {}) {
       projectId,
       rankingId,
       position,
-      arm: event.arm ?? (lastRanking?.rankingId === rankingId ? lastRanking.arm : (experiment?.arm ?? 'rl')),
+      arm: event.arm ?? ranking?.arm ?? experiment?.arm ?? 'rl',
       at: new Date(event.at ?? Date.now()).toISOString(),
       modelVersion,
       shardVersion,
@@ -345,8 +355,7 @@ export async function createRecommender(options = {}) {
       if (event.type === 'dwell') ep.dwell += event.seconds;
       await applyEpisode(key, projectId);
       stats.tracked += 1;
-      await sync.enqueue([wire]);
-      await storage.setMany({ local, episodes, stats });
+      await sync.enqueue([wire], { local, episodes, stats }); // one write: the count never misses a queued event
       scheduleSync();
     }));
     // track() is fire-and-forget for UIs; the returned promise resolves once the event is stored locally.

@@ -43,9 +43,11 @@ export class SyncClient {
   }
 
   // Appends wire events to the outbox (durably) before anything else happens to them.
-  async enqueue(events) {
+  // `also`: other state written in the same storage transaction (the caller's counters stay consistent with the
+  // outbox even when the page is closed between two writes).
+  async enqueue(events, also = {}) {
     this.outbox.push(...events);
-    await this.storage.set('outbox', this.outbox);
+    await this.storage.setMany({ ...also, outbox: this.outbox });
   }
 
   counts() {
