@@ -65,28 +65,6 @@ export async function createRecommender(options = {}) {
   if (!shardEntry) throw new Error(`${manifestUrl}: no shards listed`);
   const shardUrl = options.shardUrl ?? resolveUrl(manifestUrl.replace(/[^/]*$/, ''), shardEntry.file);
 
-  const registry = core.registry;
-  const owned = []; // long-lived handles, deleted by dispose()
-  const own = (h) => {
-    owned.push(registry.own(h));
-    return h;
-  };
-
-  const [vocabBytes, shard] = await Promise.all([
-    modelInfo.vocab_sha256 ? loadVerifiedBytes(vocabUrl, modelInfo.vocab_sha256, assetOpts).then((r) => r.bytes) : loadBytes(vocabUrl, assetOpts),
-    loadVerifiedBytes(shardUrl, shardEntry.sha256, assetOpts),
-  ]);
-  const vocabJson = new TextDecoder().decode(vocabBytes);
-  const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
-  // When WebCrypto already checked the shard's sha256, the core checks that it is the manifest's and skips its own
-  // (slower) hash; otherwise the core hashes the bytes itself.
-  const sessionConfig = { seed, ...(options.rerank ?? {}), ...(shard.verified ? { sha256Verified: shard.verified } : {}) };
-  const session = own(core.newSession(shard.bytes, manifestText, shardEntry.file, sessionConfig));
-  core.loadVocab(session, vocabJson);
-  const shardVersion = shardEntry.sha256;
-  const modelVersion = `${modelInfo.name}:${modelInfo.onnx_sha256.slice(0, 12)}`; // ids allow [A-Za-z0-9._:-] only
-  timings.shardMs = performance.now() - tStart;
-
   const backend = options.backend ?? 'web';
   let embedderPromise = null;
   const getEmbedder = () => {
@@ -100,7 +78,39 @@ export async function createRecommender(options = {}) {
     })();
     return embedderPromise;
   };
+  // The model (28 MB) downloads and ORT starts while the shard is fetched, verified and opened.
   if (options.preloadModel !== false) getEmbedder().catch(() => {});
+
+  const registry = core.registry;
+  const owned = []; // long-lived handles, deleted by dispose()
+  const own = (h) => {
+    owned.push(registry.own(h));
+    return h;
+  };
+
+  let session;
+  try {
+    const [vocabBytes, shard] = await Promise.all([
+      modelInfo.vocab_sha256 ? loadVerifiedBytes(vocabUrl, modelInfo.vocab_sha256, assetOpts).then((r) => r.bytes) : loadBytes(vocabUrl, assetOpts),
+      loadVerifiedBytes(shardUrl, shardEntry.sha256, assetOpts),
+    ]);
+    const vocabJson = new TextDecoder().decode(vocabBytes);
+    const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
+    // When WebCrypto already checked the shard's sha256, the core checks that it is the manifest's and skips its own
+    // (slower) hash; otherwise the core hashes the bytes itself.
+    const sessionConfig = { seed, ...(options.rerank ?? {}), ...(shard.verified ? { sha256Verified: shard.verified } : {}) };
+    session = own(core.newSession(shard.bytes, manifestText, shardEntry.file, sessionConfig));
+    core.loadVocab(session, vocabJson);
+  } catch (e) {
+    // Nothing half-made stays behind: the preloaded model's ORT session and any handle are released.
+    embedderPromise?.then((emb) => emb.dispose()).catch(() => {});
+    for (const h of owned.reverse()) registry.release(h);
+    throw e;
+  }
+  const shardVersion = shardEntry.sha256;
+  const modelVersion = `${modelInfo.name}:${modelInfo.onnx_sha256.slice(0, 12)}`; // ids allow [A-Za-z0-9._:-] only
+  timings.shardMs = performance.now() - tStart;
+
 
 
   // ── local evidence: counts by project id (persisted) → the core's store by shard row ──────────────────────
