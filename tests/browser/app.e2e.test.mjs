@@ -9,6 +9,7 @@ import { ADMIN_TOKEN, SHOTS, launchBrowser, startServer } from './harness.mjs';
 let server, browser, page;
 const figures = {};
 const posted = []; // every event the page POSTed to /v1/feedback (sendBeacon included)
+const postedBatches = []; // batch id of every POST
 
 // Hand-written axe-like checks: every form control has a label, every button and link a name, every card and
 // region a heading that exists, ids are unique, the page declares its language.
@@ -58,7 +59,9 @@ before(async () => {
   page.on('request', (req) => {
     if (!req.url().endsWith('/v1/feedback') || req.method() !== 'POST') return;
     try {
-      posted.push(...JSON.parse(req.postData() ?? '{}').events);
+      const body = JSON.parse(req.postData() ?? '{}');
+      posted.push(...body.events);
+      postedBatches.push(body.batchId);
     } catch {
       /* not JSON: the server rejects it and the test's exactly-once checks fail */
     }
@@ -241,6 +244,27 @@ test('repeat visit uses the caches; offline reload still recommends; queued even
     return t.outbox + t.pendingEvents === 0;
   }, null, { timeout: 30000, polling: 500 });
   const stats = await page.evaluate(() => window.wayfinder.stats());
+  const clientId = await page.evaluate(() => window.wayfinder.userId);
+  const rows = JSON.parse(server.sql(`SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM user_interactions WHERE client_id = '${clientId}'`));
+  assert.equal(rows[0].n, stats.tracked, 'every tracked event stored');
+  assert.equal(rows[0].d, rows[0].n, 'none twice');
+});
+
+test('page hide sends the queue by beacon; the next sync resends the same batch; the server stores it once', async () => {
+  const cards0 = await cards();
+  const c = page.locator(`article.card[data-project-id="${cards0[4].id}"]`);
+  await page.evaluate(() => window.wayfinder.sync());
+  const sentBefore = postedBatches.length;
+  await c.getByRole('button', { name: 'Rate 3 stars' }).click();
+  await page.waitForFunction(() => window.wayfinder.stats().outbox >= 1);
+  const beaconed = await page.evaluate(() => window.wayfinder.flushOnHide()); // what pagehide/hidden does
+  assert.ok(beaconed >= 1, 'a beacon part was sent');
+  await page.evaluate(() => window.wayfinder.sync()); // the batch stays pending after a beacon: resent here
+  const ids = postedBatches.slice(sentBefore);
+  const batch = ids[0];
+  assert.ok(ids.filter((b) => b === batch).length >= 2, `batch ${batch} went out by beacon and again by sync: ${ids}`);
+  const stats = await page.evaluate(() => window.wayfinder.stats());
+  assert.equal(stats.outbox + stats.pendingEvents, 0);
   const clientId = await page.evaluate(() => window.wayfinder.userId);
   const rows = JSON.parse(server.sql(`SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM user_interactions WHERE client_id = '${clientId}'`));
   assert.equal(rows[0].n, stats.tracked, 'every tracked event stored');
