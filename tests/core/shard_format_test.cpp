@@ -274,3 +274,36 @@ TEST(ShardManifest, RejectsBadFieldsNamingThem) {
             std::string::npos);
   EXPECT_NE(msg("not json").find("not valid JSON"), std::string::npos);
 }
+
+TEST(ShardErrors, CorruptMetaRowIsRejectedAtOpenOrOnAccessNeverSilently) {
+  const auto in = sample_input();
+  const auto good = write_shard(in);
+  const auto shard = Shard::open(good);
+  const auto& meta = shard.header().sections[3];
+  // Structure broken (the line's opening brace): caught at open.
+  auto b = good;
+  b[meta.offset] = std::byte{'['};
+  put_u32(b, 160 + 32 * 3 + 24, crc32(std::span(b).subspan(meta.offset, meta.size)));
+  reseal(b);
+  EXPECT_NE(error_of(b).find("meta line 1"), std::string::npos) << error_of(b);
+  // Structure intact but the JSON inside broken ("complexity" value unknown): open succeeds, meta() throws.
+  b = good;
+  const std::string_view text(reinterpret_cast<const char*>(b.data() + meta.offset), meta.size);
+  const auto at = text.find("\"beginner\"");
+  ASSERT_NE(at, std::string_view::npos);
+  b[meta.offset + at + 1] = std::byte{'x'};
+  put_u32(b, 160 + 32 * 3 + 24, crc32(std::span(b).subspan(meta.offset, meta.size)));
+  reseal(b);
+  const auto opened = Shard::open(b);
+  bool threw = false;
+  for (std::size_t i = 0; i < opened.size(); ++i) {
+    try {
+      (void)opened.meta(i);
+    } catch (const ShardError& e) {
+      threw = true;
+      EXPECT_NE(std::string(e.what()).find("corrupted: meta line"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_TRUE(threw);
+  EXPECT_THROW((void)opened.facets(), ShardError);
+}

@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<float> q(shard.dim(), 0.5f);
     (void)wayfinder::search::search_top_k(shard, q, 3);
     (void)shard.bm25().score("game engine c++");
-    for (std::size_t i = 0; i < shard.size(); ++i) (void)shard.index_of(shard.id(i));
+    for (std::size_t i = 0; i < shard.size(); ++i) (void)shard.index_of(shard.id(i)), (void)shard.meta(i);
+    (void)shard.facets();
     (void)header_json(shard.header());
   } catch (const ShardError&) {
   }
