@@ -231,9 +231,7 @@ int run_http_server(SyncService& service, const std::function<void(int)>& on_lis
   const auto address = net::ip::make_address(cfg.host);
   auto listener = std::make_shared<Listener>(ioc, tcp::endpoint{address, static_cast<unsigned short>(cfg.port)},
                                              service, registry);
-  listener->start();
-  if (on_listening) on_listening(listener->port());
-
+  // Signals are caught before "listening" is announced: a SIGTERM right after readiness must shut down gracefully.
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code ec, int sig) {
     if (ec) return;
@@ -252,6 +250,8 @@ int run_http_server(SyncService& service, const std::function<void(int)>& on_lis
       s->request_stop();
     }
   });
+  listener->start();
+  if (on_listening) on_listening(listener->port());
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
