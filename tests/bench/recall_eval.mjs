@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 
 const [vecFile, shardFile = 'models/build/shards/catalog-000.wfshard', qArg = '200'] = process.argv.slice(2);
-const core = await (await import('/work/main/web/wasm/wayfinder_core_simd.mjs')).default();
+const core = await (await import(new URL('../../web/wasm/wayfinder_core_simd.mjs', import.meta.url).href)).default();
 const bytes = fs.readFileSync(shardFile);
 const header = JSON.parse(core.shardInspect(bytes, ''));
 const dim = header.model.dimension;
