@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark that exists and writes docs/BENCHMARKS.md (ratios from this one run, the machine, the
 # exact commands). Measurements that can't run yet are listed as not available, never estimated.
-#   scripts/bench.sh [--quick]     (--quick: fewer repetitions, < 3 minutes)
+#   scripts/bench.sh [--quick]     (--quick: fewer repetitions, no shard rebuild, < 3 minutes; writes
+#                                   build/bench-out/BENCHMARKS.md and leaves docs/ alone)
 # Environment: WF_BENCH_BUILD (native build dir, default build/native), WF_BENCH_WASM (emscripten build dir,
 # default build/wasm; its modules are written to web/wasm/ as every WASM build does).
 source "$(dirname "$0")/lib/common.sh"
@@ -99,9 +100,10 @@ else
 fi
 
 secs=$((SECONDS - t0))
-log "writing docs/BENCHMARKS.md ($secs s)"
+REPORT=docs/BENCHMARKS.md; [[ $quick == 1 ]] && REPORT="$OUT/BENCHMARKS.md"   # --quick leaves docs/ alone
+log "writing $REPORT ($secs s)"
 WF_RAN="$(printf '%s\n' "${RAN[@]}")" WF_MISSING="$(printf '%s\n' "${MISSING[@]}")" \
-  node - "$OUT" "$secs" "$quick" <<'JS' > docs/BENCHMARKS.md
+  node - "$OUT" "$secs" "$quick" <<'JS' > "$REPORT"
 const fs = require('fs'), os = require('os'), cp = require('child_process');
 const [out, secs, quick] = process.argv.slice(2);
 const read = (f) => { try { return JSON.parse(fs.readFileSync(`${out}/${f}`, 'utf8')); } catch { return null; } };
