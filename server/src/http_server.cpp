@@ -116,8 +116,11 @@ class Session : public std::enable_shared_from_this<Session> {
     version_ = msg.version();
     // The writer thread may answer later: keep the io_context alive until then.
     auto guard = net::make_work_guard(stream_.get_executor());
+    // The session reference moves into the posted handler: the writer thread must not hold the last one, or
+    // the session (and its socket) could be destroyed on that thread after the io_context is gone at shutdown.
     service_.handle(req, [self = shared_from_this(), guard = std::move(guard)](HttpResponse r) mutable {
-      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
+      auto executor = self->stream_.get_executor();
+      net::post(executor, [self = std::move(self), r = std::move(r)]() mutable { self->send(std::move(r)); });
       guard.reset();
     });
   }

@@ -143,14 +143,20 @@ void SyncService::handle(const HttpRequest& req, Respond respond) {
     respond(std::move(r));
   };
   bool deferred = false;
-  Respond finish_fn = finish;
+  Respond finish_fn = std::move(finish);  // one owner of the responder (and of what it holds)
   HttpResponse r;
   try {
     r = route(req, path, finish_fn, deferred);
   } catch (const std::exception& ex) {
     r = json_error(500, std::string("internal error: ") + ex.what());
+    deferred = false;
   }
-  if (!deferred) finish(std::move(r));
+  if (deferred) return;
+  if (finish_fn) {
+    finish_fn(std::move(r));
+  } else {  // the responder went to a handler that threw: it can no longer answer this request
+    log_error("request dropped", {{"route", label}, {"status", r.status}});
+  }
 }
 
 HttpResponse SyncService::route(const HttpRequest& req, const std::string& path, Respond& respond, bool& deferred) {
@@ -196,7 +202,7 @@ HttpResponse SyncService::route(const HttpRequest& req, const std::string& path,
   if (path == "/v1/feedback") {
     if (req.method != "POST") return method_not_allowed("POST");
     deferred = true;
-    handle_feedback(req, respond);
+    handle_feedback(req, std::move(respond));
     return {};
   }
   if (path == "/v1/bandit") return get ? handle_bandit(req) : method_not_allowed("GET");

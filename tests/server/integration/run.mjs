@@ -256,8 +256,8 @@ await test('SIGTERM finishes in-flight requests and exits 0', async () => {
   await new Promise((r) => setTimeout(r, 30));
   s.child.kill('SIGTERM');
   await Promise.all(inflight);
-  const { code } = await s.exited;
-  assert.equal(code, 0);
+  const { code, signal } = await s.exited;
+  assert.equal(code, 0, `server ended with code ${code}, signal ${signal}; log tail: ${s.log().slice(-800)}`);
   const stored = Number(sql(db, "SELECT count(*) FROM user_interactions"));
   const ackedEvents = acked.reduce((a, j) => a + j.accepted, 0);
   assert.ok(stored >= ackedEvents, `stored ${stored} < acknowledged ${ackedEvents}`);
