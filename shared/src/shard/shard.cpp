@@ -185,7 +185,7 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
   }
   auto to_bytes = [](const std::string& s) {
     std::vector<std::byte> b(s.size());
-    std::memcpy(b.data(), s.data(), s.size());
+    if (!s.empty()) std::memcpy(b.data(), s.data(), s.size());  // an empty shard has empty sections
     return b;
   };
   payload[2] = to_bytes(ids_text);
