@@ -38,22 +38,23 @@ export function encoderFn(core, vocabText) {
   throw new Error('the WASM core lacks a Tokenizer with encode (wasm/bind_text.cpp); rebuild web/wasm once it is committed');
 }
 
-// Progress bar with ETA on stderr (one line, redrawn).
+// Progress bar with ETA on stderr: one line redrawn on a terminal; a line every 10 s in a log (CI).
 export function progress(total, label) {
   const start = Date.now();
-  let last = 0;
+  const tty = Boolean(process.stderr.isTTY);
+  let last = tty ? 0 : start;
   return {
     update(done) {
       const now = Date.now();
-      if (done < total && now - last < 200) return;
+      if (done < total && now - last < (tty ? 200 : 10000)) return;
       last = now;
       const frac = total ? done / total : 1;
       const width = 30;
       const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
       const elapsed = (now - start) / 1000;
       const eta = done ? (elapsed / done) * (total - done) : 0;
-      process.stderr.write(`\r${label} [${bar}] ${done}/${total} ${(frac * 100).toFixed(1)}% ${elapsed.toFixed(0)}s ETA ${eta.toFixed(0)}s  `);
-      if (done >= total) process.stderr.write('\n');
+      const line = `${label} [${bar}] ${done}/${total} ${(frac * 100).toFixed(1)}% ${elapsed.toFixed(0)}s ETA ${eta.toFixed(0)}s`;
+      process.stderr.write(tty ? `\r${line}  ${done >= total ? '\n' : ''}` : `${line}\n`);
     },
   };
 }
