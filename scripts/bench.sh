@@ -89,7 +89,9 @@ if ls models/build/shards/*.wfshard >/dev/null 2>&1; then
   fi
   if [[ -f "$CACHE/vectors.f32" ]]; then
     q=$([[ $quick == 1 ]] && echo 50 || echo 200)
-    cmd="node tests/bench/recall_eval.mjs $CACHE/vectors.f32 $(ls "$SCR"/shards/*.wfshard | head -1) $q"
+    # Queries: real learner-profile embeddings when the simulator has made them (scripts/simulate), else noisy rows.
+    pv=build/sim-out/profile_vectors.jsonl; [[ -f $pv ]] || pv=""
+    cmd="node tests/bench/recall_eval.mjs $CACHE/vectors.f32 $(ls "$SCR"/shards/*.wfshard | head -1) $q $pv"
     log "int8 recall@10 vs float32 ($q queries)"
     $cmd > "$OUT/recall.json" && RAN+=("recall|$cmd") || MISSING+=("Shard recall: recall_eval.mjs failed")
   else
@@ -204,7 +206,7 @@ if (sh) {
   for (const x of sh) L.push(`| ${x.file} | ${x.count ?? '—'} | ${f(x.bytes / 2 ** 20)} | ${x.count ? f(x.bytes / x.count, 0) : '—'} |`);
   L.push('');
   if (rcl) L.push(`int8 recall@10 vs exact float32 top-10 on the real catalog vectors: **${f(rcl.recallAt10, 3)}** (top-1 agreement ${f(rcl.top1Agreement, 3)}; ` +
-    `${rcl.queries} queries = catalog vectors + seeded noise, ${rcl.projects} × ${rcl.dim}; the core's shard search in WASM vs a float32 JS scan).`, '');
+    `${rcl.queries} queries = ${rcl.queryKind === 'learner profiles' ? 'learner-profile embeddings (tests/sim/embed_profiles.mjs)' : 'catalog vectors + seeded noise'}, ${rcl.projects} × ${rcl.dim}; the core's shard search in WASM vs a float32 JS scan).`, '');
   const so = gmed('BM_ShardOpenRealCatalog'), rk = gmed('BM_RankContentRealCatalog');
   if (so || rk) L.push(`Native, real shard: \`Shard::open\` (all checks) ${f(so)} ms; \`rank_content\` (scan + BM25 + structured + blend, m = 30) ${f(rk)} ms.`, '');
 }

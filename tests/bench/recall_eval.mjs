@@ -1,9 +1,11 @@
 // recall@10 of the shard's int8 search (the core, via WASM) against exact float32 dot products, on the real
-// catalog vectors written by `wayfinder shard build --float-out FILE`. Queries: every (n/Q)-th project's vector
-// with small seeded noise (so the query is not exactly a row). Usage: node tests/bench/recall_eval.mjs VECTORS.f32 [SHARD] [Q]
+// catalog vectors written by `wayfinder shard build --float-out FILE`. Queries: the first Q learner-profile embeddings
+// of PROFILE_VECTORS.jsonl when given (tests/sim/embed_profiles.mjs output: the product's own pipeline), else every
+// (n/Q)-th project's vector with small seeded noise (so the query is not exactly a row).
+// Usage: node tests/bench/recall_eval.mjs VECTORS.f32 [SHARD] [Q] [PROFILE_VECTORS.jsonl]
 import fs from 'node:fs';
 
-const [vecFile, shardFile = 'models/build/shards/catalog-000.wfshard', qArg = '200'] = process.argv.slice(2);
+const [vecFile, shardFile = 'models/build/shards/catalog-000.wfshard', qArg = '200', profileFile] = process.argv.slice(2);
 const core = await (await import(new URL('../../web/wasm/wayfinder_core_simd.mjs', import.meta.url).href)).default();
 const bytes = fs.readFileSync(shardFile);
 const header = JSON.parse(core.shardInspect(bytes, ''));
@@ -18,13 +20,20 @@ const rnd = () => {
   state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
   return Number(state >> 11n) / 2 ** 53 - 0.5;
 };
+const profileQueries = profileFile
+  ? fs.readFileSync(profileFile, 'utf8').split('\n').filter(Boolean).map((l) => Float32Array.from(JSON.parse(l).vector))
+  : null;
+if (profileQueries && profileQueries.length < Q) throw new Error(`${profileFile} holds ${profileQueries.length} < ${Q} profiles`);
 let hits = 0;
 let top1 = 0;
 const t0 = Date.now();
 for (let qi = 0; qi < Q; ++qi) {
-  const row = Math.floor((qi * n) / Q);
-  const q = new Float32Array(dim);
-  for (let d = 0; d < dim; ++d) q[d] = vecs[row * dim + d] + 0.05 * rnd();
+  let q = profileQueries?.[qi];
+  if (!q) {
+    const row = Math.floor((qi * n) / Q);
+    q = new Float32Array(dim);
+    for (let d = 0; d < dim; ++d) q[d] = vecs[row * dim + d] + 0.05 * rnd();
+  }
   const exact = [];
   for (let r = 0; r < n; ++r) {
     let s = 0;
@@ -37,5 +46,5 @@ for (let qi = 0; qi < Q; ++qi) {
   hits += got.filter((g) => want.has(g.index)).length;
   top1 += got[0].index === exact[0][1] ? 1 : 0;
 }
-console.log(JSON.stringify({ projects: n, dim, queries: Q, recallAt10: hits / (10 * Q), top1Agreement: top1 / Q,
+console.log(JSON.stringify({ projects: n, dim, queries: Q, queryKind: profileQueries ? 'learner profiles' : 'noisy catalog rows', recallAt10: hits / (10 * Q), top1Agreement: top1 / Q,
   shardBytes: bytes.length, bytesPerProject: bytes.length / n, float32BytesPerProject: dim * 4, seconds: (Date.now() - t0) / 1000 }));
