@@ -13,7 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { buildModel } from '../../models/convert/build-model.mjs';
-import { referenceTokenize, toSparseBatch, MAX_TOKENS } from '../../models/convert/reference-tokenizer.mjs';
+import { execFileSync } from 'node:child_process';
+import { toSparseBatch, MAX_TOKENS } from '../../models/convert/reference-tokenizer.mjs';
 import { SENTENCES } from './sentences.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,7 +24,13 @@ const DIM = 512;
 const BATCH_SUBSET = 12; // sentences 0..11: 1 to 16 tokens
 
 let tf, tfModel, ortNode, ortWeb, sessNode, sessWeb, info;
-const tokens = SENTENCES.map((s) => referenceTokenize(s));
+// The package's reference tokenizer runs in a child process: it loads @energetic-ai/core's own bundled TF.js,
+// whose asynchronous backend set-up can race with @tensorflow/tfjs's in one process (seen as a flaky
+// "Cannot read properties of undefined (reading 'get')" inside the CPU backend).
+const tokens = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `
+  const { referenceTokenize } = await import(${JSON.stringify(new URL('../../models/convert/reference-tokenizer.mjs', import.meta.url).href)});
+  const { SENTENCES } = await import(${JSON.stringify(new URL('./sentences.mjs', import.meta.url).href)});
+  process.stdout.write(JSON.stringify(SENTENCES.map((s) => referenceTokenize(s))));`], { maxBuffer: 1 << 26 }).toString());
 const ref = []; // TF.js single-sentence embeddings (Float32Array per sentence)
 const refBatch = []; // TF.js batched embeddings
 
