@@ -6,21 +6,13 @@
 #include <stdexcept>
 
 #include "wayfinder/random/det_math.h"
+#include "wayfinder/shard/float_bits.h"
 
 namespace wayfinder::search {
 namespace {
 
-// std::bit_cast is missing from emscripten 3.1.6's libc++.
-inline std::uint32_t float_bits(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-inline float bits_float(std::uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
+using shard::bits_float;
+using shard::float_bits;
 
 bool is_alnum(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 

@@ -6,21 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "wayfinder/shard/quantize.h"
+#include "wayfinder/shard/float_bits.h"
 
 namespace wayfinder::shard {
 namespace {
-
-// std::bit_cast is missing from emscripten 3.1.6's libc++.
-inline std::uint32_t float_bits(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-inline float bits_float(std::uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
 
 constexpr char kMagic[8] = {'W', 'F', 'S', 'H', 'A', 'R', 'D', '\0'};
 constexpr char kTrailerMagic[4] = {'W', 'F', 'E', 'N'};
