@@ -16,26 +16,15 @@
 #include "wayfinder/random/samplers.h"
 #include "wayfinder/rank/rerank.h"
 
+#include "js_errors.h"
+
 namespace {
 
 using emscripten::val;
 using nlohmann::json;
 namespace bandit = wayfinder::bandit;
 
-// Emscripten 3.1.6 hands a C++ exception to JS as a bare pointer; rethrow it as a JS Error with the message.
-// (The JS throw skips C++ destructors of this frame: only the message string leaks, on the error path.)
-template <class F>
-auto js_errors(const char* where, F&& f) -> decltype(f()) {
-  std::string message;
-  try {
-    return f();
-  } catch (const json::exception& e) {
-    message = std::string(where) + ": invalid JSON: " + e.what();
-  } catch (const std::exception& e) {
-    message = std::string(where) + ": " + e.what();
-  }
-  val::global("Error").new_(val(message)).throw_();
-}
+using wayfinder::wasm::js_errors;
 
 json parse_or_empty(const std::string& text) { return text.empty() ? json::object() : json::parse(text); }
 

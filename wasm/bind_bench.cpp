@@ -18,18 +18,13 @@
 #include "../tests/bench/scan_top_k.h"
 #include "wayfinder/rank/rerank.h"
 
+#include "js_errors.h"
+
 namespace {
 
 using emscripten::val;
 
-template <typename F>
-auto js_errors(const char* what, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    val::global("Error").new_(std::string(what) + ": " + e.what()).throw_();
-  }
-}
+using wayfinder::wasm::js_errors;
 
 val timings(std::vector<double> ms) {
   val out = val::object();

@@ -24,6 +24,8 @@
 #include "wayfinder/shard/shard.h"
 #include "wayfinder/text/tokenizer.h"
 
+#include "js_errors.h"
+
 namespace {
 
 using emscripten::val;
@@ -36,20 +38,7 @@ std::uint64_t parse_u64(const std::string& s, const char* field) {
   return v;
 }
 
-// Emscripten 3.1.6 hands an escaping C++ exception to JS as a bare pointer: every entry point runs inside
-// js_errors, which turns it into a JS Error "<where>: <what()>" after freeing the C++ strings (bind_text.cpp).
-template <class F>
-auto js_errors(const char* where, F&& f) -> decltype(f()) {
-  val error = val::undefined();
-  try {
-    return f();
-  } catch (const nlohmann::json::exception& e) {
-    error = val::global("Error").new_(val(std::string(where) + ": invalid JSON: " + e.what()));
-  } catch (const std::exception& e) {
-    error = val::global("Error").new_(val(std::string(where) + ": " + e.what()));
-  }
-  error.throw_();
-}
+using wayfinder::wasm::js_errors;
 
 // A non-negative integer option (nlohmann would silently wrap -1 into a huge size_t).
 std::size_t count_field(const json& c, const char* field, std::size_t fallback) {

@@ -19,21 +19,15 @@
 #include "wayfinder/shard/manifest.h"
 #include "wayfinder/shard/shard.h"
 
+#include "js_errors.h"
+
 namespace {
 
 using emscripten::val;
 using nlohmann::json;
 namespace ws = wayfinder::shard;
 
-// Runs f; any exception becomes a JS Error with the same message.
-template <typename F>
-auto js_errors(const char* what, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    val::global("Error").new_(std::string(what) + ": " + e.what()).throw_();
-  }
-}
+using wayfinder::wasm::js_errors;
 
 template <typename T>
 std::vector<T> copy_in(const val& typed_array) {

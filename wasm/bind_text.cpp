@@ -29,23 +29,14 @@
 #include "wayfinder/text/nfkc.h"
 #include "wayfinder/text/tokenizer.h"
 
+#include "js_errors.h"
+
 namespace {
 
 using emscripten::val;
 namespace wt = wayfinder::text;
 
-template <class F>
-auto js_errors(const char* where, F&& f) -> decltype(f()) {
-  val error = val::undefined();
-  try {
-    return f();
-  } catch (const nlohmann::json::exception& e) {
-    error = val::global("Error").new_(val(std::string(where) + ": invalid JSON: " + e.what()));
-  } catch (const std::exception& e) {
-    error = val::global("Error").new_(val(std::string(where) + ": " + e.what()));
-  }
-  error.throw_();  // no C++ temporaries are alive here
-}
+using wayfinder::wasm::js_errors;
 
 val to_int32_array(const std::vector<std::int32_t>& ids) {
   // The view is taken after every allocation and copied at once: memory growth cannot invalidate it.
