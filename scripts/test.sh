@@ -56,7 +56,10 @@ done
 for d in "${js_suites[@]}"; do
   name=$(echo "$d" | tr '/' '_')
   node --test --test-reporter=tap "$d"/*.test.mjs > "$RESULTS/$name.tap" 2>"$RESULTS/$name.err" \
-    || { status=1; grep -E '^not ok|# (fail|pass)' "$RESULTS/$name.tap" | head -20 >&2; tail -20 "$RESULTS/$name.err" >&2; }
+    || { status=1
+         # Each failing test with its diagnostic block (error, expected/actual, stack), so a CI log says why.
+         awk '/^ *not ok /{on=1} on{print} on && /^ *\.\.\.$/{on=0}' "$RESULTS/$name.tap" | head -120 >&2
+         tail -20 "$RESULTS/$name.err" >&2; }
   grep -E '^# (pass|fail)' "$RESULTS/$name.tap" | tr '\n' ' ' >&2; echo " ($d)" >&2
 done
 

@@ -301,7 +301,11 @@ void SyncService::handle_feedback(const HttpRequest& req, Respond respond) {
       metrics_.count_rejected("storage_error", n);
       return respond(json_error(503, "could not store the batch: " + w.error));
     }
-    if (!w.replayed) metrics_.count_events_accepted(static_cast<std::uint64_t>(w.accepted), static_cast<std::uint64_t>(w.duplicates));
+    if (w.replayed) {
+      metrics_.count("wayfinder_batches_replayed_total");  // a client resent an acknowledged batch (retry, beacon)
+    } else {
+      metrics_.count_events_accepted(static_cast<std::uint64_t>(w.accepted), static_cast<std::uint64_t>(w.duplicates));
+    }
     metrics_.observe_batch_latency(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     auto r = json_response(200, w.response);
     if (w.replayed) r.set("Idempotent-Replay", "true");

@@ -45,6 +45,9 @@ TEST(SyncFeedback, RepeatedBatchIdReturnsTheSameAnswerAndChangesNothing) {
   EXPECT_EQ(second.header("Idempotent-Replay"), "true");
   EXPECT_EQ(count_rows(f.config.db, "SELECT count(*) FROM user_interactions"), 1);
   EXPECT_EQ(count_rows(f.config.db, "SELECT count(*) FROM feedback_batches"), 1);
+  const auto metrics = f.get("/metrics").body;
+  EXPECT_NE(metrics.find("\nwayfinder_batches_replayed_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nwayfinder_events_accepted_total 1\n"), std::string::npos) << metrics;
 }
 
 TEST(SyncFeedback, RepeatedEventIdsInANewBatchAreDropped) {
