@@ -1,5 +1,6 @@
 #include "episodes.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "wayfinder/events/event.h"
@@ -14,22 +15,26 @@ std::int64_t day_start_ms(const std::string& day) {
 
 std::string day_of(std::int64_t unix_ms) { return events::format_iso8601_utc(unix_ms).substr(0, 10); }
 
-void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms, std::int64_t join_end_ms,
-                      const std::function<void(const StoredEpisode&)>& visit) {
-  // Follow-ups may precede their impression's timestamp by a minute (clients batch asynchronously).
-  auto st = db.prepare(R"SQL(
+namespace {
+
+// Shared by both readers: the select list and the follow-up join (?1 start, ?2 end, ?3 join end, ?4 max id).
+// Follow-ups may precede their impression's timestamp by a minute (clients batch asynchronously).
+constexpr std::string_view kEpisodeColumns = R"SQL(
 SELECT i.client_id, i.project_id, coalesce(i.arm, ''), i.at_ms, coalesce(i.position, 0),
        coalesce(max(f.type = 'click'), 0), coalesce(max(f.type = 'bookmark'), 0),
        max(CASE WHEN f.type = 'rating' THEN f.stars END),
        coalesce(sum(CASE WHEN f.type = 'dwell' THEN f.seconds END), 0), i.propensity, i.alt_propensity
-FROM user_interactions i
+)SQL";
+constexpr std::string_view kFollowUpJoin = R"SQL(
 LEFT JOIN user_interactions f
   ON f.client_id = i.client_id AND f.ranking_id = i.ranking_id AND f.project_id = i.project_id
- AND f.type <> 'impression' AND f.at_ms >= i.at_ms - 60000 AND f.at_ms < ?3
-WHERE i.type = 'impression' AND i.at_ms >= ?1 AND i.at_ms < ?2
+ AND f.type <> 'impression' AND f.at_ms >= i.at_ms - 60000 AND f.at_ms < ?3 AND f.id <= ?4
+)SQL";
+constexpr std::string_view kGroupOrder = R"SQL(
 GROUP BY i.id
-ORDER BY i.client_id, i.project_id, i.id)SQL");
-  st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms);
+ORDER BY i.client_id, i.project_id, i.id)SQL";
+
+void read_episodes(Statement& st, const std::function<void(const StoredEpisode&)>& visit) {
   StoredEpisode e;
   while (st.step()) {
     e.client_id = st.text(0);
@@ -46,6 +51,38 @@ ORDER BY i.client_id, i.project_id, i.id)SQL");
     e.alt_propensity = st.is_null(10) ? std::nullopt : std::optional<double>(st.real(10));
     visit(e);
   }
+}
+
+}  // namespace
+
+void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms, std::int64_t join_end_ms,
+                      const std::function<void(const StoredEpisode&)>& visit, std::int64_t max_interaction_id) {
+  std::string sql(kEpisodeColumns);
+  sql += "FROM user_interactions i";
+  sql += kFollowUpJoin;
+  sql += "WHERE i.type = 'impression' AND i.at_ms >= ?1 AND i.at_ms < ?2 AND i.id <= ?4";
+  sql += kGroupOrder;
+  auto st = db.prepare(sql);
+  st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms).bind(4, max_interaction_id);
+  read_episodes(st, visit);
+}
+
+void for_each_episode_of_pairs(Database& db, std::string_view pairs_table, std::int64_t pairs_day,
+                               std::int64_t start_ms, std::int64_t end_ms, std::int64_t join_end_ms,
+                               std::int64_t max_interaction_id,
+                               const std::function<void(const StoredEpisode&)>& visit) {
+  // CROSS JOIN keeps the (few) pairs as the outer loop: each is an index range on (client_id, project_id, at_ms).
+  std::string sql(kEpisodeColumns);
+  sql += "FROM ";
+  sql += pairs_table;
+  sql += " p CROSS JOIN user_interactions i";
+  sql += kFollowUpJoin;
+  sql += "WHERE p.day = ?5 AND i.client_id = p.client_id AND i.project_id = p.project_id AND i.type = 'impression' "
+         "AND i.at_ms >= ?1 AND i.at_ms < ?2 AND i.id <= ?4";
+  sql += kGroupOrder;
+  auto st = db.prepare(sql);
+  st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms).bind(4, max_interaction_id).bind(5, pairs_day);
+  read_episodes(st, visit);
 }
 
 }  // namespace wayfinder::server

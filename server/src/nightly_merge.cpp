@@ -1,11 +1,14 @@
 #include "nightly_merge.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "episodes.h"
 #include "storage.h"
@@ -15,11 +18,227 @@
 namespace wayfinder::server {
 namespace {
 
+constexpr std::int64_t kDayMs = 86400000LL;
+constexpr std::string_view kLatePairs = "temp.merge_late_pairs";
+
+// What one client added to one project on one day: the capped sum of its episodes' updates.
+struct GroupUpdate {
+  bandit::BetaCounts added;
+  std::int64_t episodes = 0;
+  std::int64_t clicks = 0;
+  double reward_sum = 0;
+};
+
+// Per project and day: the sum of its client groups (a correction's entry is a difference and may be negative).
 struct ProjectDay {
   bandit::BetaCounts added;
   std::int64_t episodes = 0;
   double reward_sum = 0;
+
+  void add(const GroupUpdate& g) {
+    added.alpha += g.added.alpha;
+    added.beta += g.added.beta;
+    episodes += g.episodes;
+    reward_sum += g.reward_sum;
+  }
 };
+
+using EpisodeVisitor = std::function<void(const StoredEpisode&)>;
+using EpisodeSource = std::function<void(const EpisodeVisitor&)>;
+using GroupVisitor = std::function<void(const std::string& client, const std::string& project, const GroupUpdate&)>;
+
+// THE per-group fold, used by a day's merge and by both sides (old and new rows) of a late correction: episodes
+// ordered by (client, project) → core reward, examination-weighted update, daily cap per client × project.
+void fold_groups(const EpisodeSource& episodes, double daily_cap, const GroupVisitor& on_group) {
+  const bandit::RewardTable table;
+  const bandit::ExaminationModel examination;
+  const bandit::RewardMapping mapping;
+  std::string client, project;
+  GroupUpdate g;
+  bool open = false;
+  episodes([&](const StoredEpisode& e) {
+    if (!open || e.client_id != client || e.project_id != project) {
+      if (open) on_group(client, project, g);
+      client = e.client_id;
+      project = e.project_id;
+      g = {};
+      open = true;
+    }
+    const auto update = bandit::reward_to_update(e.episode, table, examination, mapping);
+    g.added.add(bandit::cap_daily({g.added.alpha, g.added.beta}, update, daily_cap));
+    ++g.episodes;
+    g.clicks += e.episode.clicked ? 1 : 0;
+    g.reward_sum += bandit::episode_reward(e.episode, table);
+  });
+  if (open) on_group(client, project, g);
+}
+
+std::int64_t join_ms(const MergeConfig& config) {
+  return static_cast<std::int64_t>(config.episode_join_days * static_cast<double>(kDayMs));
+}
+
+// A merged day whose watermark is below the current one: rows above it may change its episodes.
+struct WatermarkedDay {
+  std::string day;
+  std::int64_t start_ms = 0;
+  std::int64_t watermark = 0;
+  bool operator==(const WatermarkedDay&) const = default;
+};
+
+std::vector<WatermarkedDay> days_below(Database& db, std::int64_t watermark_now) {
+  std::vector<WatermarkedDay> out;
+  auto st = db.prepare(
+      "SELECT day, max_interaction_id FROM rl_merge_watermarks WHERE max_interaction_id < ? ORDER BY day");
+  st.bind(1, watermark_now);
+  while (st.step()) out.push_back({st.text(0), day_start_ms(st.text(0)), st.int64(1)});
+  return out;
+}
+
+struct DayCorrection {
+  std::string day;
+  std::int64_t start_ms = 0;
+  std::map<std::string, ProjectDay> projects;  // (rows now) − (rows counted), per project
+  std::int64_t pairs = 0, episodes = 0, clicks = 0, new_clients = 0, events = 0;
+  double reward_sum = 0;
+};
+
+struct CorrectionPlan {
+  std::vector<WatermarkedDay> days;  // every merged day below the watermark, as read (re-checked under the lock)
+  std::vector<DayCorrection> corrections;
+};
+
+// Reads only rows above the lowest watermark (a rowid range, i.e. what arrived since the last run) to find the
+// affected (day, client, project) groups, then recomputes just those groups twice with the shared fold.
+CorrectionPlan plan_corrections(Database& db, const MergeConfig& config, std::int64_t watermark_now) {
+  CorrectionPlan plan;
+  plan.days = days_below(db, watermark_now);
+  if (plan.days.empty()) return plan;
+  std::map<std::int64_t, std::size_t> by_day_number;
+  std::int64_t lo = watermark_now, first = plan.days.front().start_ms, last = first;
+  for (std::size_t k = 0; k < plan.days.size(); ++k) {
+    const auto& d = plan.days[k];
+    by_day_number[d.start_ms / kDayMs] = k;
+    lo = std::min(lo, d.watermark);
+    first = std::min(first, d.start_ms);
+    last = std::max(last, d.start_ms + kDayMs);
+  }
+  std::vector<std::set<std::pair<std::string, std::string>>> pairs(plan.days.size());
+  std::vector<std::int64_t> events(plan.days.size(), 0);
+  auto day_index = [&](std::int64_t at_ms) -> std::optional<std::size_t> {
+    if (at_ms < 0) return std::nullopt;
+    const auto it = by_day_number.find(at_ms / kDayMs);
+    if (it == by_day_number.end()) return std::nullopt;
+    return it->second;
+  };
+  {
+    // New rows timestamped in a merged day: late events; late impressions make their pair affected.
+    // `+at_ms` keeps SQLite on the rowid range (the at_ms range may span most of the table).
+    auto st = db.prepare(
+        "SELECT id, type = 'impression', client_id, project_id, at_ms FROM user_interactions "
+        "WHERE id > ?1 AND id <= ?2 AND +at_ms >= ?3 AND +at_ms < ?4");
+    st.bind(1, lo).bind(2, watermark_now).bind(3, first).bind(4, last);
+    while (st.step()) {
+      const auto k = day_index(st.int64(4));
+      if (!k || st.int64(0) <= plan.days[*k].watermark) continue;
+      ++events[*k];
+      if (st.int64(1)) pairs[*k].emplace(st.text(2), st.text(3));
+    }
+  }
+  {
+    // New follow-ups → the impressions (any id <= now) they join; the impression's day is affected.
+    auto st = db.prepare(R"SQL(
+SELECT f.id, f.at_ms, i.at_ms, i.client_id, i.project_id
+FROM user_interactions f CROSS JOIN user_interactions i
+WHERE f.id > ?1 AND f.id <= ?2 AND f.type <> 'impression' AND +f.at_ms >= ?3 - 60000
+  AND i.client_id = f.client_id AND i.ranking_id = f.ranking_id AND i.project_id = f.project_id
+  AND i.type = 'impression' AND i.id <= ?2 AND +i.at_ms >= ?3 AND +i.at_ms < ?4 AND f.at_ms >= i.at_ms - 60000)SQL");
+    st.bind(1, lo).bind(2, watermark_now).bind(3, first).bind(4, last);
+    const auto join = join_ms(config);
+    while (st.step()) {
+      const auto k = day_index(st.int64(2));
+      if (!k) continue;
+      const auto& d = plan.days[*k];
+      if (st.int64(0) <= d.watermark || st.int64(1) >= d.start_ms + kDayMs + join) continue;
+      pairs[*k].emplace(st.text(3), st.text(4));
+    }
+  }
+
+  db.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS merge_late_pairs(day INTEGER NOT NULL, client_id TEXT NOT NULL, "
+      "project_id TEXT NOT NULL, PRIMARY KEY(day, client_id, project_id)) WITHOUT ROWID");
+  db.exec("DELETE FROM temp.merge_late_pairs");
+  {
+    auto ins = db.prepare("INSERT INTO temp.merge_late_pairs(day, client_id, project_id) VALUES (?,?,?)");
+    for (std::size_t k = 0; k < plan.days.size(); ++k) {
+      for (const auto& [client, project] : pairs[k]) ins.bind(1, plan.days[k].start_ms).bind(2, client).bind(3, project).run();
+    }
+  }
+  for (std::size_t k = 0; k < plan.days.size(); ++k) {
+    if (pairs[k].empty() && events[k] == 0) continue;
+    const auto& d = plan.days[k];
+    DayCorrection c;
+    c.day = d.day;
+    c.start_ms = d.start_ms;
+    c.pairs = static_cast<std::int64_t>(pairs[k].size());
+    c.events = events[k];
+    using Groups = std::map<std::pair<std::string, std::string>, GroupUpdate>;
+    auto fold_with = [&](std::int64_t max_id) {
+      Groups groups;
+      fold_groups(
+          [&](const EpisodeVisitor& visit) {
+            for_each_episode_of_pairs(db, kLatePairs, d.start_ms, d.start_ms, d.start_ms + kDayMs,
+                                      d.start_ms + kDayMs + join_ms(config), max_id, visit);
+          },
+          config.daily_cap_per_client,
+          [&](const std::string& client, const std::string& project, const GroupUpdate& g) {
+            groups[{client, project}] = g;
+          });
+      return groups;
+    };
+    const Groups counted = fold_with(d.watermark);
+    const Groups now = fold_with(watermark_now);
+    // Per group: (rows now) − (rows counted). Unchanged groups add nothing (not even rounding noise).
+    std::set<std::string> counted_clients, now_clients;
+    for (const auto& [key, g] : counted) counted_clients.insert(key.first);
+    for (const auto& [key, g] : now) now_clients.insert(key.first);
+    auto apply = [&](const std::pair<std::string, std::string>& key, const GroupUpdate& was, const GroupUpdate& is) {
+      if (was.episodes == is.episodes && was.clicks == is.clicks && was.added.alpha == is.added.alpha &&
+          was.added.beta == is.added.beta && was.reward_sum == is.reward_sum) {
+        return;
+      }
+      GroupUpdate diff;
+      diff.added = {is.added.alpha - was.added.alpha, is.added.beta - was.added.beta};
+      diff.episodes = is.episodes - was.episodes;
+      diff.clicks = is.clicks - was.clicks;
+      diff.reward_sum = is.reward_sum - was.reward_sum;
+      c.projects[key.second].add(diff);
+      c.episodes += diff.episodes;
+      c.clicks += diff.clicks;
+      c.reward_sum += diff.reward_sum;
+    };
+    for (const auto& [key, g] : now) {
+      const auto it = counted.find(key);
+      apply(key, it == counted.end() ? GroupUpdate{} : it->second, g);
+    }
+    for (const auto& [key, g] : counted) {
+      if (!now.count(key)) apply(key, g, GroupUpdate{});  // cannot happen (rows are only added); kept exact anyway
+    }
+    // A client is new to the day when none of its impressions of that day was counted before.
+    auto seen = db.prepare(
+        "SELECT 1 FROM user_interactions WHERE client_id = ? AND type = 'impression' AND at_ms >= ? AND at_ms < ? "
+        "AND id <= ? LIMIT 1");
+    for (const auto& client : now_clients) {
+      if (counted_clients.count(client)) continue;
+      seen.bind(1, client).bind(2, d.start_ms).bind(3, d.start_ms + kDayMs).bind(4, d.watermark);
+      const bool was_counted = seen.step();
+      seen.reset();
+      if (!was_counted) ++c.new_clients;
+    }
+    plan.corrections.push_back(std::move(c));
+  }
+  db.exec("DELETE FROM temp.merge_late_pairs");
+  return plan;
+}
 
 std::string build_snapshot_body(Database& db, std::int64_t version, std::int64_t created_ms, double half_life) {
   nlohmann::json counts = nlohmann::json::object();
@@ -41,7 +260,10 @@ void to_json(nlohmann::json& j, const MergeResult& r) {
   j = {{"day", r.day},         {"alreadyMerged", r.already_merged}, {"snapshotVersion", r.snapshot_version},
        {"events", r.events},   {"episodes", r.episodes},           {"clients", r.clients},
        {"clicks", r.clicks},   {"ctr", r.ctr},                     {"avgReward", r.avg_reward},
-       {"decayFactor", r.decay_factor}, {"seconds", r.seconds}};
+       {"decayFactor", r.decay_factor}, {"seconds", r.seconds},    {"maxInteractionId", r.max_interaction_id},
+       {"lateDaysCorrected", r.late_days_corrected}, {"latePairs", r.late_pairs},
+       {"lateEpisodes", r.late_episodes}, {"lateEvents", r.late_events}, {"lateAlpha", r.late_alpha},
+       {"lateBeta", r.late_beta}};
 }
 
 Snapshot latest_snapshot(Database& db) {
@@ -56,7 +278,7 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
                       const std::function<void()>& before_commit) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::int64_t start = day_start_ms(day);
-  const std::int64_t end = start + 86400000LL;
+  const std::int64_t end = start + kDayMs;
   MergeResult r;
   r.day = day;
 
@@ -73,45 +295,35 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
     r.snapshot_version = *v;
     return r;
   }
+  // The watermark FIRST: ids are assigned in commit order by the single writer, so every row with id <= W is
+  // already visible and every later insert gets a larger id. Everything this run counts is `id <= W`.
+  const std::int64_t watermark = db.query_int("SELECT coalesce(max(id), 0) FROM user_interactions").value_or(0);
+  r.max_interaction_id = watermark;
   {
-    auto st = db.prepare("SELECT count(*) FROM user_interactions WHERE at_ms >= ? AND at_ms < ?");
-    st.bind(1, start).bind(2, end);
+    auto st = db.prepare("SELECT count(*) FROM user_interactions WHERE at_ms >= ? AND at_ms < ? AND id <= ?");
+    st.bind(1, start).bind(2, end).bind(3, watermark);
     st.step();
     r.events = st.int64(0);
   }
 
-  const bandit::RewardTable table;
-  const bandit::ExaminationModel examination;
-  const bandit::RewardMapping mapping;
   std::map<std::string, ProjectDay> projects;
   std::set<std::string> clients;
-  // Rows arrive ordered by (client, project): the per-client daily cap needs only the current pair's running sum.
-  std::string cur_client, cur_project;
-  bandit::BetaUpdate today{};
-  const auto join_end = end + static_cast<std::int64_t>(config.episode_join_days * 86400000.0);
-  for_each_episode(db, start, end, join_end, [&](const StoredEpisode& e) {
-    if (e.client_id != cur_client || e.project_id != cur_project) {
-      cur_client = e.client_id;
-      cur_project = e.project_id;
-      today = {};
-    }
-    clients.insert(e.client_id);
-    const double reward = bandit::episode_reward(e.episode, table);
-    const auto update = bandit::reward_to_update(e.episode, table, examination, mapping);
-    const auto capped = bandit::cap_daily(today, update, config.daily_cap_per_client);
-    today.success += capped.success;
-    today.failure += capped.failure;
-    auto& p = projects[e.project_id];
-    p.added.add(capped);
-    ++p.episodes;
-    p.reward_sum += reward;
-    ++r.episodes;
-    r.clicks += e.episode.clicked ? 1 : 0;
-    r.avg_reward += reward;
-  });
+  double reward_sum = 0;
+  fold_groups(
+      [&](const EpisodeVisitor& visit) { for_each_episode(db, start, end, end + join_ms(config), visit, watermark); },
+      config.daily_cap_per_client,
+      [&](const std::string& client, const std::string& project, const GroupUpdate& g) {
+        clients.insert(client);
+        projects[project].add(g);
+        r.episodes += g.episodes;
+        r.clicks += g.clicks;
+        reward_sum += g.reward_sum;
+      });
   r.clients = static_cast<std::int64_t>(clients.size());
   r.ctr = r.episodes ? static_cast<double>(r.clicks) / static_cast<double>(r.episodes) : 0.0;
-  r.avg_reward = r.episodes ? r.avg_reward / static_cast<double>(r.episodes) : 0.0;
+  r.avg_reward = r.episodes ? reward_sum / static_cast<double>(r.episodes) : 0.0;
+  // Late corrections are planned outside the lock too; the plan is valid only if no other run moved a watermark.
+  CorrectionPlan plan = plan_corrections(db, config, watermark);
 
   Transaction tx(db);
   if (const auto v = merged_version()) {
@@ -121,12 +333,17 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
     r.snapshot_version = *v;
     return r;
   }
+  if (days_below(db, watermark) != plan.days) plan = plan_corrections(db, config, watermark);
+
   // Decay: evidence halves every half_life days. Days are merged in any order; the older side is discounted.
   double scale_new = 1.0;
+  std::int64_t latest_start = start;  // the latest merged day after this run: every day's evidence is decayed to it
   {
     auto st = db.prepare("SELECT max(day) FROM rl_training_history");
     if (st.step() && !st.is_null(0)) {
-      const double gap_days = static_cast<double>(start - day_start_ms(st.text(0))) / 86400000.0;
+      const std::int64_t previous = day_start_ms(st.text(0));
+      latest_start = std::max(latest_start, previous);
+      const double gap_days = static_cast<double>(start - previous) / static_cast<double>(kDayMs);
       const double f = std::pow(0.5, std::fabs(gap_days) / config.half_life_days);
       if (gap_days > 0) {
         r.decay_factor = f;
@@ -136,12 +353,24 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
       }
     }
   }
+  std::optional<double> ctr_change, reward_change;
+  {
+    auto st = db.prepare("SELECT ctr, avg_reward FROM rl_training_history ORDER BY day DESC LIMIT 1");
+    if (st.step()) {
+      ctr_change = r.ctr - st.real(0);
+      reward_change = r.avg_reward - st.real(1);
+    }
+  }
+  // Clamped at 0: a correction can take back evidence (e.g. a late 1★ turns a success into a failure).
   auto upsert = db.prepare(
-      "INSERT INTO bandit_parameters(project_id, alpha, beta, impressions, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
-      "ON CONFLICT(project_id) DO UPDATE SET alpha = alpha + ?2, beta = beta + ?3, "
-      "impressions = impressions + ?4, updated_ms = ?5");
+      "INSERT INTO bandit_parameters(project_id, alpha, beta, impressions, updated_ms) "
+      "VALUES (?1, max(0.0, ?2), max(0.0, ?3), max(0, ?4), ?5) "
+      "ON CONFLICT(project_id) DO UPDATE SET alpha = max(0.0, alpha + ?2), beta = max(0.0, beta + ?3), "
+      "impressions = max(0, impressions + ?4), updated_ms = ?5");
   auto history = db.prepare(
-      "INSERT INTO reward_history(day, project_id, episodes, reward_sum, success, failure) VALUES (?,?,?,?,?,?)");
+      "INSERT INTO reward_history(day, project_id, episodes, reward_sum, success, failure) VALUES (?1,?2,?3,?4,?5,?6) "
+      "ON CONFLICT(day, project_id) DO UPDATE SET episodes = episodes + ?3, reward_sum = reward_sum + ?4, "
+      "success = max(0.0, success + ?5), failure = max(0.0, failure + ?6)");
   for (const auto& [id, p] : projects) {
     upsert.bind(1, id)
         .bind(2, p.added.alpha * scale_new)
@@ -152,6 +381,44 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
     history.bind(1, day).bind(2, id).bind(3, p.episodes).bind(4, p.reward_sum).bind(5, p.added.alpha).bind(6, p.added.beta).run();
   }
 
+  // Late corrections: each day's difference gets the decay that day's evidence has received so far.
+  auto day_stats = db.prepare(
+      "UPDATE rl_training_history SET events = events + ?2, episodes = episodes + ?3, clicks = clicks + ?4, "
+      "clients = clients + ?5, ctr = CASE WHEN episodes + ?3 > 0 THEN (clicks + ?4) * 1.0 / (episodes + ?3) ELSE 0 END, "
+      "avg_reward = CASE WHEN episodes + ?3 > 0 THEN (avg_reward * episodes + ?6) / (episodes + ?3) ELSE 0 END "
+      "WHERE day = ?1");
+  auto day_late = db.prepare(
+      "UPDATE rl_merge_watermarks SET late_episodes = late_episodes + ?2, late_events = late_events + ?3, "
+      "corrected_ms = ?4 WHERE day = ?1");
+  for (const auto& c : plan.corrections) {
+    const double days_since = static_cast<double>(latest_start - c.start_ms) / static_cast<double>(kDayMs);
+    const double scale = std::pow(0.5, std::max(0.0, days_since) / config.half_life_days);
+    for (const auto& [id, p] : c.projects) {
+      upsert.bind(1, id)
+          .bind(2, p.added.alpha * scale)
+          .bind(3, p.added.beta * scale)
+          .bind(4, p.episodes)
+          .bind(5, now_ms)
+          .run();
+      history.bind(1, c.day).bind(2, id).bind(3, p.episodes).bind(4, p.reward_sum).bind(5, p.added.alpha).bind(6, p.added.beta).run();
+      r.late_alpha += p.added.alpha * scale;
+      r.late_beta += p.added.beta * scale;
+    }
+    if (c.projects.empty() && c.events == 0) continue;
+    day_stats.bind(1, c.day).bind(2, c.events).bind(3, c.episodes).bind(4, c.clicks).bind(5, c.new_clients)
+        .bind(6, c.reward_sum).run();
+    day_late.bind(1, c.day).bind(2, c.episodes).bind(3, c.events).bind(4, now_ms).run();
+    ++r.late_days_corrected;
+    r.late_pairs += c.pairs;
+    r.late_episodes += c.episodes;
+    r.late_events += c.events;
+  }
+  // Every day below the watermark was examined (plan.days, re-checked under this lock): all now count `id <= W`.
+  db.prepare("UPDATE rl_merge_watermarks SET max_interaction_id = ?1 WHERE max_interaction_id < ?1")
+      .bind(1, watermark)
+      .run();
+  db.prepare("INSERT INTO rl_merge_watermarks(day, max_interaction_id) VALUES (?, ?)").bind(1, day).bind(2, watermark).run();
+
   r.snapshot_version = db.query_int("SELECT coalesce(max(version), 0) + 1 FROM bandit_snapshots").value_or(1);
   db.prepare("INSERT INTO bandit_snapshots(version, created_ms, half_life_days, body) VALUES (?,?,?,?)")
       .bind(1, r.snapshot_version)
@@ -160,14 +427,6 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
       .bind(4, build_snapshot_body(db, r.snapshot_version, now_ms, config.half_life_days))
       .run();
 
-  std::optional<double> ctr_change, reward_change;
-  {
-    auto st = db.prepare("SELECT ctr, avg_reward FROM rl_training_history ORDER BY day DESC LIMIT 1");
-    if (st.step()) {
-      ctr_change = r.ctr - st.real(0);
-      reward_change = r.avg_reward - st.real(1);
-    }
-  }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   db.prepare(
         "INSERT INTO rl_training_history(day, started_ms, finished_ms, events, episodes, clients, clicks, ctr, "

@@ -193,7 +193,7 @@ TEST(Storage, Version2DatabaseGainsAltPropensityAndKeepsOldRows) {
   }
   {
     Database db = open_storage(path, false);
-    EXPECT_EQ(schema_version(db), 3);
+    EXPECT_EQ(schema_version(db), kSchemaVersion);  // 3 adds alt_propensity; later migrations run too
     EXPECT_EQ(db.query_int("SELECT count(*) FROM recommendation_results WHERE alt_propensity IS NULL AND "
                            "propensity = 0.3"),
               1);
