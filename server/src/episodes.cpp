@@ -18,6 +18,7 @@ std::string day_of(std::int64_t unix_ms) { return events::format_iso8601_utc(uni
 namespace {
 
 // Shared by both readers: the select list and the follow-up join (?1 start, ?2 end, ?3 join end, ?4 max id).
+// `+x.id` keeps the id bound a filter: as a rowid range it would make SQLite scan the whole table.
 // Follow-ups may precede their impression's timestamp by a minute (clients batch asynchronously).
 constexpr std::string_view kEpisodeColumns = R"SQL(
 SELECT i.client_id, i.project_id, coalesce(i.arm, ''), i.at_ms, coalesce(i.position, 0),
@@ -28,7 +29,7 @@ SELECT i.client_id, i.project_id, coalesce(i.arm, ''), i.at_ms, coalesce(i.posit
 constexpr std::string_view kFollowUpJoin = R"SQL(
 LEFT JOIN user_interactions f
   ON f.client_id = i.client_id AND f.ranking_id = i.ranking_id AND f.project_id = i.project_id
- AND f.type <> 'impression' AND f.at_ms >= i.at_ms - 60000 AND f.at_ms < ?3 AND f.id <= ?4
+ AND f.type <> 'impression' AND f.at_ms >= i.at_ms - 60000 AND f.at_ms < ?3 AND +f.id <= ?4
 )SQL";
 constexpr std::string_view kGroupOrder = R"SQL(
 GROUP BY i.id
@@ -60,7 +61,7 @@ void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms, 
   std::string sql(kEpisodeColumns);
   sql += "FROM user_interactions i";
   sql += kFollowUpJoin;
-  sql += "WHERE i.type = 'impression' AND i.at_ms >= ?1 AND i.at_ms < ?2 AND i.id <= ?4";
+  sql += "WHERE i.type = 'impression' AND i.at_ms >= ?1 AND i.at_ms < ?2 AND +i.id <= ?4";
   sql += kGroupOrder;
   auto st = db.prepare(sql);
   st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms).bind(4, max_interaction_id);
@@ -71,14 +72,14 @@ void for_each_episode_of_pairs(Database& db, std::string_view pairs_table, std::
                                std::int64_t start_ms, std::int64_t end_ms, std::int64_t join_end_ms,
                                std::int64_t max_interaction_id,
                                const std::function<void(const StoredEpisode&)>& visit) {
-  // CROSS JOIN keeps the (few) pairs as the outer loop: each is an index range on (client_id, project_id, at_ms).
+  // CROSS JOIN keeps the (few) pairs as the outer loop: each is an index range on (client_id, project_id, ...).
   std::string sql(kEpisodeColumns);
   sql += "FROM ";
   sql += pairs_table;
   sql += " p CROSS JOIN user_interactions i";
   sql += kFollowUpJoin;
   sql += "WHERE p.day = ?5 AND i.client_id = p.client_id AND i.project_id = p.project_id AND i.type = 'impression' "
-         "AND i.at_ms >= ?1 AND i.at_ms < ?2 AND i.id <= ?4";
+         "AND i.at_ms >= ?1 AND i.at_ms < ?2 AND +i.id <= ?4";
   sql += kGroupOrder;
   auto st = db.prepare(sql);
   st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms).bind(4, max_interaction_id).bind(5, pairs_day);

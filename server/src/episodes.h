@@ -35,7 +35,7 @@ void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms, 
 
 // The same episodes, restricted to the (client_id, project_id) pairs of `pairs_table` (a table with columns
 // day INTEGER, client_id TEXT, project_id TEXT, written by the caller) whose day = pairs_day. Looks impressions
-// up by (client_id, project_id, at_ms), so the cost follows the pairs, not the day's volume.
+// up by (client_id, project_id) in the pair index, so the cost follows the pairs, not the day's volume.
 void for_each_episode_of_pairs(Database& db, std::string_view pairs_table, std::int64_t pairs_day,
                                std::int64_t start_ms, std::int64_t end_ms, std::int64_t join_end_ms,
                                std::int64_t max_interaction_id,

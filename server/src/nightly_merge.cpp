@@ -300,7 +300,7 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
   const std::int64_t watermark = db.query_int("SELECT coalesce(max(id), 0) FROM user_interactions").value_or(0);
   r.max_interaction_id = watermark;
   {
-    auto st = db.prepare("SELECT count(*) FROM user_interactions WHERE at_ms >= ? AND at_ms < ? AND id <= ?");
+    auto st = db.prepare("SELECT count(*) FROM user_interactions WHERE at_ms >= ? AND at_ms < ? AND +id <= ?");
     st.bind(1, start).bind(2, end).bind(3, watermark);
     st.step();
     r.events = st.int64(0);

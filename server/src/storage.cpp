@@ -75,15 +75,18 @@ CREATE VIEW recommendation_results AS
     // 4: merge watermarks for exactly-once late corrections. Each merged day remembers the largest
     // user_interactions.id its counts include; a day merged before this migration is taken to include everything
     // stored now (what arrived between its merge and the upgrade stays uncounted; later rows are corrected).
-    // The (client, project, time) index lets a correction re-read only the affected pairs of a day.
-    // Idempotent (IF NOT EXISTS / OR IGNORE) so a re-run over an already migrated file changes nothing.
+    // The ranking index becomes (client, project, ranking, at): the follow-up join still finds its rows by
+    // (client, ranking, project) (now with the time range), and a correction finds one client × project's rows
+    // without scanning a day — one index as before, so ingest pays nothing extra.
+    // Idempotent (IF [NOT] EXISTS / OR IGNORE) so a re-run over an already migrated file changes nothing.
     R"SQL(
 CREATE TABLE IF NOT EXISTS rl_merge_watermarks(
   day TEXT PRIMARY KEY, max_interaction_id INTEGER NOT NULL, late_episodes INTEGER NOT NULL DEFAULT 0,
   late_events INTEGER NOT NULL DEFAULT 0, corrected_ms INTEGER) WITHOUT ROWID;
 INSERT OR IGNORE INTO rl_merge_watermarks(day, max_interaction_id)
   SELECT day, (SELECT coalesce(max(id), 0) FROM user_interactions) FROM rl_training_history;
-CREATE INDEX IF NOT EXISTS user_interactions_client_project ON user_interactions(client_id, project_id, at_ms);
+DROP INDEX IF EXISTS user_interactions_ranking;
+CREATE INDEX IF NOT EXISTS user_interactions_pair ON user_interactions(client_id, project_id, ranking_id, at_ms);
 )SQL",
 };
 
