@@ -256,11 +256,15 @@ test('repeat visit uses the caches; offline reload still recommends; queued even
   const c = page.locator(`article.card[data-project-id="${offlineCards[2].id}"]`);
   await c.getByRole('button', { name: 'Bookmark' }).click();
   await c.getByRole('button', { name: 'Rate 4 stars' }).click();
-  const queued = await page.evaluate(async () => {
-    await new Promise((r) => setTimeout(r, 300));
-    return window.wayfinder.stats();
-  });
-  assert.ok(queued.outbox + queued.pendingEvents >= 2, 'interactions are queued offline');
+  // Stored locally (IndexedDB) a moment after the clicks; offline, nothing can leave the outbox.
+  await page
+    .waitForFunction(() => {
+      const s = window.wayfinder.stats();
+      return s.outbox + s.pendingEvents >= 2;
+    }, null, { timeout: 30000 })
+    .catch(() => {});
+  const queued = await page.evaluate(() => window.wayfinder.stats());
+  assert.ok(queued.outbox + queued.pendingEvents >= 2, `interactions are queued offline: ${JSON.stringify(queued)}`);
   await page.screenshot({ path: path.join(SHOTS, 'app-offline.png'), fullPage: false });
 
   await browser.context.setOffline(false);
