@@ -198,6 +198,8 @@ TEST(EventsSchema, Iso8601RoundTripsAndRejectsBadDates) {
   EXPECT_EQ(format_iso8601_utc(1709208000500LL), "2024-02-29T12:00:00.500Z");
   EXPECT_EQ(format_iso8601_utc(1795885198000LL), "2026-11-28T16:59:58Z");
   EXPECT_EQ(parse_iso8601_utc_ms(format_iso8601_utc(1795885198123LL)), 1795885198123LL);
+  EXPECT_EQ(format_iso8601_utc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_iso8601_utc(951782400000LL), "2000-02-29T00:00:00Z");
 }
 
 TEST(EventsSchema, AltPropensityIsOptionalInZeroToOneAndRoundTrips) {

@@ -194,6 +194,23 @@ TEST(ShardErrors, ModelNameThatIsNotUtf8IsCorruptionNotACrash) {
   EXPECT_EQ(error_of(bytes), "shard: corrupted: model name is not valid UTF-8");
 }
 
+TEST(ShardErrors, BuildTimeOutsideTheCalendarIsCorruptionNotOverflow) {
+  // Found by the fuzzer: a flipped sign bit made the date formatting overflow.
+  const auto bytes = write_shard(sample_input());
+  for (const std::uint64_t t : {std::uint64_t{1} << 63, ~std::uint64_t{0}, std::uint64_t{253402300800}}) {
+    auto bad = bytes;
+    for (int i = 0; i < 8; ++i) bad[40 + i] = static_cast<std::byte>(t >> (8 * i));
+    reseal(bad);
+    const auto msg = error_of(bad);
+    EXPECT_EQ(msg.rfind("shard: corrupted: build time ", 0), 0u) << t << ": " << msg;
+  }
+  auto in = sample_input();
+  in.built_at = -1;
+  EXPECT_THROW(write_shard(in), std::invalid_argument);
+  in.built_at = 253402300799;  // the last second of 9999 is the largest build time
+  EXPECT_EQ(built_at_iso8601(Shard::open(write_shard(in)).header()), "9999-12-31T23:59:59Z");
+}
+
 TEST(ShardErrors, OutOfBoundsSectionIsRejectedNotRead) {
   auto bytes = write_shard(sample_input());
   // Section 0 (vectors) entry starts at 160: offset at +8, size at +16.
@@ -237,9 +254,7 @@ TEST(ShardManifest, RoundTripsAndVerifiesShardBytes) {
   m.model = {in.model_name, to_hex(in.model_sha256), in.dim};
   m.shards.push_back(manifest_entry("catalog-000.wfshard", bytes));
   EXPECT_EQ(m.shards[0].count, 5u);
-  EXPECT_EQ(m.shards[0].built_at, iso8601_utc(1795000000));
-  EXPECT_EQ(iso8601_utc(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(iso8601_utc(951782400), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(m.shards[0].built_at, "2026-11-18T11:06:40Z");  // unix 1795000000
   const auto text = manifest_json(m);
   const auto back = parse_manifest(text);
   EXPECT_EQ(manifest_json(back), text);

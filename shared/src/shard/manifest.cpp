@@ -101,7 +101,7 @@ std::string manifest_json(const Manifest& m) { return nlohmann::json(m).dump(2) 
 ManifestShard manifest_entry(std::string file, std::span<const std::byte> shard_bytes) {
   const auto shard = Shard::open(std::vector<std::byte>(shard_bytes.begin(), shard_bytes.end()));
   return ManifestShard{std::move(file), to_hex(sha256(shard_bytes)), shard_bytes.size(), shard.header().count,
-                       iso8601_utc(shard.header().built_at)};
+                       built_at_iso8601(shard.header())};
 }
 
 ShardExpectation expectation_of(const Manifest& m) {

@@ -7,6 +7,7 @@
 
 #include "wayfinder/shard/quantize.h"
 #include "wayfinder/shard/float_bits.h"
+#include "wayfinder/events/event.h"
 
 namespace wayfinder::shard {
 namespace {
@@ -134,6 +135,9 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
   if (in.model_name.empty() || in.model_name.size() >= kModelNameField) {
     throw std::invalid_argument("shard input: model_name must be 1..63 bytes");
   }
+  if (in.built_at < 0 || in.built_at > kMaxBuiltAt) {
+    throw std::invalid_argument("shard input: built_at must be unix seconds in 1970..9999");
+  }
   if (n > 0xFFFFFFFFu) throw std::invalid_argument("shard input: too many projects");
   if (in.vectors.size() != n * in.dim) {
     throw std::invalid_argument("shard input: vectors has " + std::to_string(in.vectors.size()) +
@@ -257,6 +261,9 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
     fail("corrupted: model name is not valid UTF-8");
   }
 
+  if (h.built_at < 0 || h.built_at > kMaxBuiltAt) {
+    fail("corrupted: build time " + std::to_string(h.built_at) + " s is outside 1970..9999");
+  }
   if (expect.model_name && *expect.model_name != h.model_name) {
     fail("wrong model: shard was built with '" + h.model_name + "', expected '" + *expect.model_name + "'");
   }
@@ -435,26 +442,7 @@ std::span<const std::int8_t> Shard::row(std::size_t i) const {
   return vectors_.subspan(i * header_.dim, header_.dim);
 }
 
-std::string iso8601_utc(std::int64_t t) {
-  // Howard Hinnant's civil_from_days.
-  std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  std::int64_t secs = t - days * 86400;
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = yoe + era * 400;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
-  return buf;
-}
+std::string built_at_iso8601(const ShardHeader& h) { return events::format_iso8601_utc(h.built_at * 1000); }
 
 std::string header_json(const ShardHeader& h) {
   nlohmann::json j;
@@ -462,7 +450,7 @@ std::string header_json(const ShardHeader& h) {
   j["model"] = {{"name", h.model_name}, {"sha256", to_hex(h.model_sha256)}, {"dimension", h.dim}};
   j["count"] = h.count;
   j["quantisation"] = "int8-symmetric-per-row";
-  j["builtAt"] = iso8601_utc(h.built_at);
+  j["builtAt"] = built_at_iso8601(h);
   j["bytes"] = h.file_bytes;
   char crc[16];
   std::snprintf(crc, sizeof crc, "%08x", h.file_crc32);

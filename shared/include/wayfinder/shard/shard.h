@@ -21,6 +21,7 @@ namespace wayfinder::shard {
 
 inline constexpr std::uint32_t kShardFormatVersion = 1;
 inline constexpr std::uint32_t kMaxDimension = 65536;  // keeps every int8 dot product inside int32
+inline constexpr std::int64_t kMaxBuiltAt = 253402300799;  // 9999-12-31T23:59:59Z: build times are 0..this (unix s)
 
 enum class Quantisation : std::uint32_t { kInt8SymmetricPerRow = 1 };
 enum class SectionKind : std::uint32_t { kVectors = 1, kScales = 2, kIds = 3, kMeta = 4, kBm25 = 5 };
@@ -124,7 +125,7 @@ class Shard {
 
 // Header as JSON (model, dim, count, quantisation, builtAt, sections with hex crc32s, file checksum).
 std::string header_json(const ShardHeader& h);
-// Unix seconds -> "YYYY-MM-DDTHH:MM:SSZ".
-std::string iso8601_utc(std::int64_t unix_seconds);
+// The header's build time as "YYYY-MM-DDTHH:MM:SSZ" (the core's one ISO-8601 formatter, wayfinder/events/event.h).
+std::string built_at_iso8601(const ShardHeader& h);
 
 }  // namespace wayfinder::shard
