@@ -17,5 +17,6 @@ if [ ! -x "$BIN" ] || [ "$NEWEST" -nt "$BIN" ]; then
     -I"$REPO/shared/include" -I"$REPO/server/src" -isystem "$OUT/nlohmann-include" "${SRCS[@]}" -o "$BIN"
 fi
 cp -n "$HERE"/corpus/* "$OUT/corpus/" 2>/dev/null || true
-"$BIN" "$OUT/corpus" -max_total_time="$SECONDS_TO_RUN" -max_len=65536 -rss_limit_mb=1024 -timeout=5 \
+# FUZZ_SEED: fixed by default so a CI run is repeatable; FUZZ_SEED=0 explores with a random seed.
+"$BIN" "$OUT/corpus" -seed="${FUZZ_SEED:-1}" -max_total_time="$SECONDS_TO_RUN" -max_len=65536 -rss_limit_mb=1024 -timeout=5 \
   -print_final_stats=1 2>&1 | tail -15
