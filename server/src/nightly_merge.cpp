@@ -371,15 +371,17 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
       "INSERT INTO reward_history(day, project_id, episodes, reward_sum, success, failure) VALUES (?1,?2,?3,?4,?5,?6) "
       "ON CONFLICT(day, project_id) DO UPDATE SET episodes = episodes + ?3, reward_sum = reward_sum + ?4, "
       "success = max(0.0, success + ?5), failure = max(0.0, failure + ?6)");
-  for (const auto& [id, p] : projects) {
+  // One project's evidence of one day (or its late difference), decayed by `scale`, into the counts and history.
+  auto fold_in = [&](const std::string& on_day, const std::string& id, const ProjectDay& p, double scale) {
     upsert.bind(1, id)
-        .bind(2, p.added.alpha * scale_new)
-        .bind(3, p.added.beta * scale_new)
+        .bind(2, p.added.alpha * scale)
+        .bind(3, p.added.beta * scale)
         .bind(4, p.episodes)
         .bind(5, now_ms)
         .run();
-    history.bind(1, day).bind(2, id).bind(3, p.episodes).bind(4, p.reward_sum).bind(5, p.added.alpha).bind(6, p.added.beta).run();
-  }
+    history.bind(1, on_day).bind(2, id).bind(3, p.episodes).bind(4, p.reward_sum).bind(5, p.added.alpha).bind(6, p.added.beta).run();
+  };
+  for (const auto& [id, p] : projects) fold_in(day, id, p, scale_new);
 
   // Late corrections: each day's difference gets the decay that day's evidence has received so far.
   auto day_stats = db.prepare(
@@ -394,13 +396,7 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
     const double days_since = static_cast<double>(latest_start - c.start_ms) / static_cast<double>(kDayMs);
     const double scale = std::pow(0.5, std::max(0.0, days_since) / config.half_life_days);
     for (const auto& [id, p] : c.projects) {
-      upsert.bind(1, id)
-          .bind(2, p.added.alpha * scale)
-          .bind(3, p.added.beta * scale)
-          .bind(4, p.episodes)
-          .bind(5, now_ms)
-          .run();
-      history.bind(1, c.day).bind(2, id).bind(3, p.episodes).bind(4, p.reward_sum).bind(5, p.added.alpha).bind(6, p.added.beta).run();
+      fold_in(c.day, id, p, scale);
       r.late_alpha += p.added.alpha * scale;
       r.late_beta += p.added.beta * scale;
     }
