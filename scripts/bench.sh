@@ -139,13 +139,17 @@ if (gb || kj) {
       `${f(atN(wasmSimd, n))} | ${f(atN(wasmScalar, n))} | ${f(kj?.js.find((k) => k.rows === n)?.ms_median)} |`);
   }
   L.push('', '### Ratios (targets from issue 4)', '',
-    '| rows | WASM-SIMD / native avx2 (target ≤ 1.2 at 100k) | plain JS / WASM-SIMD (target ≥ 10) | non-SIMD fallback: WASM scalar / WASM SIMD | native scalar / native avx2 |',
-    '|---|---|---|---|---|');
+    '| rows | WASM-SIMD / native avx2 (target ≤ 1.2 at 100k) | WASM-SIMD / native sse4.1 (both 128-bit) | plain JS / WASM-SIMD (target ≥ 10) | non-SIMD fallback: WASM scalar / WASM SIMD | native scalar / native avx2 |',
+    '|---|---|---|---|---|---|');
   for (const n of sizes) {
     const nat = gmed(`BM_ScanTop10/avx2/${n}`), ws = atN(wasmSimd, n), wsc = atN(wasmScalar, n), js = kj?.js.find((k) => k.rows === n)?.ms_median;
     const mark = (x, ok) => (x === undefined || Number.isNaN(x) ? '—' : `${f(x)}${ok === undefined ? '' : ok ? ' ✓' : ' ✗'}`);
-    L.push(`| ${n.toLocaleString('en')} | ${mark(ws / nat, n === 100000 ? ws / nat <= 1.2 : undefined)} | ${mark(js / ws, js / ws >= 10)} | ${mark(wsc / ws)} | ${mark(gmed(`BM_ScanTop10/scalar/${n}`) / nat)} |`);
+    L.push(`| ${n.toLocaleString('en')} | ${mark(ws / nat, n === 100000 ? ws / nat <= 1.2 : undefined)} | ${mark(ws / gmed(`BM_ScanTop10/sse41/${n}`))} | ${mark(js / ws, js / ws >= 10)} | ${mark(wsc / ws)} | ${mark(gmed(`BM_ScanTop10/scalar/${n}`) / nat)} |`);
   }
+  L.push('', 'WebAssembly SIMD is 128 bits wide: where the scan is compute-bound (the matrix in cache — this VM has a large L3) ' +
+    'native AVX2 does twice the work per instruction, so the like-for-like comparison is native SSE4.1. The 100k target ' +
+    'against AVX2 is met or missed depending on how much of the 51 MB matrix the shared L3 holds during the run; the ' +
+    'real catalog (13,412 rows, 6.9 MB) is in the 10k regime.');
   L.push('', '### Scan bandwidth vs memcpy', '',
     'Scan bytes/s = N × 512 bytes ÷ scan time. memcpy: native `BM_MemcpyBaseline` at the same N (copies N × 512 bytes: reads and writes); WASM: `core.benchMemcpy` of 512 MB inside WASM memory.', '',
     '| rows | native avx2 scan GB/s | native memcpy GB/s | scan / memcpy | WASM SIMD scan GB/s | WASM memcpy GB/s (512 MB) | scan / memcpy |', '|---|---|---|---|---|---|---|');
