@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -94,7 +96,7 @@ TEST(ShardFormat, RoundTripsVectorsMetadataAndIds) {
   EXPECT_EQ(shard.dim(), 7u);
   EXPECT_EQ(shard.header().model_name, "use-lite-512");
   EXPECT_EQ(shard.header().built_at, 1795000000);
-  EXPECT_EQ(shard.header().sections.size(), 5u);
+  EXPECT_EQ(shard.header().sections.size(), 6u);
   for (const auto& s : shard.header().sections) EXPECT_EQ(s.offset % 64, 0u);
   EXPECT_EQ(shard.row(0).data() - reinterpret_cast<const std::int8_t*>(shard.bytes().data()),
             static_cast<std::ptrdiff_t>(shard.header().sections[0].offset));
@@ -171,8 +173,8 @@ TEST(ShardErrors, WrongMagicAndVersionAreNamed) {
   bad[0] = std::byte{'X'};
   EXPECT_EQ(error_of(bad), "shard: wrong magic: not a Wayfinder shard file");
   bad = bytes;
-  put_u32(bad, 8, 2);
-  EXPECT_EQ(error_of(bad), "shard: unsupported format version 2 (this core reads version 1)");
+  put_u32(bad, 8, 1);  // version 1 had no facets section: rebuilt, never read
+  EXPECT_EQ(error_of(bad), "shard: unsupported format version 1 (this core reads version 2)");
 }
 
 TEST(ShardErrors, WrongModelOrDimensionAreNamed) {
@@ -320,5 +322,60 @@ TEST(ShardErrors, CorruptMetaRowIsRejectedAtOpenOrOnAccessNeverSilently) {
     }
   }
   EXPECT_TRUE(threw);
-  EXPECT_THROW((void)opened.facets(), ShardError);
+}
+
+TEST(ShardFacets, SectionHoldsWhatEachRowsMetadataSays) {
+  auto in = sample_input();
+  in.projects[0].language = "";  // no language: kNoTag
+  in.projects[1].categories = {"Games", "games"};  // case-distinct names stay distinct
+  in.projects[2].labels = {"topic2"};               // a label equal to a topic counts once
+  const auto shard = Shard::open(write_shard(in));
+  const RowFacets& f = shard.facets();
+  ASSERT_EQ(f.complexity.size(), in.projects.size());
+  EXPECT_TRUE(std::is_sorted(f.tag_names.begin(), f.tag_names.end()));
+  EXPECT_EQ(std::adjacent_find(f.tag_names.begin(), f.tag_names.end()), f.tag_names.end());
+  for (std::size_t i = 0; i < in.projects.size(); ++i) {
+    const auto& p = in.projects[i];
+    EXPECT_EQ(f.complexity[i], p.complexity);
+    EXPECT_EQ(f.stars[i], p.stars);
+    if (p.language.empty()) {
+      EXPECT_EQ(f.language[i], RowFacets::kNoTag);
+    } else {
+      EXPECT_EQ(f.tag_names.at(f.language[i]), p.language);
+    }
+    std::set<std::string> want(p.topics.begin(), p.topics.end());
+    want.insert(p.categories.begin(), p.categories.end());
+    want.insert(p.labels.begin(), p.labels.end());
+    std::set<std::string> got;
+    for (auto k = f.tag_begin[i]; k < f.tag_begin[i + 1]; ++k) got.insert(f.tag_names.at(f.tags[k]));
+    EXPECT_EQ(got, want) << p.id;
+    EXPECT_EQ(f.tag_begin[i + 1] - f.tag_begin[i], want.size()) << "unique per row";
+  }
+}
+
+TEST(ShardFacets, BrokenFacetsAreRejectedAtOpenNamingTheSection) {
+  const auto good = write_shard(sample_input());
+  const auto shard = Shard::open(good);
+  const auto& fs = shard.header().sections[5];
+  const std::size_t n = shard.size();
+  const std::uint32_t names = static_cast<std::uint32_t>(shard.facets().tag_names.size());
+  auto with = [&](std::size_t at_in_section, std::uint32_t v) {
+    auto b = good;
+    put_u32(b, fs.offset + at_in_section, v);
+    put_u32(b, 160 + 32 * 5 + 24, crc32(std::span(b).subspan(fs.offset, fs.size)));
+    reseal(b);
+    return error_of(b);
+  };
+  const std::size_t language0 = 16, tag_begin0 = 16 + 4 * n, tags0 = tag_begin0 + 4 * (n + 1);
+  EXPECT_EQ(with(language0, names), "shard: corrupted: facets section has a language index out of range");
+  EXPECT_EQ(with(tags0, names + 7), "shard: corrupted: facets section has a tag index out of range");
+  EXPECT_EQ(with(tag_begin0, 1), "shard: corrupted: facets section row offsets do not span the tags");
+  EXPECT_EQ(with(0, static_cast<std::uint32_t>(n + 1)), "shard: corrupted: facets section covers " +
+                                                           std::to_string(n + 1) + " rows, the shard has " + std::to_string(n));
+  EXPECT_EQ(with(12, 1u << 30).rfind("shard: corrupted: facets section has ", 0), 0u);  // name bytes vs size
+  auto b = good;  // an unknown complexity level (the last byte of the section is the last row's)
+  b[fs.offset + fs.size - 1] = std::byte{7};
+  put_u32(b, 160 + 32 * 5 + 24, crc32(std::span(b).subspan(fs.offset, fs.size)));
+  reseal(b);
+  EXPECT_EQ(error_of(b), "shard: corrupted: facets section has an unknown complexity level 7");
 }

@@ -19,7 +19,7 @@ constexpr std::size_t kSectionEntry = 32;
 constexpr std::size_t kTrailer = 8;  // u32 crc32 of everything before it + "WFEN"
 constexpr std::size_t kAlign = 64;
 constexpr std::size_t kModelNameField = 64;
-constexpr std::uint32_t kSectionCount = 5;
+constexpr std::uint32_t kSectionCount = 6;
 
 void put_u32(std::vector<std::byte>& b, std::size_t at, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) b[at + i] = static_cast<std::byte>(v >> (8 * i));
@@ -46,6 +46,7 @@ const char* section_name(SectionKind k) {
     case SectionKind::kIds: return "ids";
     case SectionKind::kMeta: return "meta";
     case SectionKind::kBm25: return "bm25";
+    case SectionKind::kFacets: return "facets";
   }
   return "unknown";
 }
@@ -127,6 +128,145 @@ bool has_top_level_id(std::string_view line, std::string_view id) {
 
 }  // namespace
 
+
+// The per-row facets of `n` rows, from each row's metadata (the writer's projects). One implementation: what
+// the facets section stores is exactly what this computes.
+template <typename RowAt>
+RowFacets facets_of(std::size_t n, RowAt&& row_at) {
+  RowFacets f;
+  f.complexity.resize(n);
+  f.stars.resize(n);
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ProjectMeta& m = row_at(i);
+    f.complexity[i] = m.complexity;
+    f.stars[i] = m.stars;
+    if (!m.language.empty()) names.push_back(m.language);
+    for (const auto* list : {&m.topics, &m.categories, &m.labels}) names.insert(names.end(), list->begin(), list->end());
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  auto index = [&](const std::string& name) {
+    return static_cast<std::uint32_t>(std::lower_bound(names.begin(), names.end(), name) - names.begin());
+  };
+  f.language.resize(n);
+  f.tag_begin.reserve(n + 1);
+  f.tag_begin.push_back(0);
+  std::vector<std::uint32_t> row;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ProjectMeta& m = row_at(i);
+    f.language[i] = m.language.empty() ? RowFacets::kNoTag : index(m.language);
+    row.clear();
+    for (const auto* list : {&m.topics, &m.categories, &m.labels}) {
+      for (const auto& t : *list) row.push_back(index(t));
+    }
+    std::sort(row.begin(), row.end());
+    row.erase(std::unique(row.begin(), row.end()), row.end());
+    f.tags.insert(f.tags.end(), row.begin(), row.end());
+    f.tag_begin.push_back(static_cast<std::uint32_t>(f.tags.size()));
+  }
+  f.tag_names = std::move(names);
+  return f;
+}
+
+// Facets section (docs/SHARD-FORMAT.md): u32 count, names, tags, name_bytes; u32 language[count];
+// u32 tag_begin[count+1]; u32 tags[tags]; u32 name_end[names]; name bytes; u64 stars[count]; u8 complexity[count].
+std::vector<std::byte> serialize_facets(const RowFacets& f) {
+  const std::size_t n = f.complexity.size();
+  std::size_t name_bytes = 0;
+  for (const auto& t : f.tag_names) name_bytes += t.size();
+  std::vector<std::byte> out(16 + 4 * n + 4 * (n + 1) + 4 * f.tags.size() + 4 * f.tag_names.size() + name_bytes +
+                             8 * n + n);
+  std::size_t at = 0;
+  auto u32 = [&](std::uint32_t v) {
+    put_u32(out, at, v);
+    at += 4;
+  };
+  u32(static_cast<std::uint32_t>(n));
+  u32(static_cast<std::uint32_t>(f.tag_names.size()));
+  u32(static_cast<std::uint32_t>(f.tags.size()));
+  u32(static_cast<std::uint32_t>(name_bytes));
+  for (const auto v : f.language) u32(v);
+  for (const auto v : f.tag_begin) u32(v);
+  for (const auto v : f.tags) u32(v);
+  std::uint32_t end = 0;
+  for (const auto& t : f.tag_names) u32(end += static_cast<std::uint32_t>(t.size()));
+  for (const auto& t : f.tag_names) {
+    if (!t.empty()) std::memcpy(out.data() + at, t.data(), t.size());
+    at += t.size();
+  }
+  for (const auto v : f.stars) {
+    put_u64(out, at, static_cast<std::uint64_t>(v));
+    at += 8;
+  }
+  for (const auto c : f.complexity) out[at++] = static_cast<std::byte>(c);
+  return out;
+}
+
+// Every structural rule is checked; a broken section is a ShardError naming what is wrong, never a bad index later.
+RowFacets parse_facets(std::span<const std::byte> b, std::size_t count) {
+  auto bad = [](const std::string& what) { fail("corrupted: facets section " + what); };
+  if (b.size() < 16) bad("is shorter than its 16-byte header");
+  const std::uint64_t n = get_u32(b, 0), names = get_u32(b, 4), tags = get_u32(b, 8), name_bytes = get_u32(b, 12);
+  if (n != count) bad("covers " + std::to_string(n) + " rows, the shard has " + std::to_string(count));
+  const std::uint64_t expect = 16 + 4 * n + 4 * (n + 1) + 4 * tags + 4 * names + name_bytes + 8 * n + n;
+  if (b.size() != expect) bad("has " + std::to_string(b.size()) + " bytes, its header implies " + std::to_string(expect));
+  RowFacets f;
+  std::size_t at = 16;
+  auto u32 = [&]() {
+    const auto v = get_u32(b, at);
+    at += 4;
+    return v;
+  };
+  f.language.resize(n);
+  for (auto& v : f.language) {
+    v = u32();
+    if (v != RowFacets::kNoTag && v >= names) bad("has a language index out of range");
+  }
+  f.tag_begin.resize(n + 1);
+  for (auto& v : f.tag_begin) v = u32();
+  if (f.tag_begin.front() != 0 || f.tag_begin.back() != tags) bad("row offsets do not span the tags");
+  f.tags.resize(tags);
+  for (auto& v : f.tags) {
+    v = u32();
+    if (v >= names) bad("has a tag index out of range");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (f.tag_begin[i] > f.tag_begin[i + 1]) bad("row offsets are not ascending");
+    for (std::uint32_t k = f.tag_begin[i] + 1; k < f.tag_begin[i + 1]; ++k) {
+      if (f.tags[k - 1] >= f.tags[k]) bad("row " + std::to_string(i) + " tags are not sorted and unique");
+    }
+  }
+  std::vector<std::uint32_t> ends(names);
+  for (auto& v : ends) v = u32();
+  const std::string_view text(reinterpret_cast<const char*>(b.data() + at), name_bytes);
+  if (!valid_utf8(text)) bad("names are not valid UTF-8");
+  f.tag_names.reserve(names);
+  std::uint32_t begin = 0;
+  for (const auto e : ends) {
+    if (e < begin || e > name_bytes) bad("name offsets are out of order");
+    f.tag_names.emplace_back(text.substr(begin, e - begin));
+    if (f.tag_names.size() > 1 && !(f.tag_names[f.tag_names.size() - 2] < f.tag_names.back())) {
+      bad("names are not sorted and unique");
+    }
+    begin = e;
+  }
+  if (begin != name_bytes) bad("name bytes are not all used");
+  at += name_bytes;
+  f.stars.resize(n);
+  for (auto& v : f.stars) {
+    v = static_cast<std::int64_t>(get_u64(b, at));
+    at += 8;
+  }
+  f.complexity.resize(n);
+  for (auto& c : f.complexity) {
+    const auto v = static_cast<std::uint8_t>(b[at++]);
+    if (v > static_cast<std::uint8_t>(Complexity::kAdvanced)) bad("has an unknown complexity level " + std::to_string(v));
+    c = static_cast<Complexity>(v);
+  }
+  return f;
+}
+
 std::vector<std::byte> write_shard(const ShardInput& in) {
   const std::size_t n = in.projects.size();
   if (in.dim == 0 || in.dim > kMaxDimension) {
@@ -184,6 +324,7 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
   payload[2] = to_bytes(ids_text);
   payload[3] = to_bytes(meta_text);
   payload[4] = search::Bm25Index::build(in.projects).serialize();
+  payload[5] = serialize_facets(facets_of(n, [&](std::size_t i) -> const ProjectMeta& { return in.projects[i]; }));
 
   const std::size_t header_bytes = kFixedHeader + kSectionEntry * kSectionCount;
   std::size_t offset = align_up(header_bytes);
@@ -207,7 +348,7 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
   std::memcpy(out.data() + 80, in.model_name.data(), in.model_name.size());
   for (std::uint32_t s = 0; s < kSectionCount; ++s) {
     const std::size_t e = kFixedHeader + kSectionEntry * s;
-    put_u32(out, e, s + 1);  // SectionKind values are 1..5 in file order
+    put_u32(out, e, s + 1);  // SectionKind values are 1..6 in file order
     put_u64(out, e + 8, offsets[s]);
     put_u64(out, e + 16, payload[s].size());
     put_u32(out, e + 24, crc32(payload[s]));
@@ -217,6 +358,13 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
   std::memcpy(out.data() + file_bytes - 4, kTrailerMagic, 4);
   return out;
 }
+
+struct Shard::LazyRows {
+  explicit LazyRows(std::size_t n) : rows(n) {}
+  std::mutex mu;
+  std::vector<std::unique_ptr<ProjectMeta>> rows;
+  std::unique_ptr<RowFacets> facets;  // set by open() from the facets section
+};
 
 Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) {
   Shard s;
@@ -354,6 +502,7 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
     fail(std::string("corrupted: ") + e.what());
   }
   if (s.bm25_.doc_count() != n) fail("corrupted: bm25 section covers a different number of projects");
+  s.lazy_->facets = std::make_unique<RowFacets>(parse_facets(sec[5], n));
   return s;
 }
 
@@ -363,13 +512,6 @@ std::optional<std::uint32_t> Shard::index_of(std::string_view id) const {
   if (it == by_id_.end() || ids_[*it] != id) return std::nullopt;
   return *it;
 }
-
-struct Shard::LazyRows {
-  explicit LazyRows(std::size_t n) : rows(n) {}
-  std::mutex mu;
-  std::vector<std::unique_ptr<ProjectMeta>> rows;
-  std::unique_ptr<RowFacets> facets;
-};
 
 Shard::Shard() = default;
 Shard::Shard(Shard&&) noexcept = default;
@@ -393,49 +535,7 @@ const ProjectMeta& Shard::meta(std::size_t i) const {
   return *slot;
 }
 
-const RowFacets& Shard::facets() const {
-  {
-    std::lock_guard lock(lazy_->mu);
-    if (lazy_->facets) return *lazy_->facets;
-  }
-  const std::size_t n = size();
-  auto f = std::make_unique<RowFacets>();
-  f->complexity.resize(n);
-  f->stars.resize(n);
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < n; ++i) {
-    const ProjectMeta& m = meta(i);
-    f->complexity[i] = m.complexity;
-    f->stars[i] = m.stars;
-    if (!m.language.empty()) names.push_back(m.language);
-    for (const auto* list : {&m.topics, &m.categories, &m.labels}) names.insert(names.end(), list->begin(), list->end());
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  auto index = [&](const std::string& name) {
-    return static_cast<std::uint32_t>(std::lower_bound(names.begin(), names.end(), name) - names.begin());
-  };
-  f->language.resize(n);
-  f->tag_begin.reserve(n + 1);
-  f->tag_begin.push_back(0);
-  std::vector<std::uint32_t> row;
-  for (std::size_t i = 0; i < n; ++i) {
-    const ProjectMeta& m = meta(i);
-    f->language[i] = m.language.empty() ? RowFacets::kNoTag : index(m.language);
-    row.clear();
-    for (const auto* list : {&m.topics, &m.categories, &m.labels}) {
-      for (const auto& t : *list) row.push_back(index(t));
-    }
-    std::sort(row.begin(), row.end());
-    row.erase(std::unique(row.begin(), row.end()), row.end());
-    f->tags.insert(f->tags.end(), row.begin(), row.end());
-    f->tag_begin.push_back(static_cast<std::uint32_t>(f->tags.size()));
-  }
-  f->tag_names = std::move(names);
-  std::lock_guard lock(lazy_->mu);
-  if (!lazy_->facets) lazy_->facets = std::move(f);
-  return *lazy_->facets;
-}
+const RowFacets& Shard::facets() const { return *lazy_->facets; }  // decoded and checked by open()
 
 std::span<const std::int8_t> Shard::row(std::size_t i) const {
   if (i >= header_.count) throw std::out_of_range("shard row " + std::to_string(i) + " out of range");

@@ -1,6 +1,6 @@
-// Shard format v1 (docs/SHARD-FORMAT.md): int8 project vectors + scales + ids + metadata + BM25, one file.
+// Shard format v2 (docs/SHARD-FORMAT.md): int8 project vectors + scales + ids + metadata + BM25 + facets, one file.
 // Invariant: a Shard object exists only for bytes that passed every check (magic, version, size, checksums,
-// expected model and dimension, in-bounds sections, ids, meta line structure); a meta row is parsed on first use.
+// expected model and dimension, in-bounds sections, ids, meta line structure, facets); a meta row is parsed on first use.
 #pragma once
 
 #include <cstddef>
@@ -19,12 +19,12 @@
 
 namespace wayfinder::shard {
 
-inline constexpr std::uint32_t kShardFormatVersion = 1;
+inline constexpr std::uint32_t kShardFormatVersion = 2;  // 2 added the facets section
 inline constexpr std::uint32_t kMaxDimension = 65536;  // keeps every int8 dot product inside int32
 inline constexpr std::int64_t kMaxBuiltAt = 253402300799;  // 9999-12-31T23:59:59Z: build times are 0..this (unix s)
 
 enum class Quantisation : std::uint32_t { kInt8SymmetricPerRow = 1 };
-enum class SectionKind : std::uint32_t { kVectors = 1, kScales = 2, kIds = 3, kMeta = 4, kBm25 = 5 };
+enum class SectionKind : std::uint32_t { kVectors = 1, kScales = 2, kIds = 3, kMeta = 4, kBm25 = 5, kFacets = 6 };
 
 // Every way a shard can be rejected; the message says what and where.
 class ShardError : public std::runtime_error {
@@ -68,7 +68,8 @@ struct ShardExpectation {
   std::optional<std::uint32_t> dim;
 };
 
-// The per-row fields the content ranker reads on every query, decoded once per shard (on first use).
+// The per-row fields the content ranker reads on every query, stored in the shard's facets section (computed by
+// the writer from the rows' metadata) and decoded by open().
 // tag_names holds every distinct language / topic / category / label string of the shard, sorted.
 struct RowFacets {
   static constexpr std::uint32_t kNoTag = 0xFFFFFFFFu;
@@ -98,7 +99,7 @@ class Shard {
   const std::string& id(std::size_t i) const { return ids_.at(i); }
   // Parses row i on first access (thread-safe); throws ShardError when that row's JSON is corrupt.
   const ProjectMeta& meta(std::size_t i) const;
-  // Built on first call from every row's metadata (thread-safe); throws ShardError like meta().
+  // The facets section, decoded and checked by open().
   const RowFacets& facets() const;
   std::optional<std::uint32_t> index_of(std::string_view id) const;
   std::span<const std::int8_t> row(std::size_t i) const;
