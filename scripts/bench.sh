@@ -80,7 +80,9 @@ if ls models/build/shards/*.wfshard >/dev/null 2>&1; then
     console.log(JSON.stringify(fs.readdirSync(d).filter(f=>f.endsWith(".wfshard")).map(f=>({file:d+f,bytes:fs.statSync(d+f).size,count:JSON.parse(fs.readFileSync(d+"manifest.json")).shards.find(s=>s.file===f)?.count}))))' \
     > "$OUT/shard.json" && RAN+=("shard|ls -l models/build/shards/*.wfshard")
   CACHE="$ROOT/build/bench-cache"; SCR="$CACHE/models"
-  if [[ $quick == 0 && ( ! -f "$CACHE/vectors.f32" || models/build/catalog.jsonl -nt "$CACHE/vectors.f32" || models/build/use-lite.onnx -nt "$CACHE/vectors.f32" ) ]]; then
+  # Also after the real shard was rebuilt (e.g. a format version bump: the scratch shard must be readable too).
+  real_shard=$(ls models/build/shards/*.wfshard | head -1)
+  if [[ $quick == 0 && ( ! -f "$CACHE/vectors.f32" || models/build/catalog.jsonl -nt "$CACHE/vectors.f32" || models/build/use-lite.onnx -nt "$CACHE/vectors.f32" || "$real_shard" -nt "$CACHE/vectors.f32" ) ]]; then
     log "shard rebuild with --float-out (scratch folder) for the recall check"
     mkdir -p "$SCR"
     for f in model-info.json use-lite.onnx vocab.json catalog.jsonl; do ln -sf "$ROOT/models/build/$f" "$SCR/$f"; done
