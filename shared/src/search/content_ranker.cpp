@@ -107,6 +107,22 @@ struct StructuredDetail {
   const std::string* mentioned = nullptr;  // framework only in the text
 };
 
+// One stated component (languages or frameworks): a full hit (`full`, index of the earliest profile entry) scores 1
+// and is named, with an earlier partial hit named beside it; a partial hit alone scores 0.5; none scores 0.
+float score_component(int full, int partial, const std::vector<const std::string*>& names, const std::string*& full_name,
+                      const std::string*& partial_name) {
+  if (full >= 0) {
+    full_name = names[static_cast<std::size_t>(full)];
+    if (partial >= 0 && partial < full) partial_name = names[static_cast<std::size_t>(partial)];
+    return 1.0f;
+  }
+  if (partial >= 0) {
+    partial_name = names[static_cast<std::size_t>(partial)];
+    return 0.5f;
+  }
+  return 0.0f;
+}
+
 // Same rule as structured_match(): per stated component, 1 = exact, 0.5 = only related/mentioned, 0 = none;
 // the earliest profile entry that reaches the best level names the reason.
 StructuredDetail structured_detail(const ProfileTech& t, const shard::Shard& shard, std::uint32_t index) {
@@ -114,41 +130,26 @@ StructuredDetail structured_detail(const ProfileTech& t, const shard::Shard& sha
   if (t.empty()) return d;
   const shard::RowFacets& f = shard.facets();
   const std::span<const std::uint32_t> tags(f.tags.data() + f.tag_begin[index], f.tag_begin[index + 1] - f.tag_begin[index]);
+  // The earliest profile entry that any of the row's tags names (per tag: -1 or the entry's index).
+  auto earliest_tagged = [&](const std::vector<int>& entry_of_tag) {
+    int best = -1;
+    for (auto k : tags) {
+      const int e = entry_of_tag[k];
+      if (e >= 0 && (best < 0 || e < best)) best = e;
+    }
+    return best;
+  };
   float total = 0.0f;
   int parts = 0;
   if (!t.language_names.empty()) {
     ++parts;
-    int exact = -1, related = -1;
-    if (f.language[index] != shard::RowFacets::kNoTag) exact = t.language_of_tag[f.language[index]];
-    for (auto k : tags) {
-      const int li = t.language_of_tag[k];
-      if (li >= 0 && (related < 0 || li < related)) related = li;
-    }
-    if (exact >= 0) {
-      d.language = t.language_names[static_cast<std::size_t>(exact)];
-      total += 1.0f;
-      if (related >= 0 && related < exact) d.related = t.language_names[static_cast<std::size_t>(related)];
-    } else if (related >= 0) {
-      d.related = t.language_names[static_cast<std::size_t>(related)];
-      total += 0.5f;
-    }
+    const int exact = f.language[index] != shard::RowFacets::kNoTag ? t.language_of_tag[f.language[index]] : -1;
+    total += score_component(exact, earliest_tagged(t.language_of_tag), t.language_names, d.language, d.related);
   }
   if (!t.framework_names.empty()) {
     ++parts;
-    int tagged = -1;
-    for (auto k : tags) {
-      const int fi = t.framework_of_tag[k];
-      if (fi >= 0 && (tagged < 0 || fi < tagged)) tagged = fi;
-    }
-    const int mentioned = t.framework_mentioned[index];
-    if (tagged >= 0) {
-      d.framework = t.framework_names[static_cast<std::size_t>(tagged)];
-      total += 1.0f;
-      if (mentioned >= 0 && mentioned < tagged) d.mentioned = t.framework_names[static_cast<std::size_t>(mentioned)];
-    } else if (mentioned >= 0) {
-      d.mentioned = t.framework_names[static_cast<std::size_t>(mentioned)];
-      total += 0.5f;
-    }
+    total += score_component(earliest_tagged(t.framework_of_tag), t.framework_mentioned[index], t.framework_names,
+                             d.framework, d.mentioned);
   }
   d.score = total / static_cast<float>(parts);
   return d;

@@ -363,7 +363,6 @@ struct Shard::LazyRows {
   explicit LazyRows(std::size_t n) : rows(n) {}
   std::mutex mu;
   std::vector<std::unique_ptr<ProjectMeta>> rows;
-  std::unique_ptr<RowFacets> facets;  // set by open() from the facets section
 };
 
 Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) {
@@ -502,7 +501,7 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
     fail(std::string("corrupted: ") + e.what());
   }
   if (s.bm25_.doc_count() != n) fail("corrupted: bm25 section covers a different number of projects");
-  s.lazy_->facets = std::make_unique<RowFacets>(parse_facets(sec[5], n));
+  s.facets_ = parse_facets(sec[5], n);
   return s;
 }
 
@@ -535,7 +534,7 @@ const ProjectMeta& Shard::meta(std::size_t i) const {
   return *slot;
 }
 
-const RowFacets& Shard::facets() const { return *lazy_->facets; }  // decoded and checked by open()
+const RowFacets& Shard::facets() const { return facets_; }
 
 std::span<const std::int8_t> Shard::row(std::size_t i) const {
   if (i >= header_.count) throw std::out_of_range("shard row " + std::to_string(i) + " out of range");

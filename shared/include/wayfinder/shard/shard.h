@@ -115,7 +115,8 @@ class Shard {
   ShardHeader header_;
   std::span<const std::int8_t> vectors_;
   std::vector<float> scales_;
-  struct LazyRows;  // parsed metadata rows and facets, filled on demand under a mutex
+  RowFacets facets_;  // decoded from the facets section by open()
+  struct LazyRows;    // parsed metadata rows, filled on demand under a mutex
   std::vector<std::string> ids_;
   std::vector<std::uint32_t> meta_begin_;  // [count + 1] line starts in the meta section (the '\n' excluded)
   std::string_view meta_text_;             // the meta section, inside bytes_
