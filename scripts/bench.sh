@@ -229,7 +229,9 @@ if (missing.length) {
   for (const m of missing) L.push(`- ${m}`);
 }
 L.push('', '## Exact commands of this run', '', '```');
-for (const [, c] of ran) L.push(c);
+// Paths relative to the repository: the report must read the same on any machine.
+const rel = (c) => c.split(process.cwd() + '/').join('');
+for (const [, c] of ran) L.push(rel(c));
 L.push('```', '');
 process.stdout.write(L.join('\n'));
 JS

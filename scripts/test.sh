@@ -50,7 +50,7 @@ fi
 
 stage "JS tests (node:test)"
 js_suites=()
-for d in tests/skeleton tests/model tests/catalog tests/text tests/eval tests/js tests/browser; do
+for d in tests/docs tests/skeleton tests/model tests/catalog tests/text tests/eval tests/js tests/browser; do
   [[ -d "$d" ]] && compgen -G "$d/*.test.mjs" >/dev/null && js_suites+=("$d")
 done
 for d in "${js_suites[@]}"; do

@@ -1,4 +1,4 @@
-// Types of the wayfinder package (DESIGN.md "Public JS API").
+// Types of the wayfinder package (docs/ARCHITECTURE.md, "Public JS API").
 export interface Profile {
   interests?: string[] | string;
   languages?: string[] | string;
