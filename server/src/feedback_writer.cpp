@@ -55,16 +55,16 @@ void FeedbackWriter::run() {
       "INSERT INTO feedback_batches(client_id, batch_id, received_ms, accepted, duplicates, response) "
       "VALUES (?, ?, ?, ?, ?, ?)");
   auto insert_event = db.prepare(
-      "INSERT OR IGNORE INTO user_interactions(client_id, event_id, batch_id, session_id, type, project_id, "
+      "INSERT INTO user_interactions(client_id, event_id, batch_id, session_id, type, project_id, "
       "ranking_id, position, arm, propensity, stars, comment, seconds, at_ms, received_ms, model_version, "
-      "shard_version, alt_propensity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "shard_version, alt_propensity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
   auto upsert_session = db.prepare(
       "INSERT INTO user_sessions(client_id, session_id, first_seen_ms, last_seen_ms, events) VALUES (?,?,?,?,?) "
-      "ON CONFLICT(client_id, session_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms), "
-      "events = events + excluded.events");
+      "ON CONFLICT(client_id, session_id) DO UPDATE SET last_seen_ms = greatest(user_sessions.last_seen_ms, excluded.last_seen_ms), "
+      "events = user_sessions.events + excluded.events");
   auto insert_assignment = db.prepare(
-      "INSERT OR IGNORE INTO user_ab_assignment(client_id, experiment_id, arm, first_seen_ms) "
-      "VALUES (?, 'ranking-rl-vs-similarity', ?, ?)");
+      "INSERT INTO user_ab_assignment(client_id, experiment_id, arm, first_seen_ms) "
+      "VALUES (?, 'ranking-rl-vs-similarity', ?, ?) ON CONFLICT DO NOTHING");
 
   for (;;) {
     std::vector<Item> group;
@@ -79,7 +79,9 @@ void FeedbackWriter::run() {
     }
     std::vector<WriteResult> results(group.size());
     try {
+      db.ensure_connected();  // after a database restart: reconnect (statements re-prepare themselves)
       Transaction tx(db);
+      begin_ingest(db);
       for (std::size_t i = 0; i < group.size(); ++i) {
         const auto& b = group[i].batch;
         auto& r = results[i];

@@ -43,11 +43,12 @@ void JobScheduler::run() {
         last_merge_day_ = today;
       }
       if (minute_of_day >= evaluate_minute && last_evaluate_day_ != today) {
-        service_.evaluate_now();
+        service_.evaluate_now(today);
         last_evaluate_day_ = today;
       }
       if (now - last_monitor_ms_ >= static_cast<std::int64_t>(cfg.monitor_interval_minutes) * 60000) {
-        service_.monitor_now();
+        const std::int64_t interval_ms = static_cast<std::int64_t>(cfg.monitor_interval_minutes) * 60000;
+        service_.monitor_now(std::to_string(now / interval_ms));
         last_monitor_ms_ = now;
       }
     } catch (const std::exception& ex) {

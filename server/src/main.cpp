@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config.h"
+#include "db.h"
 #include "episodes.h"
 #include "experiment_evaluation.h"
 #include "http_server.h"
@@ -76,14 +77,15 @@ int main(int argc, char** argv) {
     std::unique_ptr<JobScheduler> scheduler;
     if (cl.config.scheduler) scheduler = std::make_unique<JobScheduler>(service);
     run_http_server(service, [&](int port) {
-      log_info("listening", {{"host", cl.config.host}, {"port", port}, {"db", cl.config.db}, {"pid", ::getpid()}});
+      log_info("listening", {{"host", cl.config.host}, {"port", port}, {"db", redact_connection(cl.config.db)}, {"backend", is_postgres_url(cl.config.db) ? "postgresql" : "sqlite"}, {"pid", ::getpid()}});
     });
     if (scheduler) scheduler->stop();
     service.stop_writer();
     log_info("stopped");
     return 0;
   } catch (const std::exception& ex) {
-    log_error("fatal", {{"error", ex.what()}});
+    // Whatever failed (connecting, migrating, a job), the message never carries the connection's password.
+    log_error("fatal", {{"error", scrub_secret(ex.what(), cl.config.db)}, {"db", redact_connection(cl.config.db)}});
     return 1;
   }
 }

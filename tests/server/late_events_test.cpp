@@ -32,7 +32,7 @@ struct Row {
 
 struct LateDb {
   std::filesystem::path dir = make_temp_dir("late");
-  std::string path = (dir / "l.sqlite").string();
+  std::string path = test_db(dir, "l");
   Database db = open_storage(path, false);
   ~LateDb() {
     std::error_code ec;
