@@ -1,7 +1,10 @@
 // wayfinder-sync: serve (default), or run one operator job (merge | evaluate | report) against --db and exit.
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <thread>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -36,7 +39,14 @@ int run_job(const CommandLine& cl) {
     const std::string day = cl.day.value_or(day_of(now - 86400000));
     // For the crash test: abort inside the merge transaction, after every write and before COMMIT.
     std::function<void()> hook;
-    if (env_lookup("WAYFINDER_TEST_CRASH_IN_MERGE")) hook = [] { std::abort(); };
+    // With WAYFINDER_TEST_MERGE_HOLD_FILE it first waits there while that file exists (a multi-server test queues
+    // another server's merge behind this one's lock).
+    if (env_lookup("WAYFINDER_TEST_CRASH_IN_MERGE")) {
+      hook = [hold = env_lookup("WAYFINDER_TEST_MERGE_HOLD_FILE").value_or("")] {
+        while (!hold.empty() && std::filesystem::exists(hold)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::abort();
+      };
+    }
     const auto r = run_merge(db, cl.config.merge, day, now, hook);
     std::cout << nlohmann::json(r).dump(2) << "\n";
     return 0;

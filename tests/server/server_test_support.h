@@ -2,6 +2,8 @@
 // Invariant: every fixture owns its directory and removes it.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -26,21 +28,27 @@ inline std::filesystem::path make_temp_dir(const std::string& tag) {
 // The database a test runs against: a SQLite file in `dir`, or — when WAYFINDER_TEST_POSTGRES holds a connection
 // string (scripts/test.sh sets it inside a throwaway `pg_virtualenv` cluster) — a fresh schema of that PostgreSQL
 // database, reached through the connection string's search_path. The schemas are dropped when the process exits.
+// Drops the schemas test_db created, after the last test (a GoogleTest environment: before static destruction).
+class PostgresSchemas : public ::testing::Environment {
+ public:
+  static PostgresSchemas& instance() {
+    static PostgresSchemas* self = static_cast<PostgresSchemas*>(::testing::AddGlobalTestEnvironment(new PostgresSchemas));
+    return *self;
+  }
+  std::vector<std::string> names;
+  void TearDown() override {
+    const char* pg = std::getenv("WAYFINDER_TEST_POSTGRES");
+    if (!pg || names.empty()) return;
+    Database db(pg);
+    for (const auto& n : names) db.exec("DROP SCHEMA IF EXISTS " + n + " CASCADE");
+    names.clear();
+  }
+};
+
 inline std::string test_db(const std::filesystem::path& dir, const std::string& name) {
   const char* pg = std::getenv("WAYFINDER_TEST_POSTGRES");
   if (!pg || !*pg) return (dir / (name + ".sqlite")).string();
-  struct Schemas {
-    std::string base;
-    std::vector<std::string> names;
-    ~Schemas() {
-      try {
-        Database db(base);
-        for (const auto& n : names) db.exec("DROP SCHEMA IF EXISTS " + n + " CASCADE");
-      } catch (...) {
-      }
-    }
-  };
-  static Schemas schemas{pg, {}};
+  auto& schemas = PostgresSchemas::instance();
   const std::string schema = "wft_" + std::to_string(::getpid()) + "_" + std::to_string(schemas.names.size());
   Database(pg).exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
   schemas.names.push_back(schema);
