@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts the whole product on its embedded defaults
 # (SQLite file, bundled catalog, model and shard) on http://127.0.0.1:8080.
-#   scripts/run.sh [--port N] [--db FILE] [--host ADDR] [any other wayfinder-sync option]
+#   scripts/run.sh [--port N] [--db FILE|postgresql://USER:PASSWORD@HOST/DB] [--host ADDR] [any other wayfinder-sync option]
+# (or WAYFINDER_DB=postgresql://…: many servers can share one PostgreSQL database; the server creates its tables)
 source "$(dirname "$0")/lib/common.sh"
 cd "$ROOT"
 
-port=8080; db="$ROOT/build/wayfinder.sqlite"; host=127.0.0.1; extra=()
+port=8080; db="${WAYFINDER_DB:-$ROOT/build/wayfinder.sqlite}"; host=127.0.0.1; extra=()
 while (($#)); do
   case "$1" in
     --port) port="$2"; shift 2 ;;
     --db) db="$2"; shift 2 ;;
     --host) host="$2"; shift 2 ;;
-    -h|--help) sed -n '2,4p' "$0" | sed 's/^# //'; exit 0 ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# //'; exit 0 ;;
     *) extra+=("$1"); shift ;;
   esac
 done
 
 "$ROOT/scripts/setup.sh"
 "$ROOT/scripts/build.sh"
-mkdir -p "$(dirname "$db")"
-log "Wayfinder is starting on http://$host:$port/ (database: $db; stop with Ctrl-C)"
+if [[ "$db" == postgres://* || "$db" == postgresql://* ]]; then
+  where="PostgreSQL (the server's log shows the connection with its password masked)"
+else
+  mkdir -p "$(dirname "$db")"; where="$db"
+fi
+log "Wayfinder is starting on http://$host:$port/ (database: $where; stop with Ctrl-C)"
 exec "$BUILD_NATIVE/server/wayfinder-sync" --host "$host" --port "$port" --db "$db" \
   --web "$ROOT/web/app" --models "$MODELS_BUILD" --ort "$ROOT/node_modules/onnxruntime-web/dist" "${extra[@]}"

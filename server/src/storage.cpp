@@ -231,9 +231,15 @@ void migrate(Database& db, const std::vector<const char*>& migrations) {
       v = current - 1;
       continue;
     }
-    db.exec(migrations[static_cast<std::size_t>(v)]);
-    db.prepare("UPDATE schema_version SET version = ?").bind(1, v + 1).run();
-    t.commit();
+    try {
+      db.exec(migrations[static_cast<std::size_t>(v)]);
+      db.prepare("UPDATE schema_version SET version = ?").bind(1, v + 1).run();
+      t.commit();
+    } catch (const DbError& ex) {
+      throw DbError("migrating the database from schema version " + std::to_string(v) + " to " +
+                        std::to_string(v + 1) + " failed (nothing of that step was applied): " + ex.what(),
+                    ex.unavailable());
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -294,6 +295,23 @@ TEST(Storage, MigratesToTheCurrentVersionOnceAndKeepsData) {
     EXPECT_EQ(db.query_int("SELECT count(*) FROM rl_ab_test"), 1);
     db.exec("UPDATE schema_version SET version = 99");
   }
-  EXPECT_THROW(open_storage(path, false), std::runtime_error);
+  try {
+    open_storage(path, false);
+    ADD_FAILURE() << "a newer schema must be refused";
+  } catch (const std::runtime_error& ex) {
+    EXPECT_THAT(ex.what(), ::testing::HasSubstr("schema version 99 is newer than this server"));
+  }
+  {
+    // A database whose version says 0 but whose tables exist: the failing step is named, nothing else changes.
+    Database db(path);
+    db.exec("UPDATE schema_version SET version = 0");
+  }
+  try {
+    open_storage(path, false);
+    ADD_FAILURE() << "re-running migration 1 over its own tables must fail";
+  } catch (const DbError& ex) {
+    EXPECT_THAT(ex.what(), ::testing::HasSubstr("from schema version 0 to 1 failed"));
+  }
+  EXPECT_EQ(Database(path).query_int("SELECT version FROM schema_version"), 0);
   std::filesystem::remove_all(dir);
 }
