@@ -40,6 +40,7 @@ void JobScheduler::run() {
       // Merges yesterday once the configured time has passed today (merging a day twice is a no-op anyway).
       if (minute_of_day >= merge_minute && last_merge_day_ != today) {
         service_.merge_now(day_of(now - 86400000));
+        service_.retain_now(today);  // after the merge: only merged days are deleted
         last_merge_day_ = today;
       }
       if (minute_of_day >= evaluate_minute && last_evaluate_day_ != today) {

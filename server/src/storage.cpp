@@ -253,6 +253,9 @@ Database open_storage(const std::string& path, bool synchronous_full) {
     migrate(db, kPostgresMigrations);
     return db;
   }
+  // Freed pages (retention's deletes) go back to the file system with PRAGMA incremental_vacuum. Takes effect on
+  // a new file only (before its first table); an older file keeps its mode until a one-off VACUUM.
+  db.exec("PRAGMA auto_vacuum=INCREMENTAL");
   db.exec("PRAGMA journal_mode=WAL");
   db.exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   db.exec("PRAGMA foreign_keys=ON");

@@ -10,6 +10,7 @@
 #include "json_log.h"
 #include "monitoring.h"
 #include "report.h"
+#include "retention.h"
 #include "storage.h"
 #include "wayfinder/events/event.h"
 
@@ -433,6 +434,20 @@ nlohmann::json SyncService::monitor_now(const std::optional<std::string>& period
   metrics_.set_gauge("wayfinder_last_hour_ctr", m.ctr);
   metrics_.set_gauge("wayfinder_last_hour_events", static_cast<double>(m.events));
   return m;
+}
+
+nlohmann::json SyncService::retain_now(const std::optional<std::string>& period) {
+  if (config_.retention_days <= 0) return {{"skipped", true}, {"reason", "retention is off"}};
+  std::lock_guard l(job_mu_);
+  job_db_.ensure_connected();
+  if (period) {
+    Transaction tx(job_db_);
+    if (!claim_period(job_db_, "retention", period, now_ms_())) return {{"skipped", true}, {"period", *period}};
+    tx.commit();  // claimed before the run: a run that dies leaves the rows for the next day's run
+  }
+  const nlohmann::json j = apply_retention(job_db_, config_, now_ms_());
+  log_info("retention", j);
+  return j;
 }
 
 nlohmann::json SyncService::report() {

@@ -41,6 +41,7 @@ class SyncService {
   // every server on the database; without one (admin "now"), it always runs.
   nlohmann::json evaluate_now(const std::optional<std::string>& period = std::nullopt);
   nlohmann::json monitor_now(const std::optional<std::string>& period = std::nullopt);
+  nlohmann::json retain_now(const std::optional<std::string>& period = std::nullopt);  // retention (daily)
   nlohmann::json report();
 
   void stop_writer();  // drains every queued batch (answers them), then stops; for shutdown
