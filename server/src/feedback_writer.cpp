@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <algorithm>
+#include <array>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -52,10 +53,23 @@ WriterStats FeedbackWriter::stats() const {
 
 namespace {
 
+constexpr int kEventColumns = 18;
+constexpr std::array<std::size_t, 4> kChunks = {64, 16, 4, 1};  // rows per INSERT: few statement shapes
+
+std::string insert_events_sql(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO user_interactions(client_id, event_id, batch_id, session_id, type, project_id, "
+      "ranking_id, position, arm, propensity, stars, comment, seconds, at_ms, received_ms, model_version, "
+      "shard_version, alt_propensity) VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) sql += r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  return sql + " ON CONFLICT DO NOTHING";
+}
+
 // The writer's statements on its own connection, and the write of one batch inside the group's transaction.
 struct BatchStore {
   Database db;
-  Statement claim_batch, find_batch, answer_batch, insert_event, upsert_session, insert_assignment;
+  Statement claim_batch, find_batch, answer_batch, upsert_session, insert_assignment;
+  std::array<Statement, kChunks.size()> insert_events;  // one multi-row INSERT per chunk size (one round trip)
 
   BatchStore(const std::string& path, bool synchronous_full) : db(open_storage(path, synchronous_full)) {
     // The batch is claimed FIRST: on PostgreSQL a second server inserting the same (client, batch) waits for the
@@ -66,10 +80,7 @@ struct BatchStore {
     find_batch = db.prepare("SELECT response FROM feedback_batches WHERE client_id = ? AND batch_id = ?");
     answer_batch = db.prepare(
         "UPDATE feedback_batches SET accepted = ?3, duplicates = ?4, response = ?5 WHERE client_id = ?1 AND batch_id = ?2");
-    insert_event = db.prepare(
-        "INSERT INTO user_interactions(client_id, event_id, batch_id, session_id, type, project_id, "
-        "ranking_id, position, arm, propensity, stars, comment, seconds, at_ms, received_ms, model_version, "
-        "shard_version, alt_propensity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+    for (std::size_t k = 0; k < kChunks.size(); ++k) insert_events[k] = db.prepare(insert_events_sql(kChunks[k]));
     upsert_session = db.prepare(
         "INSERT INTO user_sessions(client_id, session_id, first_seen_ms, last_seen_ms, events) VALUES (?,?,?,?,?) "
         "ON CONFLICT(client_id, session_id) DO UPDATE SET "
@@ -78,6 +89,30 @@ struct BatchStore {
     insert_assignment = db.prepare(
         "INSERT INTO user_ab_assignment(client_id, experiment_id, arm, first_seen_ms) "
         "VALUES (?, 'ranking-rl-vs-similarity', ?, ?) ON CONFLICT DO NOTHING");
+  }
+
+  // Every event of the batch in as few INSERTs as the chunk sizes allow; a row that hits the unique
+  // (client_id, event_id) — sent before, or twice in this batch — is not inserted and counts as a duplicate.
+  void insert_all(const events::FeedbackBatch& b, std::int64_t received_ms, WriteResult& r) {
+    std::size_t next = 0;
+    for (std::size_t k = 0; k < kChunks.size(); ++k) {
+      for (; b.events.size() - next >= kChunks[k]; next += kChunks[k]) {
+        auto& st = insert_events[k];
+        for (std::size_t row = 0; row < kChunks[k]; ++row) {
+          const auto& e = b.events[next + row];
+          const int c = static_cast<int>(row) * kEventColumns;
+          st.bind(c + 1, b.client_id).bind(c + 2, e.event_id).bind(c + 3, b.batch_id).bind(c + 4, b.session_id)
+              .bind(c + 5, events::to_string(e.type)).bind(c + 6, e.project_id).bind(c + 7, e.ranking_id)
+              .bind(c + 8, e.position).bind(c + 9, e.arm).bind(c + 10, e.propensity).bind(c + 11, e.stars)
+              .bind(c + 12, e.comment).bind(c + 13, e.seconds).bind(c + 14, e.at_ms).bind(c + 15, received_ms)
+              .bind(c + 16, e.model_version).bind(c + 17, e.shard_version).bind(c + 18, e.alt_propensity);
+        }
+        st.run();
+        const auto inserted = static_cast<int>(db.changes());
+        r.accepted += inserted;
+        r.duplicates += static_cast<int>(kChunks[k]) - inserted;
+      }
+    }
   }
 
   void write(const events::FeedbackBatch& b, std::int64_t received_ms, WriteResult& r) {
@@ -90,15 +125,9 @@ struct BatchStore {
       r.replayed = r.ok = true;
       return;
     }
+    insert_all(b, received_ms, r);
     std::set<std::string> arms;
     for (const auto& e : b.events) {
-      insert_event.bind(1, b.client_id).bind(2, e.event_id).bind(3, b.batch_id).bind(4, b.session_id)
-          .bind(5, events::to_string(e.type)).bind(6, e.project_id).bind(7, e.ranking_id).bind(8, e.position)
-          .bind(9, e.arm).bind(10, e.propensity).bind(11, e.stars).bind(12, e.comment).bind(13, e.seconds)
-          .bind(14, e.at_ms).bind(15, received_ms).bind(16, e.model_version).bind(17, e.shard_version)
-          .bind(18, e.alt_propensity);
-      insert_event.run();
-      ++(db.changes() == 1 ? r.accepted : r.duplicates);
       if (!e.arm.empty()) arms.insert(e.arm);
     }
     if (!b.session_id.empty()) {

@@ -138,16 +138,16 @@ class PgStatement final : public StatementImpl {
     set(index, buf, kFloat8);
   }
   void bind_text(int index, std::string_view v) override { set(index, std::string(v), kText); }
+  // A NULL keeps the parameter's last type (NULL fits any type): the prepared statement stays the same whichever
+  // optional fields are missing (a never-typed parameter is left for the server to infer from its context).
   void bind_null(int index) override {
     at(index);
     nulls_[static_cast<std::size_t>(index - 1)] = true;
-    types_[static_cast<std::size_t>(index - 1)] = 0;
   }
   bool step() override;
   void reset() override {
     discard();
     nulls_.assign(nulls_.size(), true);
-    types_.assign(types_.size(), 0);
   }
   std::int64_t int64(int col) const override {
     const char* v = value(col);
