@@ -30,12 +30,29 @@ stop_servers() {
   pids=()
 }
 
+cpu_seconds() {  # pids… → their user + system CPU seconds so far (fields 14 and 15 of /proc/PID/stat)
+  local ticks=0 p
+  for p in "$@"; do
+    [[ -r /proc/$p/stat ]] && ticks=$((ticks + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+
 ingest() {  # name db servers [server options]
   local name=$1 db=$2 n=$3 ports=()
   for i in $(seq "$n"); do start_server "$db" "$OUT/server-$name-$i.log" "${@:4}"; ports+=("$PORT"); done
   local list; list=$(IFS=,; echo "${ports[*]}")
   echo "$LOAD load --port $list --threads 8 --requests $REQUESTS --events 100 --verify-db DB" > "$OUT/storage-$name.cmd"
+  # Where the CPU goes (2 shared cores): the servers, and — on PostgreSQL — every process of the cluster
+  # (pg_stat_activity lists the backends and the background writers).
+  local dbpids=()
+  [[ "$db" == postgres* ]] && mapfile -t dbpids < <(psql "$WAYFINDER_TEST_POSTGRES" -qAt -c "SELECT pid FROM pg_stat_activity")
+  local s0 d0 s1 d1
+  s0=$(cpu_seconds "${pids[@]}"); d0=$(cpu_seconds "${dbpids[@]}")
   "$LOAD" load --port "$list" --threads 8 --requests "$REQUESTS" --events 100 --verify-db "$db" > "$OUT/storage-$name.json"
+  s1=$(cpu_seconds "${pids[@]}"); d1=$(cpu_seconds "${dbpids[@]}")
+  awk -v s0="$s0" -v s1="$s1" -v d0="$d0" -v d1="$d1" \
+    'BEGIN { printf "{\"serverCpuSeconds\":%.2f,\"databaseCpuSeconds\":%.2f}\n", s1 - s0, d1 - d0 }' >> "$OUT/storage-$name.json"
   stop_servers
 }
 
