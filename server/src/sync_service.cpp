@@ -120,6 +120,7 @@ void SyncService::refresh_snapshot() {
   Snapshot s;
   {
     std::lock_guard l(read_mu_);
+    read_db_.ensure_connected();
     s = latest_snapshot(read_db_);
   }
   metrics_.set_gauge("wayfinder_snapshot_version", static_cast<double>(s.version));
@@ -148,6 +149,11 @@ void SyncService::handle(const HttpRequest& req, Respond respond) {
   HttpResponse r;
   try {
     r = route(req, path, finish_fn, deferred);
+  } catch (const DbError& ex) {
+    r = json_error(ex.unavailable() ? 503 : 500, std::string(ex.unavailable() ? "database unavailable (retry later): "
+                                                                              : "internal error: ") + ex.what());
+    if (ex.unavailable()) r.set("Retry-After", "1");
+    deferred = false;
   } catch (const std::exception& ex) {
     r = json_error(500, std::string("internal error: ") + ex.what());
     deferred = false;
@@ -363,6 +369,7 @@ HttpResponse SyncService::handle_bandit(const HttpRequest& req) {
 HttpResponse SyncService::handle_experiments() {
   nlohmann::json out = {{"experiments", nlohmann::json::array()}};
   std::lock_guard l(read_mu_);
+  read_db_.ensure_connected();
   auto st = read_db_.prepare("SELECT experiment_id, name, arms, status, config FROM rl_ab_test ORDER BY experiment_id");
   while (st.step()) {
     out["experiments"].push_back({{"id", st.text(0)},

@@ -315,3 +315,21 @@ TEST(Storage, MigratesToTheCurrentVersionOnceAndKeepsData) {
   EXPECT_EQ(Database(path).query_int("SELECT version FROM schema_version"), 0);
   std::filesystem::remove_all(dir);
 }
+
+TEST(ScheduledJobs, TwoServersOnOneDatabaseRunEachPeriodOnce) {
+  ServerFixture a;
+  SyncService b(a.config, load_known_projects(a.config.models_dir));  // a second server on the same database
+  b.set_clock([] { return kNow; });
+  const auto first = a.service->monitor_now(std::string("p-1"));
+  const auto second = b.monitor_now(std::string("p-1"));
+  EXPECT_FALSE(first.contains("skipped")) << first.dump();
+  EXPECT_TRUE(second.value("skipped", false)) << second.dump();
+  EXPECT_FALSE(b.monitor_now(std::string("p-2")).contains("skipped"));  // the next period runs again
+  EXPECT_TRUE(b.evaluate_now(std::string("2026-11-28")).is_array());
+  EXPECT_TRUE(a.service->evaluate_now(std::string("2026-11-28")).value("skipped", false));
+  EXPECT_EQ(count_rows(a.config.db, "SELECT count(*) FROM experiment_evaluations"), 1);
+  EXPECT_EQ(count_rows(a.config.db, "SELECT count(*) FROM job_runs"), 3);
+  // Admin "now" runs carry no period and always run.
+  a.service->evaluate_now();
+  EXPECT_EQ(count_rows(a.config.db, "SELECT count(*) FROM experiment_evaluations"), 2);
+}
