@@ -65,9 +65,18 @@ if ninja -C "$BUILD" -j"$JOBS" wayfinder-sync wayfinder_sync_load >"$OUT/server-
   cmd="$LOAD load --port $port --threads 2 --requests $nreq --path /healthz"
   $cmd > "$OUT/noop.json" 2>>"$OUT/server.log" && RAN+=("noop|$cmd") || MISSING+=("Server no-op: load run failed")
   kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null || true
+  # Durable ingest on SQLite (1 server) and PostgreSQL (1, 2, 3 servers; throwaway cluster, fsync on), each load
+  # checked against the database, and the merge of N events on both back ends (scripts/lib/bench/storage.sh).
   events=$([[ $quick == 1 ]] && echo 200000 || echo 1000000)
-  cmd="$LOAD merge-bench --db $OUT/merge.sqlite --events $events"
-  $cmd > "$OUT/merge.json" 2>"$OUT/merge.err" && RAN+=("merge|$cmd") || MISSING+=("Nightly merge: merge-bench failed (build/bench-out/merge.err)")
+  sreq=$([[ $quick == 1 ]] && echo 600 || echo 3000); sreps=$([[ $quick == 1 ]] && echo 1 || echo 3)
+  cmd="scripts/lib/bench/storage.sh $OUT $sreq $events $sreps"
+  if command -v pg_virtualenv >/dev/null && $cmd > "$OUT/storage.log" 2>&1; then
+    RAN+=("storage|$cmd")
+    for x in "$OUT"/storage-*-1.cmd; do RAN+=("storage|$(cat "$x")"); done
+    RAN+=("merge|$LOAD merge-bench --db (FILE, or postgresql://… with an empty schema) --events $events")
+  else
+    MISSING+=("Storage back ends (SQLite / PostgreSQL 1-3 servers, merge on both): storage.sh failed or pg_virtualenv is missing (build/bench-out/storage.log)")
+  fi
   rm -f "$OUT"/*.sqlite*
 else
   MISSING+=("Server ingest vs no-op and merge at 1M events: wayfinder-sync / wayfinder_sync_load did not build here")
@@ -202,10 +211,41 @@ if (ing && noop) {
   L.push(`| GET /healthz (no-op) | ${f(noop.requestsPerSecond, 0)} | — | ${f(noop.p50Ms)} | ${f(noop.p99Ms)} | ${noop.errors} |`);
   L.push('', `Ingest costs ${f(noop.requestsPerSecond / ing.requestsPerSecond, 1)}× the time per request of the no-op (durable SQLite write, validation, dedupe).`, '');
 }
-const mg = read('merge.json');
-if (mg) {
-  L.push(`## Nightly merge (${mg.events.toLocaleString('en')} events)`, '', '| events | episodes | projects | merge s | peak RSS MiB |', '|---|---|---|---|---|');
-  L.push(`| ${mg.events} | ${mg.episodes} | ${mg.projects} | ${f(mg.mergeSeconds)} | ${f(mg.peakRssMiB, 0)} |`, '');
+// Storage back ends: storage-NAME-REP.json = the load result line, then the database check line.
+const storageRuns = (name) => fs.readdirSync(out).filter((x) => new RegExp(`^storage-${name}-\\d+\\.json$`).test(x))
+  .map((x) => fs.readFileSync(`${out}/${x}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
+const median = (xs) => { const v = xs.filter((x) => x !== undefined).sort((a, b) => a - b); return v.length ? v[Math.floor((v.length - 1) / 2)] : undefined; };
+const scen = [['sqlite-1', 'SQLite', 1], ['postgresql-1', 'PostgreSQL', 1], ['postgresql-2', 'PostgreSQL', 2],
+  ['postgresql-3', 'PostgreSQL', 3], ['postgresql-1async', 'PostgreSQL, synchronous_commit off (not durable)', 1]];
+const rows = scen.map(([name, label, n]) => ({ name, label, n, runs: storageRuns(name) })).filter((r) => r.runs.length);
+if (rows.length) {
+  const eps = (r) => median(r.runs.map(([l]) => l.eventsPerSecond));
+  const pg1 = eps(rows.find((r) => r.name === 'postgresql-1') ?? { runs: [] });
+  let pgSettings = ''; try { pgSettings = fs.readFileSync(`${out}/postgres-settings.txt`, 'utf8').trim(); } catch {}
+  L.push('## Sync server on SQLite and PostgreSQL: durable ingest (medians)', '',
+    `The same load for every row: 8 keep-alive client threads spread over the servers, 100-event batches, ${rows[0].runs[0][0].requests} requests per run, ` +
+    `${rows[0].runs.length} runs per row interleaved; each server \`--threads 2\`, all on this one machine with the database. After each run the load client counts the run's rows ` +
+    `in the database: acknowledged (200 answers × 100) vs stored. PostgreSQL: a throwaway cluster with fsync on (fsync / synchronous_commit / version: ${pgSettings || '?'}).`, '',
+    '| back end | servers | events/s (median) | runs (events/s) | p50 ms | p99 ms | vs PostgreSQL 1 server | CPU s per 100k events: servers / database | acknowledged | stored | lost | doubled |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const sum = (k) => r.runs.reduce((a, [, c]) => a + (c?.[k] ?? 0), 0);
+    L.push(`| ${r.label} | ${r.n} | ${f(eps(r), 0)} | ${r.runs.map(([l]) => f(l.eventsPerSecond, 0)).join(', ')} | ${f(median(r.runs.map(([l]) => l.p50Ms)))} | ` +
+      `${f(median(r.runs.map(([l]) => l.p99Ms)))} | ${r.name.startsWith('postgresql') ? f(eps(r) / pg1) + '×' : '—'} | ` +
+      `${f(median(r.runs.map(([l, , u]) => u && 1e5 * u.serverCpuSeconds / (l.requests * 100))))} / ${r.name.startsWith('postgresql') ? f(median(r.runs.map(([l, , u]) => u && 1e5 * u.databaseCpuSeconds / (l.requests * 100)))) : '(in process)'} | ${sum('ackedEvents')} | ${sum('storedEvents')} | ${sum('lost')} | ${sum('doubled')} |`);
+  }
+  L.push('');
+}
+const merges = ['sqlite', 'postgresql'].map((b) => read(`merge-${b}.json`)).filter(Boolean);
+if (merges.length) {
+  L.push(`## Nightly merge (${merges[0].events.toLocaleString('en')} events, one day)`, '',
+    'Generated rows (5,000 clients, 13,000 projects, 10 % clicked, a third of those rated), then `run_merge` timed alone. Peak RSS of the merging process; ' +
+    'on PostgreSQL also the peak RSS of the database server process that ran it (it counts the shared buffers it touched, an upper bound).', '',
+    '| back end | events | episodes | projects | merge s | peak RSS MiB (merging process) | database server process peak RSS MiB |', '|---|---|---|---|---|---|---|');
+  for (const m of merges) {
+    L.push(`| ${m.backend} | ${m.events} | ${m.episodes} | ${m.projects} | ${f(m.mergeSeconds)} | ${f(m.peakRssMiB, 1)} | ${m.dbServerPeakRssMiB > 0 ? f(m.dbServerPeakRssMiB, 1) : '— (in process)'} |`);
+  }
+  L.push('');
 }
 const sh = read('shard.json'), rcl = read('recall.json');
 if (sh) {

@@ -30,7 +30,20 @@ run_ctest() {  # name, build dir, extra args
   grep -E 'tests passed|tests failed' "$RESULTS/$name.log" >&2 || true
 }
 
-stage "native tests (ctest)"; run_ctest native "$BUILD_NATIVE" -j"$JOBS"
+stage "native tests (ctest)"; run_ctest native "$BUILD_NATIVE" -j"$JOBS" -LE postgres
+
+# The server suite again on PostgreSQL (a throwaway cluster), plus the multi-server tests; results in postgresql/.
+stage "server suite on PostgreSQL (pg_virtualenv)"
+PG_RESULTS="$RESULTS/postgresql"; mkdir -p "$PG_RESULTS"
+rm -rf "$BUILD_NATIVE/test-results"
+WF_KILL_ROUNDS=3 scripts/lib/with-postgres.sh ctest --test-dir "$BUILD_NATIVE" --output-on-failure \
+  --output-junit "$PG_RESULTS/server.junit.xml" -R '^server_(unit|integration|multi)$' > "$PG_RESULTS/server.log" 2>&1 \
+  || { status=1; tail -60 "$PG_RESULTS/server.log" >&2; }
+cp "$BUILD_NATIVE"/test-results/*.json "$PG_RESULTS/" 2>/dev/null || true
+# No cluster, no results: count that as a failure in the closing line too.
+[[ -f "$PG_RESULTS/server.junit.xml" ]] || { status=1
+  echo '<testsuite><testcase name="postgresql_cluster" status="fail"/></testsuite>' > "$PG_RESULTS/cluster.junit.xml"; }
+grep -E 'tests passed|tests failed' "$PG_RESULTS/server.log" >&2 || true
 stage "WASM tests under Node (ctest)"; run_ctest wasm "$BUILD_WASM"
 
 if ((!quick)); then
@@ -74,5 +87,5 @@ if ((!quick)); then
 fi
 
 log "done in $((SECONDS - t0)) s"
-node scripts/lib/summarize.mjs "$RESULTS" || status=1
+node scripts/lib/summarize.mjs "$RESULTS" "$RESULTS/postgresql" || status=1
 exit $status

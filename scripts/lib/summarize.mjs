@@ -1,5 +1,5 @@
 // Sums every test result the run produced into one closing line: "N passed, N failed".
-// Inputs (in one results folder): CTest JUnit files (*.junit.xml); GoogleTest JSON files named after a CTest
+// Inputs (in each results folder given; later folders are prefixed by their name): CTest JUnit files (*.junit.xml); GoogleTest JSON files named after a CTest
 // test (<ctest-name>.json, counted per test case in place of that CTest entry); node:test TAP files (*.tap).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,7 @@ function gtestCounts(file) {
 
 for (const dir of dirs) {
   if (!fs.existsSync(dir)) continue;
+  const tag = dir === dirs[0] ? '' : `${path.basename(dir)}/`;  // e.g. "postgresql/server_unit"
   for (const name of fs.readdirSync(dir).sort()) {
     const file = path.join(dir, name);
     if (name.endsWith('.junit.xml')) {
@@ -33,7 +34,7 @@ for (const dir of dirs) {
                   : status === 'disabled' || status === 'notrun' ? { pass: 0, fail: 0, skip: 1 }
                   : { pass: 0, fail: 1, skip: 0 };
         passed += c.pass; failed += c.fail; skipped += c.skip;
-        lines.push(`${c.fail ? 'FAIL' : 'ok  '} ${test}: ${c.pass} passed, ${c.fail} failed`);
+        lines.push(`${c.fail ? 'FAIL' : 'ok  '} ${tag}${test}: ${c.pass} passed, ${c.fail} failed`);
       }
     } else if (name.endsWith('.tap')) {
       const tap = fs.readFileSync(file, 'utf8');
@@ -41,7 +42,7 @@ for (const dir of dirs) {
       let pass = get('pass'), fail = get('fail') + get('cancelled');
       if (!/^# tests \d+/m.test(tap)) fail += 1;  // the runner died before its summary
       passed += pass; failed += fail; skipped += get('skipped') + get('todo');
-      lines.push(`${fail ? 'FAIL' : 'ok  '} ${name.replace(/\.tap$/, '')}: ${pass} passed, ${fail} failed`);
+      lines.push(`${fail ? 'FAIL' : 'ok  '} ${tag}${name.replace(/\.tap$/, '')}: ${pass} passed, ${fail} failed`);
     }
   }
 }

@@ -91,6 +91,8 @@ const std::vector<Option>& options() {
        [](ServerConfig& c, const std::string& v) {
          c.monitor_interval_minutes = static_cast<int>(to_int("monitorMinutes", v, 1, 24 * 60));
        }},
+      {"--retention-days", "WAYFINDER_RETENTION_DAYS", "retentionDays",
+       [](ServerConfig& c, const std::string& v) { c.retention_days = static_cast<int>(to_int("retentionDays", v, 0, 36600)); }},
       {"--half-life-days", "WAYFINDER_HALF_LIFE_DAYS", "halfLifeDays",
        [](ServerConfig& c, const std::string& v) { c.merge.half_life_days = to_double("halfLifeDays", v, 0.01, 1e6); }},
       {"--daily-cap", "WAYFINDER_DAILY_CAP", "dailyCapPerClient",

@@ -38,6 +38,7 @@ struct ServerConfig {
   std::string merge_at = "02:00";     // UTC, daily
   std::string evaluate_at = "03:00";  // UTC, daily
   int monitor_interval_minutes = 60;
+  int retention_days = 0;  // raw interactions of merged days older than this are deleted daily; 0 keeps them all
   MergeConfig merge;
 };
 

@@ -22,7 +22,8 @@ namespace {
 // Follow-ups may precede their impression's timestamp by a minute (clients batch asynchronously).
 constexpr std::string_view kEpisodeColumns = R"SQL(
 SELECT i.client_id, i.project_id, coalesce(i.arm, ''), i.at_ms, coalesce(i.position, 0),
-       coalesce(max(f.type = 'click'), 0), coalesce(max(f.type = 'bookmark'), 0),
+       coalesce(max(CASE WHEN f.type = 'click' THEN 1 ELSE 0 END), 0),
+       coalesce(max(CASE WHEN f.type = 'bookmark' THEN 1 ELSE 0 END), 0),
        max(CASE WHEN f.type = 'rating' THEN f.stars END),
        coalesce(sum(CASE WHEN f.type = 'dwell' THEN f.seconds END), 0), i.propensity, i.alt_propensity
 )SQL";
@@ -31,9 +32,12 @@ LEFT JOIN user_interactions f
   ON f.client_id = i.client_id AND f.ranking_id = i.ranking_id AND f.project_id = i.project_id
  AND f.type <> 'impression' AND f.at_ms >= i.at_ms - 60000 AND f.at_ms < ?3 AND +f.id <= ?4
 )SQL";
-constexpr std::string_view kGroupOrder = R"SQL(
-GROUP BY i.id
-ORDER BY i.client_id, i.project_id, i.id)SQL";
+// One row per impression. PostgreSQL's key is (client_id, id), which makes the selected columns functionally
+// dependent on the group; SQLite's rowid alone keeps its grouping a sequential pass.
+std::string group_order(const Database& db) {
+  return std::string(db.postgres() ? " GROUP BY i.client_id, i.id" : " GROUP BY i.id") +
+         " ORDER BY i.client_id, i.project_id, i.id";
+}
 
 void read_episodes(Statement& st, const std::function<void(const StoredEpisode&)>& visit) {
   StoredEpisode e;
@@ -74,7 +78,7 @@ void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms, 
   sql += kFollowUpJoin;
   sql += scan_in_id_order ? "WHERE i.type = 'impression' AND +i.at_ms >= ?1 AND +i.at_ms < ?2 AND i.id <= ?4"
                           : "WHERE i.type = 'impression' AND i.at_ms >= ?1 AND i.at_ms < ?2 AND +i.id <= ?4";
-  sql += kGroupOrder;
+  sql += group_order(db);
   auto st = db.prepare(sql);
   st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms).bind(4, max_interaction_id);
   read_episodes(st, visit);
@@ -92,7 +96,7 @@ void for_each_episode_of_pairs(Database& db, std::string_view pairs_table, std::
   sql += kFollowUpJoin;
   sql += "WHERE p.day = ?5 AND i.client_id = p.client_id AND i.project_id = p.project_id AND i.type = 'impression' "
          "AND i.at_ms >= ?1 AND i.at_ms < ?2 AND +i.id <= ?4";
-  sql += kGroupOrder;
+  sql += group_order(db);
   auto st = db.prepare(sql);
   st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms).bind(4, max_interaction_id).bind(5, pairs_day);
   read_episodes(st, visit);

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "sqlite_db.h"
+#include "db.h"
 #include "wayfinder/bandit/reward.h"
 
 namespace wayfinder::server {

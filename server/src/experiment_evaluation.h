@@ -10,7 +10,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "other_arm_ope.h"
-#include "sqlite_db.h"
+#include "db.h"
 
 namespace wayfinder::server {
 

@@ -1,7 +1,10 @@
 #include "feedback_writer.h"
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <array>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "storage.h"
@@ -48,24 +51,101 @@ WriterStats FeedbackWriter::stats() const {
   return stats_;
 }
 
-void FeedbackWriter::run() {
-  Database db = open_storage(db_path_, synchronous_full_);
-  auto find_batch = db.prepare("SELECT response FROM feedback_batches WHERE client_id = ? AND batch_id = ?");
-  auto insert_batch = db.prepare(
-      "INSERT INTO feedback_batches(client_id, batch_id, received_ms, accepted, duplicates, response) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
-  auto insert_event = db.prepare(
-      "INSERT OR IGNORE INTO user_interactions(client_id, event_id, batch_id, session_id, type, project_id, "
-      "ranking_id, position, arm, propensity, stars, comment, seconds, at_ms, received_ms, model_version, "
-      "shard_version, alt_propensity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  auto upsert_session = db.prepare(
-      "INSERT INTO user_sessions(client_id, session_id, first_seen_ms, last_seen_ms, events) VALUES (?,?,?,?,?) "
-      "ON CONFLICT(client_id, session_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms), "
-      "events = events + excluded.events");
-  auto insert_assignment = db.prepare(
-      "INSERT OR IGNORE INTO user_ab_assignment(client_id, experiment_id, arm, first_seen_ms) "
-      "VALUES (?, 'ranking-rl-vs-similarity', ?, ?)");
+namespace {
 
+constexpr int kEventColumns = 18;
+constexpr std::array<std::size_t, 4> kChunks = {64, 16, 4, 1};  // rows per INSERT: few statement shapes
+
+std::string insert_events_sql(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO user_interactions(client_id, event_id, batch_id, session_id, type, project_id, "
+      "ranking_id, position, arm, propensity, stars, comment, seconds, at_ms, received_ms, model_version, "
+      "shard_version, alt_propensity) VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) sql += r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  return sql + " ON CONFLICT DO NOTHING";
+}
+
+// The writer's statements on its own connection, and the write of one batch inside the group's transaction.
+struct BatchStore {
+  Database db;
+  Statement claim_batch, find_batch, answer_batch, upsert_session, insert_assignment;
+  std::array<Statement, kChunks.size()> insert_events;  // one multi-row INSERT per chunk size (one round trip)
+
+  BatchStore(const std::string& path, bool synchronous_full) : db(open_storage(path, synchronous_full)) {
+    // The batch is claimed FIRST: on PostgreSQL a second server inserting the same (client, batch) waits for the
+    // first one's transaction, then finds the row and answers its stored response (one truth for every server).
+    claim_batch = db.prepare(
+        "INSERT INTO feedback_batches(client_id, batch_id, received_ms, accepted, duplicates, response) "
+        "VALUES (?, ?, ?, 0, 0, '') ON CONFLICT DO NOTHING");
+    find_batch = db.prepare("SELECT response FROM feedback_batches WHERE client_id = ? AND batch_id = ?");
+    answer_batch = db.prepare(
+        "UPDATE feedback_batches SET accepted = ?3, duplicates = ?4, response = ?5 WHERE client_id = ?1 AND batch_id = ?2");
+    for (std::size_t k = 0; k < kChunks.size(); ++k) insert_events[k] = db.prepare(insert_events_sql(kChunks[k]));
+    upsert_session = db.prepare(
+        "INSERT INTO user_sessions(client_id, session_id, first_seen_ms, last_seen_ms, events) VALUES (?,?,?,?,?) "
+        "ON CONFLICT(client_id, session_id) DO UPDATE SET "
+        "last_seen_ms = greatest(user_sessions.last_seen_ms, excluded.last_seen_ms), "
+        "events = user_sessions.events + excluded.events");
+    insert_assignment = db.prepare(
+        "INSERT INTO user_ab_assignment(client_id, experiment_id, arm, first_seen_ms) "
+        "VALUES (?, 'ranking-rl-vs-similarity', ?, ?) ON CONFLICT DO NOTHING");
+  }
+
+  // Every event of the batch in as few INSERTs as the chunk sizes allow; a row that hits the unique
+  // (client_id, event_id) — sent before, or twice in this batch — is not inserted and counts as a duplicate.
+  void insert_all(const events::FeedbackBatch& b, std::int64_t received_ms, WriteResult& r) {
+    std::size_t next = 0;
+    for (std::size_t k = 0; k < kChunks.size(); ++k) {
+      for (; b.events.size() - next >= kChunks[k]; next += kChunks[k]) {
+        auto& st = insert_events[k];
+        for (std::size_t row = 0; row < kChunks[k]; ++row) {
+          const auto& e = b.events[next + row];
+          const int c = static_cast<int>(row) * kEventColumns;
+          st.bind(c + 1, b.client_id).bind(c + 2, e.event_id).bind(c + 3, b.batch_id).bind(c + 4, b.session_id)
+              .bind(c + 5, events::to_string(e.type)).bind(c + 6, e.project_id).bind(c + 7, e.ranking_id)
+              .bind(c + 8, e.position).bind(c + 9, e.arm).bind(c + 10, e.propensity).bind(c + 11, e.stars)
+              .bind(c + 12, e.comment).bind(c + 13, e.seconds).bind(c + 14, e.at_ms).bind(c + 15, received_ms)
+              .bind(c + 16, e.model_version).bind(c + 17, e.shard_version).bind(c + 18, e.alt_propensity);
+        }
+        st.run();
+        const auto inserted = static_cast<int>(db.changes());
+        r.accepted += inserted;
+        r.duplicates += static_cast<int>(kChunks[k]) - inserted;
+      }
+    }
+  }
+
+  void write(const events::FeedbackBatch& b, std::int64_t received_ms, WriteResult& r) {
+    claim_batch.bind(1, b.client_id).bind(2, b.batch_id).bind(3, received_ms).run();
+    if (db.changes() == 0) {  // stored before (by any server): its answer, nothing written
+      find_batch.bind(1, b.client_id).bind(2, b.batch_id);
+      if (!find_batch.step()) throw DbError("batch '" + b.batch_id + "' vanished while answering it");
+      r.response = find_batch.text(0);
+      find_batch.reset();
+      r.replayed = r.ok = true;
+      return;
+    }
+    insert_all(b, received_ms, r);
+    std::set<std::string> arms;
+    for (const auto& e : b.events) {
+      if (!e.arm.empty()) arms.insert(e.arm);
+    }
+    if (!b.session_id.empty()) {
+      upsert_session.bind(1, b.client_id).bind(2, b.session_id).bind(3, received_ms).bind(4, received_ms)
+          .bind(5, r.accepted).run();
+    }
+    for (const auto& arm : arms) insert_assignment.bind(1, b.client_id).bind(2, arm).bind(3, received_ms).run();
+    r.response = nlohmann::json{{"accepted", r.accepted}, {"duplicates", r.duplicates}}.dump();
+    answer_batch.bind(1, b.client_id).bind(2, b.batch_id).bind(3, r.accepted).bind(4, r.duplicates)
+        .bind(5, r.response).run();
+    r.ok = true;
+  }
+};
+
+}  // namespace
+
+void FeedbackWriter::run() {
+  BatchStore store(db_path_, synchronous_full_);
   for (;;) {
     std::vector<Item> group;
     {
@@ -77,73 +157,32 @@ void FeedbackWriter::run() {
         queue_.pop_front();
       }
     }
+    // Batches in key order: two servers' groups claim shared batch ids in the same order (no lock cycle).
+    std::vector<std::size_t> order(group.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::tie(group[a].batch.client_id, group[a].batch.batch_id) <
+             std::tie(group[b].batch.client_id, group[b].batch.batch_id);
+    });
     std::vector<WriteResult> results(group.size());
-    try {
-      Transaction tx(db);
-      for (std::size_t i = 0; i < group.size(); ++i) {
-        const auto& b = group[i].batch;
-        auto& r = results[i];
-        find_batch.bind(1, b.client_id).bind(2, b.batch_id);
-        if (find_batch.step()) {
-          r.response = find_batch.text(0);
-          r.replayed = true;
-          r.ok = true;
-          find_batch.reset();
-          continue;
+    // A conflict with another server's transaction (deadlock, serialization) is retried; a lost database is not.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        results.assign(group.size(), WriteResult{});
+        store.db.ensure_connected();  // after a database restart: reconnect (statements re-prepare themselves)
+        Transaction tx(store.db);
+        begin_ingest(store.db);
+        for (const auto i : order) store.write(group[i].batch, group[i].received_ms, results[i]);
+        tx.commit();
+        break;
+      } catch (const std::exception& ex) {
+        const auto* db_error = dynamic_cast<const DbError*>(&ex);
+        if (attempt < 2 && db_error && !db_error->unavailable()) continue;
+        for (auto& r : results) {
+          r = WriteResult{};
+          r.error = ex.what();
         }
-        find_batch.reset();
-        std::set<std::string> arms;
-        for (const auto& e : b.events) {
-          insert_event.bind(1, b.client_id)
-              .bind(2, e.event_id)
-              .bind(3, b.batch_id)
-              .bind(4, b.session_id)
-              .bind(5, events::to_string(e.type))
-              .bind(6, e.project_id)
-              .bind(7, e.ranking_id)
-              .bind(8, e.position)
-              .bind(9, e.arm)
-              .bind(10, e.propensity)
-              .bind(11, e.stars)
-              .bind(12, e.comment)
-              .bind(13, e.seconds)
-              .bind(14, e.at_ms)
-              .bind(15, group[i].received_ms)
-              .bind(16, e.model_version)
-              .bind(17, e.shard_version)
-              .bind(18, e.alt_propensity);
-          insert_event.run();
-          if (db.changes() == 1) {
-            ++r.accepted;
-          } else {
-            ++r.duplicates;
-          }
-          if (!e.arm.empty()) arms.insert(e.arm);
-        }
-        if (!b.session_id.empty()) {
-          upsert_session.bind(1, b.client_id)
-              .bind(2, b.session_id)
-              .bind(3, group[i].received_ms)
-              .bind(4, group[i].received_ms)
-              .bind(5, r.accepted)
-              .run();
-        }
-        for (const auto& arm : arms) insert_assignment.bind(1, b.client_id).bind(2, arm).bind(3, group[i].received_ms).run();
-        r.response = nlohmann::json{{"accepted", r.accepted}, {"duplicates", r.duplicates}}.dump();
-        insert_batch.bind(1, b.client_id)
-            .bind(2, b.batch_id)
-            .bind(3, group[i].received_ms)
-            .bind(4, r.accepted)
-            .bind(5, r.duplicates)
-            .bind(6, r.response)
-            .run();
-        r.ok = true;
-      }
-      tx.commit();
-    } catch (const std::exception& ex) {
-      for (auto& r : results) {
-        r = WriteResult{};
-        r.error = ex.what();
+        break;
       }
     }
     {

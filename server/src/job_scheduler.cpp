@@ -40,14 +40,16 @@ void JobScheduler::run() {
       // Merges yesterday once the configured time has passed today (merging a day twice is a no-op anyway).
       if (minute_of_day >= merge_minute && last_merge_day_ != today) {
         service_.merge_now(day_of(now - 86400000));
+        service_.retain_now(today);  // after the merge: only merged days are deleted
         last_merge_day_ = today;
       }
       if (minute_of_day >= evaluate_minute && last_evaluate_day_ != today) {
-        service_.evaluate_now();
+        service_.evaluate_now(today);
         last_evaluate_day_ = today;
       }
       if (now - last_monitor_ms_ >= static_cast<std::int64_t>(cfg.monitor_interval_minutes) * 60000) {
-        service_.monitor_now();
+        const std::int64_t interval_ms = static_cast<std::int64_t>(cfg.monitor_interval_minutes) * 60000;
+        service_.monitor_now(std::to_string(now / interval_ms));
         last_monitor_ms_ = now;
       }
     } catch (const std::exception& ex) {

@@ -1,12 +1,16 @@
 // wayfinder-sync: serve (default), or run one operator job (merge | evaluate | report) against --db and exit.
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <thread>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "config.h"
+#include "db.h"
 #include "episodes.h"
 #include "experiment_evaluation.h"
 #include "http_server.h"
@@ -35,7 +39,14 @@ int run_job(const CommandLine& cl) {
     const std::string day = cl.day.value_or(day_of(now - 86400000));
     // For the crash test: abort inside the merge transaction, after every write and before COMMIT.
     std::function<void()> hook;
-    if (env_lookup("WAYFINDER_TEST_CRASH_IN_MERGE")) hook = [] { std::abort(); };
+    // With WAYFINDER_TEST_MERGE_HOLD_FILE it first waits there while that file exists (a multi-server test queues
+    // another server's merge behind this one's lock).
+    if (env_lookup("WAYFINDER_TEST_CRASH_IN_MERGE")) {
+      hook = [hold = env_lookup("WAYFINDER_TEST_MERGE_HOLD_FILE").value_or("")] {
+        while (!hold.empty() && std::filesystem::exists(hold)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::abort();
+      };
+    }
     const auto r = run_merge(db, cl.config.merge, day, now, hook);
     std::cout << nlohmann::json(r).dump(2) << "\n";
     return 0;
@@ -76,14 +87,15 @@ int main(int argc, char** argv) {
     std::unique_ptr<JobScheduler> scheduler;
     if (cl.config.scheduler) scheduler = std::make_unique<JobScheduler>(service);
     run_http_server(service, [&](int port) {
-      log_info("listening", {{"host", cl.config.host}, {"port", port}, {"db", cl.config.db}, {"pid", ::getpid()}});
+      log_info("listening", {{"host", cl.config.host}, {"port", port}, {"db", redact_connection(cl.config.db)}, {"backend", is_postgres_url(cl.config.db) ? "postgresql" : "sqlite"}, {"pid", ::getpid()}});
     });
     if (scheduler) scheduler->stop();
     service.stop_writer();
     log_info("stopped");
     return 0;
   } catch (const std::exception& ex) {
-    log_error("fatal", {{"error", ex.what()}});
+    // Whatever failed (connecting, migrating, a job), the message never carries the connection's password.
+    log_error("fatal", {{"error", scrub_secret(ex.what(), cl.config.db)}, {"db", redact_connection(cl.config.db)}});
     return 1;
   }
 }

@@ -13,11 +13,12 @@ struct Window {
 // A cheap per-event reward proxy (monitoring needs trends, not the merge's exact episodes).
 Window read_window(Database& db, std::int64_t from, std::int64_t to) {
   auto st = db.prepare(R"SQL(
-SELECT count(*), coalesce(sum(type = 'impression'), 0), coalesce(sum(type = 'click'), 0),
+SELECT count(*), coalesce(sum(CASE WHEN type = 'impression' THEN 1 ELSE 0 END), 0),
+       coalesce(sum(CASE WHEN type = 'click' THEN 1 ELSE 0 END), 0),
        coalesce(sum(CASE type WHEN 'click' THEN 5.0 WHEN 'bookmark' THEN 10.0
                               WHEN 'rating' THEN (CASE stars WHEN 1 THEN -10 WHEN 2 THEN -5 WHEN 3 THEN 3
                                                              WHEN 4 THEN 7 ELSE 10 END)
-                              WHEN 'dwell' THEN min(seconds, 600) * 0.1 ELSE 0 END), 0)
+                              WHEN 'dwell' THEN least(seconds, 600) * 0.1 ELSE 0 END), 0)
 FROM user_interactions WHERE at_ms >= ? AND at_ms < ?)SQL");
   st.bind(1, from).bind(2, to);
   st.step();

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "sqlite_db.h"
+#include "db.h"
 
 namespace wayfinder::server {
 

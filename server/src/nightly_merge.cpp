@@ -19,7 +19,7 @@ namespace wayfinder::server {
 namespace {
 
 constexpr std::int64_t kDayMs = 86400000LL;
-constexpr std::string_view kLatePairs = "temp.merge_late_pairs";
+constexpr std::string_view kLatePairs = "merge_late_pairs";  // a temporary table (per connection)
 
 // What one client added to one project on one day: the capped sum of its episodes' updates.
 struct GroupUpdate {
@@ -134,7 +134,7 @@ CorrectionPlan plan_corrections(Database& db, const MergeConfig& config, std::in
     // New rows timestamped in a merged day: late events; late impressions make their pair affected.
     // `+at_ms` keeps SQLite on the rowid range (the at_ms range may span most of the table).
     auto st = db.prepare(
-        "SELECT id, type = 'impression', client_id, project_id, at_ms FROM user_interactions "
+        "SELECT id, CASE WHEN type = 'impression' THEN 1 ELSE 0 END, client_id, project_id, at_ms FROM user_interactions "
         "WHERE id > ?1 AND id <= ?2 AND +at_ms >= ?3 AND +at_ms < ?4");
     st.bind(1, lo).bind(2, watermark_now).bind(3, first).bind(4, last);
     while (st.step()) {
@@ -163,12 +163,13 @@ WHERE f.id > ?1 AND f.id <= ?2 AND f.type <> 'impression' AND +f.at_ms >= ?3 - 6
     }
   }
 
-  db.exec(
-      "CREATE TEMP TABLE IF NOT EXISTS merge_late_pairs(day INTEGER NOT NULL, client_id TEXT NOT NULL, "
-      "project_id TEXT NOT NULL, PRIMARY KEY(day, client_id, project_id)) WITHOUT ROWID");
-  db.exec("DELETE FROM temp.merge_late_pairs");
+  db.exec(std::string(
+               "CREATE TEMP TABLE IF NOT EXISTS merge_late_pairs(day BIGINT NOT NULL, client_id TEXT NOT NULL, "
+               "project_id TEXT NOT NULL, PRIMARY KEY(day, client_id, project_id))") +
+           (db.postgres() ? "" : " WITHOUT ROWID"));
+  db.exec("DELETE FROM merge_late_pairs");
   {
-    auto ins = db.prepare("INSERT INTO temp.merge_late_pairs(day, client_id, project_id) VALUES (?,?,?)");
+    auto ins = db.prepare("INSERT INTO merge_late_pairs(day, client_id, project_id) VALUES (?,?,?)");
     for (std::size_t k = 0; k < plan.days.size(); ++k) {
       for (const auto& [client, project] : pairs[k]) ins.bind(1, plan.days[k].start_ms).bind(2, client).bind(3, project).run();
     }
@@ -236,7 +237,7 @@ WHERE f.id > ?1 AND f.id <= ?2 AND f.type <> 'impression' AND +f.at_ms >= ?3 - 6
     }
     plan.corrections.push_back(std::move(c));
   }
-  db.exec("DELETE FROM temp.merge_late_pairs");
+  db.exec("DELETE FROM merge_late_pairs");
   return plan;
 }
 
@@ -277,6 +278,9 @@ Snapshot latest_snapshot(Database& db) {
 MergeResult run_merge(Database& db, const MergeConfig& config, const std::string& day, std::int64_t now_ms,
                       const std::function<void()>& before_commit) {
   const auto t0 = std::chrono::steady_clock::now();
+  // Cluster-wide: a second server's merge waits here, then finds the day merged (or, if the first one died
+  // mid-merge — its transaction rolled back and its lock released with its connection — merges it itself).
+  JobLock lock(db, "merge");
   const std::int64_t start = day_start_ms(day);
   const std::int64_t end = start + kDayMs;
   MergeResult r;
@@ -297,7 +301,7 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
   }
   // The watermark FIRST: ids are assigned in commit order by the single writer, so every row with id <= W is
   // already visible and every later insert gets a larger id. Everything this run counts is `id <= W`.
-  const std::int64_t watermark = db.query_int("SELECT coalesce(max(id), 0) FROM user_interactions").value_or(0);
+  const std::int64_t watermark = committed_watermark(db);
   r.max_interaction_id = watermark;
   {
     auto st = db.prepare("SELECT count(*) FROM user_interactions WHERE at_ms >= ? AND at_ms < ? AND +id <= ?");
@@ -364,13 +368,15 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
   // Clamped at 0: a correction can take back evidence (e.g. a late 1★ turns a success into a failure).
   auto upsert = db.prepare(
       "INSERT INTO bandit_parameters(project_id, alpha, beta, impressions, updated_ms) "
-      "VALUES (?1, max(0.0, ?2), max(0.0, ?3), max(0, ?4), ?5) "
-      "ON CONFLICT(project_id) DO UPDATE SET alpha = max(0.0, alpha + ?2), beta = max(0.0, beta + ?3), "
-      "impressions = max(0, impressions + ?4), updated_ms = ?5");
+      "VALUES (?1, greatest(0.0, ?2), greatest(0.0, ?3), greatest(0, ?4), ?5) "
+      "ON CONFLICT(project_id) DO UPDATE SET alpha = greatest(0.0, bandit_parameters.alpha + ?2), "
+      "beta = greatest(0.0, bandit_parameters.beta + ?3), "
+      "impressions = greatest(0, bandit_parameters.impressions + ?4), updated_ms = ?5");
   auto history = db.prepare(
       "INSERT INTO reward_history(day, project_id, episodes, reward_sum, success, failure) VALUES (?1,?2,?3,?4,?5,?6) "
-      "ON CONFLICT(day, project_id) DO UPDATE SET episodes = episodes + ?3, reward_sum = reward_sum + ?4, "
-      "success = max(0.0, success + ?5), failure = max(0.0, failure + ?6)");
+      "ON CONFLICT(day, project_id) DO UPDATE SET episodes = reward_history.episodes + ?3, "
+      "reward_sum = reward_history.reward_sum + ?4, success = greatest(0.0, reward_history.success + ?5), "
+      "failure = greatest(0.0, reward_history.failure + ?6)");
   // One project's evidence of one day (or its late difference), decayed by `scale`, into the counts and history.
   auto fold_in = [&](const std::string& on_day, const std::string& id, const ProjectDay& p, double scale) {
     upsert.bind(1, id)

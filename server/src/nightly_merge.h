@@ -12,7 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "config.h"
-#include "sqlite_db.h"
+#include "db.h"
 
 namespace wayfinder::server {
 

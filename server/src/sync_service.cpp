@@ -10,6 +10,7 @@
 #include "json_log.h"
 #include "monitoring.h"
 #include "report.h"
+#include "retention.h"
 #include "storage.h"
 #include "wayfinder/events/event.h"
 
@@ -119,6 +120,7 @@ void SyncService::refresh_snapshot() {
   Snapshot s;
   {
     std::lock_guard l(read_mu_);
+    read_db_.ensure_connected();
     s = latest_snapshot(read_db_);
   }
   metrics_.set_gauge("wayfinder_snapshot_version", static_cast<double>(s.version));
@@ -147,6 +149,11 @@ void SyncService::handle(const HttpRequest& req, Respond respond) {
   HttpResponse r;
   try {
     r = route(req, path, finish_fn, deferred);
+  } catch (const DbError& ex) {
+    r = json_error(ex.unavailable() ? 503 : 500, std::string(ex.unavailable() ? "database unavailable (retry later): "
+                                                                              : "internal error: ") + ex.what());
+    if (ex.unavailable()) r.set("Retry-After", "1");
+    deferred = false;
   } catch (const std::exception& ex) {
     r = json_error(500, std::string("internal error: ") + ex.what());
     deferred = false;
@@ -299,7 +306,9 @@ void SyncService::handle_feedback(const HttpRequest& req, Respond respond) {
   writer_->submit(std::move(batch), now, [this, respond = std::move(respond), t0, n](WriteResult w) {
     if (!w.ok) {
       metrics_.count_rejected("storage_error", n);
-      return respond(json_error(503, "could not store the batch: " + w.error));
+      auto r = json_error(503, "could not store the batch (retry later): " + w.error);
+      r.set("Retry-After", "1");
+      return respond(std::move(r));
     }
     if (w.replayed) {
       metrics_.count("wayfinder_batches_replayed_total");  // a client resent an acknowledged batch (retry, beacon)
@@ -313,7 +322,31 @@ void SyncService::handle_feedback(const HttpRequest& req, Respond respond) {
   });
 }
 
+// Another server (or `wayfinder-sync merge`) may have published a newer snapshot: look at most once a second.
+void SyncService::poll_snapshot() {
+  const auto now = std::chrono::steady_clock::now();
+  std::int64_t have;
+  {
+    std::lock_guard l(snapshot_mu_);
+    if (now - last_snapshot_poll_ < std::chrono::seconds(1)) return;
+    last_snapshot_poll_ = now;
+    have = snapshot_.version;
+  }
+  try {
+    std::int64_t newest;
+    {
+      std::lock_guard l(read_mu_);
+      read_db_.ensure_connected();
+      newest = read_db_.query_int("SELECT coalesce(max(version), 0) FROM bandit_snapshots").value_or(0);
+    }
+    if (newest != have) refresh_snapshot();
+  } catch (const std::exception& ex) {  // the database is away: keep serving the snapshot we have
+    log_warn("snapshot poll failed", {{"error", ex.what()}});
+  }
+}
+
 HttpResponse SyncService::handle_bandit(const HttpRequest& req) {
+  poll_snapshot();
   Snapshot s;
   {
     std::lock_guard l(snapshot_mu_);
@@ -336,6 +369,7 @@ HttpResponse SyncService::handle_bandit(const HttpRequest& req) {
 HttpResponse SyncService::handle_experiments() {
   nlohmann::json out = {{"experiments", nlohmann::json::array()}};
   std::lock_guard l(read_mu_);
+  read_db_.ensure_connected();
   auto st = read_db_.prepare("SELECT experiment_id, name, arms, status, config FROM rl_ab_test ORDER BY experiment_id");
   while (st.step()) {
     out["experiments"].push_back({{"id", st.text(0)},
@@ -353,6 +387,7 @@ nlohmann::json SyncService::merge_now(const std::string& day) {
   MergeResult result;
   {
     std::lock_guard l(job_mu_);
+    job_db_.ensure_connected();
     result = run_merge(job_db_, config_.merge, day, now_ms_());
   }
   nlohmann::json j = result;
@@ -363,20 +398,38 @@ nlohmann::json SyncService::merge_now(const std::string& day) {
   return j;
 }
 
-nlohmann::json SyncService::evaluate_now() {
+namespace {
+// Scheduled runs claim (job, period) in the job's own transaction: of N servers one inserts the row and runs the
+// job; the others find it (PostgreSQL makes a concurrent insert of the same key wait for the first transaction,
+// so a server that dies mid-job rolls its claim back and the next claimant runs it).
+bool claim_period(Database& db, const std::string& job, const std::optional<std::string>& period, std::int64_t now) {
+  if (!period) return true;
+  db.prepare("INSERT INTO job_runs(job, period, started_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+      .bind(1, job).bind(2, *period).bind(3, now).run();
+  return db.changes() == 1;
+}
+}  // namespace
+
+nlohmann::json SyncService::evaluate_now(const std::optional<std::string>& period) {
   std::lock_guard l(job_mu_);
+  job_db_.ensure_connected();
+  JobLock lock(job_db_, "evaluate");
   Transaction tx(job_db_);
+  if (!claim_period(job_db_, "evaluate", period, now_ms_())) return {{"skipped", true}, {"period", *period}};
   auto j = evaluate_experiments(job_db_, now_ms_());
   tx.commit();
   log_info("experiments evaluated", {{"experiments", j.size()}});
   return j;
 }
 
-nlohmann::json SyncService::monitor_now() {
+nlohmann::json SyncService::monitor_now(const std::optional<std::string>& period) {
   MonitoringResult m;
   {
     std::lock_guard l(job_mu_);
+    job_db_.ensure_connected();
+    JobLock lock(job_db_, "monitor");
     Transaction tx(job_db_);
+    if (!claim_period(job_db_, "monitor", period, now_ms_())) return {{"skipped", true}, {"period", *period}};
     m = run_monitoring(job_db_, now_ms_());
     tx.commit();
   }
@@ -390,8 +443,23 @@ nlohmann::json SyncService::monitor_now() {
   return m;
 }
 
+nlohmann::json SyncService::retain_now(const std::optional<std::string>& period) {
+  if (config_.retention_days <= 0) return {{"skipped", true}, {"reason", "retention is off"}};
+  std::lock_guard l(job_mu_);
+  job_db_.ensure_connected();
+  if (period) {
+    Transaction tx(job_db_);
+    if (!claim_period(job_db_, "retention", period, now_ms_())) return {{"skipped", true}, {"period", *period}};
+    tx.commit();  // claimed before the run: a run that dies leaves the rows for the next day's run
+  }
+  const nlohmann::json j = apply_retention(job_db_, config_, now_ms_());
+  log_info("retention", j);
+  return j;
+}
+
 nlohmann::json SyncService::report() {
   std::lock_guard l(read_mu_);
+  read_db_.ensure_connected();
   return build_report(read_db_, now_ms_());
 }
 

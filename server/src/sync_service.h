@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,7 +20,7 @@
 #include "metrics.h"
 #include "nightly_merge.h"
 #include "rate_limiter.h"
-#include "sqlite_db.h"
+#include "db.h"
 #include "static_files.h"
 
 namespace wayfinder::server {
@@ -36,8 +37,11 @@ class SyncService {
   HttpResponse handle_sync(const HttpRequest& req);
 
   nlohmann::json merge_now(const std::string& day);  // serialised with the other jobs
-  nlohmann::json evaluate_now();
-  nlohmann::json monitor_now();
+  // With a period (scheduled runs: the day / the monitoring interval), the job runs at most once per period across
+  // every server on the database; without one (admin "now"), it always runs.
+  nlohmann::json evaluate_now(const std::optional<std::string>& period = std::nullopt);
+  nlohmann::json monitor_now(const std::optional<std::string>& period = std::nullopt);
+  nlohmann::json retain_now(const std::optional<std::string>& period = std::nullopt);  // retention (daily)
   nlohmann::json report();
 
   void stop_writer();  // drains every queued batch (answers them), then stops; for shutdown
@@ -53,6 +57,7 @@ class SyncService {
   HttpResponse handle_experiments();
   bool authorised(const HttpRequest& req) const;
   void refresh_snapshot();
+  void poll_snapshot();
 
   ServerConfig config_;
   std::unique_ptr<KnownProjects> projects_;
@@ -66,6 +71,7 @@ class SyncService {
   Database job_db_;
   std::mutex snapshot_mu_;
   Snapshot snapshot_;
+  std::chrono::steady_clock::time_point last_snapshot_poll_{};
   StaticRoot web_root_, models_root_, ort_root_;
   std::unique_ptr<FeedbackWriter> writer_;
 };

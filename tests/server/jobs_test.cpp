@@ -20,7 +20,7 @@ namespace {
 
 struct DbFixture {
   std::filesystem::path dir = make_temp_dir("jobs");
-  std::string path = (dir / "j.sqlite").string();
+  std::string path = test_db(dir, "j");
   Database db = open_storage(path, false);
   ~DbFixture() {
     std::error_code ec;

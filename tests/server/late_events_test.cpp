@@ -9,6 +9,7 @@
 #include "config.h"
 #include "episodes.h"
 #include "nightly_merge.h"
+#include "retention.h"
 #include "server_test_support.h"
 #include "storage.h"
 
@@ -32,7 +33,7 @@ struct Row {
 
 struct LateDb {
   std::filesystem::path dir = make_temp_dir("late");
-  std::string path = (dir / "l.sqlite").string();
+  std::string path = test_db(dir, "l");
   Database db = open_storage(path, false);
   ~LateDb() {
     std::error_code ec;
@@ -277,4 +278,43 @@ TEST(LateEvents, DaysMergedBeforeTheWatermarkMigrationAreCorrectedFromItOn) {
   EXPECT_EQ(r.late_days_corrected, 1);
   EXPECT_NEAR(late.alpha("a/b"), 1.0 / 3.0 * kOneDayDecay, 1e-12);
   EXPECT_NEAR(late.beta("a/b"), 0.0, 1e-12);
+}
+
+TEST(Retention, DeletesOnlyOldMergedDaysAndLeavesEveryCountAsItWas) {
+  constexpr std::int64_t kDay = 86400000;
+  const std::int64_t d05 = k27 - 22 * kDay, d06 = k27 - 21 * kDay, d07 = k27 - 20 * kDay, d20 = k27 - 7 * kDay;
+  auto day_rows = [](const std::string& tag, std::int64_t day) {
+    return std::vector<Row>{{"c1", tag + "i1", "impression", "a/b", day + 1000, tag + "r1"},
+                            {"c1", tag + "k1", "click", "a/b", day + 2000, tag + "r1"},
+                            {"c2", tag + "i2", "impression", "c/d", day + 3000, tag + "r2", 1}};
+  };
+  LateDb kept, retained;
+  for (LateDb* db : {&kept, &retained}) {
+    db->add(day_rows("a", d05));
+    db->add(day_rows("b", d06));
+    db->add(day_rows("c", d07));  // never merged: kept whatever its age
+    db->add(day_rows("d", d20));
+    for (const char* day : {"2026-11-05", "2026-11-06", "2026-11-20"}) db->merge(day);
+  }
+  ServerConfig config;
+  config.retention_days = 16;  // the correction window (7 d event age + 7 d join + 1) is 15 days
+  const auto r = apply_retention(retained.db, config, kNow);
+  EXPECT_EQ(r.keep_from_day, "2026-11-12");
+  EXPECT_EQ(r.days_deleted, 2);
+  EXPECT_EQ(r.rows_deleted, 6);
+  EXPECT_EQ(retained.db.query_int("SELECT count(*) FROM user_interactions"), 6);  // 11-07 and 11-20
+  EXPECT_EQ(retained.db.query_int("SELECT count(*) FROM user_interactions WHERE at_ms < " + std::to_string(d07)), 0);
+  EXPECT_EQ(apply_retention(retained.db, config, kNow).rows_deleted, 0);  // a second run finds nothing
+  config.retention_days = 2;  // shorter than the correction window: the window wins
+  EXPECT_EQ(apply_retention(retained.db, config, kNow).keep_from_day, "2026-11-13");
+  EXPECT_EQ(retained.db.query_int("SELECT count(*) FROM user_interactions"), 6);
+  expect_same_counts(retained, kept);
+  // Later merges and late corrections of the retained days are unaffected by what was deleted.
+  for (LateDb* db : {&kept, &retained}) {
+    db->add({"c1", "ds1", "rating", "a/b", d20 + 9000, "dr1", 0, 5});
+    db->add(day_rows("e", k27));
+    db->merge("2026-11-27");
+  }
+  expect_same_counts(retained, kept);
+  EXPECT_NEAR(retained.alpha("a/b"), kept.alpha("a/b"), 1e-12);
 }

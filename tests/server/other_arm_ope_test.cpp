@@ -130,7 +130,7 @@ TEST(OtherArmOpe, SmallEffectiveSampleSizeOrNoRecordsIsUnsupported) {
 TEST(OtherArmOpe, EvaluationReportsTheOtherArmsEstimateFromStoredAltPropensities) {
   const auto dir = make_temp_dir("ope");
   {
-    Database db = open_storage((dir / "o.sqlite").string(), false);
+    Database db = open_storage(test_db(dir, "o"), false);
     db.exec("UPDATE rl_ab_test SET created_ms = 0");
     const World w;
     auto insert = db.prepare(
@@ -178,7 +178,7 @@ TEST(OtherArmOpe, EvaluationReportsTheOtherArmsEstimateFromStoredAltPropensities
 
 TEST(Storage, Version2DatabaseGainsAltPropensityAndKeepsOldRows) {
   const auto dir = make_temp_dir("mig3");
-  const auto path = (dir / "m.sqlite").string();
+  const auto path = test_db(dir, "m");
   {
     // Build a version-2 database: today's schema minus migration 3.
     Database db = open_storage(path, false);

@@ -2,11 +2,14 @@
 // Invariant: every fixture owns its directory and removes it.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "sync_service.h"
 #include "wayfinder/events/event.h"
@@ -20,6 +23,42 @@ inline std::filesystem::path make_temp_dir(const std::string& tag) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+// The database a test runs against: a SQLite file in `dir`, or — when WAYFINDER_TEST_POSTGRES holds a connection
+// string (scripts/test.sh sets it inside a throwaway `pg_virtualenv` cluster) — a fresh schema of that PostgreSQL
+// database, reached through the connection string's search_path. The schemas are dropped when the process exits.
+// Drops the schemas test_db created, after the last test (a GoogleTest environment: before static destruction).
+class PostgresSchemas : public ::testing::Environment {
+ public:
+  static PostgresSchemas& instance() {
+    static PostgresSchemas* self = static_cast<PostgresSchemas*>(::testing::AddGlobalTestEnvironment(new PostgresSchemas));
+    return *self;
+  }
+  std::vector<std::string> names;
+  void TearDown() override {
+    const char* pg = std::getenv("WAYFINDER_TEST_POSTGRES");
+    if (!pg || names.empty()) return;
+    Database db(pg);
+    for (const auto& n : names) db.exec("DROP SCHEMA IF EXISTS " + n + " CASCADE");
+    names.clear();
+  }
+};
+
+inline std::string test_db(const std::filesystem::path& dir, const std::string& name) {
+  const char* pg = std::getenv("WAYFINDER_TEST_POSTGRES");
+  if (!pg || !*pg) return (dir / (name + ".sqlite")).string();
+  auto& schemas = PostgresSchemas::instance();
+  const std::string schema = "wft_" + std::to_string(::getpid()) + "_" + std::to_string(schemas.names.size());
+  Database(pg).exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  schemas.names.push_back(schema);
+  const std::string base = pg;
+  return base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+inline bool testing_postgres() {
+  const char* pg = std::getenv("WAYFINDER_TEST_POSTGRES");
+  return pg && *pg;
 }
 
 // Fixed "now" for deterministic time windows: 2026-11-28T17:00:00Z.
@@ -42,7 +81,7 @@ struct ServerFixture {
     std::ofstream(dir / "secret.txt") << "secret";
     std::filesystem::create_directories(dir / "ort");
     std::ofstream(dir / "ort" / "ort-wasm-simd-threaded.wasm") << "WASM";
-    config.db = (dir / "test.sqlite").string();
+    config.db = test_db(dir, "test");
     config.web_dir = (dir / "web").string();
     config.models_dir = (dir / "models").string();
     config.ort_dir = (dir / "ort").string();

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -276,14 +277,16 @@ TEST(SafeRelativePath, DecodesOnceAndRejectsDotSegments) {
 
 TEST(Storage, MigratesToTheCurrentVersionOnceAndKeepsData) {
   auto dir = make_temp_dir("mig");
-  const auto path = (dir / "m.sqlite").string();
+  const auto path = test_db(dir, "m");
   {
     auto db = open_storage(path, false);
     EXPECT_EQ(schema_version(db), kSchemaVersion);
     db.exec("INSERT INTO alerts(at_ms, kind, severity, message) VALUES (1, 'k', 'warning', 'm')");
-    auto mode = db.prepare("PRAGMA journal_mode");
-    ASSERT_TRUE(mode.step());
-    EXPECT_EQ(mode.text(0), "wal");
+    if (!db.postgres()) {
+      auto mode = db.prepare("PRAGMA journal_mode");
+      ASSERT_TRUE(mode.step());
+      EXPECT_EQ(mode.text(0), "wal");
+    }
   }
   {
     auto db = open_storage(path, false);
@@ -292,6 +295,41 @@ TEST(Storage, MigratesToTheCurrentVersionOnceAndKeepsData) {
     EXPECT_EQ(db.query_int("SELECT count(*) FROM rl_ab_test"), 1);
     db.exec("UPDATE schema_version SET version = 99");
   }
-  EXPECT_THROW(open_storage(path, false), std::runtime_error);
+  try {
+    open_storage(path, false);
+    ADD_FAILURE() << "a newer schema must be refused";
+  } catch (const std::runtime_error& ex) {
+    EXPECT_THAT(ex.what(), ::testing::HasSubstr("schema version 99 is newer than this server"));
+  }
+  {
+    // A database whose version says 0 but whose tables exist: the failing step is named, nothing else changes.
+    Database db(path);
+    db.exec("UPDATE schema_version SET version = 0");
+  }
+  try {
+    open_storage(path, false);
+    ADD_FAILURE() << "re-running migration 1 over its own tables must fail";
+  } catch (const DbError& ex) {
+    EXPECT_THAT(ex.what(), ::testing::HasSubstr("from schema version 0 to 1 failed"));
+  }
+  EXPECT_EQ(Database(path).query_int("SELECT version FROM schema_version"), 0);
   std::filesystem::remove_all(dir);
+}
+
+TEST(ScheduledJobs, TwoServersOnOneDatabaseRunEachPeriodOnce) {
+  ServerFixture a;
+  SyncService b(a.config, load_known_projects(a.config.models_dir));  // a second server on the same database
+  b.set_clock([] { return kNow; });
+  const auto first = a.service->monitor_now(std::string("p-1"));
+  const auto second = b.monitor_now(std::string("p-1"));
+  EXPECT_FALSE(first.contains("skipped")) << first.dump();
+  EXPECT_TRUE(second.value("skipped", false)) << second.dump();
+  EXPECT_FALSE(b.monitor_now(std::string("p-2")).contains("skipped"));  // the next period runs again
+  EXPECT_TRUE(b.evaluate_now(std::string("2026-11-28")).is_array());
+  EXPECT_TRUE(a.service->evaluate_now(std::string("2026-11-28")).value("skipped", false));
+  EXPECT_EQ(count_rows(a.config.db, "SELECT count(*) FROM experiment_evaluations"), 1);
+  EXPECT_EQ(count_rows(a.config.db, "SELECT count(*) FROM job_runs"), 3);
+  // Admin "now" runs carry no period and always run.
+  a.service->evaluate_now();
+  EXPECT_EQ(count_rows(a.config.db, "SELECT count(*) FROM experiment_evaluations"), 2);
 }

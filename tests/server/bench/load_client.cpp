@@ -1,7 +1,10 @@
 // Load client for wayfinder-sync (plain sockets, keep-alive HTTP/1.1) and the merge benchmark.
-//   wayfinder_sync_load load --port P [--threads 8] [--requests 400] [--events 100] [--path /v1/feedback]
-//                            [--project owner/repo]
-//   wayfinder_sync_load merge-bench --db FILE [--events 1000000]
+//   wayfinder_sync_load load --port P[,P2,...] [--threads 8] [--requests 400] [--events 100] [--path /v1/feedback]
+//                            [--project owner/repo] [--verify-db FILE|postgresql://…]
+//     several ports: the client threads are spread over the servers round-robin (N servers on one database);
+//     --verify-db: afterwards, count this run's rows in the database and print acknowledged/stored/lost/doubled.
+//   wayfinder_sync_load merge-bench --db FILE|postgresql://… [--events 1000000]
+//     (a PostgreSQL database must be empty: the bench creates its rows and merges them)
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -78,8 +81,31 @@ struct Connection {
   }
 };
 
+std::vector<int> parse_ports(const std::string& list) {
+  std::vector<int> ports;
+  for (std::size_t i = 0; i < list.size();) {
+    const auto comma = list.find(',', i);
+    ports.push_back(std::stoi(list.substr(i, comma == std::string::npos ? std::string::npos : comma - i)));
+    if (comma == std::string::npos) break;
+    i = comma + 1;
+  }
+  return ports;
+}
+
+// This run's rows (client ids "load-<tag>-*") against what was acknowledged (200 answers x events per batch).
+void verify(const std::string& db_url, const std::string& tag, long long acked_events) {
+  Database db(db_url);
+  auto st = db.prepare(
+      "SELECT count(*), count(DISTINCT client_id || '/' || event_id) FROM user_interactions WHERE client_id LIKE ?");
+  st.bind(1, "load-" + tag + "-%");
+  st.step();
+  const long long stored = st.int64(0), distinct = st.int64(1);
+  std::printf("{\"ackedEvents\":%lld,\"storedEvents\":%lld,\"lost\":%lld,\"doubled\":%lld}\n", acked_events, stored,
+              std::max(0LL, acked_events - distinct), stored - distinct);
+}
+
 int load(std::map<std::string, std::string> f) {
-  const int port = std::stoi(f["--port"]);
+  const std::vector<int> ports = parse_ports(f["--port"]);
   const int threads = f.count("--threads") ? std::stoi(f["--threads"]) : 8;
   const int requests = f.count("--requests") ? std::stoi(f["--requests"]) : 400;
   const int per_batch = f.count("--events") ? std::stoi(f["--events"]) : 100;
@@ -88,11 +114,12 @@ int load(std::map<std::string, std::string> f) {
   const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(now_unix_ms());
   std::vector<std::vector<double>> lat(static_cast<std::size_t>(threads));
   std::atomic<int> errors{0};
+  std::atomic<long long> acked_events{0};
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      Connection c(port);
+      Connection c(ports[static_cast<std::size_t>(t) % ports.size()]);
       const std::string at = wayfinder::events::format_iso8601_utc(now_unix_ms());
       for (int i = 0; i < requests / threads; ++i) {
         std::string req;
@@ -117,6 +144,7 @@ int load(std::map<std::string, std::string> f) {
         lat[static_cast<std::size_t>(t)].push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count());
         if (status != 200) ++errors;
+        if (status == 200 && path == "/v1/feedback") acked_events += per_batch;
       }
     });
   }
@@ -128,18 +156,38 @@ int load(std::map<std::string, std::string> f) {
   const auto pct = [&](double p) { return all.empty() ? 0.0 : all[static_cast<std::size_t>(p * (all.size() - 1))]; };
   const double rps = static_cast<double>(all.size()) / secs;
   std::printf(
-      "{\"path\":\"%s\",\"threads\":%d,\"requests\":%zu,\"errors\":%d,\"seconds\":%.3f,\"requestsPerSecond\":%.1f,"
+      "{\"path\":\"%s\",\"servers\":%zu,\"threads\":%d,\"requests\":%zu,\"errors\":%d,\"seconds\":%.3f,\"requestsPerSecond\":%.1f,"
       "\"eventsPerSecond\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f}\n",
-      path.c_str(), threads, all.size(), errors.load(), secs, rps, path == "/v1/feedback" ? rps * per_batch : 0.0,
+      path.c_str(), ports.size(), threads, all.size(), errors.load(), secs, rps, path == "/v1/feedback" ? rps * per_batch : 0.0,
       pct(0.5), pct(0.99));
+  if (f.count("--verify-db")) verify(f["--verify-db"], tag, acked_events.load());
   return errors ? 1 : 0;
+}
+
+// PostgreSQL: the peak RSS of this connection's server process (same machine), which counts the shared buffers it
+// touched, so an upper bound of what the merge itself needed there.
+double db_server_peak_mib(Database& db) {
+  double mib = -1;
+  const auto pid = db.query_int("SELECT pg_backend_pid()").value_or(0);
+  if (FILE* st = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, st)) {
+      if (std::strncmp(line, "VmHWM:", 6) == 0) mib = std::atof(line + 6) / 1024.0;
+    }
+    std::fclose(st);
+  }
+  return mib;
 }
 
 int merge_bench(std::map<std::string, std::string> f) {
   const std::string path = f["--db"];
   const long events = f.count("--events") ? std::stol(f["--events"]) : 1000000;
-  ::unlink(path.c_str());
+  if (!is_postgres_url(path)) ::unlink(path.c_str());
   Database db = open_storage(path, false);
+  if (db.query_int("SELECT count(*) FROM user_interactions").value_or(0) != 0) {
+    std::fprintf(stderr, "merge-bench needs an empty database\n");
+    return 2;
+  }
   const std::int64_t day = 1795824000000LL;  // 2026-11-28T00:00:00Z
   const auto g0 = std::chrono::steady_clock::now();
   {
@@ -179,12 +227,15 @@ int merge_bench(std::map<std::string, std::string> f) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - m0).count();
   rusage after{};
   getrusage(RUSAGE_SELF, &after);
+  const double backend_peak_mib = db.postgres() ? db_server_peak_mib(db) : -1;
   std::printf(
       "{\"events\":%ld,\"episodes\":%lld,\"projects\":%lld,\"generateSeconds\":%.2f,\"mergeSeconds\":%.2f,"
-      "\"peakRssMiBBeforeMerge\":%.1f,\"peakRssMiB\":%.1f,\"snapshotVersion\":%lld}\n",
+      "\"peakRssMiBBeforeMerge\":%.1f,\"peakRssMiB\":%.1f,\"snapshotVersion\":%lld,\"backend\":\"%s\","
+      "\"dbServerPeakRssMiB\":%.1f}\n",
       events, static_cast<long long>(r.episodes),
       static_cast<long long>(db.query_int("SELECT count(*) FROM bandit_parameters").value_or(0)), gen, secs,
-      before.ru_maxrss / 1024.0, after.ru_maxrss / 1024.0, static_cast<long long>(r.snapshot_version));
+      before.ru_maxrss / 1024.0, after.ru_maxrss / 1024.0, static_cast<long long>(r.snapshot_version),
+      db.postgres() ? "postgresql" : "sqlite", backend_peak_mib);
   return 0;
 }
 

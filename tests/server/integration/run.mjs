@@ -1,6 +1,8 @@
 // Integration tests of wayfinder-sync: the real binary on 127.0.0.1, Node 20 fetch, raw sockets for paths that
-// fetch would normalise, and the sqlite3 CLI to compare what was acknowledged with what is stored.
+// fetch would normalise, and the sqlite3 CLI (or psql) to compare what was acknowledged with what is stored.
 // usage: node run.mjs path/to/wayfinder-sync   (exit code 0 = all passed)
+// With WAYFINDER_TEST_POSTGRES=postgresql://… every database is a fresh schema of that PostgreSQL database instead
+// of a SQLite file (scripts/test.sh runs the file both ways).
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -36,9 +38,22 @@ async function test(name, fn) {
   }
 }
 
+const PG = process.env.WAYFINDER_TEST_POSTGRES || '';
+const schemas = [];
+// A new empty database: a SQLite file, or a PostgreSQL schema reached through the connection's search_path.
+function newDb(name) {
+  if (!PG) return path.join(root, `${name}.sqlite`);
+  const schema = `wfit_${process.pid}_${name}`;
+  execFileSync('psql', [PG, '-qAt', '-c', `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`]);
+  schemas.push(schema);
+  return `${PG}${PG.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
+}
 function sql(db, query) {
+  if (db.startsWith('postgres')) return execFileSync('psql', [db, '-qAt', '-c', query], { encoding: 'utf8' }).trim();
   return execFileSync('sqlite3', [db, query], { encoding: 'utf8' }).trim();
 }
+// group_concat (SQLite) / string_agg (PostgreSQL) of `expr`, ordered.
+const concatSql = (expr, order) => (PG ? `string_agg(${expr}, ',' ORDER BY ${order})` : `group_concat(${expr})`);
 
 async function startServer(db, extra = [], env = {}) {
   const child = spawn(BIN, ['--port', '0', '--db', db, '--web', web, '--models', models, '--ort', ort,
@@ -84,7 +99,7 @@ function raw(port, target, method = 'GET') {
   });
 }
 
-const dbMain = path.join(root, 'main.sqlite');
+const dbMain = newDb('main');
 const main = await startServer(dbMain, ['--client-burst', '20', '--client-rate', '2', '--address-burst', '5000']);
 const B = main.base;
 
@@ -246,7 +261,7 @@ await test('concurrent clients: 20 clients x 10 batches all stored exactly once'
 });
 
 await test('SIGTERM finishes in-flight requests and exits 0', async () => {
-  const db = path.join(root, 'term.sqlite');
+  const db = newDb('term');
   const s = await startServer(db, ['--client-rate', '0', '--address-rate', '0']);
   const acked = [];
   const inflight = [];
@@ -265,7 +280,7 @@ await test('SIGTERM finishes in-flight requests and exits 0', async () => {
 });
 
 await test(`kill -9 during load, restart: 0 acknowledged lost, 0 doubled (x${KILL_ROUNDS})`, async () => {
-  const db = path.join(root, 'kill.sqlite');
+  const db = newDb('kill');
   const ackedBatches = new Map();  // batchId -> events
   const sent = new Map();          // batchId -> batch (everything ever sent)
   let totalAcked = 0;
@@ -329,12 +344,13 @@ await test('merge crash leaves the previous snapshot; a rerun merges once', asyn
   const tomorrowish = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
   const v0 = sql(dbMain, 'SELECT max(version) FROM bandit_snapshots');
   const h0 = sql(dbMain, 'SELECT count(*) FROM rl_training_history');
-  const p0 = sql(dbMain, 'SELECT group_concat(project_id || alpha || beta) FROM bandit_parameters');
+  const params = `SELECT ${concatSql('project_id || alpha || beta', 'project_id')} FROM bandit_parameters`;
+  const p0 = sql(dbMain, params);
   const crash = spawnSync(BIN, ['merge', '--db', dbMain, '--day', tomorrowish], { env: { ...process.env, WAYFINDER_TEST_CRASH_IN_MERGE: '1' }, encoding: 'utf8' });
   assert.notEqual(crash.status, 0);
   assert.equal(sql(dbMain, 'SELECT max(version) FROM bandit_snapshots'), v0);
   assert.equal(sql(dbMain, 'SELECT count(*) FROM rl_training_history'), h0);
-  assert.equal(sql(dbMain, 'SELECT group_concat(project_id || alpha || beta) FROM bandit_parameters'), p0);
+  assert.equal(sql(dbMain, params), p0);
   const ok = spawnSync(BIN, ['merge', '--db', dbMain, '--day', tomorrowish], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).snapshotVersion, Number(v0) + 1);
@@ -364,7 +380,8 @@ await test('experiment report: OPE estimate of the other arm from synthetic logs
   const rand = () => { state = (state + 0x6d2b79f5) | 0; let t = Math.imul(state ^ (state >>> 15), 1 | state);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
   const drawRl = () => { let u = rand(); for (let j = 0; j < 20; j++) { if (u < rl[j]) return j; u -= rl[j]; } return 19; };
-  const s = await startServer(path.join(root, 'ope.sqlite'), ['--models', opeModels, '--client-rate', '0', '--address-rate', '0']);
+  const opeDb = newDb('ope');
+  const s = await startServer(opeDb, ['--models', opeModels, '--client-rate', '0', '--address-rate', '0']);
   try {
     const N = 4000;
     let events = [], batchNo = 0, id = 0;
@@ -390,11 +407,11 @@ await test('experiment report: OPE estimate of the other arm from synthetic logs
       type: 'impression', projectId: 'p/1', position: 0, arm: 'rl', propensity: 0.5, altPropensity: 1.5, at: now() }] });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).field, 'events[0].altPropensity');
-    assert.equal(sql(path.join(root, 'ope.sqlite'), "SELECT count(*) FROM recommendation_results WHERE alt_propensity IS NOT NULL"), String(2 * N));
+    assert.equal(sql(opeDb, "SELECT count(*) FROM recommendation_results WHERE alt_propensity IS NOT NULL"), String(2 * N));
 
     const ev = await (await fetch(`${s.base}/v1/admin/evaluate`, { method: 'POST', headers: { authorization: 'Bearer tok' } })).json();
     const rep = await (await fetch(`${s.base}/v1/admin/report`, { headers: { authorization: 'Bearer tok' } })).json();
-    const cli = JSON.parse(spawnSync(BIN, ['report', '--db', path.join(root, 'ope.sqlite')], { encoding: 'utf8' }).stdout);
+    const cli = JSON.parse(spawnSync(BIN, ['report', '--db', opeDb], { encoding: 'utf8' }).stdout);
     for (const result of [ev[0], rep.experiments[0], cli.experiments[0]]) {
       const rlArm = result.arms.find((a) => a.arm === 'rl'), simArm = result.arms.find((a) => a.arm === 'similarity');
       const o = rlArm.otherArmOpe;
@@ -422,7 +439,34 @@ await test('experiment report: OPE estimate of the other arm from synthetic logs
   }
 });
 
+await test('a connection string is shown with its password masked: failed and successful starts', async () => {
+  // Nothing listens on port 1: the start fails, and the fatal error names the database without the password.
+  const secret = 'Pa55-not-for-logs';
+  const r = spawnSync(BIN, ['--port', '0', '--db', `postgresql://wf:${secret}@127.0.0.1:1/wayfinder`, '--models', models,
+    '--scheduler', 'false'], { encoding: 'utf8', timeout: 30000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /"msg":"fatal"/);
+  assert.match(r.stderr, /postgresql:\/\/wf:\*\*\*@127\.0\.0\.1:1\/wayfinder/);
+  assert.match(r.stderr, /cannot connect to PostgreSQL/);
+  assert.ok(!r.stderr.includes(secret), r.stderr);
+  if (!PG) return;
+  const url = new URL(PG);
+  assert.ok(url.password, 'WAYFINDER_TEST_POSTGRES carries a password (the check needs one)');
+  const s = await startServer(newDb('mask'));
+  try {
+    await post(s.base, batch('mask', 'mask1', 2));
+    const metrics = await (await fetch(`${s.base}/metrics`)).text();
+    const health = await (await fetch(`${s.base}/healthz`)).text();
+    for (const text of [s.log(), metrics, health]) assert.ok(!text.includes(url.password), 'password leaked');
+    assert.match(s.log(), /"db":"postgres(ql)?:\/\/[^"]*\*\*\*/);
+  } finally {
+    s.child.kill('SIGTERM');
+    await s.exited;
+  }
+});
+
 try { main.child.kill('SIGKILL'); } catch {}
+if (PG && schemas.length) execFileSync('psql', [PG, '-qAt', '-c', schemas.map((x) => `DROP SCHEMA IF EXISTS ${x} CASCADE;`).join(' ')]);
 fs.rmSync(root, { recursive: true, force: true });
 const failed = results.filter((r) => !r.ok);
 console.log(`${results.length - failed.length}/${results.length} passed`);
