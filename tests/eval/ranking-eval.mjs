@@ -4,6 +4,7 @@
 // Environment: WAYFINDER_CORE_MJS (another build of the core module), WAYFINDER_EVAL_MODELS (another models folder
 // with catalog.jsonl, the model and shards/, e.g. the previous release's, to measure the old ranking).
 //   --tune     coordinate search over ContentWeights on the train split only, then report every split
+//   --rounds N rounds of the coordinate search (default 2)
 //   --json     also write the full result (figures, first pages of every profile) to FILE
 //   --pages    print the first page of these profiles
 //   --weights  rank with these ContentWeights instead of the core's defaults
@@ -139,7 +140,7 @@ export async function measure(ev, weights) {
   return { weights, groups, perCase, pages, catalogSize: ev.rows.length };
 }
 
-const GRID = [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 1];
+const GRID = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1];
 
 /** Coordinate ascent on the TRAIN split's mean NDCG@10 (the held-out split is never looked at). */
 export function tune(ev, start, rounds = 2) {
@@ -158,6 +159,7 @@ export function tune(ev, start, rounds = 2) {
           best = cand;
           bestScore = s;
           trace.push({ round: r, key, value: v, ndcg: +s.toFixed(4) });
+          if (process.env.WAYFINDER_EVAL_VERBOSE) process.stderr.write(`tune: ${JSON.stringify(trace.at(-1))}\n`);
         }
       }
     }
@@ -188,7 +190,7 @@ async function main(argv) {
   let weights = arg(argv, '--weights') ? JSON.parse(arg(argv, '--weights')) : ev.defaults;
   let tuned = null;
   if (argv.includes('--tune')) {
-    tuned = tune(ev, weights);
+    tuned = tune(ev, weights, Number(arg(argv, '--rounds') ?? 2));
     weights = tuned.weights;
     process.stdout.write(`tuned on train: ${JSON.stringify(tuned.weights)} (train NDCG@10 ${tuned.trainNdcg.toFixed(3)})\ntrace: ${JSON.stringify(tuned.trace)}\n`);
   }
