@@ -18,6 +18,7 @@
 #include "wayfinder/experiment/assignment.h"
 #include "wayfinder/hash.h"
 #include "wayfinder/profile.h"
+#include "wayfinder/random/xoshiro.h"
 #include "wayfinder/rank/recommender.h"
 #include "wayfinder/search/content_ranker.h"
 #include "wayfinder/shard/manifest.h"
@@ -47,6 +48,19 @@ std::size_t count_field(const json& c, const char* field, std::size_t fallback) 
   if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0))
     throw std::invalid_argument(std::string(field) + " must be a non-negative integer");
   return v.get<std::size_t>();
+}
+
+// A JSON list of kind names and groups ("" or [] = every kind); errors name the allowed kinds.
+wayfinder::KindMask parse_kinds(const std::string& kinds_json) {
+  if (kinds_json.empty()) return wayfinder::kAllKinds;
+  const auto j = json::parse(kinds_json);
+  if (!j.is_array()) throw std::invalid_argument("kinds must be a list of kind names, e.g. [\"tutorial\", \"hands-on\"]");
+  std::vector<std::string> names;
+  for (const auto& k : j) {
+    if (!k.is_string()) throw std::invalid_argument("kinds must be a list of kind names, e.g. [\"tutorial\", \"hands-on\"]");
+    names.push_back(k.get<std::string>());
+  }
+  return wayfinder::parse_kind_filter(names);
 }
 
 wayfinder::Profile parse_profile(const std::string& profile_json) {
@@ -96,9 +110,10 @@ class RecommenderSession {
     return js_errors("hasContent", [&] { return recommender_.has_content(parse_u64(hash, "profileHash")); });
   }
 
-  // Ranks the shard for one profile embedding (copied in) and caches it under the profile hash.
-  void set_content(const std::string& hash, const val& vector, const std::string& profile_json) {
-    js_errors("setContent", [&] { set_content_unchecked(hash, vector, profile_json); });
+  // Ranks the shard for one profile embedding (copied in), only projects of `kinds_json` (a JSON list of kind
+  // names, [] = every kind), and caches it under `key` (contentKey of the profile hash and the same kinds).
+  void set_content(const std::string& key, const val& vector, const std::string& profile_json, const std::string& kinds_json) {
+    js_errors("setContent", [&] { set_content_unchecked(key, vector, profile_json, kinds_json); });
   }
   std::string recommend_json(const std::string& hash, const std::string& ranking_id, std::size_t limit,
                              std::size_t offset, bool use_rl) {
@@ -106,11 +121,14 @@ class RecommenderSession {
   }
 
  private:
-  void set_content_unchecked(const std::string& hash, const val& vector, const std::string& profile_json) {
+  void set_content_unchecked(const std::string& key, const val& vector, const std::string& profile_json,
+                             const std::string& kinds_json) {
     const auto query = emscripten::convertJSArrayToNumberVector<float>(vector);
     const auto profile = parse_profile(profile_json);
-    recommender_.set_content(parse_u64(hash, "profileHash"),
-                             wayfinder::search::rank_content(shard_, query, profile, content_depth_));
+    wayfinder::search::RankOptions options;
+    options.kinds = parse_kinds(kinds_json);
+    recommender_.set_content(parse_u64(key, "contentKey"),
+                             wayfinder::search::rank_content(shard_, query, profile, content_depth_, {}, options));
   }
 
   std::string recommend_json_unchecked(const std::string& hash, const std::string& ranking_id, std::size_t limit,
@@ -128,6 +146,7 @@ class RecommenderSession {
                        {"url", m.url},
                        {"stars", m.stars},
                        {"complexity", std::string(wayfinder::to_string(m.complexity))},
+                       {"kind", std::string(wayfinder::to_string(m.kind))},
                        {"topics", m.topics},
                        {"position", it.position},
                        {"score", it.score},
@@ -184,6 +203,15 @@ class RecommenderSession {
   }
 
   // Canonical profile hash (decimal u64 string; JS numbers can't hold 64 bits).
+  // The content cache key of a profile hash under a kind filter: the hash itself for every kind, else a hash
+  // derived from it and the filter's kinds. Throws (an Error naming the allowed kinds) for an unknown kind.
+  static std::string content_key(const std::string& hash, const std::string& kinds_json) {
+    return js_errors("contentKey", [&] {
+      const auto h = parse_u64(hash, "profileHash");
+      const auto mask = parse_kinds(kinds_json);
+      return std::to_string(mask == wayfinder::kAllKinds ? h : wayfinder::random::derive_seed(h, mask));
+    });
+  }
   static std::string profile_hash(const std::string& profile_json) {
     return js_errors("profileHash", [&] { return std::to_string(wayfinder::profile_hash(parse_profile(profile_json))); });
   }
@@ -291,6 +319,7 @@ EMSCRIPTEN_BINDINGS(wayfinder_recommender) {
       .function("local", &RecommenderSession::local)
       .function("setCommunity", &RecommenderSession::set_community)
       .class_function("profileHash", &RecommenderSession::profile_hash)
+      .class_function("contentKey", &RecommenderSession::content_key)
       .class_function("hashString", &RecommenderSession::hash_string)
       .class_function("rewardToUpdateJson", &RecommenderSession::reward_to_update_json)
       .class_function("assignArm", &RecommenderSession::assign_arm);

@@ -148,30 +148,70 @@ std::string sha256_hex(const val& bytes) {
   return ws::to_hex(ws::sha256(b));
 }
 
-// ContentWeights <-> JSON {"cosine","bm25","structured","popularity","skill"}; a missing field keeps its default,
-// an unknown or non-finite one is an error naming it.
-wayfinder::search::ContentWeights parse_weights(const std::string& text) {
-  wayfinder::search::ContentWeights w;
-  if (text.empty()) return w;
+// ContentWeights <-> JSON {"cosine","bm25","structured","popularity","skill","kind"}; the same object may carry the
+// ranking options {"diversity": MMR λ in [0, 1], "ownerCap": n, "diversityDepth": n, "kinds": [names]}. A missing
+// field keeps its default; an unknown, non-finite or out-of-range one is an error naming it.
+struct RankSettings {
+  wayfinder::search::ContentWeights weights;
+  wayfinder::search::RankOptions options;
+};
+
+std::size_t parse_count(const json& v, const std::string& key) {
+  if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 100000) {
+    throw std::invalid_argument("weights." + key + ": must be an integer in 0..100000");
+  }
+  return static_cast<std::size_t>(v.get<std::int64_t>());
+}
+
+bool parse_option(RankSettings& r, const std::string& key, const json& v) {
+  if (key == "kinds") {
+    if (!v.is_array()) throw std::invalid_argument("weights.kinds: must be a list of kind names");
+    std::vector<std::string> names;
+    for (const auto& k : v) {
+      if (!k.is_string()) throw std::invalid_argument("weights.kinds: must be a list of kind names");
+      names.push_back(k.get<std::string>());
+    }
+    r.options.kinds = wayfinder::parse_kind_filter(names);
+  } else if (key == "ownerCap") {
+    r.options.diversity.max_per_owner = parse_count(v, key);
+  } else if (key == "diversityDepth") {
+    r.options.diversity.depth = parse_count(v, key);
+  } else if (key == "diversity") {
+    if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 1.0)) {
+      throw std::invalid_argument("weights.diversity: must be a number in [0, 1]");
+    }
+    r.options.diversity.lambda = v.get<float>();
+  } else {
+    return false;
+  }
+  return true;
+}
+
+RankSettings parse_settings(const std::string& text) {
+  RankSettings r;
+  if (text.empty()) return r;
   const auto j = json::parse(text);
   if (!j.is_object()) throw std::invalid_argument("weights must be a JSON object");
+  auto& w = r.weights;
   for (const auto& [key, v] : j.items()) {
+    if (parse_option(r, key, v)) continue;
     float* field = key == "cosine"       ? &w.cosine
                    : key == "bm25"       ? &w.bm25
                    : key == "structured" ? &w.structured
                    : key == "popularity" ? &w.popularity
                    : key == "skill"      ? &w.skill
+                   : key == "kind"       ? &w.kind
                                          : nullptr;
     if (!field) throw std::invalid_argument("weights." + key + ": unknown weight");
     if (!v.is_number() || !std::isfinite(v.get<double>())) throw std::invalid_argument("weights." + key + ": not a finite number");
     *field = v.get<float>();
   }
-  return w;
+  return r;
 }
 
 std::string weights_json(const wayfinder::search::ContentWeights& w) {
   return json{{"cosine", w.cosine}, {"bm25", w.bm25}, {"structured", w.structured}, {"popularity", w.popularity},
-              {"skill", w.skill}}
+              {"skill", w.skill}, {"kind", w.kind}}
       .dump();
 }
 
@@ -189,19 +229,22 @@ class ShardSearcher {
     return js_errors("ShardSearcher.metaJson", [&] { return json(shard_.meta(static_cast<std::size_t>(i))).dump(); });
   }
 
-  // query: Float32Array [dim]; profile: Profile JSON; weights: ContentWeights JSON ("" = defaults).
-  // Returns {"top": [{"index","id","relevance","cosine","bm25","structured","reasons"}], "eligible": n}.
+  // query: Float32Array [dim]; profile: Profile JSON; weights: ContentWeights JSON with optional ranking options
+  // ("" = defaults). Returns {"top": [{"index","id","relevance","cosine","bm25","structured","reasons","kind"}],
+  // "eligible": n}.
   std::string rank(const val& query, const std::string& profile_json, int m, const std::string& weights) const {
     return js_errors("ShardSearcher.rank", [&] {
       if (m < 0) throw std::invalid_argument("m must be >= 0");
       wayfinder::Profile p;
       from_json(json::parse(profile_json), p);
       const auto q = copy_in<float>(query);
-      const auto r = wayfinder::search::rank_content(shard_, q, p, static_cast<std::size_t>(m), parse_weights(weights));
+      const auto settings = parse_settings(weights);
+      const auto r = wayfinder::search::rank_content(shard_, q, p, static_cast<std::size_t>(m), settings.weights, settings.options);
       json top = json::array();
       for (const auto& c : r.top) {
         top.push_back({{"index", c.index}, {"id", shard_.id(c.index)}, {"relevance", c.relevance}, {"cosine", c.cosine},
-                       {"bm25", c.bm25}, {"structured", c.structured}, {"reasons", c.reasons}});
+                       {"bm25", c.bm25}, {"structured", c.structured}, {"reasons", c.reasons},
+                       {"kind", std::string(wayfinder::to_string(shard_.facets().kind[c.index]))}});
       }
       return json{{"top", std::move(top)}, {"eligible", r.eligible.size()}}.dump();
     });
@@ -212,6 +255,13 @@ class ShardSearcher {
 };
 
 std::string default_weights() { return weights_json({}); }
+std::string learning_kinds() {
+  json out = json::array();
+  for (std::size_t k = 0; k < wayfinder::kLearningKindCount; ++k) {
+    out.push_back(std::string(wayfinder::to_string(static_cast<wayfinder::LearningKind>(k))));
+  }
+  return out.dump();
+}
 std::uint32_t shard_format_version() { return ws::kShardFormatVersion; }
 
 std::string kernel_name() { return std::string(wayfinder::search::kernel_name()); }
@@ -229,6 +279,7 @@ EMSCRIPTEN_BINDINGS(wayfinder_search) {
   emscripten::function("sha256Hex", &sha256_hex);
   emscripten::function("searchKernelName", &kernel_name);
   emscripten::function("contentWeightsDefault", &default_weights);
+  emscripten::function("learningKinds", &learning_kinds);
   emscripten::function("shardFormatVersion", &shard_format_version);
   emscripten::class_<ShardSearcher>("ShardSearcher")
       .constructor<const val&, const std::string&>()

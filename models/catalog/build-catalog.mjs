@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsvObjects } from './csv.mjs';
 import { classifyComplexity } from './complexity.mjs';
+import { classifyKind } from './kind.mjs';
 import { EXPLICIT_ALIASES, detectRankingRenames, detectDescriptionRenames, collapseAliases } from './renames.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -22,7 +23,7 @@ export const INPUT_FILES = Object.freeze([
   'github-explore/topics.csv',
 ].map((p) => join(SOURCES, p)));
 // The code is an input too: a changed rule must rebuild.
-const CODE_FILES = ['build-catalog.mjs', 'csv.mjs', 'complexity.mjs', 'renames.mjs'].map((p) => join(HERE, p));
+const CODE_FILES = ['build-catalog.mjs', 'csv.mjs', 'complexity.mjs', 'kind.mjs', 'renames.mjs'].map((p) => join(HERE, p));
 
 /** Primary language implied by each best-of list (the lists have no language column). */
 export const BEST_OF_LANGUAGE = Object.freeze({
@@ -226,11 +227,16 @@ export function buildCatalog() {
       contributors,
       last_activity: last,
       license,
+      kind: null,
+      kind_reasons: null,
       complexity: null,
       complexity_reasons: null,
       aliases: sortedUnique(members.filter((m) => m.id !== id).map((m) => m.id)),
       sources,
     };
+    const k = classifyKind(row);
+    row.kind = k.kind;
+    row.kind_reasons = k.reasons;
     const c = classifyComplexity(row);
     row.complexity = c.level;
     row.complexity_reasons = c.reasons;

@@ -17,16 +17,7 @@ export const SYSTEMS_COLLECTIONS = Object.freeze([
 // Each signal: [name shown in reasons, regular expression over "repo name words + description", weight].
 // Positive weights pull towards beginner, negative towards advanced. Each signal counts at most once.
 const BEGINNER_WORDS = [
-  ['tutorial', /\btutorials?\b/, 2],
   ['beginner', /\b(beginners?|newbies?|novices?|first[- ]timers?|first contributions?|getting started|introduct(ion|ory)|intro to|for kids|for dummies|zero to|step[- ]by[- ]step)\b/, 2],
-  ['course', /\b(course|courses|curriculum|bootcamp|lessons?|lectures?|classes|syllabus|mooc|workshops?)\b/, 2],
-  ['learn', /\b(learn|learning|study|studying|teach|teaching|education(al)?|explained|explanations?)\b/, 2],
-  ['awesome list', /\b(awesome|curated list|list of|collection of (links|resources|books|apis|tools)|resources? for|books?|ebooks?|cheat ?sheets?|reading list)\b/, 2],
-  ['interview', /\b(interviews?|leetcode|coding challenges?|system design|algorithm problems?|coding questions?)\b/, 2],
-  ['roadmap', /\b(roadmaps?|guides?|handbook|primer|cookbook|notes|best practices|tips|snippets|one[- ]liners?|docs for)\b/, 1],
-  ['exercises', /\b(exercises?|practice|katas?|challenges|project ideas|projects to build|100 ?days|from scratch|build your own|clone of|clones?)\b/, 2],
-  ['examples', /\b(examples?|samples?|demos?|showcase|playground)\b/, 1],
-  ['starter template', /\b(starter|boilerplate|templates?|themes?|portfolio|dotfiles|personal (website|blog)|blog)\b/, 1],
   ['small program', /\b(simple|easy|easy-to-use|beginner-friendly|minimal(ist)?|tiny|small|single[- ]file|bot|chrome extension|browser extension|userscripts?|widgets?|game)\b/, 1],
 ];
 const ADVANCED_WORDS = [
@@ -54,9 +45,16 @@ const LANGUAGE_WEIGHT = Object.freeze({
   Scala: -1, Clojure: -1, Erlang: -1, Elixir: -1, 'Objective-C': -1, Fortran: -1, 'F#': -1,
 });
 
+// The learning kind (kind.mjs) says what a learner does with the project: follow a tutorial, do exercises, read a
+// list, look things up, copy an example. Learning material is read, not built: its language and size do not make it
+// hard, and only its hardest subject counts (a curated list of compiler and database links is not "advanced" for
+// naming many hard subjects).
+const KIND_WEIGHT = Object.freeze({ tutorial: 3, exercises: 3, list: 3, book: 2, reference: 2, example: 2 });
+const READ_NOT_BUILT = new Set(['tutorial', 'exercises', 'list', 'book', 'reference']);
+
 /**
  * Classify a catalog row.
- * @param {{id:string, description?:string|null, language?:string|null, collections?:string[], categories?:string[],
+ * @param {{id:string, kind?:string, description?:string|null, language?:string|null, collections?:string[], categories?:string[],
  *          labels?:string[], stars?:number|null, forks?:number|null, contributors?:number|null}} row
  * @returns {{level:'beginner'|'intermediate'|'advanced', score:number, reasons:string[]}}
  */
@@ -68,30 +66,42 @@ export function classifyComplexity(row) {
   const name = (row.id || '').split('/')[1] || '';
   // Repository names carry signals too (awesome-python, javascript-algorithms); split them into words.
   const text = `${name.replace(/[-_.]+/g, ' ')} ${row.description || ''}`.toLowerCase();
-  const learnText = text.replace(FIELD_NAMES, '$1-ml');
+  const kind = row.kind ?? null;
+  const readNotBuilt = READ_NOT_BUILT.has(kind);
+  if (KIND_WEIGHT[kind]) add(KIND_WEIGHT[kind], `kind: ${kind}`);
+  collectionSignals(row.collections || [], readNotBuilt, add);
 
-  const collections = row.collections || [];
+  // Words: each signal counts once, so a long description cannot pile up points.
+  for (const [why, re, w] of BEGINNER_WORDS) if (re.test(text.replace(FIELD_NAMES, '$1-ml'))) add(w, `description: ${why}`);
+  const hard = ADVANCED_WORDS.filter(([, re]) => re.test(text));
+  // Learning material: only its hardest subject counts.
+  for (const [why, , w] of readNotBuilt ? hard.sort((a, b) => a[2] - b[2]).slice(0, 1) : hard) add(w, `description: ${why}`);
+
+  const cats = (row.categories || []).join(' | ').toLowerCase();
+  if (/\b(example data|fake data|project templates|reusable app templates|templates)\b/.test(cats)) add(1, 'category: templates/examples');
+  if (!readNotBuilt) codeSignals(row, text, cats, add);
+
+  const level = score >= 2 ? 'beginner' : score <= -2 ? 'advanced' : 'intermediate';
+  if (reasons.length === 0) reasons.push('no signal: default intermediate');
+  return { level, score, reasons };
+}
+
+function collectionSignals(collections, readNotBuilt, add) {
   const learning = collections.filter((c) => LEARNING_COLLECTIONS.includes(c));
   if (learning.length) add(3, `learning collection: ${learning.join(', ')}`);
   const firsts = collections.filter((c) => FIRST_CONTRIBUTION_COLLECTIONS.includes(c));
   if (firsts.length) add(1, `first-contribution collection: ${firsts.join(', ')}`);
   const systems = collections.filter((c) => SYSTEMS_COLLECTIONS.includes(c));
-  if (systems.length) add(-2, `systems collection: ${systems.join(', ')}`);
+  if (systems.length && !readNotBuilt) add(-2, `systems collection: ${systems.join(', ')}`);
+}
 
-  // Words: each signal counts once, so a long description cannot pile up points.
-  for (const [why, re, w] of BEGINNER_WORDS) if (re.test(learnText)) add(w, `description: ${why}`);
-  for (const [why, re, w] of ADVANCED_WORDS) if (re.test(text)) add(w, `description: ${why}`);
-
-  // best-of curators' categories and labels.
-  const cats = (row.categories || []).join(' | ').toLowerCase();
-  if (/\b(example data|fake data|project templates|reusable app templates|templates)\b/.test(cats)) add(1, 'category: templates/examples');
+// Signals of the code itself (a learner builds or reads it): best-of category, language, size, forks.
+function codeSignals(row, text, cats, add) {
   if (/\b(machine learning frameworks|distributed|gpu|python implementations|jupyter kernels|big data|privacy machine learning|model serialization)\b/.test(cats)) add(-2, 'category: systems/frameworks');
-
   // Language: no-code lists and web basics are approachable; systems languages are not.
   const lang = row.language || null;
   if (lang && LANGUAGE_WEIGHT[lang]) add(LANGUAGE_WEIGHT[lang], `language: ${lang}`);
   else if (!lang && /\b(awesome|list|books?|resources?)\b/.test(text)) add(1, 'no code: a list');
-
   // Size: a project with hundreds of contributors is a large codebase; a very large fork count on a list means
   // people copy it to learn (tutorial repos are forked far more per star than libraries).
   const contributors = row.contributors ?? null;
@@ -100,8 +110,4 @@ export function classifyComplexity(row) {
   const stars = row.stars ?? null;
   const forks = row.forks ?? null;
   if (stars != null && forks != null && stars >= 1000 && forks / stars >= 0.4) add(1, `forked to practise: ${(forks / stars).toFixed(2)} forks per star`);
-
-  const level = score >= 2 ? 'beginner' : score <= -2 ? 'advanced' : 'intermediate';
-  if (reasons.length === 0) reasons.push('no signal: default intermediate');
-  return { level, score, reasons };
 }

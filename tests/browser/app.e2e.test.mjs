@@ -197,20 +197,53 @@ test('profile → recommendations → feedback changes the own ranking', async (
   }
 });
 
+test('cards show the learning kind; the kind filter keeps only hands-on material; an unknown kind is refused', async () => {
+  const KINDS = ['tutorial', 'book', 'exercises', 'example', 'list', 'reference', 'library', 'tool', 'app'];
+  const kindsOnPage = () => page.$$eval('article.card .facts .kind', (ls) => ls.map((l) => [l.dataset.kind, l.textContent]));
+  await page.getByLabel('Show').selectOption('');
+  const all = await getRecommendations();
+  const shown = await kindsOnPage();
+  assert.equal(shown.length, all.length, 'every card names its kind');
+  for (const [kind, label] of shown) assert.ok(KINDS.includes(kind) && label.length > 0, `card kind ${kind} "${label}"`);
+  figures.kindsOnFirstPage = shown.map(([k]) => k);
+  // A beginner's page leads with learning material (tests/eval measures how much).
+  assert.ok(shown.some(([k]) => KINDS.indexOf(k) < 6), `learning material on a beginner's page: ${shown.map(([k]) => k)}`);
+
+  await page.getByLabel('Show').selectOption('hands-on');
+  const handsOn = await getRecommendations();
+  assert.ok(handsOn.length >= 10);
+  const filtered = await kindsOnPage();
+  figures.kindsHandsOn = filtered.map(([k]) => k);
+  for (const [kind] of filtered) assert.ok(['tutorial', 'exercises', 'example'].includes(kind), `hands-on filter showed ${kind}`);
+  await page.screenshot({ path: path.join(SHOTS, 'app-hands-on.png'), fullPage: true });
+
+  const refused = await page.evaluate(async () => {
+    const p = await window.wayfinder.savedProfile();
+    try {
+      await window.wayfinder.recommend(p, { kinds: ['video'] });
+      return null;
+    } catch (e) {
+      return e.message;
+    }
+  });
+  assert.match(refused ?? '', /unknown kind 'video' \(allowed: tutorial, book, exercises, example, list, reference, library, tool, app/);
+  await page.getByLabel('Show').selectOption('');
+});
+
 test('the page is usable by keyboard alone: fill the profile, get recommendations, bookmark and rate', async () => {
   await page.goto(server.url + '/');
   await page.waitForFunction(() => window.wayfinder && document.querySelectorAll('article.card').length >= 10, null, { timeout: 60000 });
   await page.evaluate(() => document.activeElement?.blur());
   await page.evaluate(() => window.scrollTo(0, 0));
-  // Tab order: skip link, then the six fields in reading order, then the button.
+  // Tab order: skip link, then the six fields and the kind filter in reading order, then the button.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
   const order = [];
-  for (let k = 0; k < 7; k++) {
+  for (let k = 0; k < 8; k++) {
     await page.keyboard.press('Tab');
     order.push(await page.evaluate(() => document.activeElement.id));
   }
-  assert.deepEqual(order, ['interests', 'languages', 'frameworks', 'goals', 'field_of_study', 'skill_level', 'go']);
+  assert.deepEqual(order, ['interests', 'languages', 'frameworks', 'goals', 'field_of_study', 'skill_level', 'kind_filter', 'go']);
   await page.focus('#interests');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('web development, games');

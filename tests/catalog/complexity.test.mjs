@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCatalog } from '../../models/catalog/build-catalog.mjs';
 import { classifyComplexity } from '../../models/catalog/complexity.mjs';
+import { classifyKind } from '../../models/catalog/kind.mjs';
 
 const { rows } = buildCatalog();
 const byId = new Map(rows.map((r) => [r.id, r]));
@@ -64,8 +65,21 @@ test('classification is a pure function of the row and explains itself', () => {
 test('"machine learning" is a field, not a learning resource', () => {
   const c = classifyComplexity({ id: 'x/ml-lib', description: 'A machine learning library', language: 'Go' });
   assert.ok(!c.reasons.some((r) => r.includes('learn')), c.reasons.join('; '));
-  const d = classifyComplexity({ id: 'x/ml-course', description: 'Learn machine learning in 12 lessons', language: 'Go' });
+  // The course is recognised by its learning kind (kind.mjs), which the complexity rule now reads.
+  const course = { id: 'x/ml-course', description: 'Learn machine learning in 12 lessons', language: 'Go' };
+  const d = classifyComplexity({ ...course, kind: classifyKind(course).kind });
   assert.equal(d.level, 'beginner');
+  assert.ok(d.reasons.includes('+3 kind: tutorial'), d.reasons.join('; '));
+});
+
+test('learning material is not advanced for naming many hard subjects: only its hardest one counts', () => {
+  const row = { id: 'x/awesome-systems', kind: 'list', language: 'C',
+    description: 'A curated list of compilers, kernels, databases, distributed systems and GPU programming' };
+  const c = classifyComplexity(row);
+  assert.equal(c.level, 'intermediate', c.reasons.join('; '));
+  assert.equal(c.reasons.filter((r) => r.startsWith('-')).length, 1, c.reasons.join('; '));
+  // The same words on a library add up, and its language counts.
+  assert.equal(classifyComplexity({ ...row, kind: 'library' }).level, 'advanced');
 });
 
 test('a row with no signal is intermediate, and says so', () => {

@@ -40,6 +40,8 @@ shard::Shard make_shard(const std::vector<Row>& rows) {
   return shard::Shard::open(shard::write_shard(in));
 }
 
+const RankOptions kNoDiversity{DiversityRule{1.0f, 0, 0}, kAllKinds};
+
 std::vector<float> axis(int a, float other = 0.0f, int b = -1) {
   std::vector<float> q(kDim, 0.0f);
   q[a] = 1.0f;
@@ -73,7 +75,8 @@ TEST(ContentRanker, OutputSatisfiesTheCandidateContract) {
   const auto shard = make_shard(kRows);
   Profile p;
   p.interests = {"games"};
-  const auto r = rank_content(shard, axis(0), p, 4);
+  // Without the diversity rule (λ = 1, no owner cap): the blend's order.
+  const auto r = rank_content(shard, axis(0), p, 4, {}, kNoDiversity);
   ASSERT_EQ(r.top.size(), 4u);
   EXPECT_EQ(r.eligible.size(), kRows.size());
   EXPECT_TRUE(std::is_sorted(r.eligible.begin(), r.eligible.end()));
@@ -89,6 +92,12 @@ TEST(ContentRanker, OutputSatisfiesTheCandidateContract) {
   EXPECT_TRUE((r.top[0].index == 0 && r.top[1].index == 1) || (r.top[0].index == 1 && r.top[1].index == 0));
   EXPECT_NEAR(r.top[0].cosine, 1.0f, 0.01f);
   EXPECT_GT(r.top[0].bm25 + r.top[1].bm25, 0.0f);
+  // The default diversity rule keeps the contract (sorted, in [0, 1], eligible) but does not put the two
+  // identical-direction game projects side by side at the top (changed behaviour: MMR before the re-rank).
+  const auto d = rank_content(shard, axis(0), p, 4);
+  ASSERT_EQ(d.top.size(), 4u);
+  for (std::size_t i = 1; i < d.top.size(); ++i) EXPECT_GE(d.top[i - 1].relevance, d.top[i].relevance);
+  EXPECT_FALSE((d.top[0].index == 0 && d.top[1].index == 1) || (d.top[0].index == 1 && d.top[1].index == 0));
 }
 
 TEST(ContentRanker, BeginnerDoesNotSeeAdvancedUnlessTooFewRemain) {
@@ -148,12 +157,16 @@ TEST(ContentRanker, IsDeterministicAndBreaksTiesByIndex) {
   std::vector<Row> same;
   for (int i = 0; i < 5; ++i) same.push_back({"o/r" + std::to_string(i), "x", "", {}, Complexity::kIntermediate, 0, 0});
   const auto shard = make_shard(same);
-  const auto r = rank_content(shard, axis(0), Profile{}, 3);
+  const auto r = rank_content(shard, axis(0), Profile{}, 3, {}, kNoDiversity);
   ASSERT_EQ(r.top.size(), 3u);
   EXPECT_EQ(r.top[0].index, 0u);
   EXPECT_EQ(r.top[1].index, 1u);
   EXPECT_EQ(r.top[2].index, 2u);
   for (const auto& c : r.top) EXPECT_EQ(c.relevance, 1.0f);
+  // All five share the owner "o": the default rule keeps at most two of them (changed behaviour: owner cap).
+  const auto capped = rank_content(shard, axis(0), Profile{}, 3);
+  EXPECT_EQ(capped.top.size(), 2u);
+  EXPECT_EQ(capped.top[0].index, 0u);
 }
 
 TEST(ContentRanker, RejectsAQueryOfTheWrongDimension) {

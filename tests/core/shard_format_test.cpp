@@ -174,7 +174,9 @@ TEST(ShardErrors, WrongMagicAndVersionAreNamed) {
   EXPECT_EQ(error_of(bad), "shard: wrong magic: not a Wayfinder shard file");
   bad = bytes;
   put_u32(bad, 8, 1);  // version 1 had no facets section: rebuilt, never read
-  EXPECT_EQ(error_of(bad), "shard: unsupported format version 1 (this core reads version 2)");
+  EXPECT_EQ(error_of(bad), "shard: unsupported format version 1 (this core reads version 3)");
+  put_u32(bad, 8, 2);  // version 2 had no learning kind in its facets
+  EXPECT_EQ(error_of(bad), "shard: unsupported format version 2 (this core reads version 3)");
 }
 
 TEST(ShardErrors, WrongModelOrDimensionAreNamed) {
@@ -329,6 +331,8 @@ TEST(ShardFacets, SectionHoldsWhatEachRowsMetadataSays) {
   in.projects[0].language = "";  // no language: kNoTag
   in.projects[1].categories = {"Games", "games"};  // case-distinct names stay distinct
   in.projects[2].labels = {"topic2"};               // a label equal to a topic counts once
+  in.projects[0].kind = LearningKind::kTutorial;
+  in.projects[1].kind = LearningKind::kApp;
   const auto shard = Shard::open(write_shard(in));
   const RowFacets& f = shard.facets();
   ASSERT_EQ(f.complexity.size(), in.projects.size());
@@ -337,6 +341,8 @@ TEST(ShardFacets, SectionHoldsWhatEachRowsMetadataSays) {
   for (std::size_t i = 0; i < in.projects.size(); ++i) {
     const auto& p = in.projects[i];
     EXPECT_EQ(f.complexity[i], p.complexity);
+    EXPECT_EQ(f.kind[i], p.kind);
+    EXPECT_EQ(shard.meta(i).kind, p.kind);
     EXPECT_EQ(f.stars[i], p.stars);
     if (p.language.empty()) {
       EXPECT_EQ(f.language[i], RowFacets::kNoTag);
@@ -373,9 +379,14 @@ TEST(ShardFacets, BrokenFacetsAreRejectedAtOpenNamingTheSection) {
   EXPECT_EQ(with(0, static_cast<std::uint32_t>(n + 1)), "shard: corrupted: facets section covers " +
                                                            std::to_string(n + 1) + " rows, the shard has " + std::to_string(n));
   EXPECT_EQ(with(12, 1u << 30).rfind("shard: corrupted: facets section has ", 0), 0u);  // name bytes vs size
-  auto b = good;  // an unknown complexity level (the last byte of the section is the last row's)
-  b[fs.offset + fs.size - 1] = std::byte{7};
-  put_u32(b, 160 + 32 * 5 + 24, crc32(std::span(b).subspan(fs.offset, fs.size)));
-  reseal(b);
-  EXPECT_EQ(error_of(b), "shard: corrupted: facets section has an unknown complexity level 7");
+  auto byte_at = [&](std::size_t from_end, std::uint8_t v) {
+    auto b = good;
+    b[fs.offset + fs.size - from_end] = std::byte{v};
+    put_u32(b, 160 + 32 * 5 + 24, crc32(std::span(b).subspan(fs.offset, fs.size)));
+    reseal(b);
+    return error_of(b);
+  };
+  // The section ends with complexity[n] then kind[n]: the last row's complexity is n + 1 bytes from the end.
+  EXPECT_EQ(byte_at(n + 1, 7), "shard: corrupted: facets section has an unknown complexity level 7");
+  EXPECT_EQ(byte_at(1, 9), "shard: corrupted: facets section row " + std::to_string(n - 1) + " has an unknown learning kind 9");
 }

@@ -1,123 +1,165 @@
-// Ranking evaluation of the content ranker (docs/RANKING-EVAL.md): NDCG@10 and precision@10 of pure cosine, pure
-// BM25 and the blend over the real shard, with graded relevance from catalog metadata the ranker does not match on
-// directly. Usage: node tests/eval/ranking-eval.mjs [--tune] [--json]
-//   --tune  coordinate search over ContentWeights on the train split, then report train and held-out test.
+// Learner evaluation of the content ranking (docs/RANKING-EVAL.md): NDCG@10, P@10, intra-list diversity, per-owner
+// repeats and catalog coverage per skill level and split, over the real shard, graded by tests/eval/judge.mjs.
+// Usage: node tests/eval/ranking-eval.mjs [--tune] [--json FILE] [--pages NAME,NAME,…] [--weights JSON]
+// Environment: WAYFINDER_CORE_MJS (another build of the core module), WAYFINDER_EVAL_MODELS (another models folder
+// with catalog.jsonl, the model and shards/, e.g. the previous release's, to measure the old ranking).
+//   --tune     coordinate search over ContentWeights on the train split only, then report every split
+//   --rounds N rounds of the coordinate search (default 2)
+//   --json     also write the full result (figures, first pages of every profile) to FILE
+//   --pages    print the first page of these profiles
+//   --weights  rank with these ContentWeights instead of the core's defaults
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmbedder } from '../../web/src/embedder.js';
+import { grade, judgeKind, ndcgAtK, precisionAtK } from './judge.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const K = 10;
+export const K = 10;
+export const LEVELS = ['beginner', 'intermediate', 'advanced'];
 
-export const normTag = (s) => String(s).trim().toLowerCase().replace(/[\s_]+/g, '-');
-
-// The grade rule (docs/RANKING-EVAL.md). topical: a project tag (topics ∪ categories ∪ labels ∪ collections) is one
-// of the profile's hidden relevance tags. languageFits: the project's language is one the profile's judgement
-// accepts (an empty list accepts any). 2 = topical and language fits, 1 = topical only, 0 = not topical.
-// Skill mismatch (beginner learner × advanced project, advanced learner × beginner project) lowers it by one.
-export function grade(meta, judgement, skill) {
-  const tags = new Set(judgement.tags.map(normTag));
-  const projectTags = [...(meta.topics ?? []), ...(meta.categories ?? []), ...(meta.labels ?? []), ...(meta.collections ?? [])];
-  const topical = projectTags.some((t) => tags.has(normTag(t)));
-  if (!topical) return 0;
-  const langs = judgement.languages ?? [];
-  const fits = langs.length === 0 || langs.includes(meta.language ?? '');
-  let g = fits ? 2 : 1;
-  const c = meta.complexity ?? 'intermediate';
-  if ((skill === 'beginner' && c === 'advanced') || (skill === 'advanced' && c === 'beginner')) g -= 1;
-  return Math.max(0, g);
-}
-
-const gain = (g) => 2 ** g - 1;
-const discount = (r) => 1 / Math.log2(r + 2);
-
-export function ndcgAtK(rankedGrades, allGrades, k = K) {
-  let dcg = 0;
-  rankedGrades.slice(0, k).forEach((g, r) => (dcg += gain(g) * discount(r)));
-  const ideal = [...allGrades].sort((a, b) => b - a).slice(0, k);
-  let idcg = 0;
-  ideal.forEach((g, r) => (idcg += gain(g) * discount(r)));
-  return idcg > 0 ? dcg / idcg : 0;
-}
-
-export const precisionAtK = (rankedGrades, k = K) => rankedGrades.slice(0, k).filter((g) => g >= 1).length / k;
-
-export const PURE_COSINE = { cosine: 1, bm25: 0, structured: 0, popularity: 0, skill: 0 };
-export const PURE_BM25 = { cosine: 0, bm25: 1, structured: 0, popularity: 0, skill: 0 };
-
-// Loads the core, the real shard, the model, and embeds every profile's query text with the app's pipeline
-// (core profileQueryText + C++ tokenizer + the ONNX encoder of web/src/embedder.js on onnxruntime-node).
-export async function loadEvaluation({ models = path.join(repoRoot, 'models/build'), profilesFile = path.join(repoRoot, 'tests/eval/profiles.json') } = {}) {
+// Loads the core, the real shard and the model; embeds every profile's query text with the app's pipeline (core
+// profileQueryText + C++ tokenizer + the ONNX encoder of web/src/embedder.js); grades every catalog row per profile.
+export async function loadEvaluation({ models = process.env.WAYFINDER_EVAL_MODELS ?? path.join(repoRoot, 'models/build'), file = path.join(repoRoot, 'tests/eval/learners.json') } = {}) {
   process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
-  // WAYFINDER_CORE_MJS: another build of the ES module (e.g. a private build dir); default the package's copy.
   const coreFile = process.env.WAYFINDER_CORE_MJS ?? path.join(repoRoot, 'web/wasm/wayfinder_core_simd.mjs');
   const core = await (await import(coreFile)).default();
   const info = JSON.parse(fs.readFileSync(path.join(models, 'model-info.json'), 'utf8'));
   const manifest = JSON.parse(fs.readFileSync(path.join(models, 'shards/manifest.json'), 'utf8'));
   const shardBytes = fs.readFileSync(path.join(models, 'shards', manifest.shards[0].file));
-  const t0 = performance.now();
   const searcher = new core.ShardSearcher(shardBytes, JSON.stringify(manifest.model));
-  const openMs = performance.now() - t0;
   const metas = [];
   for (let i = 0; i < searcher.size(); ++i) metas.push(JSON.parse(searcher.metaJson(i)));
+  // The judge reads catalog rows (it must not see the shard's facets): join by id.
+  const catalog = new Map(fs.readFileSync(path.join(models, 'catalog.jsonl'), 'utf8').trim().split('\n').map((l) => {
+    const r = JSON.parse(l);
+    return [r.id, r];
+  }));
+  const rows = metas.map((m, i) => catalog.get(searcher.id(i)) ?? m);
 
-  const { profiles } = JSON.parse(fs.readFileSync(profilesFile, 'utf8'));
+  const { areas, profiles } = JSON.parse(fs.readFileSync(file, 'utf8'));
   const tokenizer = core.Tokenizer.fromVocabJson(fs.readFileSync(path.join(models, info.vocab_file ?? 'vocab.json'), 'utf8'));
   const embedder = await createEmbedder({ modelBytes: fs.readFileSync(path.join(models, info.onnx_file)), backend: 'node' });
   const texts = profiles.map((p) => core.profileQueryText(JSON.stringify(p.profile)));
   const vectors = await embedder.run(texts.map((t) => Int32Array.from(tokenizer.encode(t))));
-  await embedder.dispose();
-  tokenizer.delete();
-
   const cases = profiles.map((p, i) => {
-    const grades = metas.map((m) => grade(m, p.relevant, p.profile.skill_level));
-    return { name: p.name, split: p.split, profile: p.profile, profileJson: JSON.stringify(p.profile), text: texts[i], query: vectors[i], grades };
+    const area = areas[p.area];
+    if (!area) throw new Error(`profile ${p.name}: unknown area ${p.area}`);
+    const grades = rows.map((r) => grade(r, area, p.profile.skill_level));
+    return { name: p.name, split: p.split, level: p.profile.skill_level, profile: p.profile, profileJson: JSON.stringify(p.profile), query: vectors[i], grades };
   });
-  return { core, searcher, cases, openMs, defaults: JSON.parse(core.contentWeightsDefault()), close: () => searcher.delete() };
+  // Project vectors for diversity: the model's embedding of each project's text (what the shard stores, unquantised).
+  const projectVectors = new Map();
+  const vectorsOf = async (indices) => {
+    const missing = indices.filter((i) => !projectVectors.has(i));
+    if (missing.length) {
+      const ids = missing.map((i) => Int32Array.from(tokenizer.encode(core.projectText(JSON.stringify(rows[i])))));
+      const out = await embedder.run(ids);
+      missing.forEach((i, k) => projectVectors.set(i, out[k]));
+    }
+    return indices.map((i) => projectVectors.get(i));
+  };
+  const close = async () => {
+    await embedder.dispose();
+    tokenizer.delete();
+    searcher.delete();
+  };
+  return { core, searcher, rows, cases, vectorsOf, defaults: JSON.parse(core.contentWeightsDefault()), close };
 }
 
-// Mean NDCG@10 / P@10 of one weight setting over `cases`, ranked by the core's rank_content.
-export function evaluate(ev, weights, cases = ev.cases) {
-  const w = JSON.stringify(weights);
-  let ndcg = 0;
-  let prec = 0;
-  const per = [];
-  for (const c of cases) {
-    const top = JSON.parse(ev.searcher.rank(c.query, c.profileJson, K, w)).top;
-    const g = top.map((t) => c.grades[t.index]);
-    const n = ndcgAtK(g, c.grades);
-    ndcg += n;
-    prec += precisionAtK(g);
-    per.push({ name: c.name, ndcg: n });
+const cosine = (a, b) => {
+  let d = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; ++i) {
+    d += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
   }
-  return { ndcg: ndcg / cases.length, precision: prec / cases.length, per };
+  return na > 0 && nb > 0 ? d / Math.sqrt(na * nb) : 0;
+};
+
+/** Intra-list diversity: mean pairwise cosine distance (1 − cos) of a page's project vectors. */
+export function intraListDiversity(vectors) {
+  let sum = 0, pairs = 0;
+  for (let i = 0; i < vectors.length; ++i)
+    for (let j = i + 1; j < vectors.length; ++j) {
+      sum += 1 - cosine(vectors[i], vectors[j]);
+      ++pairs;
+    }
+  return pairs ? sum / pairs : 0;
 }
 
-const GRID = [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 1];
-const KEYS = ['cosine', 'bm25', 'structured', 'popularity', 'skill'];
-// The cosine weight is kept at >= 0.3: unconstrained, the search drops it to 0 (train 0.836) and loses on the
-// held-out split (0.736 vs 0.766), and the embedding is the only feature that reaches a learner whose words
-// appear in no project's text. The metadata-derived judgement cannot see that benefit, so it is a stated prior.
-const MIN_WEIGHT = { cosine: 0.3 };
+/** Largest number of projects of one owner on a page. */
+export function maxPerOwner(ids) {
+  const n = new Map();
+  for (const id of ids) n.set(id.split('/')[0], (n.get(id.split('/')[0]) ?? 0) + 1);
+  return Math.max(0, ...n.values());
+}
 
-// Coordinate ascent on the train split's mean NDCG@10: each weight in turn over GRID, others fixed, `rounds` times.
+/** First page (K projects) of every case: ids, row indices, grades, reasons. */
+export function firstPages(ev, weights, cases = ev.cases) {
+  const w = weights ? JSON.stringify(weights) : '';
+  return cases.map((c) => {
+    const top = JSON.parse(ev.searcher.rank(c.query, c.profileJson, K, w)).top;
+    return { name: c.name, top: top.map((t) => ({ index: t.index, id: t.id, grade: c.grades[t.index], reasons: t.reasons, kind: t.kind })) };
+  });
+}
+
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+// Relevance only (what tuning optimises): mean NDCG@10 over cases.
+export function meanNdcg(ev, weights, cases) {
+  const pages = firstPages(ev, weights, cases);
+  return mean(pages.map((p, k) => ndcgAtK(p.top.map((t) => t.grade), cases[k].grades)));
+}
+
+/** Every figure per group (level × split, split, all): NDCG@10, P@10, diversity, owner repeats, coverage. */
+export async function measure(ev, weights) {
+  const pages = firstPages(ev, weights);
+  const perCase = [];
+  for (const [k, p] of pages.entries()) {
+    const c = ev.cases[k];
+    const g = p.top.map((t) => t.grade);
+    const vecs = await ev.vectorsOf(p.top.map((t) => t.index));
+    perCase.push({ name: c.name, split: c.split, level: c.level, ndcg: ndcgAtK(g, c.grades), precision: precisionAtK(g),
+      ild: intraListDiversity(vecs), maxOwner: maxPerOwner(p.top.map((t) => t.id)), ids: p.top.map((t) => t.id),
+      learning: p.top.filter((t) => judgeKind(ev.rows[t.index]) === 'learning').length / K });
+  }
+  const group = (sel) => {
+    const xs = perCase.filter(sel);
+    return { n: xs.length, ndcg: mean(xs.map((x) => x.ndcg)), precision: mean(xs.map((x) => x.precision)),
+      ild: mean(xs.map((x) => x.ild)), maxOwner: Math.max(0, ...xs.map((x) => x.maxOwner)),
+      pagesOwnerOver2: xs.filter((x) => x.maxOwner > 2).length, learningShare: mean(xs.map((x) => x.learning)),
+      coverage: new Set(xs.flatMap((x) => x.ids)).size };
+  };
+  const groups = {};
+  for (const split of ['train', 'test', 'all']) {
+    const inSplit = (x) => split === 'all' || x.split === split;
+    groups[split] = group(inSplit);
+    for (const level of LEVELS) groups[`${split}/${level}`] = group((x) => inSplit(x) && x.level === level);
+  }
+  return { weights, groups, perCase, pages, catalogSize: ev.rows.length };
+}
+
+const GRID = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1];
+
+/** Coordinate ascent on the TRAIN split's mean NDCG@10 (the held-out split is never looked at). */
 export function tune(ev, start, rounds = 2) {
   const train = ev.cases.filter((c) => c.split === 'train');
+  const keys = Object.keys(start);
   let best = { ...start };
-  let bestScore = evaluate(ev, best, train).ndcg;
+  let bestScore = meanNdcg(ev, best, train);
   const trace = [];
   for (let r = 0; r < rounds; ++r) {
-    for (const key of KEYS) {
+    for (const key of keys) {
       for (const v of GRID) {
-        if (v === best[key] || v < (MIN_WEIGHT[key] ?? 0)) continue;
+        if (v === best[key]) continue;
         const cand = { ...best, [key]: v };
-        if (KEYS.every((k) => cand[k] === 0)) continue;
-        const s = evaluate(ev, cand, train).ndcg;
+        const s = meanNdcg(ev, cand, train);
         if (s > bestScore + 1e-9) {
           best = cand;
           bestScore = s;
-          trace.push({ round: r, key, value: v, ndcg: s });
+          trace.push({ round: r, key, value: v, ndcg: +s.toFixed(4) });
+          if (process.env.WAYFINDER_EVAL_VERBOSE) process.stderr.write(`tune: ${JSON.stringify(trace.at(-1))}\n`);
         }
       }
     }
@@ -125,57 +167,46 @@ export function tune(ev, start, rounds = 2) {
   return { weights: best, trainNdcg: bestScore, trace };
 }
 
-function row(name, ev, weights) {
-  const out = { name, weights };
-  for (const split of ['train', 'test', 'all']) {
-    const cases = split === 'all' ? ev.cases : ev.cases.filter((c) => c.split === split);
-    const r = evaluate(ev, weights, cases);
-    out[split] = { ndcg: r.ndcg, precision: r.precision, n: cases.length };
-  }
-  return out;
-}
-
-export function report(ev, extra = []) {
-  return [
-    row('pure cosine', ev, PURE_COSINE),
-    row('pure BM25', ev, PURE_BM25),
-    row('blend (ContentWeights defaults)', ev, ev.defaults),
-    ...extra.map(([name, w]) => row(name, ev, w)),
-  ];
-}
-
-export function markdownTable(rows) {
+export function markdownTable(label, m) {
   const f = (x) => x.toFixed(3);
-  const lines = ['| ranking | NDCG@10 train | P@10 train | NDCG@10 test | P@10 test | NDCG@10 all | P@10 all |', '|---|---|---|---|---|---|---|'];
-  for (const r of rows) {
-    lines.push(`| ${r.name} | ${f(r.train.ndcg)} | ${f(r.train.precision)} | ${f(r.test.ndcg)} | ${f(r.test.precision)} | ${f(r.all.ndcg)} | ${f(r.all.precision)} |`);
+  const lines = [`| ${label} | n | NDCG@10 | P@10 (grade ≥ 2) | learning share | diversity (ILD) | max per owner | pages with > 2 of one owner |`,
+    '|---|---|---|---|---|---|---|---|'];
+  for (const key of ['test/beginner', 'test/intermediate', 'test/advanced', 'test', 'train', 'all']) {
+    const g = m.groups[key];
+    lines.push(`| ${key} | ${g.n} | ${f(g.ndcg)} | ${f(g.precision)} | ${f(g.learningShare)} | ${f(g.ild)} | ${g.maxOwner} | ${g.pagesOwnerOver2} |`);
   }
+  lines.push(`coverage: ${m.groups.all.coverage} distinct projects on ${m.perCase.length} first pages (${(100 * m.groups.all.coverage / m.catalogSize).toFixed(1)} % of ${m.catalogSize})`);
   return lines.join('\n');
 }
 
+function arg(argv, name) {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
 async function main(argv) {
-  const doTune = argv.includes('--tune');
-  const asJson = argv.includes('--json');
   const t0 = performance.now();
   const ev = await loadEvaluation();
-  const extra = [];
+  let weights = arg(argv, '--weights') ? JSON.parse(arg(argv, '--weights')) : ev.defaults;
   let tuned = null;
-  if (doTune) {
-    tuned = tune(ev, ev.defaults);
-    extra.push(['blend (tuned on train)', tuned.weights]);
+  if (argv.includes('--tune')) {
+    tuned = tune(ev, weights, Number(arg(argv, '--rounds') ?? 2));
+    weights = tuned.weights;
+    process.stdout.write(`tuned on train: ${JSON.stringify(tuned.weights)} (train NDCG@10 ${tuned.trainNdcg.toFixed(3)})\ntrace: ${JSON.stringify(tuned.trace)}\n`);
   }
-  const rows = report(ev, extra);
-  const seconds = (performance.now() - t0) / 1000;
-  if (asJson) {
-    process.stdout.write(`${JSON.stringify({ rows, tuned, openMs: ev.openMs, seconds, perProfile: evaluate(ev, ev.defaults).per }, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${ev.cases.length} profiles (${ev.cases.filter((c) => c.split === 'train').length} train), ${ev.searcher.size()} projects\n`);
-    process.stdout.write(`${markdownTable(rows)}\n`);
-    for (const r of rows) process.stdout.write(`${r.name}: ${JSON.stringify(r.weights)}\n`);
-    if (tuned) process.stdout.write(`tuning trace: ${JSON.stringify(tuned.trace)}\n`);
-    process.stdout.write(`(${seconds.toFixed(1)} s)\n`);
+  const m = await measure(ev, weights);
+  process.stdout.write(`${ev.cases.length} profiles, ${ev.rows.length} projects, weights ${JSON.stringify(weights)}\n`);
+  process.stdout.write(`${markdownTable('split/level', m)}\n`);
+  const show = (arg(argv, '--pages') ?? '').split(',').filter(Boolean);
+  for (const name of show) {
+    const p = m.pages.find((x) => x.name === name);
+    if (!p) throw new Error(`--pages: no profile ${name}`);
+    process.stdout.write(`\n${name}:\n${p.top.map((t, r) => `  ${r + 1}. ${t.id} [grade ${t.grade}${t.kind ? `, ${t.kind}` : ''}] ${t.reasons.join('; ')}`).join('\n')}\n`);
   }
-  ev.close();
+  const out = arg(argv, '--json');
+  if (out) fs.writeFileSync(out, `${JSON.stringify({ weights, tuned, groups: m.groups, pages: m.pages.map((p) => ({ name: p.name, top: p.top.map((t) => [t.id, t.grade]) })) }, null, 1)}\n`);
+  process.stdout.write(`(${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+  await ev.close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

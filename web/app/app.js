@@ -34,7 +34,14 @@ showNet();
 
 let rec;
 let page = null; // the last page shown
-let current = { profile: null, offset: 0, rankingId: null };
+let current = { profile: null, offset: 0, rankingId: null, kinds: [] };
+// How a card names a project's learning kind (the kinds are the core's; see models/catalog/kind.mjs).
+const KIND_LABELS = {
+  tutorial: 'Tutorial or course', book: 'Book', exercises: 'Exercises', example: 'Example app or template',
+  list: 'Curated list or roadmap', reference: 'Cheatsheet or reference', library: 'Library or framework', tool: 'Tool',
+  app: 'Application',
+};
+const readKinds = () => ($('#kind_filter').value ? [$('#kind_filter').value] : []);
 const state = new Map(); // projectId -> {bookmarked, stars}
 
 function readProfile() {
@@ -174,6 +181,7 @@ function card(item, rankingId) {
     el(
       'ul',
       { class: 'facts', 'aria-label': 'Facts' },
+      el('li', { class: 'kind', 'data-kind': item.kind ?? '' }, KIND_LABELS[item.kind] ?? 'kind unknown'),
       el('li', {}, item.language || 'language unknown'),
       el('li', {}, fmtStars(item.stars)),
       el('li', {}, item.complexity ? `${item.complexity} level` : 'level unknown'),
@@ -185,13 +193,13 @@ function card(item, rankingId) {
   return a;
 }
 
-async function show(profile, offset) {
+async function show(profile, offset, kinds = []) {
   const t = performance.now();
   statusEl.textContent = 'Finding projects…';
-  const res = await rec.recommend(profile, { limit: 10, offset, rankingId: offset ? current.rankingId : undefined });
+  const res = await rec.recommend(profile, { limit: 10, offset, kinds, rankingId: offset ? current.rankingId : undefined });
   const ms = performance.now() - t;
   if (offset === 0) cardsEl.replaceChildren();
-  current = { profile, offset, rankingId: res.rankingId };
+  current = { profile, offset, kinds, rankingId: res.rankingId };
   page = res;
   for (const item of res.items) cardsEl.append(card(item, res.rankingId));
   moreBtn.hidden = res.items.length === 0 || res.exhausted;
@@ -209,7 +217,7 @@ $('#profile-form').addEventListener('submit', async (ev) => {
   const profile = readProfile();
   $('#go').disabled = true;
   try {
-    await show(profile, 0);
+    await show(profile, 0, readKinds());
     $('#results').focus();
   } catch (e) {
     statusEl.textContent = `Could not recommend: ${e.message}`;
@@ -222,7 +230,7 @@ $('#profile-form').addEventListener('submit', async (ev) => {
 moreBtn.addEventListener('click', async () => {
   moreBtn.disabled = true;
   try {
-    await show(current.profile, current.offset + 10);
+    await show(current.profile, current.offset + 10, current.kinds);
   } catch (e) {
     statusEl.textContent = `Could not load more: ${e.message}`;
   } finally {

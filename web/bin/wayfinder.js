@@ -131,7 +131,7 @@ async function recommend(argv) {
         const c = rec.localCounts(it.projectId);
         const mine = c.alpha || c.beta ? `  [you: +${c.alpha.toFixed(2)}/−${c.beta.toFixed(2)}]` : '';
         process.stdout.write(
-          `${String(it.position + 1).padStart(3)}. ${it.fullName}  (${it.language || '?'}, ${it.stars}★, ${it.complexity})` +
+          `${String(it.position + 1).padStart(3)}. ${it.fullName}  (${it.kind}, ${it.language || '?'}, ${it.stars}★, ${it.complexity})` +
             `  score ${it.score.toFixed(3)} sim ${it.similarity.toFixed(3)}${it.explored ? '  [exploring]' : ''}${mine}\n` +
             `     ${it.description.slice(0, 110)}\n     why: ${it.reason || '–'}\n`,
         );

@@ -62,12 +62,15 @@ export async function loadCore({ simd, wasmUrl } = {}) {
     newSession: (bytes, manifestJson, file, config) =>
       new (need(m, 'RecommenderSession'))(bytes, manifestJson, file, JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
     profileHash: (profile) => m.RecommenderSession.profileHash(JSON.stringify(profile)),
+    // The content cache key of a profile hash under a kind filter (an unknown kind throws, naming the allowed ones).
+    contentKey: (hash, kinds) => m.RecommenderSession.contentKey(hash, JSON.stringify(kinds ?? [])),
+    learningKinds: () => JSON.parse(need(m, 'learningKinds')()),
     indexOf: (ses, projectId) => ses.indexOf(projectId),
     setLocal: (ses, i, a, b) => ses.setLocal(i, a, b),
     addLocal: (ses, i, day, s, f, cap) => ses.addLocal(i, day, s, f, cap),
     setCommunity: (ses, idx, al, be) => ses.setCommunity(Uint32Array.from(idx), Float64Array.from(al), Float64Array.from(be)),
     hasContent: (ses, hash) => ses.hasContent(hash),
-    setContent: (ses, hash, vector, profile) => ses.setContent(hash, vector, JSON.stringify(profile)),
+    setContent: (ses, key, vector, profile, kinds) => ses.setContent(key, vector, JSON.stringify(profile), JSON.stringify(kinds ?? [])),
     recommend: (ses, hash, rankingId, limit, offset, useRL) => JSON.parse(ses.recommendJson(hash, rankingId, limit, offset, useRL)),
     rewardToUpdate: (episode) => JSON.parse(m.RecommenderSession.rewardToUpdateJson(JSON.stringify(episode))),
     // The experiment assignment hash (core experiment/assignment.h).

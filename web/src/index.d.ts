@@ -49,6 +49,8 @@ export interface RecommendationItem {
   url: string;
   stars: number;
   complexity: 'beginner' | 'intermediate' | 'advanced';
+  /** What the project is for a learner (models/catalog/kind.mjs). */
+  kind: 'tutorial' | 'book' | 'exercises' | 'example' | 'list' | 'reference' | 'library' | 'tool' | 'app';
   topics: string[];
   position: number;
   score: number;
@@ -94,7 +96,9 @@ export interface Recommender {
   readonly timings: { coreMs?: number; modelMs?: number; shardMs?: number; readyMs?: number; lastRecommendMs?: number };
   /** the key-value store the recommender keeps its profile, queue and counts in */
   readonly storage: KeyValueStorage;
-  recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string }): Promise<RecommendationPage>;
+  /** kinds: only projects of these learning kinds (tutorial, book, exercises, example, list, reference, library, tool,
+   *  app) or groups (hands-on, learning, software); [] = every kind. An unknown kind throws, naming the allowed ones. */
+  recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string; kinds?: string[] }): Promise<RecommendationPage>;
   track(event: TrackEvent): Promise<{ eventId: string }>;
   sync(): Promise<SyncResult>;
   embed(text: string): Promise<Float32Array>;

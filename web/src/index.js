@@ -248,16 +248,18 @@ export async function createRecommender(options = {}) {
     if (disposed) throw new Error('recommender is disposed');
   };
 
-  async function recommend(profile, { limit = 10, offset = 0, useRL, rankingId } = {}) {
+  async function recommend(profile, { limit = 10, offset = 0, useRL, rankingId, kinds = [] } = {}) {
     assertLive();
     const p = normaliseProfile(profile);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError('limit must be an integer in 1..1000');
     if (!Number.isInteger(offset) || offset < 0) throw new RangeError('offset must be a non-negative integer');
     const t = performance.now();
-    const hash = core.profileHash(p);
+    const profileHash = core.profileHash(p);
+    // The kind filter is the core's (parse_kind_filter): an unknown kind throws here, naming the allowed ones.
+    const hash = core.contentKey(profileHash, kinds);
     if (!core.hasContent(session, hash)) {
-      const v = await profileEmbedding(p, hash);
-      core.setContent(session, hash, v, p);
+      const v = await profileEmbedding(p, profileHash);
+      core.setContent(session, hash, v, p, kinds);
     }
     const assigned = experiment?.arm ?? 'rl';
     const rl = useRL ?? assigned !== 'similarity';

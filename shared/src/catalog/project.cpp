@@ -21,6 +21,55 @@ std::optional<Complexity> parse_complexity(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+constexpr std::string_view kKindNames[kLearningKindCount] = {"tutorial", "book",    "exercises", "example", "list",
+                                                             "reference", "library", "tool",      "app"};
+}  // namespace
+
+std::string_view to_string(LearningKind k) {
+  const auto i = static_cast<std::size_t>(k);
+  return i < kLearningKindCount ? kKindNames[i] : "library";
+}
+
+std::optional<LearningKind> parse_learning_kind(std::string_view s) {
+  for (std::size_t i = 0; i < kLearningKindCount; ++i) {
+    if (kKindNames[i] == s) return static_cast<LearningKind>(i);
+  }
+  return std::nullopt;
+}
+
+std::string learning_kind_names() {
+  std::string out;
+  for (const auto name : kKindNames) (out += out.empty() ? "" : ", ") += name;
+  return out;
+}
+
+bool is_learning_material(LearningKind k) { return static_cast<std::uint8_t>(k) <= static_cast<std::uint8_t>(LearningKind::kReference); }
+
+KindMask parse_kind_filter(const std::vector<std::string>& names) {
+  if (names.empty()) return kAllKinds;
+  KindMask mask = 0;
+  for (const auto& raw : names) {
+    std::string name = raw;
+    for (char& c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (const auto k = parse_learning_kind(name)) {
+      mask |= kind_bit(*k);
+    } else if (name == "hands-on") {
+      mask |= kind_bit(LearningKind::kTutorial) | kind_bit(LearningKind::kExercises) | kind_bit(LearningKind::kExample);
+    } else if (name == "learning") {
+      for (std::size_t i = 0; i <= static_cast<std::size_t>(LearningKind::kReference); ++i) mask |= static_cast<KindMask>(1u << i);
+    } else if (name == "software") {
+      mask |= kind_bit(LearningKind::kLibrary) | kind_bit(LearningKind::kTool) | kind_bit(LearningKind::kApp);
+    } else {
+      throw std::invalid_argument("unknown kind '" + raw + "' (allowed: " + learning_kind_names() +
+                                  "; or the groups hands-on, learning, software)");
+    }
+  }
+  return mask;
+}
+
 std::string normalize_project_id(std::string_view raw) {
   std::string id(raw);
   for (char& c : id) {
@@ -99,6 +148,14 @@ void from_json(const nlohmann::json& j, ProjectMeta& p) {
   } else {
     throw std::invalid_argument("field 'complexity' must be beginner, intermediate or advanced");
   }
+  const std::string kind = get_string(j, "kind", false);
+  if (kind.empty()) {
+    p.kind = LearningKind::kLibrary;
+  } else if (auto k = parse_learning_kind(kind)) {
+    p.kind = *k;
+  } else {
+    throw std::invalid_argument("field 'kind' is '" + kind + "', must be one of " + learning_kind_names());
+  }
 }
 
 void to_json(nlohmann::json& j, const ProjectMeta& p) {
@@ -115,7 +172,8 @@ void to_json(nlohmann::json& j, const ProjectMeta& p) {
                      {"forks", p.forks},
                      {"last_activity", p.last_activity},
                      {"license", p.license},
-                     {"complexity", std::string(to_string(p.complexity))}};
+                     {"complexity", std::string(to_string(p.complexity))},
+                     {"kind", std::string(to_string(p.kind))}};
 }
 
 }  // namespace wayfinder

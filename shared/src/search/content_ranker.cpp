@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "wayfinder/search/bm25.h"
+#include "wayfinder/search/learner.h"
 #include "wayfinder/search/top_k.h"
 
 namespace wayfinder::search {
@@ -179,6 +180,7 @@ std::vector<std::string> profile_query_terms(const Profile& p) {
     for (const auto& s : *list) (text += s) += ' ';
   }
   text += p.field_of_study;
+  for (const auto& t : field_terms(p.field_of_study)) (text += ' ') += t;
   return analyze(text);
 }
 
@@ -196,93 +198,130 @@ float structured_match(const Profile& p, const shard::Shard& shard, std::uint32_
   return structured_detail(profile_tech(p, shard), shard, index).score;
 }
 
+namespace {
+
+// Kind filter, then the skill rule: a beginner never sees advanced projects unless fewer than m others remain.
+std::vector<std::uint32_t> eligible_rows(const shard::Shard& shard, const Profile& profile, std::size_t m, KindMask kinds) {
+  const shard::RowFacets& facets = shard.facets();
+  const std::size_t n = shard.size();
+  auto kind_ok = [&](std::size_t i) { return (kinds & kind_bit(facets.kind[i])) != 0; };
+  std::size_t non_advanced = 0;
+  const bool beginner = profile.skill_level == Complexity::kBeginner;
+  if (beginner) {
+    for (std::size_t i = 0; i < n; ++i) non_advanced += kind_ok(i) && facets.complexity[i] != Complexity::kAdvanced;
+  }
+  const bool hide_advanced = beginner && non_advanced >= m;
+  std::vector<std::uint32_t> out;
+  out.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (kind_ok(i) && !(hide_advanced && facets.complexity[i] == Complexity::kAdvanced)) out.push_back(i);
+  }
+  return out;
+}
+
+struct Signals {
+  std::vector<float> cosine, bm25;
+  std::vector<std::string> terms;
+  ProfileTech tech;
+  GoalIntent intent;
+};
+
+std::vector<float> blend(const shard::Shard& shard, const Profile& profile, const std::vector<std::uint32_t>& eligible,
+                         const Signals& s, const ContentWeights& w) {
+  const shard::RowFacets& facets = shard.facets();
+  float bm25_max = 0.0f;
+  std::int64_t stars_max = 0;
+  for (auto i : eligible) {
+    bm25_max = std::max(bm25_max, s.bm25[i]);
+    stars_max = std::max(stars_max, facets.stars[i]);
+  }
+  const double log_stars_max = log2_portable(static_cast<std::uint64_t>(stars_max) + 1);
+  std::vector<float> blended(eligible.size());
+  for (std::size_t e = 0; e < eligible.size(); ++e) {
+    const auto i = eligible[e];
+    const float b = bm25_max > 0.0f ? s.bm25[i] / bm25_max : 0.0f;
+    const float pop = log_stars_max > 0.0
+                          ? static_cast<float>(log2_portable(static_cast<std::uint64_t>(facets.stars[i]) + 1) / log_stars_max)
+                          : 0.0f;
+    const float st = structured_detail(s.tech, shard, i).score;
+    blended[e] = w.cosine * s.cosine[i] + w.bm25 * b + w.structured * st + w.popularity * pop +
+                 w.skill * skill_fit(profile.skill_level, facets.complexity[i]) +
+                 w.kind * kind_fit(profile.skill_level, s.intent, facets.kind[i]);
+  }
+  return blended;
+}
+
+// The card's reasons: the plain-words "why" first, then what matched.
+std::vector<std::string> reasons_for(const shard::Shard& shard, const Profile& profile, const Signals& s, std::uint32_t i) {
+  const ProjectMeta& meta = shard.meta(i);
+  const auto detail = structured_detail(s.tech, shard, i);
+  const std::string* subject = detail.framework ? detail.framework : detail.mentioned ? detail.mentioned
+                               : detail.language ? detail.language : detail.related;
+  std::vector<std::string> r{why_line(meta.kind, subject ? *subject : std::string_view{}, meta.language, meta.stars)};
+  if (detail.language) r.push_back("written in " + *detail.language);
+  if (detail.framework) r.push_back("uses " + *detail.framework);
+  if (detail.related) r.push_back("related to " + *detail.related);
+  if (detail.mentioned) r.push_back("mentions " + *detail.mentioned);
+  std::vector<std::string> matched;
+  for (const auto& t : s.terms) {
+    if (matched.size() < 3 && std::find(matched.begin(), matched.end(), t) == matched.end() && shard.bm25().contains(t, i)) {
+      matched.push_back(t);
+    }
+  }
+  if (!matched.empty()) {
+    std::string line = "matches ";
+    for (std::size_t k = 0; k < matched.size(); ++k) line += (k ? ", " : "") + matched[k];
+    r.push_back(line);
+  }
+  if (s.cosine[i] >= 0.3f) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "close to your profile (similarity %.2f)", static_cast<double>(s.cosine[i]));
+    r.push_back(buf);
+  }
+  if (profile.skill_level && *profile.skill_level == meta.complexity) {
+    r.push_back(meta.complexity == Complexity::kBeginner ? "beginner-friendly" : std::string(to_string(meta.complexity)) + " level");
+  }
+  if (meta.stars >= 1000) r.push_back("popular (" + stars_text(meta.stars) + " stars)");
+  return r;
+}
+
+}  // namespace
+
 ContentRanking rank_content(const shard::Shard& shard, std::span<const float> query, const Profile& profile,
-                            std::size_t m, const ContentWeights& w) {
+                            std::size_t m, const ContentWeights& w, const RankOptions& options) {
   if (query.size() != shard.dim()) {
     throw std::invalid_argument("query embedding has dimension " + std::to_string(query.size()) + ", shard has " +
                                 std::to_string(shard.dim()));
   }
-  const std::size_t n = shard.size();
   ContentRanking out;
-  const shard::RowFacets& facets = shard.facets();
-
-  // Skill rule: which rows may be shown at all.
-  const bool beginner = profile.skill_level == Complexity::kBeginner;
-  std::size_t non_advanced = 0;
-  if (beginner) {
-    for (std::size_t i = 0; i < n; ++i) non_advanced += facets.complexity[i] != Complexity::kAdvanced;
-  }
-  const bool hide_advanced = beginner && non_advanced >= m;
-  out.eligible.reserve(n);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    if (!(hide_advanced && facets.complexity[i] == Complexity::kAdvanced)) out.eligible.push_back(i);
-  }
+  out.eligible = eligible_rows(shard, profile, m, options.kinds);
   if (out.eligible.empty() || m == 0) return out;
 
-  // The heavy part: one int8 scan over every row.
-  const std::vector<float> cosine = similarities(shard, query);
-  const auto terms = profile_query_terms(profile);
-  std::vector<float> bm25(n, 0.0f);
-  shard.bm25().score_terms(terms, bm25);
+  Signals s;
+  s.cosine = similarities(shard, query);  // the heavy part: one int8 scan over every row
+  s.terms = profile_query_terms(profile);
+  s.bm25.assign(shard.size(), 0.0f);
+  shard.bm25().score_terms(s.terms, s.bm25);
+  s.tech = profile_tech(profile, shard);
+  s.intent = goal_intent(profile);
+  const std::vector<float> blended = blend(shard, profile, out.eligible, s, w);
 
-  float bm25_max = 0.0f;
-  std::int64_t stars_max = 0;
-  for (auto i : out.eligible) {
-    bm25_max = std::max(bm25_max, bm25[i]);
-    stars_max = std::max(stars_max, facets.stars[i]);
-  }
-  const double log_stars_max = log2_portable(static_cast<std::uint64_t>(stars_max) + 1);
-  const ProfileTech tech = profile_tech(profile, shard);
-
-  std::vector<float> blended(out.eligible.size());
-  for (std::size_t e = 0; e < out.eligible.size(); ++e) {
-    const auto i = out.eligible[e];
-    const float b = bm25_max > 0.0f ? bm25[i] / bm25_max : 0.0f;
-    const float pop = log_stars_max > 0.0
-                          ? static_cast<float>(log2_portable(static_cast<std::uint64_t>(facets.stars[i]) + 1) / log_stars_max)
-                          : 0.0f;
-    const float st = structured_detail(tech, shard, i).score;
-    blended[e] = w.cosine * cosine[i] + w.bm25 * b + w.structured * st + w.popularity * pop +
-                 w.skill * skill_fit(profile.skill_level, facets.complexity[i]);
-  }
-  const auto best = top_k(blended, m);  // ties by position in `eligible`, i.e. by ascending row index
-  const float hi = best.front().score, lo = best.back().score;
-  for (const auto& s : best) {
-    const auto i = out.eligible[s.index];
-    const ProjectMeta& meta = shard.meta(i);
+  // A pool larger than m, so the owner cap and MMR have room; ties by position in `eligible` (ascending row).
+  const auto pool_top = top_k(blended, std::max(3 * m, m + 200));
+  std::vector<Pick> pool;
+  pool.reserve(pool_top.size());
+  for (const auto& p : pool_top) pool.push_back({out.eligible[p.index], p.score});
+  const auto picks = diversify(shard, pool, m, options.diversity);
+  if (picks.empty()) return out;
+  const float hi = picks.front().score, lo = picks.back().score;
+  for (const auto& p : picks) {
     Candidate c;
-    c.index = i;
-    c.relevance = hi > lo ? (s.score - lo) / (hi - lo) : 1.0f;
-    c.cosine = cosine[i];
-    c.bm25 = bm25[i];
-    const auto detail = structured_detail(tech, shard, i);
-    c.structured = detail.score;
-    if (detail.language) c.reasons.push_back("written in " + *detail.language);
-    if (detail.framework) c.reasons.push_back("uses " + *detail.framework);
-    if (detail.related) c.reasons.push_back("related to " + *detail.related);
-    if (detail.mentioned) c.reasons.push_back("mentions " + *detail.mentioned);
-    std::vector<std::string> matched;
-    for (const auto& t : terms) {
-      if (matched.size() < 3 && std::find(matched.begin(), matched.end(), t) == matched.end() &&
-          shard.bm25().contains(t, i)) {
-        matched.push_back(t);
-      }
-    }
-    if (!matched.empty()) {
-      std::string r = "matches ";
-      for (std::size_t k = 0; k < matched.size(); ++k) r += (k ? ", " : "") + matched[k];
-      c.reasons.push_back(r);
-    }
-    if (c.cosine >= 0.3f) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "close to your profile (similarity %.2f)", static_cast<double>(c.cosine));
-      c.reasons.push_back(buf);
-    }
-    if (profile.skill_level && *profile.skill_level == meta.complexity) {
-      c.reasons.push_back(meta.complexity == Complexity::kBeginner ? "beginner-friendly"
-                                                                    : std::string(to_string(meta.complexity)) + " level");
-    }
-    if (meta.stars >= 1000) c.reasons.push_back("popular (" + stars_text(meta.stars) + " stars)");
+    c.index = p.row;
+    c.relevance = hi > lo ? (p.score - lo) / (hi - lo) : 1.0f;
+    c.cosine = s.cosine[p.row];
+    c.bm25 = s.bm25[p.row];
+    c.structured = structured_detail(s.tech, shard, p.row).score;
+    c.reasons = reasons_for(shard, profile, s, p.row);
     out.top.push_back(std::move(c));
   }
   return out;

@@ -74,6 +74,7 @@ std::string compact_meta_line(const ProjectMeta& p) {
   str("last_activity", p.last_activity);
   str("license", p.license);
   j["complexity"] = std::string(to_string(p.complexity));
+  j["kind"] = std::string(to_string(p.kind));
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -135,11 +136,13 @@ template <typename RowAt>
 RowFacets facets_of(std::size_t n, RowAt&& row_at) {
   RowFacets f;
   f.complexity.resize(n);
+  f.kind.resize(n);
   f.stars.resize(n);
   std::vector<std::string> names;
   for (std::size_t i = 0; i < n; ++i) {
     const ProjectMeta& m = row_at(i);
     f.complexity[i] = m.complexity;
+    f.kind[i] = m.kind;
     f.stars[i] = m.stars;
     if (!m.language.empty()) names.push_back(m.language);
     for (const auto* list : {&m.topics, &m.categories, &m.labels}) names.insert(names.end(), list->begin(), list->end());
@@ -170,13 +173,14 @@ RowFacets facets_of(std::size_t n, RowAt&& row_at) {
 }
 
 // Facets section (docs/SHARD-FORMAT.md): u32 count, names, tags, name_bytes; u32 language[count];
-// u32 tag_begin[count+1]; u32 tags[tags]; u32 name_end[names]; name bytes; u64 stars[count]; u8 complexity[count].
+// u32 tag_begin[count+1]; u32 tags[tags]; u32 name_end[names]; name bytes; u64 stars[count]; u8 complexity[count];
+// u8 kind[count] (version 3).
 std::vector<std::byte> serialize_facets(const RowFacets& f) {
   const std::size_t n = f.complexity.size();
   std::size_t name_bytes = 0;
   for (const auto& t : f.tag_names) name_bytes += t.size();
   std::vector<std::byte> out(16 + 4 * n + 4 * (n + 1) + 4 * f.tags.size() + 4 * f.tag_names.size() + name_bytes +
-                             8 * n + n);
+                             8 * n + n + n);
   std::size_t at = 0;
   auto u32 = [&](std::uint32_t v) {
     put_u32(out, at, v);
@@ -200,6 +204,7 @@ std::vector<std::byte> serialize_facets(const RowFacets& f) {
     at += 8;
   }
   for (const auto c : f.complexity) out[at++] = static_cast<std::byte>(c);
+  for (const auto k : f.kind) out[at++] = static_cast<std::byte>(k);
   return out;
 }
 
@@ -209,7 +214,7 @@ RowFacets parse_facets(std::span<const std::byte> b, std::size_t count) {
   if (b.size() < 16) bad("is shorter than its 16-byte header");
   const std::uint64_t n = get_u32(b, 0), names = get_u32(b, 4), tags = get_u32(b, 8), name_bytes = get_u32(b, 12);
   if (n != count) bad("covers " + std::to_string(n) + " rows, the shard has " + std::to_string(count));
-  const std::uint64_t expect = 16 + 4 * n + 4 * (n + 1) + 4 * tags + 4 * names + name_bytes + 8 * n + n;
+  const std::uint64_t expect = 16 + 4 * n + 4 * (n + 1) + 4 * tags + 4 * names + name_bytes + 8 * n + n + n;
   if (b.size() != expect) bad("has " + std::to_string(b.size()) + " bytes, its header implies " + std::to_string(expect));
   RowFacets f;
   std::size_t at = 16;
@@ -263,6 +268,12 @@ RowFacets parse_facets(std::span<const std::byte> b, std::size_t count) {
     const auto v = static_cast<std::uint8_t>(b[at++]);
     if (v > static_cast<std::uint8_t>(Complexity::kAdvanced)) bad("has an unknown complexity level " + std::to_string(v));
     c = static_cast<Complexity>(v);
+  }
+  f.kind.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto v = static_cast<std::uint8_t>(b[at++]);
+    if (v >= kLearningKindCount) bad("row " + std::to_string(i) + " has an unknown learning kind " + std::to_string(v));
+    f.kind[i] = static_cast<LearningKind>(v);
   }
   return f;
 }

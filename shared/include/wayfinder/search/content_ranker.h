@@ -12,25 +12,28 @@
 
 #include "wayfinder/profile.h"
 #include "wayfinder/search/candidate.h"
+#include "wayfinder/search/diversity.h"
 #include "wayfinder/shard/shard.h"
 
 namespace wayfinder::search {
 
-// Defaults chosen by coordinate search on the train split of tests/eval/profiles.json (docs/RANKING-EVAL.md),
-// cosine held at >= 0.3 of the unnormalised search; only ratios matter (relevance is min-max normalised).
+// Defaults chosen by coordinate search on the train split of tests/eval/learners.json (docs/RANKING-EVAL.md);
+// only ratios matter (relevance is min-max normalised).
 struct ContentWeights {
   float cosine = 0.15f;      // semantic similarity to the profile embedding
   float bm25 = 0.30f;        // keyword match, BM25 divided by the best eligible BM25
   float structured = 0.50f;  // languages / frameworks named in the profile
-  float popularity = 0.0f;   // log2(stars + 1) / log2(max stars + 1): no gain on the evaluation set
+  float popularity = 0.0f;   // log2(stars + 1) / log2(max stars + 1)
   float skill = 0.05f;       // skill_fit()
+  float kind = 0.0f;         // kind_fit(): the project's learning kind for the learner's level and goals
 };
 
 // Canonical name of a language / framework / topic: lowercase, spaces and '_' to '-', synonyms merged
 // (js→javascript, ts→typescript, cpp→c++, csharp→c#, golang→go, dotnet→.net, nodejs→node.js, reactjs→react …).
 std::string canonical_tech(std::string_view name);
 
-// BM25 query terms of a profile: interests, goals, frameworks, languages and field of study, analyzed.
+// BM25 query terms of a profile: interests, goals, frameworks, languages and field of study, analyzed, plus the
+// words the field of study implies (field_terms in learner.h).
 std::vector<std::string> profile_query_terms(const Profile& p);
 
 // Skill rule. No skill level: every project eligible, fit 1. Beginner: advanced projects are not eligible unless
@@ -44,8 +47,15 @@ float skill_fit(std::optional<Complexity> learner, Complexity project);
 // 0.5 = only mentioned (a language among the tags, a framework in the indexed text), 0 = none.
 float structured_match(const Profile& p, const shard::Shard& shard, std::uint32_t index);
 
-// Throws std::invalid_argument when query.size() != shard.dim() or it holds non-finite values.
+struct RankOptions {
+  DiversityRule diversity;      // applied to the top of the blend before the bandit re-rank
+  KindMask kinds = kAllKinds;   // only projects of these learning kinds are eligible (parse_kind_filter)
+};
+
+// Eligible rows (skill rule, kind filter), blended scores, then the diversity rule (diversity.h) over a pool of the
+// best max(3m, m + 200): the top m. Throws std::invalid_argument when query.size() != shard.dim() or it holds
+// non-finite values.
 ContentRanking rank_content(const shard::Shard& shard, std::span<const float> query, const Profile& profile,
-                            std::size_t m, const ContentWeights& weights = {});
+                            std::size_t m, const ContentWeights& weights = {}, const RankOptions& options = {});
 
 }  // namespace wayfinder::search

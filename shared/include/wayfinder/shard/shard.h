@@ -1,4 +1,4 @@
-// Shard format v2 (docs/SHARD-FORMAT.md): int8 project vectors + scales + ids + metadata + BM25 + facets, one file.
+// Shard format v3 (docs/SHARD-FORMAT.md): int8 project vectors + scales + ids + metadata + BM25 + facets, one file.
 // Invariant: a Shard object exists only for bytes that passed every check (magic, version, size, checksums,
 // expected model and dimension, in-bounds sections, ids, meta line structure, facets); a meta row is parsed on first use.
 #pragma once
@@ -19,7 +19,7 @@
 
 namespace wayfinder::shard {
 
-inline constexpr std::uint32_t kShardFormatVersion = 2;  // 2 added the facets section
+inline constexpr std::uint32_t kShardFormatVersion = 3;  // 2 added the facets section, 3 the learning kind
 inline constexpr std::uint32_t kMaxDimension = 65536;  // keeps every int8 dot product inside int32
 inline constexpr std::int64_t kMaxBuiltAt = 253402300799;  // 9999-12-31T23:59:59Z: build times are 0..this (unix s)
 
@@ -74,6 +74,7 @@ struct ShardExpectation {
 struct RowFacets {
   static constexpr std::uint32_t kNoTag = 0xFFFFFFFFu;
   std::vector<Complexity> complexity;      // [count]
+  std::vector<LearningKind> kind;          // [count]
   std::vector<std::int64_t> stars;         // [count]
   std::vector<std::string> tag_names;      // sorted, unique, as written in the catalog
   std::vector<std::uint32_t> language;     // [count] index into tag_names, kNoTag when the project has none

@@ -1,0 +1,43 @@
+// What suits a learner beyond topic match: how well a project's learning kind fits the learner's level and stated
+// goals, the topics a field of study implies, and the plain-words "why" line of a card.
+// Invariant: pure functions of their arguments (tables below, no state).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wayfinder/catalog/project.h"
+#include "wayfinder/profile.h"
+
+namespace wayfinder::search {
+
+// What the learner's goals say they want to do (words in `goals`, case-insensitive):
+// learn — learn, understand, basics, first, start, study, exam, course, interview, prepare, practice;
+// build — build, make, ship, publish, create, write a/my, automate, deploy;
+// contribute — contribute, internals, implement, optimise/optimize, speed up, scale, design a, benchmark.
+struct GoalIntent {
+  bool learn = false;
+  bool build = false;
+  bool contribute = false;
+};
+GoalIntent goal_intent(const Profile& p);
+
+// Fit in [0, 1] of a project's kind for a learner (table in learner.cpp, docs/RANKING-EVAL.md): a beginner is served
+// tutorials and exercises first, then books, lists, examples and cheatsheets, software last; an intermediate
+// example apps and real applications and tools; an advanced learner libraries and tools. Each intent of the goals
+// adds 0.15 to the kinds it names (learn: learning material; build: example, tool, app; contribute: library, tool,
+// app), capped at 1. No level stated: 0.7 for every kind (no preference).
+float kind_fit(std::optional<Complexity> level, const GoalIntent& intent, LearningKind kind);
+
+// Extra search words a field of study implies ("biology" → bioinformatics, genomics, sequencing, protein …), so a
+// biology student's query reaches bioinformatics material whose text never says "biology". Empty for other fields.
+std::vector<std::string> field_terms(std::string_view field_of_study);
+
+// The "why" line in plain words: "a hands-on Django tutorial", "a small example app in Python", "a book on Rust",
+// "a widely used library in Go". `subject` is the profile's framework or language the project matched (may be empty).
+std::string why_line(LearningKind kind, std::string_view subject, std::string_view language, std::int64_t stars);
+
+}  // namespace wayfinder::search

@@ -1,0 +1,79 @@
+// Precision and recall of the learning-kind facet against the hand labels (tests/catalog/kind-labels.tsv).
+// Usage: node tests/catalog/kind-eval.mjs   (prints a table per kind and the confusions)
+// The sample is stratified by the builder's kind at sampling time (tests/catalog/kind-sample.tsv), so every labelled
+// row is weighted by its stratum's size / rows drawn from it: precision and recall then estimate the whole catalog's.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { KINDS, LEARNING_KINDS } from '../../models/catalog/kind.mjs';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+export function readLabels() {
+  const lines = (f) => readFileSync(here(f), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+  const strata = new Map(lines('./kind-sample.tsv').map(([id, stratum, size]) => [id, { stratum, size: Number(size) }]));
+  const drawn = new Map();
+  for (const { stratum } of strata.values()) drawn.set(stratum, (drawn.get(stratum) ?? 0) + 1);
+  return lines('./kind-labels.tsv').map(([id, label]) => {
+    const s = strata.get(id);
+    if (!s) throw new Error(`kind-labels.tsv: ${id} is not in kind-sample.tsv`);
+    if (!KINDS.includes(label)) throw new Error(`kind-labels.tsv: ${id}: unknown kind ${label}`);
+    return { id, label, weight: s.size / drawn.get(s.stratum) };
+  });
+}
+
+/** Per kind: weighted precision, recall, and the unweighted counts behind them. */
+export function scoreKinds(labels, kindOf) {
+  const out = {};
+  for (const k of KINDS) out[k] = { tp: 0, fp: 0, fn: 0, wtp: 0, wfp: 0, wfn: 0 };
+  const confusions = new Map();
+  for (const { id, label, weight } of labels) {
+    const got = kindOf(id);
+    if (got === label) {
+      out[label].tp++;
+      out[label].wtp += weight;
+    } else {
+      out[got].fp++;
+      out[got].wfp += weight;
+      out[label].fn++;
+      out[label].wfn += weight;
+      const key = `${label} → ${got}`;
+      confusions.set(key, [...(confusions.get(key) ?? []), id]);
+    }
+  }
+  for (const k of KINDS) {
+    const s = out[k];
+    s.precision = s.wtp + s.wfp > 0 ? s.wtp / (s.wtp + s.wfp) : NaN;
+    s.recall = s.wtp + s.wfn > 0 ? s.wtp / (s.wtp + s.wfn) : NaN;
+  }
+  return { perKind: out, confusions };
+}
+
+/** Weighted precision and recall of "is one of `group`" (e.g. any learning kind), whatever the kind inside it. */
+export function scoreGroup(labels, kindOf, group) {
+  let wtp = 0, wfp = 0, wfn = 0, labelled = 0, predicted = 0;
+  for (const { id, label, weight } of labels) {
+    const truth = group.includes(label), got = group.includes(kindOf(id));
+    labelled += truth;
+    predicted += got;
+    if (truth && got) wtp += weight;
+    else if (got) wfp += weight;
+    else if (truth) wfn += weight;
+  }
+  return { labelled, predicted, precision: wtp / (wtp + wfp), recall: wtp / (wtp + wfn) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { buildCatalog } = await import('../../models/catalog/build-catalog.mjs');
+  const kinds = new Map(buildCatalog().rows.map((r) => [r.id, r.kind]));
+  const labels = readLabels();
+  const { perKind, confusions } = scoreKinds(labels, (id) => kinds.get(id));
+  const f = (x) => (Number.isNaN(x) ? '–' : x.toFixed(2));
+  console.log(`${labels.length} hand labels\n| kind | labelled | predicted (in sample) | precision | recall |\n|---|---|---|---|---|`);
+  for (const k of KINDS) {
+    const s = perKind[k];
+    console.log(`| ${k} | ${s.tp + s.fn} | ${s.tp + s.fp} | ${f(s.precision)} | ${f(s.recall)} |`);
+  }
+  const group = scoreGroup(labels, (id) => kinds.get(id), LEARNING_KINDS);
+  console.log(`| learning material (any of ${LEARNING_KINDS.join(', ')}) | ${group.labelled} | ${group.predicted} | ${f(group.precision)} | ${f(group.recall)} |`);
+  for (const [key, ids] of [...confusions].sort((a, b) => b[1].length - a[1].length)) console.log(`${key}: ${ids.length} (${ids.slice(0, 6).join(', ')})`);
+}

@@ -1,0 +1,40 @@
+// Learning kind (models/catalog/kind.mjs): every row gets one of the documented kinds, the rule explains itself, and
+// against the hand labels (tests/catalog/kind-labels.tsv) the facet keeps the precision the ranker relies on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildCatalog } from '../../models/catalog/build-catalog.mjs';
+import { KINDS, LEARNING_KINDS, classifyKind } from '../../models/catalog/kind.mjs';
+import { readLabels, scoreGroup, scoreKinds } from './kind-eval.mjs';
+
+const { rows } = buildCatalog();
+const kindOf = new Map(rows.map((r) => [r.id, r.kind]));
+
+test('every row has a documented kind and the reason for it', () => {
+  for (const r of rows) {
+    assert.ok(KINDS.includes(r.kind), `${r.id}: ${r.kind}`);
+    assert.ok(r.kind_reasons.length >= 1, r.id);
+  }
+  for (const k of KINDS) assert.ok(rows.some((r) => r.kind === k), `no row of kind ${k}`);
+});
+
+test('words decide the kind, with software vetoes', () => {
+  assert.equal(classifyKind({ id: 'x/awesome-go', description: 'A curated list of awesome Go frameworks' }).kind, 'list');
+  assert.equal(classifyKind({ id: 'x/rustlings', description: 'Small exercises to get you used to reading and writing Rust code!' }).kind, 'exercises');
+  assert.equal(classifyKind({ id: 'x/r4ds', description: 'R for data science: a book' }).kind, 'book');
+  assert.equal(classifyKind({ id: 'x/reader', description: 'An ebook reader application supporting PDF and EPUB' }).kind, 'app');
+  assert.equal(classifyKind({ id: 'x/docker-curriculum', description: 'A comprehensive tutorial on getting started with Docker!' }).kind, 'tutorial');
+  assert.equal(classifyKind({ id: 'x/lint', description: 'A tool to enforce Swift style and conventions.' }).kind, 'tool');
+  assert.equal(classifyKind({ id: 'x/ml-lib', description: 'A machine learning library' }).kind, 'library');
+  assert.equal(classifyKind({ id: 'x/starter', description: 'A starter template for Flask apps' }).kind, 'example');
+});
+
+test('hand labels: learning material (what the ranker promotes) has precision >= 0.9; every kind is measured', () => {
+  const labels = readLabels();
+  assert.ok(labels.length >= 300, `${labels.length} labels`);
+  for (const k of KINDS) assert.ok(labels.filter((l) => l.label === k).length >= 20, `few labels of ${k}`);
+  const group = scoreGroup(labels, (id) => kindOf.get(id), LEARNING_KINDS);
+  assert.ok(group.precision >= 0.9, `learning material precision ${group.precision.toFixed(3)}`);
+  // Per kind, precision and recall are defined (measured, reported in models/catalog/README.md).
+  const { perKind } = scoreKinds(labels, (id) => kindOf.get(id));
+  for (const k of KINDS) assert.ok(perKind[k].precision > 0 && perKind[k].recall > 0, k);
+});

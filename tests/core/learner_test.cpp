@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "wayfinder/catalog/project.h"
+#include "wayfinder/search/learner.h"
+
+using namespace wayfinder;
+using namespace wayfinder::search;
+
+TEST(LearningKind, NamesRoundTripAndTheFilterNamesTheAllowedKinds) {
+  for (std::size_t k = 0; k < kLearningKindCount; ++k) {
+    const auto kind = static_cast<LearningKind>(k);
+    EXPECT_EQ(parse_learning_kind(to_string(kind)), kind);
+  }
+  EXPECT_FALSE(parse_learning_kind("video"));
+  EXPECT_EQ(parse_kind_filter({}), kAllKinds);
+  EXPECT_EQ(parse_kind_filter({"Tutorial"}), kind_bit(LearningKind::kTutorial));
+  EXPECT_EQ(parse_kind_filter({"hands-on"}),
+            kind_bit(LearningKind::kTutorial) | kind_bit(LearningKind::kExercises) | kind_bit(LearningKind::kExample));
+  try {
+    parse_kind_filter({"tutorial", "video"});
+    FAIL() << "an unknown kind must throw";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "unknown kind 'video' (allowed: tutorial, book, exercises, example, list, reference, library, tool, app; "
+              "or the groups hands-on, learning, software)");
+  }
+}
+
+TEST(LearningKind, CatalogRowKindIsParsedAndAnUnknownOneIsNamed) {
+  ProjectMeta p;
+  from_json(nlohmann::json{{"id", "a/b"}, {"kind", "book"}}, p);
+  EXPECT_EQ(p.kind, LearningKind::kBook);
+  from_json(nlohmann::json{{"id", "a/b"}}, p);
+  EXPECT_EQ(p.kind, LearningKind::kLibrary);  // the builder's default
+  EXPECT_THROW(from_json(nlohmann::json{{"id", "a/b"}, {"kind", "podcast"}}, p), std::invalid_argument);
+}
+
+TEST(Learner, GoalsSayWhatTheLearnerWantsToDo) {
+  Profile p;
+  p.goals = {"Understand the basics of prediction models"};
+  EXPECT_TRUE(goal_intent(p).learn);
+  EXPECT_FALSE(goal_intent(p).contribute);
+  p.goals = {"contribute to a kernel or compiler"};
+  EXPECT_TRUE(goal_intent(p).contribute);
+  p.goals = {"ship a small service with tests"};
+  EXPECT_TRUE(goal_intent(p).build);
+}
+
+TEST(Learner, KindFitServesEachLevelItsMaterial) {
+  const GoalIntent none;
+  const auto fit = [&](Complexity c, LearningKind k) { return kind_fit(c, none, k); };
+  EXPECT_GT(fit(Complexity::kBeginner, LearningKind::kTutorial), fit(Complexity::kBeginner, LearningKind::kLibrary));
+  EXPECT_GT(fit(Complexity::kIntermediate, LearningKind::kExample), fit(Complexity::kIntermediate, LearningKind::kList));
+  EXPECT_GT(fit(Complexity::kAdvanced, LearningKind::kLibrary), fit(Complexity::kAdvanced, LearningKind::kTutorial));
+  EXPECT_FLOAT_EQ(kind_fit(std::nullopt, none, LearningKind::kTool), kind_fit(std::nullopt, none, LearningKind::kBook));
+  GoalIntent contribute;
+  contribute.contribute = true;
+  EXPECT_GT(kind_fit(Complexity::kIntermediate, contribute, LearningKind::kLibrary), fit(Complexity::kIntermediate, LearningKind::kLibrary));
+  for (std::size_t k = 0; k < kLearningKindCount; ++k) {
+    EXPECT_LE(kind_fit(Complexity::kBeginner, GoalIntent{true, true, true}, static_cast<LearningKind>(k)), 1.0f);
+  }
+}
+
+TEST(Learner, FieldOfStudyImpliesTopics) {
+  const auto bio = field_terms("Molecular Biology");
+  EXPECT_NE(std::find(bio.begin(), bio.end(), "bioinformatics"), bio.end());
+  EXPECT_TRUE(field_terms("").empty());
+  EXPECT_TRUE(field_terms("cartography").empty());
+}
+
+TEST(Learner, WhyLineIsPlainWords) {
+  EXPECT_EQ(why_line(LearningKind::kTutorial, "Django", "Python", 300), "a hands-on Django tutorial");
+  EXPECT_EQ(why_line(LearningKind::kExample, "Python", "Python", 300), "a small example app in Python");
+  EXPECT_EQ(why_line(LearningKind::kBook, "Rust", "Rust", 9000), "a book on Rust");
+  EXPECT_EQ(why_line(LearningKind::kLibrary, "", "Go", 50000), "a widely used library in Go");
+  EXPECT_EQ(why_line(LearningKind::kList, "", "", 0), "a curated list of resources");
+}
