@@ -1,6 +1,7 @@
 // Ranking evaluation of the content ranker (docs/RANKING-EVAL.md): NDCG@10 and precision@10 of pure cosine, pure
 // BM25 and the blend over the real shard, with graded relevance from catalog metadata the ranker does not match on
-// directly. Usage: node tests/eval/ranking-eval.mjs [--tune] [--json]
+// directly. Usage: node tests/eval/ranking-eval.mjs [--tune] [--json] [--int8]
+//   --int8  embed the profiles with the int8 model the browser downloads (model-info.json `int8`) instead of float32.
 //   --tune  coordinate search over ContentWeights on the train split, then report train and held-out test.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,7 +49,8 @@ export const PURE_BM25 = { cosine: 0, bm25: 1, structured: 0, popularity: 0, ski
 
 // Loads the core, the real shard, the model, and embeds every profile's query text with the app's pipeline
 // (core profileQueryText + C++ tokenizer + the ONNX encoder of web/src/embedder.js on onnxruntime-node).
-export async function loadEvaluation({ models = path.join(repoRoot, 'models/build'), profilesFile = path.join(repoRoot, 'tests/eval/profiles.json') } = {}) {
+// model: 'float32' (the reference file, model-info.json onnx_file) or 'int8' (the file clients download).
+export async function loadEvaluation({ models = path.join(repoRoot, 'models/build'), profilesFile = path.join(repoRoot, 'tests/eval/profiles.json'), model = 'float32' } = {}) {
   process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
   // WAYFINDER_CORE_MJS: another build of the ES module (e.g. a private build dir); default the package's copy.
   const coreFile = process.env.WAYFINDER_CORE_MJS ?? path.join(repoRoot, 'web/wasm/wayfinder_core_simd.mjs');
@@ -64,7 +66,9 @@ export async function loadEvaluation({ models = path.join(repoRoot, 'models/buil
 
   const { profiles } = JSON.parse(fs.readFileSync(profilesFile, 'utf8'));
   const tokenizer = core.Tokenizer.fromVocabJson(fs.readFileSync(path.join(models, info.vocab_file ?? 'vocab.json'), 'utf8'));
-  const embedder = await createEmbedder({ modelBytes: fs.readFileSync(path.join(models, info.onnx_file)), backend: 'node' });
+  if (model === 'int8' && !info.int8) throw new Error(`${models}/model-info.json has no int8 model (rebuild: node models/convert/build-model.mjs)`);
+  const modelFile = model === 'int8' ? info.int8.file : info.onnx_file;
+  const embedder = await createEmbedder({ modelBytes: fs.readFileSync(path.join(models, modelFile)), backend: 'node' });
   const texts = profiles.map((p) => core.profileQueryText(JSON.stringify(p.profile)));
   const vectors = await embedder.run(texts.map((t) => Int32Array.from(tokenizer.encode(t))));
   await embedder.dispose();
@@ -157,7 +161,7 @@ async function main(argv) {
   const doTune = argv.includes('--tune');
   const asJson = argv.includes('--json');
   const t0 = performance.now();
-  const ev = await loadEvaluation();
+  const ev = await loadEvaluation({ model: argv.includes('--int8') ? 'int8' : 'float32' });
   const extra = [];
   let tuned = null;
   if (doTune) {
