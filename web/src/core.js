@@ -67,6 +67,7 @@ export async function loadCore({ simd, wasmUrl } = {}) {
     addLocal: (ses, i, day, s, f, cap) => ses.addLocal(i, day, s, f, cap),
     setCommunity: (ses, idx, al, be) => ses.setCommunity(Uint32Array.from(idx), Float64Array.from(al), Float64Array.from(be)),
     hasContent: (ses, hash) => ses.hasContent(hash),
+    dimension: (ses) => ses.dimension(),
     setContent: (ses, hash, vector, profile) => ses.setContent(hash, vector, JSON.stringify(profile)),
     recommend: (ses, hash, rankingId, limit, offset, useRL) => JSON.parse(ses.recommendJson(hash, rankingId, limit, offset, useRL)),
     rewardToUpdate: (episode) => JSON.parse(m.RecommenderSession.rewardToUpdateJson(JSON.stringify(episode))),

@@ -8,7 +8,8 @@ async function importOrtWeb() {
 }
 
 // backend: 'web' (default) | 'node'. wasmPaths: the folder (URL ending in '/') holding ort-wasm-*.{mjs,wasm}.
-export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, numThreads = 1 }) {
+// wasmBinary: ORT's .wasm bytes when the caller fetched them (browser: through the asset cache, with progress).
+export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, wasmBinary, numThreads = 1 }) {
   let ort;
   if (backend === 'node') {
     ort = await import('onnxruntime-node');
@@ -18,6 +19,7 @@ export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, n
     ort = ort.default?.InferenceSession ? ort.default : ort;
     ort.env.wasm.numThreads = numThreads;
     if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
+    if (wasmBinary) ort.env.wasm.wasmBinary = wasmBinary;
     else if (!isNode && typeof location !== 'undefined') ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
     // Never let ORT reach for a proxy worker or a remote default.
     ort.env.wasm.proxy = false;

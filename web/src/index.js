@@ -50,6 +50,12 @@ export async function createRecommender(options = {}) {
   const modelInfoUrl = options.modelInfoUrl ?? resolveUrl(modelsBase, 'model-info.json');
   const manifestUrl = options.manifestUrl ?? resolveUrl(modelsBase, 'shards/manifest.json');
   const assetOpts = { fetch: fetchImpl };
+  // Progress of each download: onProgress({stage: 'shard'|'model'|'runtime'|'vocab', loaded, total, cached, done}).
+  const progressOf = (stage, total) => ({
+    ...assetOpts,
+    total,
+    onProgress: options.onProgress ? (p) => options.onProgress({ stage, ...p }) : undefined,
+  });
 
   // The core, the model description, vocabulary and manifest in parallel; then shard and model.
   const [core, modelInfo, manifestText] = await Promise.all([
@@ -58,7 +64,9 @@ export async function createRecommender(options = {}) {
     loadText(manifestUrl, { ...assetOpts, revalidate: true }),
   ]);
   timings.coreMs = performance.now() - tStart;
-  const modelUrl = options.modelUrl ?? resolveUrl(modelsBase, modelInfo.onnx_file);
+  // The int8 model (a quarter of the bytes; models/README.md) unless float32 is asked for or not built.
+  const model = options.modelPrecision !== 'float32' && modelInfo.int8 ? modelInfo.int8 : { file: modelInfo.onnx_file, sha256: modelInfo.onnx_sha256 };
+  const modelUrl = options.modelUrl ?? resolveUrl(modelsBase, model.file);
   const vocabUrl = options.vocabUrl ?? resolveUrl(modelsBase, modelInfo.vocab_file);
   const manifest = JSON.parse(manifestText);
   const shardEntry = manifest.shards?.[0];
@@ -67,18 +75,32 @@ export async function createRecommender(options = {}) {
 
   const backend = options.backend ?? 'web';
   let embedderPromise = null;
+  let embedder = null; // set once the model is ready
   const getEmbedder = () => {
     embedderPromise ??= (async () => {
       const t = performance.now();
-      const { bytes: modelBytes } = await loadVerifiedBytes(modelUrl, modelInfo.onnx_sha256, assetOpts);
       const wasmPaths = options.ortWasmPaths ?? (isNode ? undefined : new URL('/ort/', server ?? location.href).href);
-      const e = await createEmbedder({ modelBytes, backend, wasmPaths, numThreads: options.numThreads ?? 1 });
+      // In a browser ONNX Runtime's .wasm comes through the asset cache too (progress, one download, offline).
+      const runtime =
+        backend === 'web' && !isNode
+          ? loadBytes(`${wasmPaths}ort-wasm-simd-threaded.wasm`, progressOf('runtime', options.ortWasmBytes))
+          : Promise.resolve(undefined);
+      const [{ bytes: modelBytes }, wasmBinary] = await Promise.all([
+        loadVerifiedBytes(modelUrl, model.sha256, progressOf('model', model.bytes ?? modelInfo.onnx_bytes)),
+        runtime,
+      ]);
+      const e = await createEmbedder({ modelBytes, backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1 });
       timings.modelMs = performance.now() - t;
+      embedder = e;
       return e;
-    })();
+    })().catch((e) => {
+      embedderPromise = null; // a failed download or start-up is tried again by the next call
+      throw e;
+    });
     return embedderPromise;
   };
-  // The model (28 MB) downloads and ORT starts while the shard is fetched, verified and opened.
+  // The model downloads and ORT starts while the shard is fetched, verified and opened; recommend() does not wait
+  // for it (a lexical + structured ranking first, see recommend).
   if (options.preloadModel !== false) getEmbedder().catch(() => {});
 
   const registry = core.registry;
@@ -91,8 +113,10 @@ export async function createRecommender(options = {}) {
   let session;
   try {
     const [vocabBytes, shard] = await Promise.all([
-      modelInfo.vocab_sha256 ? loadVerifiedBytes(vocabUrl, modelInfo.vocab_sha256, assetOpts).then((r) => r.bytes) : loadBytes(vocabUrl, assetOpts),
-      loadVerifiedBytes(shardUrl, shardEntry.sha256, assetOpts),
+      modelInfo.vocab_sha256
+        ? loadVerifiedBytes(vocabUrl, modelInfo.vocab_sha256, progressOf('vocab')).then((r) => r.bytes)
+        : loadBytes(vocabUrl, progressOf('vocab')),
+      loadVerifiedBytes(shardUrl, shardEntry.sha256, progressOf('shard', shardEntry.bytes)),
     ]);
     const vocabJson = new TextDecoder().decode(vocabBytes);
     const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
@@ -108,7 +132,7 @@ export async function createRecommender(options = {}) {
     throw e;
   }
   const shardVersion = shardEntry.sha256;
-  const modelVersion = `${modelInfo.name}:${modelInfo.onnx_sha256.slice(0, 12)}`; // ids allow [A-Za-z0-9._:-] only
+  const modelVersion = `${modelInfo.name}:${model.sha256.slice(0, 12)}`; // ids allow [A-Za-z0-9._:-] only
   timings.shardMs = performance.now() - tStart;
 
 
@@ -248,17 +272,33 @@ export async function createRecommender(options = {}) {
     if (disposed) throw new Error('recommender is disposed');
   };
 
-  async function recommend(profile, { limit = 10, offset = 0, useRL, rankingId } = {}) {
+  // The content ranking of a profile, cached by the core under its hash: 'embedding' (cosine + BM25 + structured)
+  // when the profile's embedding is cached or the model is ready; otherwise, with allowLexical, 'lexical' (the same
+  // blend with a zero query vector: BM25 + structured only), replaced by the embedding ranking on a later call once
+  // the model is in. Without allowLexical the call waits for the model.
+  const contentStage = new Map(); // profile hash → 'lexical' | 'embedding'
+  async function ensureContent(p, hash, allowLexical) {
+    const have = core.hasContent(session, hash) ? contentStage.get(hash) ?? 'embedding' : null;
+    if (have === 'embedding' || (have === 'lexical' && allowLexical && !embedder)) return have;
+    if (allowLexical && !embedder && !embCache.has(hash)) {
+      core.setContent(session, hash, new Float32Array(core.dimension(session)), p);
+      contentStage.set(hash, 'lexical');
+      return 'lexical';
+    }
+    const v = await profileEmbedding(p, hash);
+    core.setContent(session, hash, v, p);
+    contentStage.set(hash, 'embedding');
+    return 'embedding';
+  }
+
+  async function recommend(profile, { limit = 10, offset = 0, useRL, rankingId, allowLexical = false } = {}) {
     assertLive();
     const p = normaliseProfile(profile);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError('limit must be an integer in 1..1000');
     if (!Number.isInteger(offset) || offset < 0) throw new RangeError('offset must be a non-negative integer');
     const t = performance.now();
     const hash = core.profileHash(p);
-    if (!core.hasContent(session, hash)) {
-      const v = await profileEmbedding(p, hash);
-      core.setContent(session, hash, v, p);
-    }
+    const stage = await ensureContent(p, hash, allowLexical);
     const assigned = experiment?.arm ?? 'rl';
     const rl = useRL ?? assigned !== 'similarity';
     const arm = useRL === undefined ? assigned : rl ? 'rl' : 'similarity';
@@ -297,6 +337,7 @@ export async function createRecommender(options = {}) {
       exhausted: page.exhausted,
       modelVersion,
       shardVersion,
+      stage,
     };
   }
 
@@ -379,6 +420,15 @@ export async function createRecommender(options = {}) {
     timings,
     storage,
     recommend,
+    // Resolves when the embedding model is loaded (rejects with the download or start-up error).
+    modelReady: () => getEmbedder().then(() => true),
+    // Computes (and caches) the profile's embedding-based content ranking without starting a ranking, so a later
+    // recommend() of the same profile is immediate. Resolves to 'embedding'.
+    async prepare(profile) {
+      assertLive();
+      const p = normaliseProfile(profile);
+      return ensureContent(p, core.profileHash(p), false);
+    },
     track,
     async sync() {
       assertLive();
