@@ -79,7 +79,7 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
   });
   if (cache) {
     const headers = { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream' };
-    await cache.put(key, new Response(bytes, { headers })).catch(() => {});
+    await cache.put(key, new Response(bytes, { headers })).catch((e) => console.warn(`cache.put ${key}: ${e.message}`));
   }
   return bytes;
 }
