@@ -99,9 +99,18 @@ export async function createRecommender(options = {}) {
     });
     return embedderPromise;
   };
-  // The model downloads and ORT starts while the shard is fetched, verified and opened; recommend() does not wait
-  // for it (a lexical + structured ranking first, see recommend).
-  if (options.preloadModel !== false) getEmbedder().catch(() => {});
+  // The model downloads in the background; recommend() does not wait for it (a lexical + structured ranking first,
+  // see recommend). With modelAfterShard (default) its download starts when the shard's bytes are in, so on a slow
+  // link the shard — what the first ranking needs — has the whole bandwidth; the progress shows both from the start.
+  const shardFirst = options.modelAfterShard !== false;
+  let shardArrived;
+  const shardIn = new Promise((r) => (shardArrived = r));
+  if (options.preloadModel !== false) {
+    if (shardFirst) {
+      options.onProgress?.({ stage: 'model', loaded: 0, total: model.bytes ?? modelInfo.onnx_bytes, cached: false });
+      shardIn.then(() => getEmbedder()).catch(() => {});
+    } else getEmbedder().catch(() => {});
+  }
 
   const registry = core.registry;
   const owned = []; // long-lived handles, deleted by dispose()
@@ -116,7 +125,7 @@ export async function createRecommender(options = {}) {
       modelInfo.vocab_sha256
         ? loadVerifiedBytes(vocabUrl, modelInfo.vocab_sha256, progressOf('vocab')).then((r) => r.bytes)
         : loadBytes(vocabUrl, progressOf('vocab')),
-      loadVerifiedBytes(shardUrl, shardEntry.sha256, progressOf('shard', shardEntry.bytes)),
+      loadVerifiedBytes(shardUrl, shardEntry.sha256, progressOf('shard', shardEntry.bytes)).then((r) => (shardArrived(), r)),
     ]);
     const vocabJson = new TextDecoder().decode(vocabBytes);
     const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
