@@ -120,6 +120,7 @@ export async function createRecommender(options = {}) {
   };
 
   let session;
+  let vocabJson = null; // handed to the core's tokenizer on the first embedding (not on the first ranking's path)
   try {
     const [vocabBytes, shard] = await Promise.all([
       modelInfo.vocab_sha256
@@ -127,13 +128,12 @@ export async function createRecommender(options = {}) {
         : loadBytes(vocabUrl, progressOf('vocab')),
       loadVerifiedBytes(shardUrl, shardEntry.sha256, progressOf('shard', shardEntry.bytes)).then((r) => (shardArrived(), r)),
     ]);
-    const vocabJson = new TextDecoder().decode(vocabBytes);
+    vocabJson = new TextDecoder().decode(vocabBytes);
     const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
     // When WebCrypto already checked the shard's sha256, the core checks that it is the manifest's and skips its own
     // (slower) hash; otherwise the core hashes the bytes itself.
     const sessionConfig = { seed, ...(options.rerank ?? {}), ...(shard.verified ? { sha256Verified: shard.verified } : {}) };
     session = own(core.newSession(shard.bytes, manifestText, shardEntry.file, sessionConfig));
-    core.loadVocab(session, vocabJson);
   } catch (e) {
     // Nothing half-made stays behind: the preloaded model's ORT session and any handle are released.
     embedderPromise?.then((emb) => emb.dispose()).catch(() => {});
@@ -213,6 +213,10 @@ export async function createRecommender(options = {}) {
 
   async function embedTexts(texts) {
     const e = await getEmbedder();
+    if (vocabJson !== null) {
+      core.loadVocab(session, vocabJson); // a separate main-thread task from the shard's opening
+      vocabJson = null;
+    }
     const ids = texts.map((t) => core.encode(session, t));
     return e.run(ids);
   }
