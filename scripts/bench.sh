@@ -113,6 +113,17 @@ else
   MISSING+=("Shard size and recall: no shard in models/build/shards/ yet")
 fi
 
+# 7. First visit in Chromium through a throttling, byte-counting proxy: this tree beside the baseline commit
+#    (cold + repeat visit; 20 Mbit/s · 40 ms, and 5 Mbit/s · 150 ms without --quick).
+if [[ -x /usr/bin/chromium && -f web/app/sizes.json && -f "$BUILD/server/wayfinder-sync" ]]; then
+  log "first visit in Chromium (throttled proxy; this tree and the baseline)"
+  cmd="node scripts/lib/bench/firstvisit.mjs $qflag"
+  WAYFINDER_SYNC="$BUILD/server/wayfinder-sync" $cmd > "$OUT/firstvisit.json" 2>"$OUT/firstvisit.err" \
+    && RAN+=("firstvisit|$cmd") || MISSING+=("First visit in Chromium: run failed (build/bench-out/firstvisit.err)")
+else
+  MISSING+=("First visit in Chromium: needs /usr/bin/chromium, the staged app (scripts/build.sh) and wayfinder-sync")
+fi
+
 secs=$((SECONDS - t0))
 REPORT=docs/BENCHMARKS.md; [[ $quick == 1 ]] && REPORT="$OUT/BENCHMARKS.md"   # --quick leaves docs/ alone
 log "writing $REPORT ($secs s)"
@@ -256,6 +267,28 @@ if (sh) {
     `${rcl.queries} queries = ${rcl.queryKind === 'learner profiles' ? 'learner-profile embeddings (tests/sim/embed_profiles.mjs)' : 'catalog vectors + seeded noise'}, ${rcl.projects} × ${rcl.dim}; the core's shard search in WASM vs a float32 JS scan).`, '');
   const so = gmed('BM_ShardOpenRealCatalog'), rk = gmed('BM_RankContentRealCatalog');
   if (so || rk) L.push(`Native, real shard: \`Shard::open\` (all checks) ${f(so)} ms; \`rank_content\` (scan + BM25 + structured + blend, m = 30) ${f(rk)} ms.`, '');
+}
+const fv = read('firstvisit.json');
+if (fv) {
+  const mbs = (b) => (b == null ? '—' : (b / 1e6).toFixed(2));
+  const sec = (ms) => (ms == null ? '—' : (ms / 1000).toFixed(2));
+  L.push('## First visit in Chromium (issue 11)', '',
+    'Debian\'s Chromium (playwright-core) opens the app through a reverse proxy in front of the real wayfinder-sync ' +
+    '(`tests/browser/proxy.mjs`) that counts every byte it sends — page, service-worker and worker fetches alike — and ' +
+    'throttles all of them on one shared link (bandwidth + round trip before each response). DevTools throttling is per ' +
+    'target in Chromium and would leave the service worker unthrottled, so the link is modelled at the proxy. ' +
+    `Cold visit = fresh profile; the learner fills the form and presses the button at once (the baseline drops an early press, so there it is pressed again when the page is ready). Repeat visit = reload. ` +
+    `Times from navigation start to 10 cards on screen (first ranking) and to cards ranked with the embedding (a lexical first ranking offers the refined one; the bench presses "Show refined ranking" at once). ` +
+    `Longest task: Long Tasks API on the main thread, during load and during three later presses. Memory: peak of CDP \`Runtime.getHeapUsage\` used JS heap + ArrayBuffer backing stores (WASM memories included), sampled every 100 ms. Baseline = commit ${fv.baselineCommit} (float32 model, nothing precompressed, service worker downloading in parallel).`, '');
+  L.push('| link | app | visit | MB on the wire (assets) | first ranking s | embedding ranking s | longest task load / recommend ms | peak memory MB (to first ranking / whole visit) |', '|---|---|---|---|---|---|---|---|');
+  for (const r of fv.results) {
+    for (const [v, x] of [['cold', r.cold], ['repeat', r.repeat]]) {
+      L.push(`| ${r.link} | ${r.app} | ${v} | ${mbs(x.bytes)} (${mbs(x.assetBytes)}) | ${sec(x.firstRankingMs)} | ${sec(x.embeddingRankingMs)} | ${x.longestTaskLoadMs} / ${x.longestTaskRecommendMs} | ${mbs(x.peakMemoryBytesToFirstRanking)} / ${mbs(x.peakMemoryBytes)} |`);
+    }
+  }
+  L.push('', 'Largest responses of each cold visit (bytes on the wire):', '');
+  for (const r of fv.results) L.push(`- ${r.link}, ${r.app}: ${r.cold.largest.map(([p, b]) => `${p} ${mbs(b)} MB`).join(', ')}`);
+  L.push('');
 }
 if (gb) {
   L.push('## Google Benchmark suites (medians)', '', '| benchmark | median | cv | unit |', '|---|---|---|---|');

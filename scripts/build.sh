@@ -23,11 +23,16 @@ if ((with_wasm)); then
       "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch" >/dev/null
   fi
   quiet ninja -C "$BUILD_WASM" -j"$JOBS"
-  log "staging the package and WASM into the web app"
-  quiet node web/app/stage.mjs
 fi
 
 if [[ -f web/src/shard/build.mjs ]] && ((with_wasm)); then
   log "project-vector shard of the catalog"
   node web/bin/wayfinder.js shard build
+fi
+
+if ((with_wasm)); then
+  # Last, so the shard is in: copies package, WASM core and ORT's files into web/app and precompresses (gzip +
+  # brotli) them and the model files clients download; unchanged files are skipped.
+  log "staging the package, WASM and ORT into the web app; precompression"
+  quiet node web/app/stage.mjs
 fi

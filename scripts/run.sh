@@ -42,4 +42,4 @@ if ((admin)); then
 fi
 log "Wayfinder is starting on http://$host:$port/ (database: $where; stop with Ctrl-C)"
 exec "$BUILD_NATIVE/server/wayfinder-sync" --host "$host" --port "$port" --db "$db" \
-  --web "$ROOT/web/app" --models "$MODELS_BUILD" --ort "$ROOT/node_modules/onnxruntime-web/dist" "${extra[@]}"
+  --web "$ROOT/web/app" --models "$MODELS_BUILD" --ort "$ROOT/web/app/ort" "${extra[@]}"

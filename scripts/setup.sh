@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib/common.sh"
 
 pkgs=(build-essential cmake ninja-build emscripten libeigen3-dev nlohmann-json3-dev libboost-dev
-      libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libpq-dev)
+      libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libpq-dev brotli)
 if [[ "${1:-}" == "--test" ]]; then
   # postgresql-15 + postgresql-common: the server suite's throwaway cluster (pg_virtualenv), psql for its checks.
   pkgs+=(chromium clang libclang-rt-14-dev sqlite3 postgresql-15 postgresql-common)

@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, renam
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quantizeModel } from './quantize.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, '..', '..');
@@ -65,6 +66,7 @@ function computeStamp() {
     source_package: `${MODEL_PKG}@${model.version}`,
     onnx_proto: onnxProto.version,
     converter_sha256: sha256(readFileSync(fileURLToPath(import.meta.url))),
+    quantizer_sha256: sha256(readFileSync(join(HERE, 'quantize.mjs'))),
     opset: OPSET,
   };
 }
@@ -455,7 +457,7 @@ function convert(onnx, tf) {
 // ---------------------------------------------------------------------------------------------------------
 // Build entry point
 // ---------------------------------------------------------------------------------------------------------
-const FILES = ['use-lite.onnx', 'vocab.json', 'model-info.json', 'build-stamp.json'];
+const FILES = ['use-lite.onnx', 'use-lite-int8.onnx', 'vocab.json', 'model-info.json', 'build-stamp.json'];
 
 export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log = console.log } = {}) {
   const t0 = performance.now();
@@ -466,7 +468,8 @@ export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log 
     try {
       const old = JSON.parse(readFileSync(stampPath, 'utf8'));
       const info = JSON.parse(readFileSync(join(outDir, 'model-info.json'), 'utf8'));
-      const sizeOk = statSync(join(outDir, 'use-lite.onnx')).size === info.onnx_bytes;
+      const sizeOk =
+        statSync(join(outDir, 'use-lite.onnx')).size === info.onnx_bytes && statSync(join(outDir, info.int8.file)).size === info.int8.bytes;
       if (JSON.stringify(old.stamp) === JSON.stringify(stamp) && sizeOk) {
         log(`build-model: up to date (${outDir}, onnx sha256 ${info.onnx_sha256.slice(0, 12)}…), nothing to do`);
         return { skipped: true, outDir, info, stats: old.stats };
@@ -483,6 +486,8 @@ export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log 
   const distDir = join(pkg.dir, 'dist');
   const tf = readTfjsModel(distDir);
   const { bytes, stats } = convert(onnx, tf);
+  const int8 = quantizeModel(onnx, bytes);
+  stats.int8 = int8.stats;
   const vocabBytes = readFileSync(join(distDir, 'vocab.json'));
   const vocab = JSON.parse(vocabBytes.toString('utf8'));
 
@@ -493,6 +498,7 @@ export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log 
     renameSync(tmp, join(outDir, name));
   };
   writeAtomic('use-lite.onnx', bytes);
+  writeAtomic('use-lite-int8.onnx', int8.bytes);
   copyFileSync(join(distDir, 'vocab.json'), join(outDir, `.vocab.json.tmp-${process.pid}`));
   renameSync(join(outDir, `.vocab.json.tmp-${process.pid}`), join(outDir, 'vocab.json'));
 
@@ -502,6 +508,15 @@ export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log 
     onnx_file: 'use-lite.onnx',
     onnx_sha256: sha256(bytes),
     onnx_bytes: bytes.length,
+    // What clients download: the same graph with int8 weights (models/convert/quantize.mjs). The float32 file above
+    // stays the reference: the shard builder embeds the catalog with it, and tests/model/int8.test.mjs measures
+    // the int8 model against it.
+    int8: {
+      file: 'use-lite-int8.onnx',
+      sha256: sha256(int8.bytes),
+      bytes: int8.bytes.length,
+      scheme: 'weight-only int8, symmetric, one scale per output channel (MatMul) or per token row (embedding table)',
+    },
     vocab_file: 'vocab.json',
     vocab_sha256: sha256(vocabBytes),
     vocab_size: vocab.length,
@@ -522,7 +537,8 @@ export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log 
   writeAtomic('build-stamp.json', JSON.stringify({ stamp, stats, conversion_ms: Math.round(elapsed) }, null, 2) + '\n');
   log(
     `build-model: wrote ${outDir}/use-lite.onnx (${(bytes.length / 1e6).toFixed(1)} MB, ${stats.onnx_nodes} ONNX nodes from ` +
-      `${stats.tf_nodes} TF nodes / ${stats.tf_op_types} TF op types, sha256 ${info.onnx_sha256}) in ${(elapsed / 1000).toFixed(2)} s`,
+      `${stats.tf_nodes} TF nodes / ${stats.tf_op_types} TF op types, sha256 ${info.onnx_sha256}) and use-lite-int8.onnx ` +
+      `(${(int8.bytes.length / 1e6).toFixed(1)} MB, sha256 ${info.int8.sha256}) in ${(elapsed / 1000).toFixed(2)} s`,
   );
   return { skipped: false, outDir, info, stats, conversionMs: elapsed };
 }

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -31,6 +32,45 @@ std::optional<std::string> read_file(const std::filesystem::path& p) {
 }
 
 }  // namespace
+
+double accepted_quality(std::string_view accept_encoding, std::string_view coding) {
+  double star = -1, exact = -1;
+  std::size_t start = 0;
+  while (start <= accept_encoding.size()) {
+    auto end = accept_encoding.find(',', start);
+    if (end == std::string_view::npos) end = accept_encoding.size();
+    std::string_view item = accept_encoding.substr(start, end - start);
+    double q = 1;
+    if (const auto semi = item.find(';'); semi != std::string_view::npos) {
+      const auto qpos = item.find("q=", semi);
+      if (qpos != std::string_view::npos) q = std::strtod(std::string(item.substr(qpos + 2)).c_str(), nullptr);
+      item = item.substr(0, semi);
+    }
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    std::string lower(item);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == coding) exact = q;
+    if (lower == "*") star = q;
+    start = end + 1;
+  }
+  return exact >= 0 ? exact : (star >= 0 ? star : 0);
+}
+
+Encoding choose_encoding(std::string_view accept_encoding, const std::string& file) {
+  static constexpr Encoding kPreferred[] = {{"br", ".br", "-br"}, {"gzip", ".gz", "-gz"}};
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto source_time = fs::last_write_time(file, ec);
+  if (ec) return {};
+  for (const auto& e : kPreferred) {
+    if (accepted_quality(accept_encoding, e.name) <= 0) continue;
+    const std::string sibling = file + std::string(e.suffix);
+    // A sibling older than the file is stale (the file was rebuilt after precompression): never serve it.
+    if (fs::is_regular_file(sibling, ec) && fs::last_write_time(sibling, ec) >= source_time && !ec) return e;
+  }
+  return {};
+}
 
 std::optional<std::string> safe_relative_path(std::string_view url_path) {
   std::string decoded;
@@ -109,18 +149,14 @@ HttpResponse serve_static(const StaticRoot& root, std::string_view relative, con
     return json_error(404, "not found");
   }
 
-  const std::string accept = req.header("accept-encoding");
-  const bool gzip_ok = accept.find("gzip") != std::string::npos;
-  fs::path chosen = real;
-  bool gz = false;
-  if (gzip_ok && fs::is_regular_file(real.string() + ".gz", ec)) {
-    chosen = real.string() + ".gz";
-    gz = true;
-  }
+  // A precompressed sibling (name.br, name.gz, written at build time) when the client accepts its encoding.
+  const Encoding enc = choose_encoding(req.header("accept-encoding"), real.string());
+  const fs::path chosen = real.string() + std::string(enc.suffix);
   struct stat st {};
   if (::stat(chosen.c_str(), &st) != 0) return json_error(404, "not found");
+  // One ETag per representation: a cache must never answer a gzip request with brotli bytes.
   std::ostringstream etag;
-  etag << "\"" << std::hex << st.st_size << "-" << st.st_mtime << (gz ? "-gz" : "") << "\"";
+  etag << "\"" << std::hex << st.st_size << "-" << st.st_mtime << enc.etag_suffix << "\"";
 
   HttpResponse r;
   r.set("Content-Type", std::string(mime_type_for(real.string())));
@@ -128,7 +164,7 @@ HttpResponse serve_static(const StaticRoot& root, std::string_view relative, con
   r.set("Vary", "Accept-Encoding");
   const bool revalidate = ends_with(rs, ".html") || ends_with(rs, "manifest.json") || ends_with(rs, "sw.js");
   r.set("Cache-Control", revalidate ? "no-cache" : root.cache_control);
-  if (gz) r.set("Content-Encoding", "gzip");
+  if (!enc.name.empty()) r.set("Content-Encoding", std::string(enc.name));
   // The policy hashes a page's inline scripts, so it reads the page itself (never the compressed copy).
   add_security_headers(r, mime_type_for(rs), ends_with(rs, ".html") ? read_file(real).value_or("") : "");
   if (req.header("if-none-match") == etag.str()) {

@@ -1,5 +1,5 @@
 // Static files from fixed roots (the app, the models/shards, ORT's wasm): safe path mapping, MIME types,
-// cache headers, precompressed .gz and conditional GET. Invariant: no response ever reads outside its root.
+// cache headers, precompressed .br / .gz chosen by Accept-Encoding (with Vary), and conditional GET. Invariant: no response ever reads outside its root.
 #pragma once
 
 #include <optional>
@@ -15,6 +15,20 @@ namespace wayfinder::server {
 std::optional<std::string> safe_relative_path(std::string_view url_path);
 
 std::string_view mime_type_for(std::string_view path);
+
+// The q-value a client's Accept-Encoding gives `coding` (lower case): its own entry, else "*", else 0.
+double accepted_quality(std::string_view accept_encoding, std::string_view coding);
+
+// A content coding with its precompressed file suffix; the default (empty name) is the file itself.
+struct Encoding {
+  std::string_view name;         // "br", "gzip" or "" (identity)
+  std::string_view suffix;       // ".br", ".gz" or ""
+  std::string_view etag_suffix;  // "-br", "-gz" or ""
+};
+
+// Brotli over gzip over identity: the first the client accepts (q > 0) whose precompressed sibling exists and is
+// not older than the file.
+Encoding choose_encoding(std::string_view accept_encoding, const std::string& file);
 
 struct StaticRoot {
   std::string dir;            // absolute or relative directory

@@ -34,7 +34,7 @@ export async function startServer() {
   const port = await freePort();
   const bin = findServerBinary();
   const proc = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--db', db, '--web', path.join(ROOT, 'web/app'),
-    '--models', process.env.WAYFINDER_MODELS ? path.resolve(process.env.WAYFINDER_MODELS) : path.join(ROOT, 'models/build'), '--ort', path.join(ROOT, 'node_modules/onnxruntime-web/dist'), '--admin-token', ADMIN_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--models', process.env.WAYFINDER_MODELS ? path.resolve(process.env.WAYFINDER_MODELS) : path.join(ROOT, 'models/build'), '--ort', path.join(ROOT, 'web/app/ort'), '--admin-token', ADMIN_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => (log += d));
   proc.stderr.on('data', (d) => (log += d));
@@ -61,7 +61,9 @@ export async function startServer() {
   };
 }
 
-export async function launchBrowser() {
+// stubExternal: answer navigations to other hosts locally (the app links to GitHub). Playwright's request routing
+// turns Chromium's HTTP cache off, so tests that count downloads (tests/browser/firstvisit.e2e.test.mjs) pass false.
+export async function launchBrowser({ stubExternal = true } = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
@@ -76,6 +78,8 @@ export async function launchBrowser() {
     if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) cspViolations.push(`${m.location()?.url ?? ''}: ${m.text()}`);
   });
   // The app links to GitHub; never leave the machine: answer those navigations locally.
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>project</title>stub' }));
+  if (stubExternal) {
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>project</title>stub' }));
+  }
   return { context, userDataDir, cspViolations };
 }

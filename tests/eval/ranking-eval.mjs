@@ -8,6 +8,7 @@
 //   --json     also write the full result (figures, first pages of every profile) to FILE
 //   --pages    print the first page of these profiles
 //   --weights  rank with these ContentWeights instead of the core's defaults
+//   --int8     embed the profiles with the int8 model the browser downloads (model-info.json `int8`), not float32
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,8 @@ export const LEVELS = ['beginner', 'intermediate', 'advanced'];
 
 // Loads the core, the real shard and the model; embeds every profile's query text with the app's pipeline (core
 // profileQueryText + C++ tokenizer + the ONNX encoder of web/src/embedder.js); grades every catalog row per profile.
-export async function loadEvaluation({ models = process.env.WAYFINDER_EVAL_MODELS ?? path.join(repoRoot, 'models/build'), file = path.join(repoRoot, 'tests/eval/learners.json') } = {}) {
+// model: 'float32' (the reference file, model-info.json onnx_file) or 'int8' (the file clients download).
+export async function loadEvaluation({ models = process.env.WAYFINDER_EVAL_MODELS ?? path.join(repoRoot, 'models/build'), file = path.join(repoRoot, 'tests/eval/learners.json'), model = 'float32' } = {}) {
   process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
   const coreFile = process.env.WAYFINDER_CORE_MJS ?? path.join(repoRoot, 'web/wasm/wayfinder_core_simd.mjs');
   const core = await (await import(coreFile)).default();
@@ -39,7 +41,9 @@ export async function loadEvaluation({ models = process.env.WAYFINDER_EVAL_MODEL
 
   const { areas, profiles } = JSON.parse(fs.readFileSync(file, 'utf8'));
   const tokenizer = core.Tokenizer.fromVocabJson(fs.readFileSync(path.join(models, info.vocab_file ?? 'vocab.json'), 'utf8'));
-  const embedder = await createEmbedder({ modelBytes: fs.readFileSync(path.join(models, info.onnx_file)), backend: 'node' });
+  if (model === 'int8' && !info.int8) throw new Error(`${models}/model-info.json has no int8 model (rebuild: node models/convert/build-model.mjs)`);
+  const modelFile = model === 'int8' ? info.int8.file : info.onnx_file;
+  const embedder = await createEmbedder({ modelBytes: fs.readFileSync(path.join(models, modelFile)), backend: 'node' });
   const texts = profiles.map((p) => core.profileQueryText(JSON.stringify(p.profile)));
   const vectors = await embedder.run(texts.map((t) => Int32Array.from(tokenizer.encode(t))));
   const cases = profiles.map((p, i) => {
@@ -186,7 +190,7 @@ function arg(argv, name) {
 
 async function main(argv) {
   const t0 = performance.now();
-  const ev = await loadEvaluation();
+  const ev = await loadEvaluation({ model: argv.includes('--int8') ? 'int8' : 'float32' });
   let weights = arg(argv, '--weights') ? JSON.parse(arg(argv, '--weights')) : ev.defaults;
   let tuned = null;
   if (argv.includes('--tune')) {

@@ -77,6 +77,9 @@ struct ServerFixture {
     std::ofstream(dir / "web" / "index.html") << "<h1>hi</h1>";
     std::ofstream(dir / "web" / "app.js") << "console.log(1)";
     std::ofstream(dir / "web" / "app.js.gz") << "GZIPPED";
+    std::ofstream(dir / "web" / "app.js.br") << "BROTLI!";
+    std::ofstream(dir / "web" / "old.js") << "fresh";
+    std::ofstream(dir / "web" / "old.js.gz") << "stale gzip";
     std::ofstream(dir / "web" / "sub" / "x.css") << "body{}";
     std::ofstream(dir / "secret.txt") << "secret";
     std::filesystem::create_directories(dir / "ort");

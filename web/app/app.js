@@ -1,6 +1,7 @@
 // The learner-facing page: profile form → recommendations as cards; every interaction goes through the package
 // (track → local counts at once + outbox → server when online). The profile is kept in IndexedDB only.
 import { createRecommender } from './lib/index.js';
+import { LoadingView } from './loading.js';
 
 const $ = (sel) => document.querySelector(sel);
 const statusEl = $('#status');
@@ -21,9 +22,29 @@ function userId() {
   return id;
 }
 
-if ('serviceWorker' in navigator) {
+// Registered once the downloads are over, so its install copies the page's files from the HTTP cache instead of
+// downloading them a second time alongside the page (sw.js).
+let swRegistered = false;
+function registerServiceWorker() {
+  if (swRegistered || !('serviceWorker' in navigator)) return;
+  swRegistered = true;
   navigator.serviceWorker.register('sw.js', { scope: './' }).catch((e) => console.warn('service worker:', e));
 }
+// A page already controlled by the worker (a repeat visit) has nothing to wait for.
+if (navigator.serviceWorker?.controller) registerServiceWorker();
+
+const loading = new LoadingView({ root: $('#loading'), bar: $('#load-bar'), text: $('#load-text'), retry: $('#retry') });
+// Uncompressed sizes of the staged files (web/app/stage.mjs), for the bar's totals; the package reports the model
+// and shard sizes itself from model-info.json and the manifest.
+fetch('sizes.json')
+  .then((r) => (r.ok ? r.json() : {}))
+  .then((s) => (loading.sizes.runtime = s['ort/ort-wasm-simd-threaded.wasm']))
+  .catch(() => {});
+
+// What the learner typed while the page loaded is theirs: a saved profile never overwrites a touched field.
+const touched = new Set();
+for (const f of [...LIST_FIELDS, 'field_of_study', 'skill_level']) $(`#${f}`).addEventListener('input', () => touched.add(f));
+let queued = null; // a profile submitted before a ranking was possible
 
 function showNet() {
   netEl.textContent = navigator.onLine ? '' : 'Offline: recommendations still work; your feedback is queued and sent when you are back online.';
@@ -59,9 +80,10 @@ function readProfile() {
 
 function fillProfile(p) {
   if (!p) return;
-  for (const f of LIST_FIELDS) if (p[f]) $(`#${f}`).value = p[f].join(', ');
-  if (p.field_of_study) $('#field_of_study').value = p.field_of_study;
-  if (p.skill_level) $('#skill_level').value = p.skill_level;
+  const untouched = (f) => !touched.has(f) && !$(`#${f}`).value;
+  for (const f of LIST_FIELDS) if (p[f] && untouched(f)) $(`#${f}`).value = p[f].join(', ');
+  if (p.field_of_study && untouched('field_of_study')) $('#field_of_study').value = p.field_of_study;
+  if (p.skill_level && untouched('skill_level')) $('#skill_level').value = p.skill_level;
 }
 
 function fmtStars(n) {
@@ -196,25 +218,58 @@ function card(item, rankingId) {
 async function show(profile, offset, kinds = []) {
   const t = performance.now();
   statusEl.textContent = 'Finding projects…';
-  const res = await rec.recommend(profile, { limit: 10, offset, kinds, rankingId: offset ? current.rankingId : undefined });
+  // Before the model is in, a lexical + structured ranking (stage 'lexical'); see offerRefinement.
+  const res = await rec.recommend(profile, { limit: 10, offset, kinds, rankingId: offset ? current.rankingId : undefined, allowLexical: true });
   const ms = performance.now() - t;
-  if (offset === 0) cardsEl.replaceChildren();
+  if (offset === 0) {
+    cardsEl.replaceChildren();
+    $('#refine').hidden = true;
+  }
+  cardsEl.dataset.stage = res.stage;
   current = { profile, offset, kinds, rankingId: res.rankingId };
   page = res;
   for (const item of res.items) cardsEl.append(card(item, res.rankingId));
   moreBtn.hidden = res.items.length === 0 || res.exhausted;
-  statusEl.textContent = `${cardsEl.children.length} projects (${Math.round(ms)} ms, arm ${res.arm}).`;
+  statusEl.textContent =
+    `${cardsEl.children.length} projects (${Math.round(ms)} ms, arm ${res.arm}).` +
+    (res.stage === 'lexical' ? ' Matched by words, languages and level; the language model is still loading.' : '');
   $('#versions').textContent = `model ${res.modelVersion} · shard ${res.shardVersion.slice(0, 12)}`;
   if (!window.wayfinderTimings.firstRecommendations) window.wayfinderTimings.firstRecommendations = performance.now() - t0;
   window.wayfinderTimings.lastRecommendMs = ms;
+  if (res.stage === 'lexical' && !window.wayfinderTimings.firstLexicalRanking) window.wayfinderTimings.firstLexicalRanking = performance.now() - t0;
+  if (res.stage === 'embedding' && !window.wayfinderTimings.firstEmbeddingRanking) window.wayfinderTimings.firstEmbeddingRanking = performance.now() - t0;
   document.body.dataset.ready = 'true';
+  if (res.stage === 'lexical' && offset === 0) offerRefinement(profile, res.rankingId);
   return res;
 }
 
-$('#profile-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  if (!rec) return;
-  const profile = readProfile();
+// Re-ranking with the model: the cards the learner is looking at never move on their own. When the model is in,
+// the embedding-based ranking is computed in the background and offered ("Show refined ranking"); it replaces the
+// list only when the learner asks.
+function offerRefinement(profile, rankingId) {
+  rec
+    .modelReady()
+    .then(() => rec.prepare(profile))
+    .then(() => {
+      if (current.rankingId !== rankingId) return; // the learner already asked for another ranking
+      window.wayfinderTimings.embeddingRankingReady = performance.now() - t0;
+      const btn = $('#refine');
+      btn.hidden = false;
+      btn.onclick = async () => {
+        btn.hidden = true;
+        await show(profile, 0, current.kinds);
+      };
+    })
+    .catch(() => {}); // a failed model download is reported by the loading view
+}
+
+// Answers the learner's request: now when a ranking is possible, else as soon as it is (the page says so).
+async function request(profile) {
+  if (!rec) {
+    queued = profile;
+    statusEl.textContent = 'Got it: your recommendations appear as soon as the project list has arrived (see the progress above).';
+    return;
+  }
   $('#go').disabled = true;
   try {
     await show(profile, 0, readKinds());
@@ -225,6 +280,11 @@ $('#profile-form').addEventListener('submit', async (ev) => {
   } finally {
     $('#go').disabled = false;
   }
+}
+
+$('#profile-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  request(readProfile());
 });
 
 moreBtn.addEventListener('click', async () => {
@@ -238,18 +298,46 @@ moreBtn.addEventListener('click', async () => {
   }
 });
 
+// The model downloads in the background from the start; when it is in (or failed) the service worker is registered.
+function watchModel() {
+  rec
+    .modelReady()
+    .then(() => {
+      window.wayfinderTimings.modelReady = performance.now() - t0;
+      loading.finish();
+      registerServiceWorker();
+    })
+    .catch((e) => {
+      loading.fail('language model', e, watchModel); // lexical rankings keep working meanwhile
+      registerServiceWorker();
+    });
+}
+
 async function main() {
+  statusEl.textContent = 'Loading the recommender… You can fill in your profile and press “Get recommendations” now.';
   try {
-    rec = await createRecommender({ server: location.origin, userId: userId(), autoSync: true });
-    window.wayfinder = rec; // for tests and curious learners
-    window.wayfinderTimings.ready = performance.now() - t0;
-    const saved = await rec.savedProfile();
-    fillProfile(saved);
-    statusEl.textContent = 'Ready. Fill in your profile and press “Get recommendations”.';
-    if (saved && Object.keys(saved).length) await show(saved, 0);
+    rec = await createRecommender({ server: location.origin, userId: userId(), autoSync: true, onProgress: (p) => loading.update(p) });
   } catch (e) {
     statusEl.textContent = `The recommender failed to load: ${e.message}`;
+    loading.fail('recommender', e, main);
     console.error(e);
+    return;
+  }
+  window.wayfinder = rec; // for tests and curious learners
+  window.wayfinderTimings.ready = performance.now() - t0;
+  watchModel();
+  const saved = await rec.savedProfile();
+  fillProfile(saved);
+  statusEl.textContent = 'Ready. Fill in your profile and press “Get recommendations”.';
+  if (queued) {
+    const profile = queued;
+    queued = null;
+    await request(profile);
+  } else if (saved && Object.keys(saved).length && touched.size === 0) {
+    await show(saved, 0, readKinds()).catch((e) => (statusEl.textContent = `Could not recommend: ${e.message}`));
   }
 }
+addEventListener('online', () => {
+  if ($('#loading').dataset.failed === 'true') $('#retry').click(); // back online: resume where it stopped
+});
 main();

@@ -1,28 +1,78 @@
 #!/usr/bin/env node
-// Stages the package (web/src/*.js) and the WASM core (web/wasm/) into web/app/lib and web/app/wasm, because the
-// sync server serves only web/app (symlinks out of it are refused), and lists them in precache.json for sw.js.
+// Stages the package (web/src/*.js), the WASM core (web/wasm/) and ONNX Runtime Web's three files into web/app/lib,
+// web/app/wasm and web/app/ort, because the sync server serves only web/app (symlinks out of it are refused); lists
+// them in precache.json for sw.js and sizes.json for the app's progress bar; then precompresses (gzip + brotli) the
+// app and the model files clients download (web/app/precompress.mjs).
+//   node web/app/stage.mjs [--models DIR]   (default models/build, or $WAYFINDER_MODELS)
+// A staged file keeps its source's modification time and is copied only when it changed, so an unchanged file
+// keeps its precompressed siblings.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { filesUnder, precompress } from './precompress.mjs';
 
 const app = path.dirname(fileURLToPath(import.meta.url));
 const web = path.dirname(app);
+const root = path.dirname(web);
+const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 const copied = [];
-function copyDir(from, to, keep) {
-  fs.rmSync(to, { recursive: true, force: true });
+
+function syncFile(src, dst) {
+  const s = fs.statSync(src);
+  const d = fs.existsSync(dst) ? fs.statSync(dst) : null;
+  if (!d || d.size !== s.size || d.mtimeMs !== s.mtimeMs) {
+    fs.copyFileSync(src, dst);
+    fs.utimesSync(dst, s.atime, s.mtime);
+  }
+}
+
+function syncDir(from, to, keep) {
   fs.mkdirSync(to, { recursive: true });
-  for (const name of fs.readdirSync(from).sort()) {
-    const src = path.join(from, name);
-    if (!fs.statSync(src).isFile() || !keep(name)) continue;
-    fs.copyFileSync(src, path.join(to, name));
+  const names = fs.readdirSync(from).filter((n) => fs.statSync(path.join(from, n)).isFile() && keep(n)).sort();
+  for (const old of fs.readdirSync(to)) {
+    if (!names.includes(old.replace(/\.(gz|br)$/, ''))) fs.rmSync(path.join(to, old), { force: true });
+  }
+  for (const name of names) {
+    syncFile(path.join(from, name), path.join(to, name));
     copied.push(`${path.basename(to)}/${name}`);
   }
 }
+
+// ONNX Runtime Web's dist folder, found the way Node resolves the package (its exports hide package.json).
+function ortDist() {
+  const require = createRequire(path.join(root, 'package.json'));
+  for (let dir = path.dirname(require.resolve('onnxruntime-web')); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'dist', 'ort.wasm.min.mjs'))) return path.join(dir, 'dist');
+  }
+  throw new Error('stage: onnxruntime-web/dist not found (npm ci)');
+}
+
+// The model files a client downloads: model-info.json, the int8 model, the vocabulary, the manifest and shards.
+function modelFiles(models) {
+  const infoFile = path.join(models, 'model-info.json');
+  if (!fs.existsSync(infoFile)) return [];
+  const info = JSON.parse(fs.readFileSync(infoFile, 'utf8'));
+  const files = [infoFile, path.join(models, info.vocab_file ?? 'vocab.json')];
+  if (info.int8) files.push(path.join(models, info.int8.file));
+  return [...files.filter((f) => fs.existsSync(f)), ...filesUnder(path.join(models, 'shards'))];
+}
+
 if (!fs.existsSync(path.join(web, 'wasm', 'wayfinder_core_simd.mjs'))) {
   console.error('stage: web/wasm/wayfinder_core_simd.mjs is missing: build the wasm targets first');
   process.exit(1);
 }
-copyDir(path.join(web, 'src'), path.join(app, 'lib'), (n) => n.endsWith('.js'));
-copyDir(path.join(web, 'wasm'), path.join(app, 'wasm'), (n) => /\.(mjs|wasm)$/.test(n));
-fs.writeFileSync(path.join(app, 'precache.json'), JSON.stringify(copied, null, 1) + '\n');
-console.log(`stage: ${copied.length} files into web/app/{lib,wasm}`);
+syncDir(path.join(web, 'src'), path.join(app, 'lib'), (n) => n.endsWith('.js'));
+syncDir(path.join(web, 'wasm'), path.join(app, 'wasm'), (n) => /^wayfinder_core(_simd)?\.(mjs|wasm)$/.test(n));
+syncDir(ortDist(), path.join(app, 'ort'), (n) => ORT_FILES.includes(n));
+fs.writeFileSync(path.join(app, 'precache.json'), JSON.stringify(copied.filter((f) => !f.startsWith('ort/')), null, 1) + '\n');
+// Uncompressed sizes of the staged files, for the progress bar (the model and shard sizes come from model-info.json
+// and the shard manifest).
+const sizes = Object.fromEntries(copied.map((f) => [f, fs.statSync(path.join(app, f)).size]));
+fs.writeFileSync(path.join(app, 'sizes.json'), JSON.stringify(sizes, null, 1) + '\n');
+
+const argModels = process.argv.indexOf('--models');
+const models = path.resolve(argModels > 0 ? process.argv[argModels + 1] : (process.env.WAYFINDER_MODELS ?? path.join(root, 'models/build')));
+const appFiles = filesUnder(app).filter((f) => !/(stage|precompress)\.mjs$/.test(f));
+const result = precompress([...appFiles, ...modelFiles(models)], { log: (m) => console.log(m) });
+console.log(`stage: ${copied.length} files into web/app/{lib,wasm,ort}; precompressed ${result.written} new, ${result.skipped} up to date`);

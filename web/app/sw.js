@@ -1,22 +1,40 @@
-// Service worker: the app works offline. App shell, package, WASM core and ORT files are precached at install;
-// the model, vocabulary, shards and manifest are kept in the same cache the package uses (wayfinder-assets-v1).
+// Service worker: the app works offline. One download per file per visit: the app registers this worker only after
+// its own downloads are over, and the install copies the app shell, the staged package and WASM core, and ORT's two
+// small modules from the HTTP cache (cache: 'force-cache'), so a first visit does not fetch them a second time.
+// The big files (model, ORT's .wasm, vocabulary, shard, manifest) are not precached here: the package keeps them in
+// wayfinder-assets-v1 itself as it downloads them (web/src/assets.js), and this worker answers from that cache too.
 // The sync API (/v1/…) is never cached: the package queues feedback itself and sends it when back online.
-const SHELL_CACHE = 'wayfinder-shell-v1';
+const SHELL_CACHE = 'wayfinder-shell-v2';
 const ASSET_CACHE = 'wayfinder-assets-v1';
 
 const SHELL = [
   './',
   'index.html',
   'app.js',
+  'loading.js',
   'styles.css',
   'dashboard.html',
   'dashboard.js',
   'app.webmanifest',
+  'sizes.json',
   '/ort/ort.wasm.min.mjs',
   '/ort/ort-wasm-simd-threaded.mjs',
-  '/ort/ort-wasm-simd-threaded.wasm',
 ];
-const MODEL_FILES = ['/models/model-info.json', '/models/vocab.json', '/models/use-lite.onnx', '/models/shards/manifest.json'];
+
+// The same one-instruction v128 probe as web/src/core.js: only the WASM core variant this browser runs is kept.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+function wantedVariant(file) {
+  let simd = false;
+  try {
+    simd = WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    simd = false;
+  }
+  const isSimd = file.includes('_simd.');
+  return !file.startsWith('wasm/') || isSimd === simd;
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -29,21 +47,8 @@ self.addEventListener('install', (event) => {
       } catch {
         staged = [];
       }
-      await shell.addAll([...SHELL, ...staged]);
-      // Model and shards: best effort at install (the package also caches them on first use).
-      const assets = await caches.open(ASSET_CACHE);
-      await Promise.all(
-        MODEL_FILES.map(async (u) => {
-          const abs = new URL(u, self.location.origin).href;
-          if (await assets.match(abs)) return;
-          try {
-            const res = await fetch(abs);
-            if (res.ok) await assets.put(abs, res);
-          } catch {
-            /* offline install: the package fetches later */
-          }
-        }),
-      );
+      const urls = [...SHELL, ...staged.filter(wantedVariant)];
+      await shell.addAll(urls.map((u) => new Request(u, { cache: 'force-cache' })));
       await self.skipWaiting();
     })(),
   );
@@ -77,13 +82,15 @@ async function networkFirst(req, cacheName) {
   }
 }
 
-async function cacheFirst(req, cacheName) {
+// Cache first. The shell's files are stored as they pass (without holding the response back until stored, so a
+// download keeps streaming to the page); the model files are stored by the package itself (store = false).
+async function cacheFirst(event, req, cacheName, store) {
   const hit = await caches.match(req, { ignoreSearch: true });
   if (hit) return hit;
   const res = await fetch(req);
-  if (res.ok && req.method === 'GET') {
-    const cache = await caches.open(cacheName);
-    await cache.put(req, res.clone());
+  if (store && res.ok && req.method === 'GET') {
+    const copy = res.clone();
+    event.waitUntil(caches.open(cacheName).then((cache) => cache.put(req, copy)));
   }
   return res;
 }
@@ -100,7 +107,8 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(networkFirst(req, url.pathname.startsWith('/models/') ? ASSET_CACHE : SHELL_CACHE));
   } else if (url.pathname.startsWith('/models/') || url.pathname.startsWith('/ort/') || url.pathname.includes('/wasm/')) {
     // Large files named by content/version: cache first.
-    event.respondWith(cacheFirst(req, url.pathname.startsWith('/models/') ? ASSET_CACHE : SHELL_CACHE));
+    const big = url.pathname.startsWith('/models/') || url.pathname.endsWith('.wasm');
+    event.respondWith(cacheFirst(event, req, SHELL_CACHE, !big));
   } else {
     // The app shell: fresh when online, cached when not.
     event.respondWith(networkFirst(req, SHELL_CACHE));

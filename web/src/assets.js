@@ -16,17 +16,50 @@ async function readLocal(u) {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
+// Reads a response body, reporting progress as ({loaded, total, cached}) after every chunk. `total` is the
+// uncompressed size from the manifest / model-info when known (a precompressed response's Content-Length counts
+// the encoded bytes, the stream yields decoded ones), else the Content-Length of an unencoded response.
+async function readBody(res, { onProgress, total, cached = false } = {}) {
+  if (!onProgress || !res.body?.getReader) {
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    onProgress?.({ loaded: bytes.length, total: total ?? bytes.length, cached });
+    return bytes;
+  }
+  const length = res.headers.get('content-encoding') ? null : Number(res.headers.get('content-length')) || null;
+  const expected = total ?? length;
+  const reader = res.body.getReader();
+  const chunks = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress({ loaded, total: expected, cached });
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  onProgress({ loaded, total: expected ?? loaded, cached, done: true });
+  return bytes;
+}
+
 // Returns the bytes of `url`. `revalidate`: ask the network first (small, changing files such as the
 // manifest) and fall back to the cache offline; otherwise cache first (immutable, content-named files).
 // `reload`: bypass every cache (HTTP and service worker) and replace the cached copy.
-export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, revalidate = false, reload = false, useCache = true } = {}) {
+// `onProgress({loaded, total, cached, done})` and `total` (expected uncompressed bytes): see readBody.
+export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, revalidate = false, reload = false, useCache = true, onProgress, total } = {}) {
   if (!isHttp(url) && isNode) return readLocal(url);
   const cache = useCache && typeof caches !== 'undefined' ? await caches.open(ASSET_CACHE).catch(() => null) : null;
   const key = String(url);
   if (cache && !revalidate && !reload) {
     const hit = await cache.match(key);
-    if (hit) return new Uint8Array(await hit.arrayBuffer());
+    if (hit) return readBody(hit, { onProgress, total, cached: true });
   }
+  onProgress?.({ loaded: 0, total: total ?? null, cached: false }); // the bar shows the size before the bytes
   let res;
   try {
     res = await fetchImpl(key, reload ? { cache: 'reload' } : revalidate ? { cache: 'no-cache' } : {});
@@ -40,8 +73,15 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
     if (hit) return new Uint8Array(await hit.arrayBuffer());
     throw new Error(`fetching ${key}: HTTP ${res.status}`);
   }
-  if (cache) await cache.put(key, res.clone()).catch(() => {});
-  return new Uint8Array(await res.arrayBuffer());
+  // Read once, then store what was read: a body cut off by a lost connection throws here and is never cached.
+  const bytes = await readBody(res, { onProgress, total }).catch((e) => {
+    throw new Error(`downloading ${key} failed (${e.message})`);
+  });
+  if (cache) {
+    const headers = { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream' };
+    await cache.put(key, new Response(bytes, { headers })).catch((e) => console.warn(`cache.put ${key}: ${e.message}`));
+  }
+  return bytes;
 }
 
 export async function loadText(url, opts) {

@@ -70,6 +70,7 @@ export async function loadCore({ simd, wasmUrl } = {}) {
     addLocal: (ses, i, day, s, f, cap) => ses.addLocal(i, day, s, f, cap),
     setCommunity: (ses, idx, al, be) => ses.setCommunity(Uint32Array.from(idx), Float64Array.from(al), Float64Array.from(be)),
     hasContent: (ses, hash) => ses.hasContent(hash),
+    dimension: (ses) => ses.dimension(),
     setContent: (ses, key, vector, profile, kinds) => ses.setContent(key, vector, JSON.stringify(profile), JSON.stringify(kinds ?? [])),
     recommend: (ses, hash, rankingId, limit, offset, useRL) => JSON.parse(ses.recommendJson(hash, rankingId, limit, offset, useRL)),
     rewardToUpdate: (episode) => JSON.parse(m.RecommenderSession.rewardToUpdateJson(JSON.stringify(episode))),

@@ -8,7 +8,8 @@ async function importOrtWeb() {
 }
 
 // backend: 'web' (default) | 'node'. wasmPaths: the folder (URL ending in '/') holding ort-wasm-*.{mjs,wasm}.
-export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, numThreads = 1 }) {
+// wasmBinary: ORT's .wasm bytes when the caller fetched them (browser: through the asset cache, with progress).
+export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, wasmBinary, numThreads = 1, proxy = true }) {
   let ort;
   if (backend === 'node') {
     ort = await import('onnxruntime-node');
@@ -18,9 +19,11 @@ export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, n
     ort = ort.default?.InferenceSession ? ort.default : ort;
     ort.env.wasm.numThreads = numThreads;
     if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
+    if (wasmBinary) ort.env.wasm.wasmBinary = wasmBinary;
     else if (!isNode && typeof location !== 'undefined') ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
-    // Never let ORT reach for a proxy worker or a remote default.
-    ort.env.wasm.proxy = false;
+    // In a browser ORT runs in its own Web Worker (ORT's proxy worker, started from our /ort/ copy of
+    // ort.wasm.min.mjs): the session start-up and every run stay off the page's main thread. Never a remote default.
+    ort.env.wasm.proxy = proxy && !isNode && typeof Worker !== 'undefined';
   }
   const session = await ort.InferenceSession.create(modelBytes, backend === 'node' ? {} : { executionProviders: ['wasm'] });
   const outputName = session.outputNames[0];

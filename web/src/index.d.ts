@@ -22,6 +22,10 @@ export interface RecommenderOptions {
   modelInfoUrl?: string;
   manifestUrl?: string;
   modelUrl?: string;
+  /** 'int8' (default when model-info.json lists one: ~4x fewer bytes) or 'float32' (the reference model). */
+  modelPrecision?: 'int8' | 'float32';
+  /** Start the model download when the shard's bytes are in (default true: the first ranking comes sooner). */
+  modelAfterShard?: boolean;
   vocabUrl?: string;
   shardUrl?: string;
   backend?: 'web' | 'node';

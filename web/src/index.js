@@ -50,6 +50,12 @@ export async function createRecommender(options = {}) {
   const modelInfoUrl = options.modelInfoUrl ?? resolveUrl(modelsBase, 'model-info.json');
   const manifestUrl = options.manifestUrl ?? resolveUrl(modelsBase, 'shards/manifest.json');
   const assetOpts = { fetch: fetchImpl };
+  // Progress of each download: onProgress({stage: 'shard'|'model'|'runtime'|'vocab', loaded, total, cached, done}).
+  const progressOf = (stage, total) => ({
+    ...assetOpts,
+    total,
+    onProgress: options.onProgress ? (p) => options.onProgress({ stage, ...p }) : undefined,
+  });
 
   // The core, the model description, vocabulary and manifest in parallel; then shard and model.
   const [core, modelInfo, manifestText] = await Promise.all([
@@ -58,7 +64,9 @@ export async function createRecommender(options = {}) {
     loadText(manifestUrl, { ...assetOpts, revalidate: true }),
   ]);
   timings.coreMs = performance.now() - tStart;
-  const modelUrl = options.modelUrl ?? resolveUrl(modelsBase, modelInfo.onnx_file);
+  // The int8 model (a quarter of the bytes; models/README.md) unless float32 is asked for or not built.
+  const model = options.modelPrecision !== 'float32' && modelInfo.int8 ? modelInfo.int8 : { file: modelInfo.onnx_file, sha256: modelInfo.onnx_sha256 };
+  const modelUrl = options.modelUrl ?? resolveUrl(modelsBase, model.file);
   const vocabUrl = options.vocabUrl ?? resolveUrl(modelsBase, modelInfo.vocab_file);
   const manifest = JSON.parse(manifestText);
   const shardEntry = manifest.shards?.[0];
@@ -67,19 +75,42 @@ export async function createRecommender(options = {}) {
 
   const backend = options.backend ?? 'web';
   let embedderPromise = null;
+  let embedder = null; // set once the model is ready
   const getEmbedder = () => {
     embedderPromise ??= (async () => {
       const t = performance.now();
-      const { bytes: modelBytes } = await loadVerifiedBytes(modelUrl, modelInfo.onnx_sha256, assetOpts);
       const wasmPaths = options.ortWasmPaths ?? (isNode ? undefined : new URL('/ort/', server ?? location.href).href);
-      const e = await createEmbedder({ modelBytes, backend, wasmPaths, numThreads: options.numThreads ?? 1 });
+      // In a browser ONNX Runtime's .wasm comes through the asset cache too (progress, one download, offline).
+      const runtime =
+        backend === 'web' && !isNode
+          ? loadBytes(`${wasmPaths}ort-wasm-simd-threaded.wasm`, progressOf('runtime', options.ortWasmBytes))
+          : Promise.resolve(undefined);
+      const [{ bytes: modelBytes }, wasmBinary] = await Promise.all([
+        loadVerifiedBytes(modelUrl, model.sha256, progressOf('model', model.bytes ?? modelInfo.onnx_bytes)),
+        runtime,
+      ]);
+      const e = await createEmbedder({ modelBytes, backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1 });
       timings.modelMs = performance.now() - t;
+      embedder = e;
       return e;
-    })();
+    })().catch((e) => {
+      embedderPromise = null; // a failed download or start-up is tried again by the next call
+      throw e;
+    });
     return embedderPromise;
   };
-  // The model (28 MB) downloads and ORT starts while the shard is fetched, verified and opened.
-  if (options.preloadModel !== false) getEmbedder().catch(() => {});
+  // The model downloads in the background; recommend() does not wait for it (a lexical + structured ranking first,
+  // see recommend). With modelAfterShard (default) its download starts when the shard's bytes are in, so on a slow
+  // link the shard — what the first ranking needs — has the whole bandwidth; the progress shows both from the start.
+  const shardFirst = options.modelAfterShard !== false;
+  let shardArrived;
+  const shardIn = new Promise((r) => (shardArrived = r));
+  if (options.preloadModel !== false) {
+    if (shardFirst) {
+      options.onProgress?.({ stage: 'model', loaded: 0, total: model.bytes ?? modelInfo.onnx_bytes, cached: false });
+      shardIn.then(() => getEmbedder()).catch(() => {});
+    } else getEmbedder().catch(() => {});
+  }
 
   const registry = core.registry;
   const owned = []; // long-lived handles, deleted by dispose()
@@ -89,18 +120,20 @@ export async function createRecommender(options = {}) {
   };
 
   let session;
+  let vocabJson = null; // handed to the core's tokenizer on the first embedding (not on the first ranking's path)
   try {
     const [vocabBytes, shard] = await Promise.all([
-      modelInfo.vocab_sha256 ? loadVerifiedBytes(vocabUrl, modelInfo.vocab_sha256, assetOpts).then((r) => r.bytes) : loadBytes(vocabUrl, assetOpts),
-      loadVerifiedBytes(shardUrl, shardEntry.sha256, assetOpts),
+      modelInfo.vocab_sha256
+        ? loadVerifiedBytes(vocabUrl, modelInfo.vocab_sha256, progressOf('vocab')).then((r) => r.bytes)
+        : loadBytes(vocabUrl, progressOf('vocab')),
+      loadVerifiedBytes(shardUrl, shardEntry.sha256, progressOf('shard', shardEntry.bytes)).then((r) => (shardArrived(), r)),
     ]);
-    const vocabJson = new TextDecoder().decode(vocabBytes);
+    vocabJson = new TextDecoder().decode(vocabBytes);
     const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
     // When WebCrypto already checked the shard's sha256, the core checks that it is the manifest's and skips its own
     // (slower) hash; otherwise the core hashes the bytes itself.
     const sessionConfig = { seed, ...(options.rerank ?? {}), ...(shard.verified ? { sha256Verified: shard.verified } : {}) };
     session = own(core.newSession(shard.bytes, manifestText, shardEntry.file, sessionConfig));
-    core.loadVocab(session, vocabJson);
   } catch (e) {
     // Nothing half-made stays behind: the preloaded model's ORT session and any handle are released.
     embedderPromise?.then((emb) => emb.dispose()).catch(() => {});
@@ -108,7 +141,7 @@ export async function createRecommender(options = {}) {
     throw e;
   }
   const shardVersion = shardEntry.sha256;
-  const modelVersion = `${modelInfo.name}:${modelInfo.onnx_sha256.slice(0, 12)}`; // ids allow [A-Za-z0-9._:-] only
+  const modelVersion = `${modelInfo.name}:${model.sha256.slice(0, 12)}`; // ids allow [A-Za-z0-9._:-] only
   timings.shardMs = performance.now() - tStart;
 
 
@@ -180,6 +213,10 @@ export async function createRecommender(options = {}) {
 
   async function embedTexts(texts) {
     const e = await getEmbedder();
+    if (vocabJson !== null) {
+      core.loadVocab(session, vocabJson); // a separate main-thread task from the shard's opening
+      vocabJson = null;
+    }
     const ids = texts.map((t) => core.encode(session, t));
     return e.run(ids);
   }
@@ -248,7 +285,26 @@ export async function createRecommender(options = {}) {
     if (disposed) throw new Error('recommender is disposed');
   };
 
-  async function recommend(profile, { limit = 10, offset = 0, useRL, rankingId, kinds = [] } = {}) {
+  // The content ranking of a profile under a kind filter, cached by the core under its content key: 'embedding'
+  // (cosine + BM25 + structured) when the profile's embedding is cached or the model is ready; otherwise, with
+  // allowLexical, 'lexical' (the same blend with a zero query vector: BM25 + structured only), replaced by the
+  // embedding ranking on a later call once the model is in. Without allowLexical the call waits for the model.
+  const contentStage = new Map(); // content key → 'lexical' | 'embedding'
+  async function ensureContent(p, profileHash, key, kinds, allowLexical) {
+    const have = core.hasContent(session, key) ? contentStage.get(key) ?? 'embedding' : null;
+    if (have === 'embedding' || (have === 'lexical' && allowLexical && !embedder)) return have;
+    if (allowLexical && !embedder && !embCache.has(profileHash)) {
+      core.setContent(session, key, new Float32Array(core.dimension(session)), p, kinds);
+      contentStage.set(key, 'lexical');
+      return 'lexical';
+    }
+    const v = await profileEmbedding(p, profileHash);
+    core.setContent(session, key, v, p, kinds);
+    contentStage.set(key, 'embedding');
+    return 'embedding';
+  }
+
+  async function recommend(profile, { limit = 10, offset = 0, useRL, rankingId, kinds = [], allowLexical = false } = {}) {
     assertLive();
     const p = normaliseProfile(profile);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError('limit must be an integer in 1..1000');
@@ -257,10 +313,7 @@ export async function createRecommender(options = {}) {
     const profileHash = core.profileHash(p);
     // The kind filter is the core's (parse_kind_filter): an unknown kind throws here, naming the allowed ones.
     const hash = core.contentKey(profileHash, kinds);
-    if (!core.hasContent(session, hash)) {
-      const v = await profileEmbedding(p, profileHash);
-      core.setContent(session, hash, v, p, kinds);
-    }
+    const stage = await ensureContent(p, profileHash, hash, kinds, allowLexical);
     const assigned = experiment?.arm ?? 'rl';
     const rl = useRL ?? assigned !== 'similarity';
     const arm = useRL === undefined ? assigned : rl ? 'rl' : 'similarity';
@@ -299,6 +352,7 @@ export async function createRecommender(options = {}) {
       exhausted: page.exhausted,
       modelVersion,
       shardVersion,
+      stage,
     };
   }
 
@@ -381,6 +435,15 @@ export async function createRecommender(options = {}) {
     timings,
     storage,
     recommend,
+    // Resolves when the embedding model is loaded (rejects with the download or start-up error).
+    modelReady: () => getEmbedder().then(() => true),
+    // Computes (and caches) the profile's embedding-based content ranking without starting a ranking, so a later
+    // recommend() of the same profile is immediate. Resolves to 'embedding'.
+    async prepare(profile) {
+      assertLive();
+      const p = normaliseProfile(profile);
+      return ensureContent(p, core.profileHash(p), false);
+    },
     track,
     async sync() {
       assertLive();

@@ -1,0 +1,226 @@
+// First-visit benchmark (issue 11): Debian's Chromium (playwright-core) opens the app through a throttling,
+// byte-counting reverse proxy in front of the real wayfinder-sync. Every fetch — page, worker and service worker —
+// goes through the proxy, so its byte count is what crossed the "network", and all of them share one throttled
+// link (DevTools' own throttling is per target and would leave the service worker's fetches unthrottled).
+//
+// Per link (20 Mbit/s · 40 ms RTT, 5 Mbit/s · 150 ms RTT) and per app (this tree, and the baseline commit), a cold
+// visit (fresh browser profile) and a repeat visit (reload in the same profile) report: bytes on the wire (all, and
+// assets = everything but /v1/), time from navigation start to the first 10 cards and to cards ranked with the
+// embedding, the longest main-thread task (Long Tasks API) during load and during three later recommend() clicks,
+// and the peak of JS heap + ArrayBuffer backing stores (WASM memories included; CDP Runtime.getHeapUsage, sampled).
+//   node scripts/lib/bench/firstvisit.mjs [--quick] [--only new|baseline]  → JSON on stdout
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startProxy } from '../../../tests/browser/proxy.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+// "Today": the commit before issue 11's work (float32 model, no precompression, no staged ranking).
+export const BASELINE_COMMIT = 'ad14ddd';
+const quick = process.argv.includes('--quick');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const LINKS = quick ? [{ name: '20 Mbit/s, 40 ms', mbit: 20, rttMs: 40 }] : [
+  { name: '20 Mbit/s, 40 ms', mbit: 20, rttMs: 40 },
+  { name: '5 Mbit/s, 150 ms', mbit: 5, rttMs: 150 },
+];
+const PROFILE = { interests: 'machine learning, data visualisation', languages: 'Python', goals: 'train a neural network from scratch' };
+
+// ── the server ─────────────────────────────────────────────────────────────────────────────────────────────────
+function serverBinary() {
+  const c = [process.env.WAYFINDER_SYNC, path.join(ROOT, 'build/native/server/wayfinder-sync')].filter(Boolean);
+  const found = c.find((f) => fs.existsSync(f));
+  if (!found) throw new Error('wayfinder-sync is not built (scripts/build.sh)');
+  return found;
+}
+
+async function startServer({ web, ort }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-bench-fv-'));
+  const args = ['--host', '127.0.0.1', '--port', '0', '--db', path.join(dir, 'db.sqlite'), '--web', web,
+    '--models', path.join(ROOT, 'models/build'), '--ort', ort, '--scheduler', 'false'];
+  const proc = spawn(serverBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const port = await new Promise((resolve, reject) => {
+    const onData = (d) => {
+      log += d;
+      const m = log.match(/"listening"[^\n]*"port":(\d+)/) ?? log.match(/"port":(\d+)[^\n]*"listening"/);
+      if (m) resolve(Number(m[1]));
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`wayfinder-sync exited (${code}): ${log}`)));
+  });
+  return { port, stop: () => new Promise((r) => (proc.exitCode !== null ? r() : (proc.once('exit', r), proc.kill('SIGTERM')))) };
+}
+
+// ── the page: observers installed before any script of the app runs ────────────────────────────────────────────
+const INIT = () => {
+  const b = (window.__bench = { longTasks: [], first: null, embedding: null });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) b.longTasks.push({ start: e.startTime, ms: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    /* no Long Tasks API */
+  }
+  const check = () => {
+    const c = document.getElementById('cards');
+    if (!c || c.children.length < 10) return;
+    b.first ??= performance.now();
+    if (c.dataset.stage !== 'lexical') b.embedding ??= performance.now();
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-stage'] });
+};
+
+async function sampleMemory(cdp, into) {
+  let stop = false;
+  const loop = (async () => {
+    while (!stop) {
+      try {
+        const h = await cdp.send('Runtime.getHeapUsage');
+        const bytes = h.usedSize + (h.backingStorageSize ?? 0);
+        into.peak = Math.max(into.peak, bytes);
+        into.last = bytes;
+      } catch {
+        /* page navigating */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return async () => {
+    stop = true;
+    await loop;
+  };
+}
+
+async function fillAndPress(page) {
+  await page.fill('#interests', PROFILE.interests);
+  await page.fill('#languages', PROFILE.languages);
+  await page.fill('#goals', PROFILE.goals);
+  await page.click('#go');
+}
+
+// One visit. cold: the learner fills the form and presses the button at once (the baseline app drops a press made
+// before it is ready, so there the press is repeated once window.wayfinder exists, as a learner would).
+async function visit(page, cdp, url, { cold, baseline }) {
+  const mem = { peak: 0, last: 0 };
+  const stopMem = await sampleMemory(cdp, mem);
+  if (cold) await page.goto(url, { waitUntil: 'domcontentloaded' });
+  else await page.reload({ waitUntil: 'domcontentloaded' });
+  if (cold) {
+    await fillAndPress(page);
+    if (baseline) {
+      await page.waitForFunction(() => window.wayfinder, null, { timeout: 600000, polling: 50 });
+      await page.click('#go');
+    }
+  }
+  await page.waitForFunction(() => window.__bench.first !== null, null, { timeout: 600000, polling: 50 });
+  const memFirst = mem.peak;
+  // A lexical first ranking: wait for the offer of the embedding ranking and take it.
+  for (;;) {
+    if (await page.evaluate(() => window.__bench.embedding !== null)) break;
+    const refine = page.locator('#refine');
+    if (await refine.isVisible().catch(() => false)) await refine.click().catch(() => {});
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const loadEnd = await page.evaluate(() => performance.now());
+  const b = await page.evaluate(() => window.__bench);
+  const loadLongest = Math.max(0, ...b.longTasks.filter((t) => t.start <= loadEnd).map((t) => t.ms));
+  // recommend() on the main thread's watch: three more presses with other interests.
+  const mark = await page.evaluate(() => performance.now());
+  for (const interests of ['web development, games', 'rust, systems programming', 'data science']) {
+    const before = await page.evaluate(() => document.querySelector('#cards article')?.dataset.rankingId);
+    await page.fill('#interests', interests);
+    await page.click('#go');
+    await page.waitForFunction((r) => document.querySelector('#cards article')?.dataset.rankingId !== r, before, { timeout: 120000 });
+  }
+  const tasks = await page.evaluate(() => window.__bench.longTasks);
+  const recLongest = Math.max(0, ...tasks.filter((t) => t.start >= mark).map((t) => t.ms));
+  await stopMem();
+  return {
+    firstRankingMs: Math.round(b.first),
+    embeddingRankingMs: Math.round(b.embedding),
+    longestTaskLoadMs: Math.round(loadLongest),
+    longestTaskRecommendMs: Math.round(recLongest),
+    longTasksDuringLoad: b.longTasks.filter((t) => t.start <= loadEnd).length,
+    peakMemoryBytesToFirstRanking: memFirst,
+    peakMemoryBytes: mem.peak,
+  };
+}
+
+async function quiet(page) {
+  // Let the service worker install and the background syncs finish before the repeat visit.
+  await page.evaluate(() => navigator.serviceWorker?.ready).catch(() => {});
+  await page.waitForFunction(async () => {
+    const r = await navigator.serviceWorker?.getRegistration();
+    return !r || (r.active && !r.installing && !r.waiting);
+  }, null, { timeout: 120000, polling: 200 });
+  await new Promise((r) => setTimeout(r, 2500)); // the app syncs 2 s after an interaction
+}
+
+async function scenario(appName, server, link, baseline) {
+  const proxy = await startProxy(server.port, { link, stripEncoding: baseline });
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+    viewport: { width: 1280, height: 900 },
+  });
+  try {
+    // No request routing here: Playwright's routing turns Chromium's HTTP cache off. The bench never leaves the page.
+    await context.addInitScript(INIT);
+    const page = context.pages()[0] ?? (await context.newPage());
+    const cdp = await context.newCDPSession(page);
+    const cold = await visit(page, cdp, `${proxy.url}/`, { cold: true, baseline });
+    await quiet(page);
+    cold.bytes = proxy.counts.total;
+    cold.assetBytes = proxy.counts.assets;
+    cold.requests = proxy.counts.requests;
+    cold.largest = Object.entries(proxy.counts.byPath).sort((a, b) => b[1] - a[1]).slice(0, 6);
+    proxy.reset();
+    const repeat = await visit(page, cdp, `${proxy.url}/`, { cold: false, baseline });
+    repeat.bytes = proxy.counts.total;
+    repeat.assetBytes = proxy.counts.assets;
+    repeat.requests = proxy.counts.requests;
+    repeat.largest = Object.entries(proxy.counts.byPath).sort((a, b) => b[1] - a[1]).slice(0, 6);
+    return { app: appName, link: link.name, cold, repeat };
+  } finally {
+    await context.close();
+    await proxy.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+// The baseline app: web/app + web/src of BASELINE_COMMIT, staged with that commit's stage.mjs and this tree's WASM
+// core (the core is unchanged by issue 11), ORT straight from node_modules, the float32 model (that commit's package
+// reads model-info's onnx_file), and no precompression (the proxy drops Accept-Encoding).
+function stageBaseline() {
+  const dir = path.join(ROOT, 'build/bench-baseline');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('sh', ['-c', `git -C "${ROOT}" archive ${BASELINE_COMMIT} web/app web/src | tar -x -C "${dir}"`]);
+  fs.cpSync(path.join(ROOT, 'web/wasm'), path.join(dir, 'web/wasm'), { recursive: true });
+  execFileSync(process.execPath, [path.join(dir, 'web/app/stage.mjs')], { stdio: 'ignore' });
+  return path.join(dir, 'web/app');
+}
+
+const results = [];
+const apps = [];
+if (only !== 'baseline') apps.push({ name: 'this tree', web: path.join(ROOT, 'web/app'), ort: path.join(ROOT, 'web/app/ort'), baseline: false });
+if (only !== 'new') apps.push({ name: `baseline ${BASELINE_COMMIT}`, web: stageBaseline(), ort: path.join(ROOT, 'node_modules/onnxruntime-web/dist'), baseline: true });
+for (const app of apps) {
+  const server = await startServer(app);
+  try {
+    for (const link of LINKS) {
+      process.stderr.write(`first visit: ${app.name}, ${link.name}\n`);
+      results.push(await scenario(app.name, server, link, app.baseline));
+    }
+  } finally {
+    await server.stop();
+  }
+}
+process.stdout.write(`${JSON.stringify({ baselineCommit: BASELINE_COMMIT, links: LINKS, results }, null, 1)}\n`);

@@ -1,0 +1,145 @@
+// The first visit (issue 11), in Chromium against the real wayfinder-sync behind a byte-counting proxy
+// (tests/browser/proxy.mjs: it sees the page's, the service worker's and any worker's fetches alike):
+// - a press of the button while the shard is still coming is kept, answered with a lexical ranking as soon as the
+//   shard is in, and the embedding ranking is offered (not forced) once the model is in; typed input is kept;
+// - a determinate progress bar with bytes per stage from the manifest sizes;
+// - each big file downloaded once per visit, whoever asks (the bytes of a cold visit are in figures);
+// - a repeat visit reads every big file from the device and says so;
+// - a download cut off halfway is reported with a Retry, and resumes when the browser is back online, without
+//   fetching the files that were complete again.
+// No wall-clock limits: every wait is for a condition.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, launchBrowser, startServer } from './harness.mjs';
+import { startProxy } from './proxy.mjs';
+
+const MODELS = process.env.WAYFINDER_MODELS ? path.resolve(process.env.WAYFINDER_MODELS) : path.join(ROOT, 'models/build');
+const info = JSON.parse(fs.readFileSync(path.join(MODELS, 'model-info.json'), 'utf8'));
+const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'shards/manifest.json'), 'utf8'));
+const MODEL_PATH = `/models/${info.int8.file}`;
+const SHARD_PATH = `/models/shards/${manifest.shards[0].file}`;
+const ORT_WASM = '/ort/ort-wasm-simd-threaded.wasm';
+const esc = (s) => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+let server, proxy, browser, page;
+const figures = {};
+
+before(async () => {
+  server = await startServer();
+  proxy = await startProxy(Number(new URL(server.url).port));
+  browser = await launchBrowser({ stubExternal: false });
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+});
+after(async () => {
+  console.log(`# figures ${JSON.stringify(figures)}`);
+  await browser?.context.close();
+  await proxy?.close();
+  await server?.stop();
+});
+
+const stage = () => page.evaluate(() => document.getElementById('cards').dataset.stage ?? null);
+const cardCount = () => page.evaluate(() => document.querySelectorAll('article.card').length);
+
+test('cold visit: an early press is kept, a lexical ranking comes first, the embedding ranking is offered', async () => {
+  const releaseShard = proxy.hold(esc(SHARD_PATH));
+  const releaseModel = proxy.hold(esc(MODEL_PATH));
+  await page.goto(`${proxy.url}/`, { waitUntil: 'domcontentloaded' });
+  await page.getByLabel('Interests').fill('machine learning, data visualisation');
+  await page.getByLabel('Languages').fill('Python');
+  await page.getByLabel('Skill level').selectOption('beginner');
+  await page.getByRole('button', { name: 'Get recommendations' }).click();
+  await page.waitForFunction(() => /as soon as/.test(document.getElementById('status').textContent));
+  assert.equal(await cardCount(), 0, 'nothing ranked yet: the shard is held back');
+
+  // The progress bar knows the totals from model-info.json and the manifest before the bytes arrive.
+  await page.waitForFunction(() => !document.getElementById('loading').hidden && /language model/.test(document.getElementById('load-text').textContent));
+  const total = Number(await page.getAttribute('#loading', 'data-total'));
+  assert.ok(total >= info.int8.bytes + manifest.shards[0].bytes, `bar total ${total} covers the model and the shard`);
+  const text = await page.textContent('#load-text');
+  assert.match(text, /projects 0\.0 \/ \d+\.\d MB/);
+  assert.match(text, /language model 0\.0 \/ \d+\.\d MB/);
+
+  releaseShard();
+  await page.waitForFunction(() => document.querySelectorAll('article.card').length >= 10, null, { timeout: 120000 });
+  assert.equal(await stage(), 'lexical', 'the first ranking needs no model');
+  assert.match(await page.textContent('#status'), /language model is still loading/);
+  assert.equal(await page.inputValue('#interests'), 'machine learning, data visualisation', 'typed input kept');
+  assert.equal(await page.isVisible('#refine'), false, 'no offer before the model is in');
+  const lexicalIds = await page.$$eval('article.card', (as) => as.map((a) => a.dataset.projectId));
+
+  releaseModel();
+  await page.waitForSelector('#refine', { state: 'visible', timeout: 120000 });
+  // Offered, not applied: the cards under the learner's pointer did not move.
+  assert.deepEqual(await page.$$eval('article.card', (as) => as.map((a) => a.dataset.projectId)), lexicalIds);
+  await page.click('#refine');
+  await page.waitForFunction(() => document.getElementById('cards').dataset.stage === 'embedding', null, { timeout: 120000 });
+  assert.ok((await cardCount()) >= 10);
+  await page.screenshot({ path: path.join(ROOT, 'build/screenshots/app-first-visit.png') });
+
+  // The service worker is registered after the downloads and copies the page's files from the HTTP cache.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated', null, { timeout: 120000 });
+  await page.waitForFunction(() => document.getElementById('loading').dataset.done === 'true');
+  const c = proxy.counts;
+  figures.coldAssetBytes = c.assets;
+  figures.coldLargest = Object.entries(c.byPath).sort((a, b) => b[1] - a[1]).slice(0, 6);
+  for (const p of [MODEL_PATH, SHARD_PATH, ORT_WASM]) assert.equal(c.requestsByPath[p], 1, `${p} downloaded once (${c.requestsByPath[p]})`);
+  const coreWasm = Object.keys(c.requestsByPath).filter((p) => p.endsWith('.wasm') && p.includes('/wasm/'));
+  assert.equal(coreWasm.length, 1, `one WASM core variant fetched: ${coreWasm}`);
+  assert.equal(c.requestsByPath[coreWasm[0]], 1);
+  assert.ok(c.byPath[MODEL_PATH] < info.int8.bytes, 'the model came precompressed');
+});
+
+test('repeat visit: every big file comes from the device, and the page says so', async () => {
+  proxy.reset();
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => document.querySelectorAll('article.card').length >= 10, null, { timeout: 120000 });
+  await page.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 120000 });
+  assert.equal(await page.getAttribute('#loading', 'data-all-cached'), 'true');
+  assert.match(await page.textContent('#load-text'), /0 bytes downloaded/);
+  assert.equal(await stage(), 'embedding', 'the saved profile embedding ranks at once');
+  const big = Object.keys(proxy.counts.byPath).filter((p) => p.startsWith('/models/') && !p.endsWith('.json') || p.endsWith('.wasm'));
+  assert.deepEqual(big, [], 'no model, shard, vocabulary or WASM bytes');
+  figures.repeatAssetBytes = proxy.counts.assets;
+  figures.repeatPaths = proxy.counts.byPath;
+});
+
+test('a saved profile never overwrites what the learner typed while loading', async () => {
+  const release = proxy.hold(esc('/models/shards/manifest.json'));
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await page.getByLabel('Interests').fill('typed while loading');
+  release();
+  await page.waitForFunction(() => window.wayfinder, null, { timeout: 120000 });
+  await page.waitForFunction(() => /Ready/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
+  assert.equal(await page.inputValue('#interests'), 'typed while loading');
+  assert.equal(await page.inputValue('#languages'), 'Python', 'untouched fields are filled from the saved profile');
+});
+
+test('a model download cut off halfway says what failed, offers a retry, and resumes when back online', async () => {
+  const context = (await launchBrowser({ stubExternal: false })).context;
+  try {
+    const p = context.pages()[0] ?? (await context.newPage());
+    proxy.reset();
+    const reconnect = proxy.cut(esc(MODEL_PATH), 0.5);
+    await p.goto(`${proxy.url}/`);
+    await p.waitForFunction(() => document.getElementById('loading').dataset.failed === 'true', null, { timeout: 120000 });
+    assert.match(await p.textContent('#load-text'), /Could not load the language model/);
+    assert.equal(await p.isVisible('#retry'), true);
+    // Back online: the app retries by itself; the shard and the runtime, complete before, are not fetched again.
+    const modelTries = proxy.counts.requestsByPath[MODEL_PATH];
+    reconnect();
+    await context.setOffline(true);
+    await context.setOffline(false);
+    await p.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 120000 });
+    assert.equal(proxy.counts.requestsByPath[MODEL_PATH], modelTries + 1, 'the model was fetched again once');
+    assert.equal(proxy.counts.requestsByPath[SHARD_PATH], 1, 'the shard was not');
+    assert.equal(proxy.counts.requestsByPath[ORT_WASM], 1, 'the runtime was not');
+    await p.getByLabel('Interests').fill('web development');
+    await p.click('#go');
+    await p.waitForFunction(() => document.getElementById('cards').dataset.stage === 'embedding', null, { timeout: 120000 });
+  } finally {
+    await context.close();
+  }
+});

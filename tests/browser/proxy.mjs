@@ -1,0 +1,93 @@
+// A reverse proxy in front of wayfinder-sync that counts every byte it sends back (page, worker and service-worker
+// fetches alike), optionally throttles all of them on one shared link (bandwidth + round-trip time), and lets a
+// test hold a response until released or cut one off halfway. Used by tests/browser/firstvisit.e2e.test.mjs and
+// scripts/lib/bench/firstvisit.mjs.
+import http from 'node:http';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+// link: {mbit, rttMs} or null (no throttling). stripEncoding: drop Accept-Encoding (a server without
+// precompression, for the benchmark's baseline).
+export function startProxy(upstreamPort, { link = null, stripEncoding = false } = {}) {
+  const bytesPerMs = link ? (link.mbit * 1e6) / 8 / 1000 : Infinity;
+  let linkFreeAt = 0; // when the shared link has sent everything queued so far
+  const counts = { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {} };
+  const holds = []; // {re, promise}
+  const cuts = []; // {re, fraction, once}: matching responses are cut off after this share of their body
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+  const count = (p, n) => {
+    counts.total += n;
+    counts[p.startsWith('/v1/') ? 'api' : 'assets'] += n;
+    counts.byPath[p] = (counts.byPath[p] ?? 0) + n;
+  };
+  async function send(res, chunk) {
+    if (link) {
+      const now = performance.now();
+      linkFreeAt = Math.max(linkFreeAt, now) + chunk.length / bytesPerMs;
+      await sleep(linkFreeAt - now);
+    }
+    if (!res.destroyed) res.write(chunk);
+  }
+  async function relay(req, res, ur, p) {
+    if (link) await sleep(link.rttMs / 2);
+    const chunks = [];
+    for await (const c of ur) chunks.push(c);
+    const body = Buffer.concat(chunks);
+    const cut = cuts.find((c) => c.re.test(p));
+    if (cut?.once) cuts.splice(cuts.indexOf(cut), 1);
+    const limit = cut ? Math.floor(body.length * cut.fraction) : body.length;
+    count(p, Object.entries(ur.headers).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 17));
+    res.writeHead(ur.statusCode, ur.headers);
+    for (let at = 0; at < limit && !res.destroyed; at += 16384) {
+      const part = body.subarray(at, Math.min(limit, at + 16384));
+      await send(res, part);
+      count(p, part.length);
+    }
+    if (limit < body.length) res.destroy(); // the connection drops mid-body
+    else res.end();
+  }
+  const server = http.createServer(async (req, res) => {
+    const p = req.url.split('?')[0];
+    counts.requests++;
+    counts.requestsByPath[p] = (counts.requestsByPath[p] ?? 0) + 1;
+    const headers = { ...req.headers };
+    if (stripEncoding) delete headers['accept-encoding'];
+    for (const h of holds.filter((x) => x.re.test(p))) await h.promise;
+    if (link) await sleep(link.rttMs / 2);
+    const up = http.request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers, agent }, (ur) =>
+      relay(req, res, ur, p).catch(() => res.destroy()),
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        counts,
+        reset() {
+          Object.assign(counts, { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {} });
+        },
+        // Holds every response whose path matches `re` until the returned function is called.
+        hold(re) {
+          let release;
+          const h = { re, promise: new Promise((r) => (release = r)) };
+          holds.push(h);
+          return () => {
+            holds.splice(holds.indexOf(h), 1);
+            release();
+          };
+        },
+        // Cuts every response whose path matches `re` after `fraction` of its body, until the returned function
+        // is called (a connection that keeps dropping).
+        cut(re, fraction = 0.5) {
+          const c = { re, fraction, once: false };
+          cuts.push(c);
+          return () => cuts.includes(c) && cuts.splice(cuts.indexOf(c), 1);
+        },
+        close: () => new Promise((r) => (server.closeAllConnections?.(), server.close(r))),
+      }),
+    ),
+  );
+}
