@@ -69,6 +69,8 @@ export interface RecommendationPage {
   rankingId: string;
   arm: string;
   experimentId: string | null;
+  /** What ranked this page: the bandit on or off and its ε and blend, after this learner's experiment arms. */
+  policy: { useRL: boolean; epsilon: number; similarityWeight: number; banditWeight: number };
   offset: number;
   exhausted: boolean;
   modelVersion: string;
@@ -90,6 +92,10 @@ export interface Recommender {
   readonly userId: string;
   readonly modelVersion: string;
   readonly shardVersion: string;
+  /** Milliseconds of the start-up phases and of the last recommend() (coreMs, shardMs, modelMs, readyMs, lastRecommendMs). */
+  readonly timings: Record<string, number>;
+  /** The storage this recommender keeps its state in. */
+  readonly storage: KeyValueStorage;
   recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string }): Promise<RecommendationPage>;
   track(event: TrackEvent): Promise<{ eventId: string }>;
   sync(): Promise<SyncResult>;
