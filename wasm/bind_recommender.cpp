@@ -14,11 +14,15 @@
 #include <string>
 #include <vector>
 
-#include "wayfinder/bandit/reward.h"
+#include "wayfinder/bandit/episode_fold.h"
+#include "wayfinder/catalog/project.h"
+#include "wayfinder/events/event.h"
 #include "wayfinder/experiment/assignment.h"
+#include "wayfinder/experiment/policy.h"
 #include "wayfinder/hash.h"
 #include "wayfinder/profile.h"
 #include "wayfinder/random/xoshiro.h"
+#include "wayfinder/rank/page.h"
 #include "wayfinder/rank/recommender.h"
 #include "wayfinder/search/content_ranker.h"
 #include "wayfinder/shard/manifest.h"
@@ -40,15 +44,6 @@ std::uint64_t parse_u64(const std::string& s, const char* field) {
 }
 
 using wayfinder::wasm::js_errors;
-
-// A non-negative integer option (nlohmann would silently wrap -1 into a huge size_t).
-std::size_t count_field(const json& c, const char* field, std::size_t fallback) {
-  if (!c.contains(field) || c[field].is_null()) return fallback;
-  const auto& v = c[field];
-  if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0))
-    throw std::invalid_argument(std::string(field) + " must be a non-negative integer");
-  return v.get<std::size_t>();
-}
 
 // A JSON list of kind names and groups ("" or [] = every kind); errors name the allowed kinds.
 wayfinder::KindMask parse_kinds(const std::string& kinds_json) {
@@ -74,15 +69,16 @@ constexpr std::size_t kContentDepth = 400;
 
 class RecommenderSession {
  public:
-  // config: {"seed": "<decimal u64>", "similarityWeight", "banditWeight", "epsilon", "candidateMultiplier",
-  //          "minDepth", "explorationPool", "propensityDraws", "contentDepth"} — every field optional
-  //          (RerankConfig's defaults; explorationPool 0 = every eligible project not yet shown).
+  // config: {"seed": "<decimal u64>", "contentDepth", "dailyCap", "sha256Verified", and the RerankConfig options
+  //          (rank/rerank.h from_json: "similarityWeight", "banditWeight", "epsilon", "candidateMultiplier",
+  //          "minDepth", "explorationPool", "propensityDraws")} — every field optional.
   RecommenderSession(const val& shard_bytes, const std::string& manifest_json, const std::string& shard_file,
                      const std::string& config_json)
       : shard_(js_errors("RecommenderSession shard",
                          [&] { return open_shard(shard_bytes, manifest_json, shard_file, verified_sha256(config_json)); })),
         recommender_(js_errors("RecommenderSession config", [&] { return parse_config(config_json); })),
-        content_depth_(js_errors("RecommenderSession config", [&] { return parse_content_depth(config_json); })) {}
+        content_depth_(js_errors("RecommenderSession config", [&] { return parse_content_depth(config_json); })),
+        learner_(js_errors("RecommenderSession config", [&] { return parse_learner(config_json); })) {}
 
   // The core's tokenizer, owned by the session (vocab.json text copied in once).
   void load_vocab(const std::string& vocab_json) {
@@ -115,9 +111,25 @@ class RecommenderSession {
   void set_content(const std::string& key, const val& vector, const std::string& profile_json, const std::string& kinds_json) {
     js_errors("setContent", [&] { set_content_unchecked(key, vector, profile_json, kinds_json); });
   }
+  // use_rl: 1 or 0 forces the bandit on or off (arm "rl" / "similarity"); -1 lets the experiments decide.
+  // → {"items": [PageItem], "exhausted", "seed", "arm", "experimentId" (null when none), "policy"}.
   std::string recommend_json(const std::string& hash, const std::string& ranking_id, std::size_t limit,
-                             std::size_t offset, bool use_rl) {
+                             std::size_t offset, int use_rl) {
     return js_errors("recommend", [&] { return recommend_json_unchecked(hash, ranking_id, limit, offset, use_rl); });
+  }
+  // The experiments pulled from the server (GET /v1/experiments, experiment/policy.h) and this learner's id: from
+  // now on every new ranking applies the learner's arms. A bad list is refused and the previous one kept.
+  void set_experiments_json(const std::string& list_json, const std::string& user_id) {
+    js_errors("setExperiments", [&] {
+      auto parsed = wayfinder::experiment::parse_published(json::parse(list_json));
+      wayfinder::experiment::policy_for(parsed, user_id, recommender_.config().rerank);  // throws on a bad arm config
+      experiments_ = std::move(parsed);
+      user_id_ = user_id;
+    });
+  }
+  // The policy a new ranking gets now: {"arm", "experimentId", "policy": {...}}.
+  std::string policy_json() const {
+    return js_errors("policy", [&] { return policy_to_json(current_policy(-1)).dump(); });
   }
 
  private:
@@ -131,77 +143,105 @@ class RecommenderSession {
                              wayfinder::search::rank_content(shard_, query, profile, content_depth_, {}, options));
   }
 
+  wayfinder::experiment::Policy current_policy(int use_rl) const {
+    const auto force = use_rl < 0 ? std::nullopt : std::optional<bool>(use_rl != 0);
+    return wayfinder::experiment::policy_for(experiments_, user_id_, recommender_.config().rerank, force);
+  }
+  static json policy_to_json(const wayfinder::experiment::Policy& p) {
+    return json{{"arm", p.arm},
+                {"experimentId", p.experiment_id.empty() ? json(nullptr) : json(p.experiment_id)},
+                {"policy", {{"useRL", p.use_rl}, {"epsilon", p.rerank.epsilon},
+                            {"similarityWeight", p.rerank.similarity_weight}, {"banditWeight", p.rerank.bandit_weight}}}};
+  }
+
   std::string recommend_json_unchecked(const std::string& hash, const std::string& ranking_id, std::size_t limit,
-                                       std::size_t offset, bool use_rl) {
-    const auto r = recommender_.recommend(parse_u64(hash, "profileHash"), ranking_id, limit, offset, use_rl);
+                                       std::size_t offset, int use_rl) {
+    const auto policy = current_policy(use_rl);
+    const auto r = recommender_.recommend(parse_u64(hash, "profileHash"), ranking_id, limit, offset, policy.use_rl, policy.rerank);
+    const auto& posterior = recommender_.config().rerank.posterior;
     json items = json::array();
     for (const auto& it : r.items) {
-      const auto& m = shard_.meta(it.index);
-      std::string reason;
-      for (const auto& s : it.reasons) reason += (reason.empty() ? "" : "; ") + s;
-      items.push_back({{"projectId", m.id},
-                       {"fullName", m.full_name},
-                       {"description", m.description},
-                       {"language", m.language},
-                       {"url", m.url},
-                       {"stars", m.stars},
-                       {"complexity", std::string(wayfinder::to_string(m.complexity))},
-                       {"kind", std::string(wayfinder::to_string(m.kind))},
-                       {"topics", m.topics},
-                       {"position", it.position},
-                       {"score", it.score},
-                       {"similarity", it.similarity},
-                       {"bandit", it.bandit_quality},
-                       {"posteriorMean", it.posterior_mean},
-                       {"evidence", it.evidence},
-                       {"explored", it.explored},
-                       {"propensity", it.propensity},
-                       {"altPropensity", it.alt_propensity},
-                       {"reason", reason},
-                       {"reasons", it.reasons}});
+      items.push_back(wayfinder::rank::page_item(it, shard_.meta(it.index),
+                                                 recommender_.evidence().community_mean(it.index, posterior)));
     }
-    return json{{"items", items}, {"exhausted", r.exhausted}, {"seed", std::to_string(r.seed)}}.dump();
+    auto out = policy_to_json(policy);
+    out["items"] = std::move(items);
+    out["exhausted"] = r.exhausted;
+    out["seed"] = std::to_string(r.seed);
+    return out.dump();
   }
 
 
  public:
-  void set_local(std::uint32_t index, double alpha, double beta) {
-    js_errors("setLocal", [&] { check_index(index); });
-    recommender_.evidence().set_local(index, {alpha, beta});
+  // One feedback event in its wire form (docs/ARCHITECTURE.md), checked by the core's event schema (the error names
+  // the field, e.g. "field 'event.stars' must be an integer from 1 to 5"), then folded into the learner's episodes
+  // (bandit/episode_fold.h); the project's local counts follow at once. {"accepted": false} for a repeated event id.
+  std::string track_json(const std::string& event_json) {
+    return js_errors("track", [&] {
+      auto e = wayfinder::events::parse_event(json::parse(event_json), "event");
+      e.model_version.clear();  // the fold needs neither; the saved state stays small
+      e.shard_version.clear();
+      e.comment.reset();
+      const bool accepted = learner_.add(e);
+      if (accepted) sync_local(e.project_id);
+      return json{{"accepted", accepted}, {"projectId", e.project_id}}.dump();
+    });
   }
-  // Returns {success, failure} actually applied under the daily cap.
-  val add_local(std::uint32_t index, double day, double success, double failure, double cap) {
-    js_errors("addLocal", [&] { check_index(index); });
-    const auto got = recommender_.evidence().add_local(index, static_cast<std::int64_t>(day), {success, failure}, cap);
-    val out = val::object();
-    out.set("success", got.success);
-    out.set("failure", got.failure);
-    return out;
+  // Settles the days no event can change any more (their events are forgotten, their counts kept).
+  void settle(double now_ms) {
+    js_errors("settle", [&] { learner_.settle(static_cast<std::int64_t>(now_ms)); });
   }
-  val local(std::uint32_t index) const {
-    js_errors("local", [&] { check_index(index); });
-    const auto c = recommender_.evidence().local(index);
-    val out = val::object();
-    out.set("alpha", c.alpha);
-    out.set("beta", c.beta);
-    return out;
+  // The learner's saved state: the core's own serialisation of its fold (events of open days + settled counts).
+  std::string learner_state_json() const { return json(learner_).dump(); }
+  // Restores a saved state; throws (naming what is wrong) and keeps the current state when it is corrupt.
+  void load_learner_state_json(const std::string& state_json) {
+    js_errors("loadLearnerState", [&] {
+      auto next = learner_;
+      from_json(json::parse(state_json), next);
+      const auto before = learner_.counts();
+      learner_ = std::move(next);
+      for (const auto& [id, c] : before) sync_local(id);
+      for (const auto& [id, c] : learner_.counts()) sync_local(id);
+    });
   }
-  void set_community(const val& indices, const val& alphas, const val& betas) {
-    js_errors("setCommunity", [&] { set_community_unchecked(indices, alphas, betas); });
+  // {"alpha", "beta"} of one project, or {projectId: {"alpha", "beta"}} of every project when project_id is "".
+  std::string local_counts_json(const std::string& project_id) const {
+    auto counts = [](const wayfinder::bandit::BetaCounts& c) { return json{{"alpha", c.alpha}, {"beta", c.beta}}; };
+    if (!project_id.empty()) {
+      const auto id = js_errors("localCounts", [&] { return wayfinder::normalize_project_id(project_id); });
+      return counts(learner_.counts_of(id)).dump();
+    }
+    json all = json::object();
+    for (const auto& [id, c] : learner_.counts()) all[id] = counts(c);
+    return all.dump();
   }
-  void set_community_unchecked(const val& indices, const val& alphas, const val& betas) {
-    const auto idx = emscripten::convertJSArrayToNumberVector<std::uint32_t>(indices);
-    const auto a = emscripten::convertJSArrayToNumberVector<double>(alphas);
-    const auto b = emscripten::convertJSArrayToNumberVector<double>(betas);
-    if (a.size() != idx.size() || b.size() != idx.size()) throw std::invalid_argument("setCommunity: arrays differ in length");
-    std::vector<wayfinder::bandit::BetaCounts> counts(idx.size());
-    for (std::size_t i = 0; i < idx.size(); ++i) {
-      check_index(idx[i]);
-      counts[i] = {a[i], b[i]};
+  // The community snapshot of GET /v1/bandit ({"counts": {"owner/repo": {"alpha", "beta", ...}}}); projects not in
+  // this shard are skipped, a non-numeric or negative count is refused naming the project.
+  void set_community_json(const std::string& snapshot_json) {
+    js_errors("setCommunity", [&] { set_community_unchecked(json::parse(snapshot_json)); });
+  }
+
+ private:
+  void sync_local(const std::string& project_id) {
+    if (const auto i = shard_.index_of(project_id)) recommender_.evidence().set_local(static_cast<std::uint32_t>(*i), learner_.counts_of(project_id));
+  }
+  void set_community_unchecked(const json& snapshot) {
+    if (!snapshot.is_object() || !snapshot.contains("counts") || !snapshot["counts"].is_object())
+      throw std::invalid_argument("snapshot.counts must be an object");
+    std::vector<std::uint32_t> idx;
+    std::vector<wayfinder::bandit::BetaCounts> counts;
+    for (const auto& [id, c] : snapshot["counts"].items()) {
+      const auto i = shard_.index_of(id);
+      if (!i) continue;
+      if (!c.is_object() || !c.contains("alpha") || !c.contains("beta") || !c["alpha"].is_number() || !c["beta"].is_number())
+        throw std::invalid_argument("snapshot.counts['" + id + "'] must have numeric alpha and beta");
+      idx.push_back(static_cast<std::uint32_t>(*i));
+      counts.push_back({c["alpha"].get<double>(), c["beta"].get<double>()});
     }
     recommender_.evidence().set_community(idx, counts);
   }
 
+ public:
   // Canonical profile hash (decimal u64 string; JS numbers can't hold 64 bits).
   // The content cache key of a profile hash under a kind filter: the hash itself for every kind, else a hash
   // derived from it and the filter's kinds. Throws (an Error naming the allowed kinds) for an unknown kind.
@@ -216,34 +256,6 @@ class RecommenderSession {
     return js_errors("profileHash", [&] { return std::to_string(wayfinder::profile_hash(parse_profile(profile_json))); });
   }
   static std::string hash_string(const std::string& s) { return std::to_string(wayfinder::fnv1a64(s)); }
-
-  // The core's reward mapping for one impression episode:
-  // {"position", "clicked", "bookmarked", "stars"?, "dwellSeconds"} → {"success", "failure", "reward"}.
-  static std::string reward_to_update_json(const std::string& episode_json) {
-    return js_errors("rewardToUpdate", [&] { return reward_to_update_json_unchecked(episode_json); });
-  }
-  static std::string reward_to_update_json_unchecked(const std::string& episode_json) {
-    const auto j = json::parse(episode_json);
-    wayfinder::bandit::ImpressionEpisode e;
-    e.position = j.value("position", 0);
-    e.clicked = j.value("clicked", false);
-    e.bookmarked = j.value("bookmarked", false);
-    if (j.contains("stars") && !j["stars"].is_null()) e.stars = j["stars"].get<int>();
-    e.dwell_seconds = j.value("dwellSeconds", 0.0);
-    wayfinder::bandit::validate(e);
-    const auto u = wayfinder::bandit::reward_to_update(e);
-    return json{{"success", u.success}, {"failure", u.failure}, {"reward", wayfinder::bandit::episode_reward(e)}}.dump();
-  }
-
-  // The experiment arm of a user: the core's fixed assignment hash over the config's weighted arms
-  // (config in the core's wire form {"id", "arms": [{"name", "weight", "useRL"}], "enabled", "fallbackArm"}).
-  static std::string assign_arm(const std::string& config_json, const std::string& user_id) {
-    return js_errors("assignArm", [&] {
-      wayfinder::experiment::ExperimentConfig c;
-      from_json(json::parse(config_json), c);
-      return wayfinder::experiment::assign(c, user_id).name;
-    });
-  }
 
  private:
   // "sha256Verified": the hex SHA-256 the caller computed with WebCrypto (native speed; the core's portable
@@ -272,7 +284,7 @@ class RecommenderSession {
     return wayfinder::shard::Shard::open(std::move(data), wayfinder::shard::expectation_of(manifest));
   }
   static std::size_t parse_content_depth(const std::string& config_json) {
-    const auto depth = count_field(json::parse(config_json.empty() ? "{}" : config_json), "contentDepth", kContentDepth);
+    const auto depth = wayfinder::rank::count_option(json::parse(config_json.empty() ? "{}" : config_json), "contentDepth", kContentDepth);
     if (depth < 1) throw std::invalid_argument("contentDepth must be >= 1");
     return depth;
   }
@@ -280,24 +292,26 @@ class RecommenderSession {
     const auto c = json::parse(config_json.empty() ? "{}" : config_json);
     wayfinder::rank::RecommenderConfig rc;
     if (c.contains("seed")) rc.seed = parse_u64(c["seed"].is_string() ? c["seed"].get<std::string>() : c["seed"].dump(), "seed");
-    rc.rerank.similarity_weight = c.value("similarityWeight", rc.rerank.similarity_weight);
-    rc.rerank.bandit_weight = c.value("banditWeight", rc.rerank.bandit_weight);
-    rc.rerank.epsilon = c.value("epsilon", rc.rerank.epsilon);
-    rc.rerank.candidate_multiplier = count_field(c, "candidateMultiplier", rc.rerank.candidate_multiplier);
-    rc.rerank.min_depth = count_field(c, "minDepth", rc.rerank.min_depth);
-    rc.rerank.exploration_pool = count_field(c, "explorationPool", rc.rerank.exploration_pool);
-    rc.rerank.propensity_draws = count_field(c, "propensityDraws", rc.rerank.propensity_draws);
-    wayfinder::rank::validate(rc.rerank);
+    from_json(c, rc.rerank);
     return rc;
   }
-  void check_index(std::uint32_t index) const {
-    if (index >= shard_.size()) throw std::invalid_argument("project index out of range");
+  static wayfinder::bandit::LearnerFold parse_learner(const std::string& config_json) {
+    const auto c = json::parse(config_json.empty() ? "{}" : config_json);
+    wayfinder::bandit::CreditConfig credit;
+    if (c.contains("dailyCap") && !c["dailyCap"].is_null()) {
+      if (!c["dailyCap"].is_number() || !(c["dailyCap"].get<double>() >= 0)) throw std::invalid_argument("dailyCap must be a number >= 0");
+      credit.daily_cap = c["dailyCap"].get<double>();
+    }
+    return wayfinder::bandit::LearnerFold({}, credit);
   }
 
   wayfinder::shard::Shard shard_;
   wayfinder::rank::Recommender recommender_;
   std::size_t content_depth_ = kContentDepth;
   std::optional<wayfinder::text::Tokenizer> tokenizer_;
+  wayfinder::bandit::LearnerFold learner_;
+  std::vector<wayfinder::experiment::PublishedExperiment> experiments_;
+  std::string user_id_;
 };
 
 }  // namespace
@@ -314,13 +328,15 @@ EMSCRIPTEN_BINDINGS(wayfinder_recommender) {
       .function("hasContent", &RecommenderSession::has_content)
       .function("setContent", &RecommenderSession::set_content)
       .function("recommendJson", &RecommenderSession::recommend_json)
-      .function("setLocal", &RecommenderSession::set_local)
-      .function("addLocal", &RecommenderSession::add_local)
-      .function("local", &RecommenderSession::local)
-      .function("setCommunity", &RecommenderSession::set_community)
+      .function("trackJson", &RecommenderSession::track_json)
+      .function("settle", &RecommenderSession::settle)
+      .function("learnerStateJson", &RecommenderSession::learner_state_json)
+      .function("loadLearnerStateJson", &RecommenderSession::load_learner_state_json)
+      .function("localCountsJson", &RecommenderSession::local_counts_json)
+      .function("setCommunityJson", &RecommenderSession::set_community_json)
+      .function("setExperimentsJson", &RecommenderSession::set_experiments_json)
+      .function("policyJson", &RecommenderSession::policy_json)
       .class_function("profileHash", &RecommenderSession::profile_hash)
       .class_function("contentKey", &RecommenderSession::content_key)
-      .class_function("hashString", &RecommenderSession::hash_string)
-      .class_function("rewardToUpdateJson", &RecommenderSession::reward_to_update_json)
-      .class_function("assignArm", &RecommenderSession::assign_arm);
+      .class_function("hashString", &RecommenderSession::hash_string);
 }

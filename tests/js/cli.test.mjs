@@ -39,7 +39,9 @@ test('track then recommend: local counts persist in --state and show in the JSON
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /α 0\.000→0\.\d+/);
   const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
-  assert.ok(state.data.local.counts[target].alpha > 0);
+  // The core's own saved learner state holds the rating (docs/WEB.md, storage key "learner").
+  const learner = JSON.parse(state.data.learner);
+  assert.deepEqual(learner.events.map((e) => [e.type, e.projectId, e.stars]), [['rating', target, 5]]);
   assert.equal(state.data.outbox.length, 1);
   const again = JSON.parse(run('recommend', '--profile', profile, '--limit', '40', '--seed', '5', '--state', dir, '--json', '--models', MODELS).stdout);
   const it = again.items.find((i) => i.projectId === target);

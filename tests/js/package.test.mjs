@@ -97,7 +97,7 @@ test('a 1-star rating counts as a failure (beta grows, alpha does not)', async (
     const c = r.localCounts('tensorflow/tensorflow');
     assert.equal(c.alpha, 0);
     assert.ok(c.beta > 0);
-    assert.throws(() => r.track({ type: 'rating', stars: 6, projectId: 'a/b' }), /stars 1..5/);
+    assert.throws(() => r.track({ type: 'rating', stars: 6, projectId: 'a/b' }), /event\.stars' must be an integer from 1 to 5/);
     assert.throws(() => r.track({ type: 'like', projectId: 'a/b' }), /event.type/);
     assert.throws(() => r.track({ type: 'click', projectId: 'nope' }), /owner\/repo/);
   } finally {

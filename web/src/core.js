@@ -66,19 +66,20 @@ export async function loadCore({ simd, wasmUrl } = {}) {
     contentKey: (hash, kinds) => m.RecommenderSession.contentKey(hash, JSON.stringify(kinds ?? [])),
     learningKinds: () => JSON.parse(need(m, 'learningKinds')()),
     indexOf: (ses, projectId) => ses.indexOf(projectId),
-    setLocal: (ses, i, a, b) => ses.setLocal(i, a, b),
-    addLocal: (ses, i, day, s, f, cap) => ses.addLocal(i, day, s, f, cap),
-    setCommunity: (ses, idx, al, be) => ses.setCommunity(Uint32Array.from(idx), Float64Array.from(al), Float64Array.from(be)),
     hasContent: (ses, hash) => ses.hasContent(hash),
     dimension: (ses) => ses.dimension(),
     setContent: (ses, key, vector, profile, kinds) => ses.setContent(key, vector, JSON.stringify(profile), JSON.stringify(kinds ?? [])),
-    recommend: (ses, hash, rankingId, limit, offset, useRL) => JSON.parse(ses.recommendJson(hash, rankingId, limit, offset, useRL)),
-    rewardToUpdate: (episode) => JSON.parse(m.RecommenderSession.rewardToUpdateJson(JSON.stringify(episode))),
-    // The experiment assignment hash (core experiment/assignment.h).
-    assignArm: (experimentId, userId, arms, weights) =>
-      m.RecommenderSession.assignArm(
-        JSON.stringify({ id: experimentId, arms: arms.map((name, i) => ({ name, weight: weights[i] })) }),
-        userId,
-      ),
+    // useRL undefined: the experiments decide (core experiment/policy.h); the page carries arm, experimentId, policy.
+    recommend: (ses, hash, rankingId, limit, offset, useRL) =>
+      JSON.parse(ses.recommendJson(hash, rankingId, limit, offset, useRL === undefined ? -1 : useRL ? 1 : 0)),
+    setExperiments: (ses, list, userId) => ses.setExperimentsJson(JSON.stringify(list), String(userId)),
+    policy: (ses) => JSON.parse(ses.policyJson()),
+    // The learner's episodes and local counts (core bandit/episode_fold.h): a wire event in, validated and folded.
+    track: (ses, wireEvent) => JSON.parse(ses.trackJson(JSON.stringify(wireEvent))),
+    settle: (ses, nowMs) => ses.settle(nowMs),
+    learnerState: (ses) => ses.learnerStateJson(),
+    loadLearnerState: (ses, stateJson) => ses.loadLearnerStateJson(stateJson),
+    localCounts: (ses, projectId) => JSON.parse(ses.localCountsJson(projectId === undefined ? '' : String(projectId))),
+    setCommunity: (ses, snapshot) => ses.setCommunityJson(JSON.stringify(snapshot)),
   };
 }

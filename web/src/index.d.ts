@@ -26,6 +26,10 @@ export interface RecommenderOptions {
   modelPrecision?: 'int8' | 'float32';
   /** Start the model download when the shard's bytes are in (default true: the first ranking comes sooner). */
   modelAfterShard?: boolean;
+  /** Download progress per stage, with the sizes from the manifest and model-info.json. */
+  onProgress?: (p: { stage: 'shard' | 'model' | 'runtime' | 'vocab'; loaded: number; total?: number; cached?: boolean; done?: boolean }) => void;
+  /** Size of ONNX Runtime's .wasm, for its progress bar (the app reads it from the staged files). */
+  ortWasmBytes?: number;
   vocabUrl?: string;
   shardUrl?: string;
   backend?: 'web' | 'node';
@@ -75,10 +79,14 @@ export interface RecommendationPage {
   rankingId: string;
   arm: string;
   experimentId: string | null;
+  /** What ranked this page: the bandit on or off and its ε and blend, after this learner's experiment arms. */
+  policy: { useRL: boolean; epsilon: number; similarityWeight: number; banditWeight: number };
   offset: number;
   exhausted: boolean;
   modelVersion: string;
   shardVersion: string;
+  /** 'lexical': ranked by words, languages and level before the model was in (allowLexical); 'embedding': with it. */
+  stage: 'lexical' | 'embedding';
 }
 export type TrackEvent =
   | { type: 'impression' | 'click' | 'bookmark'; projectId: string; position?: number; rankingId?: string; at?: number | string }
@@ -96,13 +104,17 @@ export interface Recommender {
   readonly userId: string;
   readonly modelVersion: string;
   readonly shardVersion: string;
-  /** load and ranking timings in ms (coreMs, modelMs, shardMs, readyMs, lastRecommendMs), for the app's details view */
-  readonly timings: { coreMs?: number; modelMs?: number; shardMs?: number; readyMs?: number; lastRecommendMs?: number };
-  /** the key-value store the recommender keeps its profile, queue and counts in */
+  /** Milliseconds of the start-up phases and of the last recommend() (coreMs, shardMs, modelMs, readyMs, lastRecommendMs). */
+  readonly timings: Record<string, number>;
+  /** The storage this recommender keeps its state in. */
   readonly storage: KeyValueStorage;
   /** kinds: only projects of these learning kinds (tutorial, book, exercises, example, list, reference, library, tool,
    *  app) or groups (hands-on, learning, software); [] = every kind. An unknown kind throws, naming the allowed ones. */
-  recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string; kinds?: string[] }): Promise<RecommendationPage>;
+  recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string; kinds?: string[]; allowLexical?: boolean }): Promise<RecommendationPage>;
+  /** Resolves when the embedding model is loaded; rejects with the download or start-up error. */
+  modelReady(): Promise<true>;
+  /** Computes and caches the profile's embedding-based content ranking, so a later recommend() is immediate. */
+  prepare(profile: Profile, options?: { kinds?: string[] }): Promise<'lexical' | 'embedding'>;
   track(event: TrackEvent): Promise<{ eventId: string }>;
   sync(): Promise<SyncResult>;
   embed(text: string): Promise<Float32Array>;

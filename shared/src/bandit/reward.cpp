@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "wayfinder/random/det_math.h"
 
 namespace wayfinder::bandit {
@@ -84,6 +86,34 @@ BetaUpdate cap_daily(const BetaUpdate& already_today, const BetaUpdate& add, dou
   out.success = std::clamp(cap - already_today.success, 0.0, std::max(0.0, add.success));
   out.failure = std::clamp(cap - already_today.failure, 0.0, std::max(0.0, add.failure));
   return out;
+}
+
+void to_json(nlohmann::json& j, const ImpressionEpisode& e) {
+  j = {{"position", e.position}, {"clicked", e.clicked}, {"bookmarked", e.bookmarked}, {"dwellSeconds", e.dwell_seconds}};
+  if (e.stars) j["stars"] = *e.stars;
+}
+
+void from_json(const nlohmann::json& j, ImpressionEpisode& e) {
+  auto need = [&](const char* field, bool ok, const char* what) {
+    if (!ok) throw std::invalid_argument(std::string("episode.") + field + " " + what);
+  };
+  need("", j.is_object(), "must be a JSON object");
+  need("position", j.contains("position") && j["position"].is_number_integer(), "must be an integer");
+  ImpressionEpisode next;
+  next.position = j["position"].get<int>();
+  for (const char* flag : {"clicked", "bookmarked"}) {
+    need(flag, !j.contains(flag) || j[flag].is_boolean(), "must be true or false");
+  }
+  next.clicked = j.value("clicked", false);
+  next.bookmarked = j.value("bookmarked", false);
+  if (j.contains("stars") && !j["stars"].is_null()) {
+    need("stars", j["stars"].is_number_integer(), "must be an integer from 1 to 5");
+    next.stars = j["stars"].get<int>();
+  }
+  need("dwellSeconds", !j.contains("dwellSeconds") || j["dwellSeconds"].is_number(), "must be a number");
+  next.dwell_seconds = j.value("dwellSeconds", 0.0);
+  validate(next);
+  e = next;
 }
 
 }  // namespace wayfinder::bandit

@@ -198,8 +198,8 @@ std::string format_iso8601_utc(std::int64_t unix_ms) {
 Event parse_event(const nlohmann::json& j, const std::string& path) {
   if (!j.is_object()) fail(path, "must be a JSON object");
   reject_unknown(j, path,
-                 {"eventId", "type", "projectId", "rankingId", "position", "arm", "propensity", "altPropensity", "stars",
-                  "comment", "seconds", "at", "modelVersion", "shardVersion"});
+                 {"eventId", "type", "projectId", "rankingId", "position", "arm", "experimentId", "propensity",
+                  "altPropensity", "stars", "comment", "seconds", "at", "modelVersion", "shardVersion"});
   Event e;
   e.event_id = get_id(j, path, "eventId", true);
   {
@@ -228,6 +228,7 @@ Event parse_event(const nlohmann::json& j, const std::string& path) {
     e.position = static_cast<std::int32_t>(*p);
   }
   e.arm = get_id(j, path, "arm", false);
+  e.experiment_id = get_id(j, path, "experimentId", false);
   if (const auto p = get_number(j, path, "propensity")) {
     if (!(*p > 0.0 && *p <= 1.0)) fail(join(path, "propensity"), "must be in (0, 1]");
     e.propensity = *p;
@@ -276,6 +277,7 @@ void to_json(nlohmann::json& j, const Event& e) {
   if (!e.ranking_id.empty()) j["rankingId"] = e.ranking_id;
   if (e.position >= 0) j["position"] = e.position;
   if (!e.arm.empty()) j["arm"] = e.arm;
+  if (!e.experiment_id.empty()) j["experimentId"] = e.experiment_id;
   if (e.propensity) j["propensity"] = *e.propensity;
   if (e.alt_propensity) j["altPropensity"] = *e.alt_propensity;
   if (e.stars) j["stars"] = *e.stars;

@@ -46,7 +46,7 @@ void from_json(const nlohmann::json& j, Arm& a) {
   a.name = j["name"].get<std::string>();
   if (!j.contains("weight") || !j["weight"].is_number()) fail("weight", "must be a number");
   a.weight = j["weight"].get<double>();
-  a.use_rl = a.name == "rl";
+  a.use_rl = a.name != "similarity";  // THE arm rule: every arm re-ranks with the bandit except "similarity"
   if (j.contains("useRL")) {
     if (!j["useRL"].is_boolean()) fail("useRL", "must be a boolean");
     a.use_rl = j["useRL"].get<bool>();

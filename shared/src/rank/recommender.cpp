@@ -54,6 +54,12 @@ std::uint64_t Recommender::ranking_seed(std::string_view ranking_id) const {
 
 Ranking Recommender::recommend(std::uint64_t profile_hash, std::string_view ranking_id, std::size_t limit,
                                std::size_t offset, bool use_rl) {
+  return recommend(profile_hash, ranking_id, limit, offset, use_rl, config_.rerank);
+}
+
+Ranking Recommender::recommend(std::uint64_t profile_hash, std::string_view ranking_id, std::size_t limit,
+                               std::size_t offset, bool use_rl, const RerankConfig& rerank) {
+  validate(rerank);
   const auto content = std::find_if(contents_.begin(), contents_.end(),
                                     [&](const ContentEntry& e) { return e.profile_hash == profile_hash; });
   if (content == contents_.end()) throw std::invalid_argument("profile_hash: no content ranking cached");
@@ -64,13 +70,13 @@ Ranking Recommender::recommend(std::uint64_t profile_hash, std::string_view rank
   });
   if (entry == rankings_.end()) {
     std::erase_if(rankings_, [&](const RankingEntry& r) { return r.ranking_id == ranking_id; });
-    rankings_.push_back({std::string(ranking_id), profile_hash, use_rl, {}, true, 0});
+    rankings_.push_back({std::string(ranking_id), profile_hash, use_rl, rerank, {}, true, 0});
     entry = rankings_.end() - 1;
   }
   entry->last_used = ++tick_;
   const std::uint64_t seed = ranking_seed(ranking_id);
   if (entry->placed.size() < offset + limit && entry->more)
-    entry->more = extend_ranking(content->content, evidence_, config_.rerank, seed, use_rl, entry->placed,
+    entry->more = extend_ranking(content->content, evidence_, entry->rerank, seed, use_rl, entry->placed,
                                  offset + limit);
 
   Ranking r;

@@ -7,6 +7,8 @@
 #include <span>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "wayfinder/bandit/thompson_sampler.h"
 #include "wayfinder/random/xoshiro.h"
 
@@ -282,6 +284,43 @@ Ranking rerank(const search::ContentRanking& content, const bandit::EvidenceStor
     r.items.assign(std::make_move_iterator(placed.begin() + static_cast<std::ptrdiff_t>(offset)),
                    std::make_move_iterator(placed.end()));
   return r;
+}
+
+std::size_t count_option(const nlohmann::json& j, const char* field, std::size_t fallback) {
+  if (!j.contains(field) || j[field].is_null()) return fallback;
+  const auto& v = j[field];
+  if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0))
+    throw std::invalid_argument(std::string(field) + " must be a non-negative integer");
+  return v.get<std::size_t>();
+}
+
+namespace {
+double number_option(const nlohmann::json& j, const char* field, double fallback) {
+  if (!j.contains(field) || j[field].is_null()) return fallback;
+  if (!j[field].is_number()) throw std::invalid_argument(std::string(field) + " must be a number");
+  return j[field].get<double>();
+}
+}  // namespace
+
+void to_json(nlohmann::json& j, const RerankConfig& c) {
+  j = {{"similarityWeight", c.similarity_weight}, {"banditWeight", c.bandit_weight},
+       {"epsilon", c.epsilon},                    {"candidateMultiplier", c.candidate_multiplier},
+       {"minDepth", c.min_depth},                 {"explorationPool", c.exploration_pool},
+       {"propensityDraws", c.propensity_draws}};
+}
+
+void from_json(const nlohmann::json& j, RerankConfig& c) {
+  if (!j.is_object()) throw std::invalid_argument("rerank config must be a JSON object");
+  RerankConfig next = c;
+  next.similarity_weight = number_option(j, "similarityWeight", c.similarity_weight);
+  next.bandit_weight = number_option(j, "banditWeight", c.bandit_weight);
+  next.epsilon = number_option(j, "epsilon", c.epsilon);
+  next.candidate_multiplier = count_option(j, "candidateMultiplier", c.candidate_multiplier);
+  next.min_depth = count_option(j, "minDepth", c.min_depth);
+  next.exploration_pool = count_option(j, "explorationPool", c.exploration_pool);
+  next.propensity_draws = count_option(j, "propensityDraws", c.propensity_draws);
+  validate(next);
+  c = next;
 }
 
 }  // namespace wayfinder::rank

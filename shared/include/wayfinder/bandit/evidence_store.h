@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 
 #include "wayfinder/bandit/posterior.h"
@@ -27,6 +28,13 @@ class EvidenceStore {
 
   Posterior posterior(std::uint32_t index, const PosteriorConfig& config) const {
     return combine(community(index), local(index), config, prior_mean_);
+  }
+  // The posterior mean of the community evidence alone (no local counts) under this store's prior; nullopt when
+  // the snapshot holds nothing for `index`. What the page shows as "the community's score".
+  std::optional<double> community_mean(std::uint32_t index, const PosteriorConfig& config) const {
+    const auto it = community_.find(index);
+    if (it == community_.end()) return std::nullopt;
+    return combine(it->second, {}, config, prior_mean_).mean();
   }
   const std::map<std::uint32_t, BetaCounts>& local_counts() const { return local_; }
 

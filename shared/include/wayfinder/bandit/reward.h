@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace wayfinder::bandit {
 
 // Reward of each observed action (docs/BANDIT.md). A rating of s stars earns rating[s - 1].
@@ -30,6 +32,11 @@ struct ImpressionEpisode {
 
 // Throws std::invalid_argument naming the field: position < 0, stars outside 1..5, dwell negative/non-finite.
 void validate(const ImpressionEpisode& e);
+
+// {"position", "clicked", "bookmarked", "stars"? (absent or null when not rated), "dwellSeconds"}; from_json
+// requires position and validates (wrong types and ranges throw std::invalid_argument naming the field).
+void to_json(nlohmann::json& j, const ImpressionEpisode& e);
+void from_json(const nlohmann::json& j, ImpressionEpisode& e);
 
 // Sum of the earned rewards; an episode with no click, bookmark, rating or dwell earns exactly ignored_view.
 double episode_reward(const ImpressionEpisode& e, const RewardTable& table = {});

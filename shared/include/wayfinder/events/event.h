@@ -43,6 +43,7 @@ struct Event {
   std::string ranking_id;  // may be empty
   std::int32_t position = -1;   // -1: not given
   std::string arm;              // may be empty
+  std::string experiment_id;    // "experimentId": the experiment whose arm `arm` is; may be empty (older clients)
   std::optional<double> propensity;  // in (0, 1]
   // "altPropensity": probability that the OTHER arm's policy would have put this project in this slot, in [0, 1]
   // (0 is valid: the other arm would never show it here). π for off-policy evaluation of the other arm.

@@ -26,7 +26,7 @@ struct ExperimentConfig {
 
 // Wire form: {"id": "...", "enabled": true, "fallbackArm": "similarity",
 //             "arms": [{"name": "rl", "weight": 0.2, "useRL": true}, {"name": "similarity", "weight": 0.8}]}
-// useRL defaults to (name == "rl"). Throws std::invalid_argument naming the field (e.g. "arms[1].weight").
+// useRL defaults to (name != "similarity"): the one arm rule, also used for published experiments (policy.h). Throws std::invalid_argument naming the field (e.g. "arms[1].weight").
 void from_json(const nlohmann::json& j, ExperimentConfig& c);
 void to_json(nlohmann::json& j, const ExperimentConfig& c);
 void from_json(const nlohmann::json& j, Arm& a);

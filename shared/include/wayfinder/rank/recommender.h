@@ -33,6 +33,10 @@ class Recommender {
   // Throws std::invalid_argument when no content is cached for profile_hash.
   Ranking recommend(std::uint64_t profile_hash, std::string_view ranking_id, std::size_t limit, std::size_t offset,
                     bool use_rl);
+  // The same under a ranking policy of its own (an experiment arm's ε and blend, experiment/policy.h); a ranking id
+  // keeps the config it was first sampled with, so its later pages extend it consistently.
+  Ranking recommend(std::uint64_t profile_hash, std::string_view ranking_id, std::size_t limit, std::size_t offset,
+                    bool use_rl, const RerankConfig& rerank);
 
   // Seed of a ranking id: derive_seed(config.seed, fnv1a64(ranking_id)).
   std::uint64_t ranking_seed(std::string_view ranking_id) const;
@@ -51,6 +55,7 @@ class Recommender {
     std::string ranking_id;
     std::uint64_t profile_hash;
     bool use_rl;
+    RerankConfig rerank;
     std::vector<RankedItem> placed;
     bool more;
     std::uint64_t last_used;

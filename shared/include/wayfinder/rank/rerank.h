@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "wayfinder/bandit/evidence_store.h"
 #include "wayfinder/bandit/posterior.h"
 #include "wayfinder/search/candidate.h"
@@ -36,6 +38,15 @@ struct RerankConfig {
 
 // Throws std::invalid_argument naming the field when out of range.
 void validate(const RerankConfig& config);
+
+// JSON (camelCase, the JS option names): {"similarityWeight", "banditWeight", "epsilon", "candidateMultiplier",
+// "minDepth", "explorationPool", "propensityDraws"}. from_json: every field optional (keeps the value already in
+// `c`), other keys ignored; a wrong type, a negative or fractional count or an out-of-range value throws
+// std::invalid_argument naming the option.
+void to_json(nlohmann::json& j, const RerankConfig& c);
+void from_json(const nlohmann::json& j, RerankConfig& c);
+// A non-negative integer option `field` of j, or `fallback` when absent/null (no silent wrap of −1 into size_t).
+std::size_t count_option(const nlohmann::json& j, const char* field, std::size_t fallback);
 
 struct RankedItem {
   std::uint32_t index = 0;      // shard row

@@ -1,0 +1,132 @@
+// The Recommender object (web/src/index.d.ts) over the opened parts: recommend, track, sync, embed, dispose and the
+// extras. Background sync (after tracking, on `online`) is scheduled here; every rule is in the parts and the core.
+import { createTracker } from './tracker.js';
+
+function checkRequest(profile, limit, offset) {
+  if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) throw new TypeError('profile must be an object');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError('limit must be an integer in 1..1000');
+  if (!Number.isInteger(offset) || offset < 0) throw new RangeError('offset must be a non-negative integer');
+}
+
+// The content ranking of a profile under a kind filter, cached by the core under its content key: 'embedding'
+// (cosine + BM25 + structured) when the profile's embedding is cached or the model is ready; otherwise, with
+// allowLexical, 'lexical' (the same blend with a zero query vector: BM25 + structured only), replaced by the
+// embedding ranking on a later call once the model is in. Without allowLexical the call waits for the model.
+function contentRankings({ opened, embeddings }) {
+  const { core, session, embedder } = opened;
+  const stages = new Map(); // content key → 'lexical' | 'embedding'
+  return async function ensure(profile, kinds, allowLexical) {
+    const profileHash = core.profileHash(profile);
+    // The kind filter is the core's (parse_kind_filter): an unknown kind throws here, naming the allowed ones.
+    const key = core.contentKey(profileHash, kinds);
+    const have = core.hasContent(session, key) ? stages.get(key) ?? 'embedding' : null;
+    if (have === 'embedding' || (have === 'lexical' && allowLexical && !embedder.ready())) return { key, stage: have };
+    if (allowLexical && !embedder.ready() && !embeddings.has(profileHash)) {
+      core.setContent(session, key, new Float32Array(core.dimension(session)), profile, kinds);
+      stages.set(key, 'lexical');
+      return { key, stage: 'lexical' };
+    }
+    core.setContent(session, key, await embeddings.profileEmbedding(profile, profileHash), profile, kinds);
+    stages.set(key, 'embedding');
+    return { key, stage: 'embedding' };
+  };
+}
+
+// recommend(): the profile's content ranking (embedded once per profile hash), then a page from the core under the
+// learner's experiment policy (or an explicit useRL).
+function recommender(parts, ensure) {
+  const { opened, storage, timings, experiments, rankings } = parts;
+  const { modelVersion, shardVersion } = opened;
+  return async function recommend(profile = {}, { limit = 10, offset = 0, useRL, rankingId, kinds = [], allowLexical = false } = {}) {
+    checkRequest(profile, limit, offset);
+    const t = performance.now();
+    const { key: hash, stage } = await ensure(profile, kinds, allowLexical);
+    const rl = useRL ?? experiments.current().policy.useRL;
+    const id = rankings.rankingIdFor({ rankingId, offset, hash, rl });
+    const { items, arm, experimentId, policy, exhausted } = rankings.page({ hash, id, limit, offset, useRL });
+    await storage.set('profile', profile);
+    timings.lastRecommendMs = performance.now() - t;
+    return { items, rankingId: id, arm, experimentId, policy, offset, exhausted, modelVersion, shardVersion, stage };
+  };
+}
+
+// sync(): send the queue, pull the newest community evidence and experiment list.
+async function syncOnce({ server, sync, community, experiments }, tracker) {
+  await tracker.settled();
+  const flushed = await sync.flush();
+  const pulled = await sync.pullCommunity();
+  if (pulled.changed) community.apply(pulled.snapshot);
+  if (server) experiments.update(await sync.pullExperiments());
+  return { ...flushed, communityVersion: community.version(), communityChanged: pulled.changed };
+}
+
+// Background refresh (recommend() never waits for the network) and a sync whenever the browser comes back online.
+function startBackground(api, { options, sync, community, experiments }, autoSync) {
+  if (autoSync) {
+    sync.pullExperiments().then((list) => experiments.update(list)).catch(() => {});
+    sync.pullCommunity().then((r) => r.changed && community.apply(r.snapshot)).catch(() => {});
+  }
+  if (typeof addEventListener === 'function' && typeof window !== 'undefined' && options.autoSync !== false) {
+    addEventListener('online', () => api.sync().catch(() => {}));
+  }
+}
+
+export function createApi(parts) {
+  const { options, server, storage, timings, opened, userId, learner, stats, sync, embeddings } = parts;
+  const { core, modelVersion, shardVersion } = opened;
+  const autoSync = Boolean(server) && options.autoSync !== false;
+  let disposed = false;
+  let autoTimer = null;
+  const assertLive = () => {
+    if (disposed) throw new Error('recommender is disposed');
+  };
+  const live = (fn) => (...args) => (assertLive(), fn(...args)); // track() throws at once
+  const liveAsync = (fn) => async (...args) => (assertLive(), fn(...args)); // the async calls reject
+  const scheduleSync = () => {
+    if (!autoSync || autoTimer) return;
+    autoTimer = setTimeout(() => {
+      autoTimer = null;
+      if (typeof navigator === 'undefined' || navigator.onLine !== false) api.sync().catch(() => {});
+    }, options.syncDelayMs ?? 2000);
+  };
+  const tracker = createTracker({ ...parts, versions: { modelVersion, shardVersion }, onQueued: scheduleSync });
+  const ensure = contentRankings(parts);
+  const recommend = recommender(parts, ensure);
+  const api = {
+    userId,
+    modelVersion,
+    shardVersion,
+    timings,
+    storage,
+    recommend: liveAsync(recommend),
+    // Resolves when the embedding model is loaded (rejects with the download or start-up error).
+    modelReady: () => opened.embedder.get().then(() => true),
+    // Computes (and caches) the profile's embedding-based content ranking without starting a ranking, so a later
+    // recommend() of the same profile is immediate. Resolves to 'embedding'.
+    prepare: liveAsync(async (profile, { kinds = [] } = {}) => (await ensure(profile, kinds, false)).stage),
+    track: live(tracker.track),
+    sync: liveAsync(() => syncOnce(parts, tracker)),
+    embed: liveAsync(async (text) => {
+      const out = await embeddings.embedTexts(Array.isArray(text) ? text : [String(text)]);
+      return Array.isArray(text) ? out : out[0];
+    }),
+    savedProfile: async () => (await storage.get('profile')) ?? null,
+    pending: () => sync.counts(),
+    stats: () => ({ ...stats, ...sync.counts() }),
+    localCounts: (projectId) => learner.counts(projectId),
+    flushOnHide: () => (disposed ? 0 : sync.beacon()),
+    liveHandles: () => core.registry.live(),
+    async dispose() {
+      if (disposed) return;
+      await tracker.settled();
+      disposed = true;
+      if (autoTimer) clearTimeout(autoTimer);
+      await storage.set(learner.stateKey, learner.state());
+      for (const h of opened.owned.reverse()) core.registry.release(h);
+      await opened.embedder.release();
+      await storage.close?.();
+    },
+  };
+  startBackground(api, parts, autoSync);
+  return api;
+}
