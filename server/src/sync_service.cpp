@@ -45,20 +45,6 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
   return diff == 0 && !b.empty();
 }
 
-// Labels for /metrics: a bounded set, never the raw path.
-std::string route_label(const std::string& path) {
-  if (starts_with(path, "/v1/")) {
-    for (const char* r : {"/v1/feedback", "/v1/bandit", "/v1/experiments", "/v1/admin/merge", "/v1/admin/evaluate",
-                          "/v1/admin/monitor", "/v1/admin/report"}) {
-      if (path == r) return r;
-    }
-    return "/v1/other";
-  }
-  if (path == "/metrics" || path == "/healthz") return path;
-  if (starts_with(path, "/models/")) return "/models";
-  if (starts_with(path, "/ort/")) return "/ort";
-  return "/static";
-}
 
 void add_common_headers(HttpResponse& r, const std::string& path) {
   // ORT-web needs cross-origin isolation (SharedArrayBuffer) for its threaded wasm.
@@ -166,85 +152,131 @@ void SyncService::handle(const HttpRequest& req, Respond respond) {
   }
 }
 
-HttpResponse SyncService::route(const HttpRequest& req, const std::string& path, Respond& respond, bool& deferred) {
-  const bool get = req.method == "GET" || req.method == "HEAD";
-  if (req.method == "OPTIONS" && starts_with(path, "/v1/")) {
-    HttpResponse r;
-    r.status = 204;
-    r.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-    r.set("Access-Control-Allow-Headers", "Content-Type, If-None-Match, Authorization");
-    r.set("Access-Control-Max-Age", "600");
-    return r;
-  }
-  auto method_not_allowed = [](const char* allow) {
-    auto r = json_error(405, "method not allowed");
-    r.set("Allow", allow);
-    return r;
+// The API's routes, one row each: the path, its methods ("GET" also answers HEAD), whether it needs the admin
+// token, and its handler. Anything else under /v1/ is a 404; every other path is a static file.
+const std::vector<SyncService::Route>& SyncService::routes() {
+  static const std::vector<Route> kRoutes = {
+      {"/healthz", "GET", false, &SyncService::route_healthz},
+      {"/metrics", "GET", false, &SyncService::route_metrics},
+      {"/v1/feedback", "POST", false, &SyncService::route_feedback},
+      {"/v1/bandit", "GET", false, &SyncService::route_bandit},
+      {"/v1/experiments", "GET", false, &SyncService::route_experiments},
+      {"/v1/admin/merge", "POST", true, &SyncService::route_merge},
+      {"/v1/admin/evaluate", "POST", true, &SyncService::route_evaluate},
+      {"/v1/admin/monitor", "POST", true, &SyncService::route_monitor},
+      {"/v1/admin/report", "GET", true, &SyncService::route_report},
   };
-  if (path == "/healthz") {
-    if (!get) return method_not_allowed("GET");
-    std::int64_t version;
-    {
-      std::lock_guard l(snapshot_mu_);
-      version = snapshot_.version;
-    }
-    return json_response(200, nlohmann::json{{"status", "ok"},
-                                             {"schemaVersion", kSchemaVersion},
-                                             {"snapshotVersion", version},
-                                             {"knownProjects", projects_->size()},
-                                             {"writerQueue", writer_->queue_depth()}}
-                                  .dump());
+  return kRoutes;
+}
+
+namespace {
+
+HttpResponse method_not_allowed(std::string_view allow) {
+  auto r = json_error(405, "method not allowed");
+  r.set("Allow", std::string(allow));
+  return r;
+}
+
+HttpResponse unauthorised() {
+  auto r = json_error(401, "admin endpoints need 'Authorization: Bearer <token>'");
+  r.set("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+HttpResponse cors_preflight() {
+  HttpResponse r;
+  r.status = 204;
+  r.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+  r.set("Access-Control-Allow-Headers", "Content-Type, If-None-Match, Authorization");
+  r.set("Access-Control-Max-Age", "600");
+  return r;
+}
+
+bool method_allowed(std::string_view allowed, const std::string& method) {
+  return method == allowed || (allowed == "GET" && method == "HEAD");
+}
+
+}  // namespace
+
+HttpResponse SyncService::route(const HttpRequest& req, const std::string& path, Respond& respond, bool& deferred) {
+  if (req.method == "OPTIONS" && starts_with(path, "/v1/")) return cors_preflight();
+  for (const auto& r : routes()) {
+    if (path != r.path) continue;
+    if (r.admin && !authorised(req)) return unauthorised();
+    if (!method_allowed(r.methods, req.method)) return method_not_allowed(r.methods);
+    return (this->*r.handle)(req, respond, deferred);
   }
-  if (path == "/metrics") {
-    if (!get) return method_not_allowed("GET");
-    metrics_.set_gauge("wayfinder_writer_queue_depth", static_cast<double>(writer_->queue_depth()));
-    const auto ws = writer_->stats();
-    metrics_.set_gauge("wayfinder_writer_commits", static_cast<double>(ws.commits));
-    HttpResponse r;
-    r.body = metrics_.render();
-    r.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    r.set("Cache-Control", "no-store");
-    return r;
-  }
-  if (path == "/v1/feedback") {
-    if (req.method != "POST") return method_not_allowed("POST");
-    deferred = true;
-    handle_feedback(req, std::move(respond));
-    return {};
-  }
-  if (path == "/v1/bandit") return get ? handle_bandit(req) : method_not_allowed("GET");
-  if (path == "/v1/experiments") return get ? handle_experiments() : method_not_allowed("GET");
-  if (starts_with(path, "/v1/admin/")) {
-    if (!authorised(req)) {
-      auto r = json_error(401, "admin endpoints need 'Authorization: Bearer <token>'");
-      r.set("WWW-Authenticate", "Bearer");
-      return r;
-    }
-    if (path == "/v1/admin/merge") {
-      if (req.method != "POST") return method_not_allowed("POST");
-      const auto day = query_param(req.target, "day").value_or(day_of(now_ms_() - 86400000));
-      try {
-        day_start_ms(day);
-      } catch (const std::invalid_argument& ex) {
-        return json_error(400, ex.what(), "day");
-      }
-      return json_response(200, merge_now(day).dump());
-    }
-    if (path == "/v1/admin/evaluate") {
-      return req.method == "POST" ? json_response(200, evaluate_now().dump()) : method_not_allowed("POST");
-    }
-    if (path == "/v1/admin/monitor") {
-      return req.method == "POST" ? json_response(200, monitor_now().dump()) : method_not_allowed("POST");
-    }
-    if (path == "/v1/admin/report") return get ? json_response(200, report().dump()) : method_not_allowed("GET");
-    return json_error(404, "no such admin endpoint");
-  }
+  if (starts_with(path, "/v1/admin/")) return authorised(req) ? json_error(404, "no such admin endpoint") : unauthorised();
   if (starts_with(path, "/v1/")) return json_error(404, "no such endpoint");
-  if (!get) return method_not_allowed("GET, HEAD");
+  if (req.method != "GET" && req.method != "HEAD") return method_not_allowed("GET, HEAD");
   const std::string raw = req.target;  // undecoded: serve_static decodes exactly once
   if (starts_with(path, "/models/")) return serve_static(models_root_, raw.substr(8), req);
   if (starts_with(path, "/ort/")) return serve_static(ort_root_, raw.substr(5), req);
   return serve_static(web_root_, raw.substr(1), req);
+}
+
+HttpResponse SyncService::route_healthz(const HttpRequest&, Respond&, bool&) {
+  std::int64_t version;
+  {
+    std::lock_guard l(snapshot_mu_);
+    version = snapshot_.version;
+  }
+  return json_response(200, nlohmann::json{{"status", "ok"},
+                                           {"schemaVersion", kSchemaVersion},
+                                           {"snapshotVersion", version},
+                                           {"knownProjects", projects_->size()},
+                                           {"writerQueue", writer_->queue_depth()}}
+                                .dump());
+}
+
+HttpResponse SyncService::route_metrics(const HttpRequest&, Respond&, bool&) {
+  metrics_.set_gauge("wayfinder_writer_queue_depth", static_cast<double>(writer_->queue_depth()));
+  const auto ws = writer_->stats();
+  metrics_.set_gauge("wayfinder_writer_commits", static_cast<double>(ws.commits));
+  HttpResponse r;
+  r.body = metrics_.render();
+  r.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  r.set("Cache-Control", "no-store");
+  return r;
+}
+
+// The answer comes later, from the writer thread (group commit): the request is deferred.
+HttpResponse SyncService::route_feedback(const HttpRequest& req, Respond& respond, bool& deferred) {
+  deferred = true;
+  handle_feedback(req, std::move(respond));
+  return {};
+}
+
+HttpResponse SyncService::route_bandit(const HttpRequest& req, Respond&, bool&) { return handle_bandit(req); }
+HttpResponse SyncService::route_experiments(const HttpRequest&, Respond&, bool&) { return handle_experiments(); }
+
+HttpResponse SyncService::route_merge(const HttpRequest& req, Respond&, bool&) {
+  const auto day = query_param(req.target, "day").value_or(day_of(now_ms_() - 86400000));
+  try {
+    day_start_ms(day);
+  } catch (const std::invalid_argument& ex) {
+    return json_error(400, ex.what(), "day");
+  }
+  return json_response(200, merge_now(day).dump());
+}
+
+HttpResponse SyncService::route_evaluate(const HttpRequest&, Respond&, bool&) {
+  return json_response(200, evaluate_now().dump());
+}
+HttpResponse SyncService::route_monitor(const HttpRequest&, Respond&, bool&) {
+  return json_response(200, monitor_now().dump());
+}
+HttpResponse SyncService::route_report(const HttpRequest&, Respond&, bool&) { return json_response(200, report().dump()); }
+
+// Labels for /metrics: a bounded set (the routes of the table and a few static families), never the raw path.
+std::string SyncService::route_label(const std::string& path) {
+  for (const auto& r : routes()) {
+    if (path == r.path) return std::string(r.path);
+  }
+  if (starts_with(path, "/v1/")) return "/v1/other";
+  if (starts_with(path, "/models/")) return "/models";
+  if (starts_with(path, "/ort/")) return "/ort";
+  return "/static";
 }
 
 bool SyncService::authorised(const HttpRequest& req) const {

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -51,7 +53,26 @@ class SyncService {
   void set_clock(std::function<std::int64_t()> now_ms) { now_ms_ = std::move(now_ms); }
 
  private:
+  // The route table (sync_service.cpp): path, methods, admin or not, handler.
+  using RouteHandler = HttpResponse (SyncService::*)(const HttpRequest&, Respond&, bool& deferred);
+  struct Route {
+    std::string_view path;
+    std::string_view methods;
+    bool admin;
+    RouteHandler handle;
+  };
+  static const std::vector<Route>& routes();
+  static std::string route_label(const std::string& path);
   HttpResponse route(const HttpRequest& req, const std::string& path, Respond& respond, bool& deferred);
+  HttpResponse route_healthz(const HttpRequest& req, Respond& respond, bool& deferred);
+  HttpResponse route_metrics(const HttpRequest& req, Respond& respond, bool& deferred);
+  HttpResponse route_feedback(const HttpRequest& req, Respond& respond, bool& deferred);
+  HttpResponse route_bandit(const HttpRequest& req, Respond& respond, bool& deferred);
+  HttpResponse route_experiments(const HttpRequest& req, Respond& respond, bool& deferred);
+  HttpResponse route_merge(const HttpRequest& req, Respond& respond, bool& deferred);
+  HttpResponse route_evaluate(const HttpRequest& req, Respond& respond, bool& deferred);
+  HttpResponse route_monitor(const HttpRequest& req, Respond& respond, bool& deferred);
+  HttpResponse route_report(const HttpRequest& req, Respond& respond, bool& deferred);
   void handle_feedback(const HttpRequest& req, Respond respond);
   HttpResponse handle_bandit(const HttpRequest& req);
   HttpResponse handle_experiments();
