@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -107,135 +108,175 @@ struct CorrectionPlan {
   std::vector<DayCorrection> corrections;
 };
 
+using PairSet = std::set<std::pair<std::string, std::string>>;  // (client, project)
+using Groups = std::map<std::pair<std::string, std::string>, GroupUpdate>;
+
+// What arrived since the last run, per merged day: the (client, project) pairs whose episodes may have changed, and
+// how many late rows landed in the day.
+struct LateRows {
+  std::vector<PairSet> pairs;
+  std::vector<std::int64_t> events;
+};
+
+// Maps a timestamp to the index of its merged day in `days`, if any.
+class DayIndex {
+ public:
+  DayIndex(const std::vector<WatermarkedDay>& days, std::int64_t watermark_now) : lo_(watermark_now) {
+    for (std::size_t k = 0; k < days.size(); ++k) {
+      by_number_[days[k].start_ms / kDayMs] = k;
+      lo_ = std::min(lo_, days[k].watermark);
+      first_ = std::min(first_, days[k].start_ms);
+      last_ = std::max(last_, days[k].start_ms + kDayMs);
+    }
+  }
+  std::optional<std::size_t> of(std::int64_t at_ms) const {
+    if (at_ms < 0) return std::nullopt;
+    const auto it = by_number_.find(at_ms / kDayMs);
+    return it == by_number_.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+  }
+  std::int64_t lowest_watermark() const { return lo_; }
+  std::int64_t first_ms() const { return first_; }
+  std::int64_t last_ms() const { return last_; }
+
+ private:
+  std::map<std::int64_t, std::size_t> by_number_;
+  std::int64_t lo_;
+  std::int64_t first_ = std::numeric_limits<std::int64_t>::max(), last_ = std::numeric_limits<std::int64_t>::min();
+};
+
+// New rows timestamped in a merged day are late events; late impressions make their pair affected.
+// `+at_ms` keeps SQLite on the rowid range (the at_ms range may span most of the table).
+void read_late_rows(Database& db, const std::vector<WatermarkedDay>& days, const DayIndex& index,
+                    std::int64_t watermark_now, LateRows& late) {
+  auto st = db.prepare(
+      "SELECT id, CASE WHEN type = 'impression' THEN 1 ELSE 0 END, client_id, project_id, at_ms FROM user_interactions "
+      "WHERE id > ?1 AND id <= ?2 AND +at_ms >= ?3 AND +at_ms < ?4");
+  st.bind(1, index.lowest_watermark()).bind(2, watermark_now).bind(3, index.first_ms()).bind(4, index.last_ms());
+  while (st.step()) {
+    const auto k = index.of(st.int64(4));
+    if (!k || st.int64(0) <= days[*k].watermark) continue;
+    ++late.events[*k];
+    if (st.int64(1)) late.pairs[*k].emplace(st.text(2), st.text(3));
+  }
+}
+
+// New follow-ups → the impressions (any id <= now) they join; the impression's day is affected.
+void read_late_follow_ups(Database& db, const std::vector<WatermarkedDay>& days, const DayIndex& index,
+                          std::int64_t watermark_now, std::int64_t join, LateRows& late) {
+  auto st = db.prepare(R"SQL(
+SELECT f.id, f.at_ms, i.at_ms, i.client_id, i.project_id
+FROM user_interactions f CROSS JOIN user_interactions i
+WHERE f.id > ?1 AND f.id <= ?2 AND f.type <> 'impression' AND +f.at_ms >= ?3 - 60000
+  AND i.client_id = f.client_id AND i.ranking_id = f.ranking_id AND i.project_id = f.project_id
+  AND i.type = 'impression' AND i.id <= ?2 AND +i.at_ms >= ?3 AND +i.at_ms < ?4 AND f.at_ms >= i.at_ms - 60000)SQL");
+  st.bind(1, index.lowest_watermark()).bind(2, watermark_now).bind(3, index.first_ms()).bind(4, index.last_ms());
+  while (st.step()) {
+    const auto k = index.of(st.int64(2));
+    if (!k) continue;
+    const auto& d = days[*k];
+    if (st.int64(0) <= d.watermark || st.int64(1) >= d.start_ms + kDayMs + join) continue;
+    late.pairs[*k].emplace(st.text(3), st.text(4));
+  }
+}
+
+// The affected pairs go to a temporary table, so the episode reader looks them up by index.
+void write_late_pairs(Database& db, const std::vector<WatermarkedDay>& days, const LateRows& late) {
+  db.exec(std::string(
+              "CREATE TEMP TABLE IF NOT EXISTS merge_late_pairs(day BIGINT NOT NULL, client_id TEXT NOT NULL, "
+              "project_id TEXT NOT NULL, PRIMARY KEY(day, client_id, project_id))") +
+          (db.postgres() ? "" : " WITHOUT ROWID"));
+  db.exec("DELETE FROM merge_late_pairs");
+  auto ins = db.prepare("INSERT INTO merge_late_pairs(day, client_id, project_id) VALUES (?,?,?)");
+  for (std::size_t k = 0; k < days.size(); ++k) {
+    for (const auto& [client, project] : late.pairs[k]) ins.bind(1, days[k].start_ms).bind(2, client).bind(3, project).run();
+  }
+}
+
+// The day's affected groups folded from the rows up to `max_id` (the shared fold, as the day's own merge does).
+Groups fold_late_groups(Database& db, const MergeConfig& config, const WatermarkedDay& d, std::int64_t max_id) {
+  Groups groups;
+  fold_groups(
+      [&](const EpisodeVisitor& visit) {
+        for_each_episode_of_pairs(db, kLatePairs, d.start_ms, d.start_ms, d.start_ms + kDayMs,
+                                  d.start_ms + kDayMs + join_ms(config), max_id, visit);
+      },
+      config.daily_cap_per_client,
+      [&](const std::string& client, const std::string& project, const GroupUpdate& g) { groups[{client, project}] = g; });
+  return groups;
+}
+
+// Adds (is − was) of one group to the correction; unchanged groups add nothing (not even rounding noise).
+void add_group_difference(DayCorrection& c, const std::string& project, const GroupUpdate& was, const GroupUpdate& is) {
+  if (was.episodes == is.episodes && was.clicks == is.clicks && was.added.alpha == is.added.alpha &&
+      was.added.beta == is.added.beta && was.reward_sum == is.reward_sum) {
+    return;
+  }
+  GroupUpdate diff;
+  diff.added = {is.added.alpha - was.added.alpha, is.added.beta - was.added.beta};
+  diff.episodes = is.episodes - was.episodes;
+  diff.clicks = is.clicks - was.clicks;
+  diff.reward_sum = is.reward_sum - was.reward_sum;
+  c.projects[project].add(diff);
+  c.episodes += diff.episodes;
+  c.clicks += diff.clicks;
+  c.reward_sum += diff.reward_sum;
+}
+
+// A client is new to the day when none of its impressions of that day was counted before.
+std::int64_t count_new_clients(Database& db, const WatermarkedDay& d, const Groups& counted, const Groups& now) {
+  std::set<std::string> counted_clients, now_clients;
+  for (const auto& [key, g] : counted) counted_clients.insert(key.first);
+  for (const auto& [key, g] : now) now_clients.insert(key.first);
+  auto seen = db.prepare(
+      "SELECT 1 FROM user_interactions WHERE client_id = ? AND type = 'impression' AND at_ms >= ? AND at_ms < ? "
+      "AND id <= ? LIMIT 1");
+  std::int64_t n = 0;
+  for (const auto& client : now_clients) {
+    if (counted_clients.count(client)) continue;
+    seen.bind(1, client).bind(2, d.start_ms).bind(3, d.start_ms + kDayMs).bind(4, d.watermark);
+    const bool was_counted = seen.step();
+    seen.reset();
+    if (!was_counted) ++n;
+  }
+  return n;
+}
+
+// One merged day's correction: its affected groups folded as counted (rows <= the day's watermark) and as they are
+// now (rows <= watermark_now), and the difference.
+DayCorrection correct_day(Database& db, const MergeConfig& config, const WatermarkedDay& d, std::int64_t watermark_now,
+                          const PairSet& pairs, std::int64_t events) {
+  DayCorrection c;
+  c.day = d.day;
+  c.start_ms = d.start_ms;
+  c.pairs = static_cast<std::int64_t>(pairs.size());
+  c.events = events;
+  const Groups counted = fold_late_groups(db, config, d, d.watermark);
+  const Groups now = fold_late_groups(db, config, d, watermark_now);
+  for (const auto& [key, g] : now) {
+    const auto it = counted.find(key);
+    add_group_difference(c, key.second, it == counted.end() ? GroupUpdate{} : it->second, g);
+  }
+  for (const auto& [key, g] : counted) {
+    if (!now.count(key)) add_group_difference(c, key.second, g, GroupUpdate{});  // rows are only added; kept exact
+  }
+  c.new_clients = count_new_clients(db, d, counted, now);
+  return c;
+}
+
 // Reads only rows above the lowest watermark (a rowid range, i.e. what arrived since the last run) to find the
 // affected (day, client, project) groups, then recomputes just those groups twice with the shared fold.
 CorrectionPlan plan_corrections(Database& db, const MergeConfig& config, std::int64_t watermark_now) {
   CorrectionPlan plan;
   plan.days = days_below(db, watermark_now);
   if (plan.days.empty()) return plan;
-  std::map<std::int64_t, std::size_t> by_day_number;
-  std::int64_t lo = watermark_now, first = plan.days.front().start_ms, last = first;
+  const DayIndex index(plan.days, watermark_now);
+  LateRows late{std::vector<PairSet>(plan.days.size()), std::vector<std::int64_t>(plan.days.size(), 0)};
+  read_late_rows(db, plan.days, index, watermark_now, late);
+  read_late_follow_ups(db, plan.days, index, watermark_now, join_ms(config), late);
+  write_late_pairs(db, plan.days, late);
   for (std::size_t k = 0; k < plan.days.size(); ++k) {
-    const auto& d = plan.days[k];
-    by_day_number[d.start_ms / kDayMs] = k;
-    lo = std::min(lo, d.watermark);
-    first = std::min(first, d.start_ms);
-    last = std::max(last, d.start_ms + kDayMs);
-  }
-  std::vector<std::set<std::pair<std::string, std::string>>> pairs(plan.days.size());
-  std::vector<std::int64_t> events(plan.days.size(), 0);
-  auto day_index = [&](std::int64_t at_ms) -> std::optional<std::size_t> {
-    if (at_ms < 0) return std::nullopt;
-    const auto it = by_day_number.find(at_ms / kDayMs);
-    if (it == by_day_number.end()) return std::nullopt;
-    return it->second;
-  };
-  {
-    // New rows timestamped in a merged day: late events; late impressions make their pair affected.
-    // `+at_ms` keeps SQLite on the rowid range (the at_ms range may span most of the table).
-    auto st = db.prepare(
-        "SELECT id, CASE WHEN type = 'impression' THEN 1 ELSE 0 END, client_id, project_id, at_ms FROM user_interactions "
-        "WHERE id > ?1 AND id <= ?2 AND +at_ms >= ?3 AND +at_ms < ?4");
-    st.bind(1, lo).bind(2, watermark_now).bind(3, first).bind(4, last);
-    while (st.step()) {
-      const auto k = day_index(st.int64(4));
-      if (!k || st.int64(0) <= plan.days[*k].watermark) continue;
-      ++events[*k];
-      if (st.int64(1)) pairs[*k].emplace(st.text(2), st.text(3));
-    }
-  }
-  {
-    // New follow-ups → the impressions (any id <= now) they join; the impression's day is affected.
-    auto st = db.prepare(R"SQL(
-SELECT f.id, f.at_ms, i.at_ms, i.client_id, i.project_id
-FROM user_interactions f CROSS JOIN user_interactions i
-WHERE f.id > ?1 AND f.id <= ?2 AND f.type <> 'impression' AND +f.at_ms >= ?3 - 60000
-  AND i.client_id = f.client_id AND i.ranking_id = f.ranking_id AND i.project_id = f.project_id
-  AND i.type = 'impression' AND i.id <= ?2 AND +i.at_ms >= ?3 AND +i.at_ms < ?4 AND f.at_ms >= i.at_ms - 60000)SQL");
-    st.bind(1, lo).bind(2, watermark_now).bind(3, first).bind(4, last);
-    const auto join = join_ms(config);
-    while (st.step()) {
-      const auto k = day_index(st.int64(2));
-      if (!k) continue;
-      const auto& d = plan.days[*k];
-      if (st.int64(0) <= d.watermark || st.int64(1) >= d.start_ms + kDayMs + join) continue;
-      pairs[*k].emplace(st.text(3), st.text(4));
-    }
-  }
-
-  db.exec(std::string(
-               "CREATE TEMP TABLE IF NOT EXISTS merge_late_pairs(day BIGINT NOT NULL, client_id TEXT NOT NULL, "
-               "project_id TEXT NOT NULL, PRIMARY KEY(day, client_id, project_id))") +
-           (db.postgres() ? "" : " WITHOUT ROWID"));
-  db.exec("DELETE FROM merge_late_pairs");
-  {
-    auto ins = db.prepare("INSERT INTO merge_late_pairs(day, client_id, project_id) VALUES (?,?,?)");
-    for (std::size_t k = 0; k < plan.days.size(); ++k) {
-      for (const auto& [client, project] : pairs[k]) ins.bind(1, plan.days[k].start_ms).bind(2, client).bind(3, project).run();
-    }
-  }
-  for (std::size_t k = 0; k < plan.days.size(); ++k) {
-    if (pairs[k].empty() && events[k] == 0) continue;
-    const auto& d = plan.days[k];
-    DayCorrection c;
-    c.day = d.day;
-    c.start_ms = d.start_ms;
-    c.pairs = static_cast<std::int64_t>(pairs[k].size());
-    c.events = events[k];
-    using Groups = std::map<std::pair<std::string, std::string>, GroupUpdate>;
-    auto fold_with = [&](std::int64_t max_id) {
-      Groups groups;
-      fold_groups(
-          [&](const EpisodeVisitor& visit) {
-            for_each_episode_of_pairs(db, kLatePairs, d.start_ms, d.start_ms, d.start_ms + kDayMs,
-                                      d.start_ms + kDayMs + join_ms(config), max_id, visit);
-          },
-          config.daily_cap_per_client,
-          [&](const std::string& client, const std::string& project, const GroupUpdate& g) {
-            groups[{client, project}] = g;
-          });
-      return groups;
-    };
-    const Groups counted = fold_with(d.watermark);
-    const Groups now = fold_with(watermark_now);
-    // Per group: (rows now) − (rows counted). Unchanged groups add nothing (not even rounding noise).
-    std::set<std::string> counted_clients, now_clients;
-    for (const auto& [key, g] : counted) counted_clients.insert(key.first);
-    for (const auto& [key, g] : now) now_clients.insert(key.first);
-    auto apply = [&](const std::pair<std::string, std::string>& key, const GroupUpdate& was, const GroupUpdate& is) {
-      if (was.episodes == is.episodes && was.clicks == is.clicks && was.added.alpha == is.added.alpha &&
-          was.added.beta == is.added.beta && was.reward_sum == is.reward_sum) {
-        return;
-      }
-      GroupUpdate diff;
-      diff.added = {is.added.alpha - was.added.alpha, is.added.beta - was.added.beta};
-      diff.episodes = is.episodes - was.episodes;
-      diff.clicks = is.clicks - was.clicks;
-      diff.reward_sum = is.reward_sum - was.reward_sum;
-      c.projects[key.second].add(diff);
-      c.episodes += diff.episodes;
-      c.clicks += diff.clicks;
-      c.reward_sum += diff.reward_sum;
-    };
-    for (const auto& [key, g] : now) {
-      const auto it = counted.find(key);
-      apply(key, it == counted.end() ? GroupUpdate{} : it->second, g);
-    }
-    for (const auto& [key, g] : counted) {
-      if (!now.count(key)) apply(key, g, GroupUpdate{});  // cannot happen (rows are only added); kept exact anyway
-    }
-    // A client is new to the day when none of its impressions of that day was counted before.
-    auto seen = db.prepare(
-        "SELECT 1 FROM user_interactions WHERE client_id = ? AND type = 'impression' AND at_ms >= ? AND at_ms < ? "
-        "AND id <= ? LIMIT 1");
-    for (const auto& client : now_clients) {
-      if (counted_clients.count(client)) continue;
-      seen.bind(1, client).bind(2, d.start_ms).bind(3, d.start_ms + kDayMs).bind(4, d.watermark);
-      const bool was_counted = seen.step();
-      seen.reset();
-      if (!was_counted) ++c.new_clients;
-    }
-    plan.corrections.push_back(std::move(c));
+    if (late.pairs[k].empty() && late.events[k] == 0) continue;
+    plan.corrections.push_back(correct_day(db, config, plan.days[k], watermark_now, late.pairs[k], late.events[k]));
   }
   db.exec("DELETE FROM merge_late_pairs");
   return plan;
