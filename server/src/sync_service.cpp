@@ -286,53 +286,69 @@ bool SyncService::authorised(const HttpRequest& req) const {
   return constant_time_equal(h.substr(7), config_.admin_token);
 }
 
-void SyncService::handle_feedback(const HttpRequest& req, Respond respond) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::int64_t now = now_ms_();
-  auto reject = [&](int status, const std::string& reason, const std::string& error, const std::string& field) {
-    metrics_.count_rejected(reason);
-    respond(json_error(status, error, field));
-  };
+// Why a feedback request is refused before it reaches the writer: status, metrics reason, error, field, and the
+// Retry-After of a rate limit (0: none).
+struct SyncService::Refusal {
+  int status;
+  std::string reason, error, field;
+  int retry_after = 0;
+};
+
+// Size, rate limits, content type, schema, time window and known projects; fills `batch` when all pass.
+std::optional<SyncService::Refusal> SyncService::admit_feedback(const HttpRequest& req, std::int64_t now,
+                                                                events::FeedbackBatch& batch) {
   if (req.body.size() > config_.max_body_bytes) {
-    return reject(413, "too_large", "body is larger than " + std::to_string(config_.max_body_bytes) + " bytes", "");
+    return Refusal{413, "too_large", "body is larger than " + std::to_string(config_.max_body_bytes) + " bytes", ""};
   }
   if (const int wait = address_limiter_.acquire(req.remote_address, now); wait > 0) {
-    metrics_.count_rejected("rate_limited");
-    auto r = json_error(429, "too many requests from this address");
-    r.set("Retry-After", std::to_string(wait));
-    return respond(std::move(r));
+    return Refusal{429, "rate_limited", "too many requests from this address", "", wait};
   }
   const std::string ct = req.header("content-type");
   // text/plain too: navigator.sendBeacon sends strings with it, and it avoids a CORS preflight.
   if (!ct.empty() && ct.find("application/json") == std::string::npos && ct.find("text/plain") == std::string::npos) {
-    return reject(415, "content_type", "content type must be application/json", "");
+    return Refusal{415, "content_type", "content type must be application/json", ""};
   }
-  events::FeedbackBatch batch;
   try {
     batch = events::parse_feedback_batch(req.body);
   } catch (const events::SchemaError& ex) {
-    return reject(400, "invalid", ex.what(), ex.field());
+    return Refusal{400, "invalid", ex.what(), ex.field()};
   }
   if (const int wait = client_limiter_.acquire(batch.client_id, now); wait > 0) {
-    metrics_.count_rejected("rate_limited");
-    auto r = json_error(429, "too many requests from this client", "clientId");
-    r.set("Retry-After", std::to_string(wait));
-    return respond(std::move(r));
+    return Refusal{429, "rate_limited", "too many requests from this client", "clientId", wait};
   }
+  return check_event_window(batch, now);
+}
+
+// Every event inside the accepted time window and about a project of the catalog.
+std::optional<SyncService::Refusal> SyncService::check_event_window(const events::FeedbackBatch& batch,
+                                                                    std::int64_t now) const {
   const std::int64_t oldest = now - config_.max_event_age_hours * 3600000;
   const std::int64_t newest = now + config_.max_event_future_minutes * 60000;
   if (batch.sent_at_ms < oldest || batch.sent_at_ms > newest) {
-    return reject(422, "timestamp", "sentAt is outside the accepted time window", "sentAt");
+    return Refusal{422, "timestamp", "sentAt is outside the accepted time window", "sentAt"};
   }
   for (std::size_t i = 0; i < batch.events.size(); ++i) {
     const auto& e = batch.events[i];
     const std::string at = "events[" + std::to_string(i) + "]";
     if (e.at_ms < oldest || e.at_ms > newest) {
-      return reject(422, "timestamp", "event time is outside the accepted window", at + ".at");
+      return Refusal{422, "timestamp", "event time is outside the accepted window", at + ".at"};
     }
     if (!projects_->contains(e.project_id)) {
-      return reject(422, "unknown_project", "unknown project '" + e.project_id + "'", at + ".projectId");
+      return Refusal{422, "unknown_project", "unknown project '" + e.project_id + "'", at + ".projectId"};
     }
+  }
+  return std::nullopt;
+}
+
+void SyncService::handle_feedback(const HttpRequest& req, Respond respond) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::int64_t now = now_ms_();
+  events::FeedbackBatch batch;
+  if (const auto refused = admit_feedback(req, now, batch)) {
+    metrics_.count_rejected(refused->reason);
+    auto r = json_error(refused->status, refused->error, refused->field);
+    if (refused->retry_after > 0) r.set("Retry-After", std::to_string(refused->retry_after));
+    return respond(std::move(r));
   }
   const std::size_t n = batch.events.size();
   writer_->submit(std::move(batch), now, [this, respond = std::move(respond), t0, n](WriteResult w) {

@@ -73,6 +73,9 @@ class SyncService {
   HttpResponse route_evaluate(const HttpRequest& req, Respond& respond, bool& deferred);
   HttpResponse route_monitor(const HttpRequest& req, Respond& respond, bool& deferred);
   HttpResponse route_report(const HttpRequest& req, Respond& respond, bool& deferred);
+  struct Refusal;
+  std::optional<Refusal> admit_feedback(const HttpRequest& req, std::int64_t now, events::FeedbackBatch& batch);
+  std::optional<Refusal> check_event_window(const events::FeedbackBatch& batch, std::int64_t now) const;
   void handle_feedback(const HttpRequest& req, Respond respond);
   HttpResponse handle_bandit(const HttpRequest& req);
   HttpResponse handle_experiments();
