@@ -128,6 +128,71 @@ std::string usage_text() {
   return u;
 }
 
+namespace {
+
+const Option& option_named(const std::string& name, const std::string& as_written) {
+  for (const auto& o : options()) {
+    if (name == o.flag) return o;
+  }
+  throw std::invalid_argument("unknown option '" + as_written + "' (see --help)");
+}
+
+// The JSON config file: every key must be an option's config key.
+void apply_config_file(ServerConfig& c, const std::string& file) {
+  c.config_file = file;
+  std::ifstream in(file);
+  if (!in) throw std::invalid_argument("cannot read config file " + file);
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw std::invalid_argument(file + " is not a JSON object");
+  for (const auto& [key, v] : j.items()) {
+    const Option* found = nullptr;
+    for (const auto& o : options()) {
+      if (key == o.key) found = &o;
+    }
+    if (!found) throw std::invalid_argument(file + ": unknown key '" + key + "'");
+    found->set(c, json_scalar(v));
+  }
+}
+
+// The flags after the command: --help ends the parse; --config and --day are kept apart; the rest are options,
+// collected so that the config file and the environment can be applied beneath them.
+struct Flags {
+  std::vector<std::pair<const Option*, std::string>> options;
+  std::optional<std::string> config_file;
+  bool help = false;
+};
+
+Flags read_flags(const std::vector<std::string>& args, std::size_t i, CommandLine& cl) {
+  Flags f;
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string name = a, value;
+    bool has_value = false;
+    if (const auto eq = a.find('='); eq != std::string::npos && a.rfind("--", 0) == 0) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+      has_value = true;
+    }
+    if (name == "--help" || name == "-h") return f.help = true, f;
+    auto take_value = [&]() {
+      if (has_value) return value;
+      if (i + 1 >= args.size()) throw std::invalid_argument(name + " needs a value");
+      return args[++i];
+    };
+    if (name == "--config") {
+      f.config_file = take_value();
+    } else if (name == "--day") {
+      cl.day = take_value();
+    } else {
+      const Option& o = option_named(name, a);
+      f.options.emplace_back(&o, take_value());
+    }
+  }
+  return f;
+}
+
+}  // namespace
+
 CommandLine parse_command_line(const std::vector<std::string>& args, const EnvLookup& env) {
   CommandLine cl;
   std::size_t i = 0;
@@ -139,62 +204,18 @@ CommandLine parse_command_line(const std::vector<std::string>& args, const EnvLo
     }
     i = 1;
   }
-  // Flags first into a list so that --config can be applied beneath them.
-  std::vector<std::pair<const Option*, std::string>> flags;
-  std::optional<std::string> config_file = env("WAYFINDER_CONFIG");
-  for (; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    std::string name = a, value;
-    bool has_value = false;
-    if (const auto eq = a.find('='); eq != std::string::npos && a.rfind("--", 0) == 0) {
-      name = a.substr(0, eq);
-      value = a.substr(eq + 1);
-      has_value = true;
-    }
-    if (name == "--help" || name == "-h") {
-      cl.command = "help";
-      return cl;
-    }
-    auto take_value = [&]() {
-      if (has_value) return value;
-      if (i + 1 >= args.size()) throw std::invalid_argument(name + " needs a value");
-      return args[++i];
-    };
-    if (name == "--config") {
-      config_file = take_value();
-      continue;
-    }
-    if (name == "--day") {
-      cl.day = take_value();
-      continue;
-    }
-    const Option* found = nullptr;
-    for (const auto& o : options()) {
-      if (name == o.flag) found = &o;
-    }
-    if (!found) throw std::invalid_argument("unknown option '" + a + "' (see --help)");
-    flags.emplace_back(found, take_value());
+  const Flags flags = read_flags(args, i, cl);
+  if (flags.help) {
+    cl.command = "help";
+    return cl;
   }
-  ServerConfig& c = cl.config;
-  if (config_file) {
-    c.config_file = *config_file;
-    std::ifstream in(*config_file);
-    if (!in) throw std::invalid_argument("cannot read config file " + *config_file);
-    const auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw std::invalid_argument(*config_file + " is not a JSON object");
-    for (const auto& [key, v] : j.items()) {
-      const Option* found = nullptr;
-      for (const auto& o : options()) {
-        if (key == o.key) found = &o;
-      }
-      if (!found) throw std::invalid_argument(*config_file + ": unknown key '" + key + "'");
-      found->set(c, json_scalar(v));
-    }
-  }
+  // Lowest to highest precedence: config file, environment, flags.
+  const auto config_file = flags.config_file ? flags.config_file : env("WAYFINDER_CONFIG");
+  if (config_file) apply_config_file(cl.config, *config_file);
   for (const auto& o : options()) {
-    if (const auto v = env(o.env)) o.set(c, *v);
+    if (const auto v = env(o.env)) o.set(cl.config, *v);
   }
-  for (const auto& [o, v] : flags) o->set(c, v);
+  for (const auto& [o, v] : flags.options) o->set(cl.config, v);
   return cl;
 }
 
