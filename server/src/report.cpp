@@ -10,51 +10,62 @@
 
 namespace wayfinder::server {
 
-nlohmann::json build_report(Database& db, std::int64_t now_ms, int days) {
-  nlohmann::json j;
-  j["generatedAt"] = events::format_iso8601_utc(now_ms);
-  const auto snap = latest_snapshot(db);
-  j["snapshotVersion"] = snap.version;
-  j["merges"] = nlohmann::json::array();
-  {
-    auto st = db.prepare(
-        "SELECT day, events, episodes, clients, clicks, ctr, avg_reward, ctr_change, avg_reward_change, "
-        "snapshot_version, finished_ms - started_ms FROM rl_training_history ORDER BY day DESC LIMIT ?");
-    st.bind(1, days);
-    while (st.step()) {
-      j["merges"].push_back({{"day", st.text(0)},
-                             {"events", st.int64(1)},
-                             {"episodes", st.int64(2)},
-                             {"clients", st.int64(3)},
-                             {"clicks", st.int64(4)},
-                             {"ctr", st.real(5)},
-                             {"avgReward", st.real(6)},
-                             {"ctrChange", st.is_null(7) ? nlohmann::json(nullptr) : nlohmann::json(st.real(7))},
-                             {"avgRewardChange", st.is_null(8) ? nlohmann::json(nullptr) : nlohmann::json(st.real(8))},
-                             {"snapshotVersion", st.int64(9)},
-                             {"durationMs", st.int64(10)}});
-    }
+namespace {
+
+nlohmann::json nullable(Statement& st, int col) {
+  return st.is_null(col) ? nlohmann::json(nullptr) : nlohmann::json(st.real(col));
+}
+
+// The last `days` nightly merges, newest first.
+nlohmann::json merges(Database& db, int days) {
+  auto out = nlohmann::json::array();
+  auto st = db.prepare(
+      "SELECT day, events, episodes, clients, clicks, ctr, avg_reward, ctr_change, avg_reward_change, "
+      "snapshot_version, finished_ms - started_ms FROM rl_training_history ORDER BY day DESC LIMIT ?");
+  st.bind(1, days);
+  while (st.step()) {
+    out.push_back({{"day", st.text(0)},
+                   {"events", st.int64(1)},
+                   {"episodes", st.int64(2)},
+                   {"clients", st.int64(3)},
+                   {"clicks", st.int64(4)},
+                   {"ctr", st.real(5)},
+                   {"avgReward", st.real(6)},
+                   {"ctrChange", nullable(st, 7)},
+                   {"avgRewardChange", nullable(st, 8)},
+                   {"snapshotVersion", st.int64(9)},
+                   {"durationMs", st.int64(10)}});
   }
-  j["alerts"] = nlohmann::json::array();
-  {
-    auto st = db.prepare("SELECT at_ms, kind, severity, message, value, baseline FROM alerts ORDER BY id DESC LIMIT 100");
-    while (st.step()) {
-      j["alerts"].push_back({{"at", events::format_iso8601_utc(st.int64(0))},
-                             {"kind", st.text(1)},
-                             {"severity", st.text(2)},
-                             {"message", st.text(3)},
-                             {"value", st.real(4)},
-                             {"baseline", st.real(5)}});
-    }
+  return out;
+}
+
+// The newest 100 alerts.
+nlohmann::json alerts(Database& db) {
+  auto out = nlohmann::json::array();
+  auto st = db.prepare("SELECT at_ms, kind, severity, message, value, baseline FROM alerts ORDER BY id DESC LIMIT 100");
+  while (st.step()) {
+    out.push_back({{"at", events::format_iso8601_utc(st.int64(0))},
+                   {"kind", st.text(1)},
+                   {"severity", st.text(2)},
+                   {"message", st.text(3)},
+                   {"value", st.real(4)},
+                   {"baseline", st.real(5)}});
   }
-  j["experiments"] = nlohmann::json::array();
-  {
-    auto st = db.prepare(
-        "SELECT e.result FROM experiment_evaluations e JOIN (SELECT experiment_id, max(id) AS id FROM "
-        "experiment_evaluations GROUP BY experiment_id) last ON last.id = e.id ORDER BY e.experiment_id");
-    while (st.step()) j["experiments"].push_back(nlohmann::json::parse(st.text(0)));
-  }
-  // Per arm and day: CTR and average episode reward over time.
+  return out;
+}
+
+// The latest evaluation of every experiment.
+nlohmann::json experiments(Database& db) {
+  auto out = nlohmann::json::array();
+  auto st = db.prepare(
+      "SELECT e.result FROM experiment_evaluations e JOIN (SELECT experiment_id, max(id) AS id FROM "
+      "experiment_evaluations GROUP BY experiment_id) last ON last.id = e.id ORDER BY e.experiment_id");
+  while (st.step()) out.push_back(nlohmann::json::parse(st.text(0)));
+  return out;
+}
+
+// Per arm and day: CTR and average episode reward over time.
+nlohmann::json arms(Database& db, std::int64_t now_ms, int days) {
   const std::int64_t start = (now_ms / 86400000 - days + 1) * 86400000;
   struct Cell {
     std::int64_t n = 0, clicks = 0;
@@ -68,14 +79,27 @@ nlohmann::json build_report(Database& db, std::int64_t now_ms, int days) {
     c.clicks += e.episode.clicked;
     c.reward += bandit::episode_reward(e.episode, table);
   });
-  j["arms"] = nlohmann::json::array();
+  auto out = nlohmann::json::array();
   for (const auto& [k, c] : cells) {
-    j["arms"].push_back({{"day", k.first},
-                         {"arm", k.second},
-                         {"impressions", c.n},
-                         {"ctr", static_cast<double>(c.clicks) / static_cast<double>(c.n)},
-                         {"avgReward", c.reward / static_cast<double>(c.n)}});
+    out.push_back({{"day", k.first},
+                   {"arm", k.second},
+                   {"impressions", c.n},
+                   {"ctr", static_cast<double>(c.clicks) / static_cast<double>(c.n)},
+                   {"avgReward", c.reward / static_cast<double>(c.n)}});
   }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json build_report(Database& db, std::int64_t now_ms, int days) {
+  nlohmann::json j;
+  j["generatedAt"] = events::format_iso8601_utc(now_ms);
+  j["snapshotVersion"] = latest_snapshot(db).version;
+  j["merges"] = merges(db, days);
+  j["alerts"] = alerts(db);
+  j["experiments"] = experiments(db);
+  j["arms"] = arms(db, now_ms, days);
   return j;
 }
 
