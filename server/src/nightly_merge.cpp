@@ -316,41 +316,34 @@ Snapshot latest_snapshot(Database& db) {
   return {st.int64(0), st.text(1)};
 }
 
-MergeResult run_merge(Database& db, const MergeConfig& config, const std::string& day, std::int64_t now_ms,
-                      const std::function<void()>& before_commit) {
-  const auto t0 = std::chrono::steady_clock::now();
-  // Cluster-wide: a second server's merge waits here, then finds the day merged (or, if the first one died
-  // mid-merge — its transaction rolled back and its lock released with its connection — merges it itself).
-  JobLock lock(db, "merge");
-  const std::int64_t start = day_start_ms(day);
-  const std::int64_t end = start + kDayMs;
+namespace {
+
+std::optional<std::int64_t> merged_version(Database& db, const std::string& day) {
+  auto st = db.prepare("SELECT snapshot_version FROM rl_training_history WHERE day = ?");
+  st.bind(1, day);
+  if (st.step()) return st.int64(0);
+  return std::nullopt;
+}
+
+MergeResult already_merged(const std::string& day, std::int64_t version) {
   MergeResult r;
   r.day = day;
+  r.already_merged = true;
+  r.snapshot_version = version;
+  return r;
+}
 
-  // The day's episodes are read before taking the write lock (one statement = one consistent WAL snapshot), so
-  // ingest is blocked only for the short write phase; the already-merged check is repeated under the lock.
-  auto merged_version = [&]() -> std::optional<std::int64_t> {
-    auto st = db.prepare("SELECT snapshot_version FROM rl_training_history WHERE day = ?");
-    st.bind(1, day);
-    if (st.step()) return st.int64(0);
-    return std::nullopt;
-  };
-  if (const auto v = merged_version()) {
-    r.already_merged = true;
-    r.snapshot_version = *v;
-    return r;
-  }
-  // The watermark FIRST: ids are assigned in commit order by the single writer, so every row with id <= W is
-  // already visible and every later insert gets a larger id. Everything this run counts is `id <= W`.
-  const std::int64_t watermark = committed_watermark(db);
-  r.max_interaction_id = watermark;
+// The day's episodes (rows id <= watermark) folded per (client, project) group, summed per project; the day's
+// totals go into `r`.
+std::map<std::string, ProjectDay> fold_day(Database& db, const MergeConfig& config, std::int64_t start,
+                                           std::int64_t watermark, MergeResult& r) {
+  const std::int64_t end = start + kDayMs;
   {
     auto st = db.prepare("SELECT count(*) FROM user_interactions WHERE at_ms >= ? AND at_ms < ? AND +id <= ?");
     st.bind(1, start).bind(2, end).bind(3, watermark);
     st.step();
     r.events = st.int64(0);
   }
-
   std::map<std::string, ProjectDay> projects;
   std::set<std::string> clients;
   double reward_sum = 0;
@@ -367,70 +360,66 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
   r.clients = static_cast<std::int64_t>(clients.size());
   r.ctr = r.episodes ? static_cast<double>(r.clicks) / static_cast<double>(r.episodes) : 0.0;
   r.avg_reward = r.episodes ? reward_sum / static_cast<double>(r.episodes) : 0.0;
-  // Late corrections are planned outside the lock too; the plan is valid only if no other run moved a watermark.
-  CorrectionPlan plan = plan_corrections(db, config, watermark);
+  return projects;
+}
 
-  Transaction tx(db);
-  if (const auto v = merged_version()) {
-    r = MergeResult{};
-    r.day = day;
-    r.already_merged = true;
-    r.snapshot_version = *v;
-    return r;
-  }
-  if (days_below(db, watermark) != plan.days) plan = plan_corrections(db, config, watermark);
-
-  // Decay: evidence halves every half_life days. Days are merged in any order; the older side is discounted.
+// Decay: evidence halves every half_life days. Days are merged in any order; the older side is discounted. Returns
+// the scale of this day's new evidence and the latest merged day after this run (every day is decayed to it).
+struct Decay {
   double scale_new = 1.0;
-  std::int64_t latest_start = start;  // the latest merged day after this run: every day's evidence is decayed to it
-  {
-    auto st = db.prepare("SELECT max(day) FROM rl_training_history");
-    if (st.step() && !st.is_null(0)) {
-      const std::int64_t previous = day_start_ms(st.text(0));
-      latest_start = std::max(latest_start, previous);
-      const double gap_days = static_cast<double>(start - previous) / static_cast<double>(kDayMs);
-      const double f = std::pow(0.5, std::fabs(gap_days) / config.half_life_days);
-      if (gap_days > 0) {
-        r.decay_factor = f;
-        db.prepare("UPDATE bandit_parameters SET alpha = alpha * ?1, beta = beta * ?1").bind(1, f).run();
-      } else {
-        scale_new = f;
-      }
-    }
-  }
-  std::optional<double> ctr_change, reward_change;
-  {
-    auto st = db.prepare("SELECT ctr, avg_reward FROM rl_training_history ORDER BY day DESC LIMIT 1");
-    if (st.step()) {
-      ctr_change = r.ctr - st.real(0);
-      reward_change = r.avg_reward - st.real(1);
-    }
-  }
-  // Clamped at 0: a correction can take back evidence (e.g. a late 1★ turns a success into a failure).
-  auto upsert = db.prepare(
-      "INSERT INTO bandit_parameters(project_id, alpha, beta, impressions, updated_ms) "
-      "VALUES (?1, greatest(0.0, ?2), greatest(0.0, ?3), greatest(0, ?4), ?5) "
-      "ON CONFLICT(project_id) DO UPDATE SET alpha = greatest(0.0, bandit_parameters.alpha + ?2), "
-      "beta = greatest(0.0, bandit_parameters.beta + ?3), "
-      "impressions = greatest(0, bandit_parameters.impressions + ?4), updated_ms = ?5");
-  auto history = db.prepare(
-      "INSERT INTO reward_history(day, project_id, episodes, reward_sum, success, failure) VALUES (?1,?2,?3,?4,?5,?6) "
-      "ON CONFLICT(day, project_id) DO UPDATE SET episodes = reward_history.episodes + ?3, "
-      "reward_sum = reward_history.reward_sum + ?4, success = greatest(0.0, reward_history.success + ?5), "
-      "failure = greatest(0.0, reward_history.failure + ?6)");
-  // One project's evidence of one day (or its late difference), decayed by `scale`, into the counts and history.
-  auto fold_in = [&](const std::string& on_day, const std::string& id, const ProjectDay& p, double scale) {
-    upsert.bind(1, id)
-        .bind(2, p.added.alpha * scale)
-        .bind(3, p.added.beta * scale)
-        .bind(4, p.episodes)
-        .bind(5, now_ms)
-        .run();
-    history.bind(1, on_day).bind(2, id).bind(3, p.episodes).bind(4, p.reward_sum).bind(5, p.added.alpha).bind(6, p.added.beta).run();
-  };
-  for (const auto& [id, p] : projects) fold_in(day, id, p, scale_new);
+  std::int64_t latest_start = 0;
+};
 
-  // Late corrections: each day's difference gets the decay that day's evidence has received so far.
+Decay apply_decay(Database& db, const MergeConfig& config, std::int64_t start, MergeResult& r) {
+  Decay d{1.0, start};
+  auto st = db.prepare("SELECT max(day) FROM rl_training_history");
+  if (!st.step() || st.is_null(0)) return d;
+  const std::int64_t previous = day_start_ms(st.text(0));
+  d.latest_start = std::max(start, previous);
+  const double gap_days = static_cast<double>(start - previous) / static_cast<double>(kDayMs);
+  const double f = std::pow(0.5, std::fabs(gap_days) / config.half_life_days);
+  if (gap_days > 0) {
+    r.decay_factor = f;
+    db.prepare("UPDATE bandit_parameters SET alpha = alpha * ?1, beta = beta * ?1").bind(1, f).run();
+  } else {
+    d.scale_new = f;
+  }
+  return d;
+}
+
+// One project's evidence of one day (or its late difference), decayed by `scale`, into the counts and the history.
+// Clamped at 0: a correction can take back evidence (e.g. a late 1★ turns a success into a failure).
+class EvidenceWriter {
+ public:
+  EvidenceWriter(Database& db, std::int64_t now_ms)
+      : now_ms_(now_ms),
+        upsert_(db.prepare(
+            "INSERT INTO bandit_parameters(project_id, alpha, beta, impressions, updated_ms) "
+            "VALUES (?1, greatest(0.0, ?2), greatest(0.0, ?3), greatest(0, ?4), ?5) "
+            "ON CONFLICT(project_id) DO UPDATE SET alpha = greatest(0.0, bandit_parameters.alpha + ?2), "
+            "beta = greatest(0.0, bandit_parameters.beta + ?3), "
+            "impressions = greatest(0, bandit_parameters.impressions + ?4), updated_ms = ?5")),
+        history_(db.prepare(
+            "INSERT INTO reward_history(day, project_id, episodes, reward_sum, success, failure) VALUES "
+            "(?1,?2,?3,?4,?5,?6) ON CONFLICT(day, project_id) DO UPDATE SET episodes = reward_history.episodes + ?3, "
+            "reward_sum = reward_history.reward_sum + ?4, success = greatest(0.0, reward_history.success + ?5), "
+            "failure = greatest(0.0, reward_history.failure + ?6)")) {}
+
+  void fold_in(const std::string& on_day, const std::string& id, const ProjectDay& p, double scale) {
+    upsert_.bind(1, id).bind(2, p.added.alpha * scale).bind(3, p.added.beta * scale).bind(4, p.episodes);
+    upsert_.bind(5, now_ms_).run();
+    history_.bind(1, on_day).bind(2, id).bind(3, p.episodes).bind(4, p.reward_sum).bind(5, p.added.alpha);
+    history_.bind(6, p.added.beta).run();
+  }
+
+ private:
+  std::int64_t now_ms_;
+  Statement upsert_, history_;
+};
+
+// Late corrections: each day's difference gets the decay that day's evidence has received so far.
+void apply_corrections(Database& db, EvidenceWriter& writer, const CorrectionPlan& plan, const MergeConfig& config,
+                       std::int64_t latest_start, std::int64_t now_ms, MergeResult& r) {
   auto day_stats = db.prepare(
       "UPDATE rl_training_history SET events = events + ?2, episodes = episodes + ?3, clicks = clicks + ?4, "
       "clients = clients + ?5, ctr = CASE WHEN episodes + ?3 > 0 THEN (clicks + ?4) * 1.0 / (episodes + ?3) ELSE 0 END, "
@@ -443,7 +432,7 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
     const double days_since = static_cast<double>(latest_start - c.start_ms) / static_cast<double>(kDayMs);
     const double scale = std::pow(0.5, std::max(0.0, days_since) / config.half_life_days);
     for (const auto& [id, p] : c.projects) {
-      fold_in(c.day, id, p, scale);
+      writer.fold_in(c.day, id, p, scale);
       r.late_alpha += p.added.alpha * scale;
       r.late_beta += p.added.beta * scale;
     }
@@ -456,12 +445,17 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
     r.late_episodes += c.episodes;
     r.late_events += c.events;
   }
-  // Every day below the watermark was examined (plan.days, re-checked under this lock): all now count `id <= W`.
+}
+
+// Every day below the watermark was examined (re-checked under the lock): all now count `id <= W`.
+void advance_watermarks(Database& db, const std::string& day, std::int64_t watermark) {
   db.prepare("UPDATE rl_merge_watermarks SET max_interaction_id = ?1 WHERE max_interaction_id < ?1")
       .bind(1, watermark)
       .run();
   db.prepare("INSERT INTO rl_merge_watermarks(day, max_interaction_id) VALUES (?, ?)").bind(1, day).bind(2, watermark).run();
+}
 
+void publish_snapshot(Database& db, const MergeConfig& config, std::int64_t now_ms, MergeResult& r) {
   r.snapshot_version = db.query_int("SELECT coalesce(max(version), 0) + 1 FROM bandit_snapshots").value_or(1);
   db.prepare("INSERT INTO bandit_snapshots(version, created_ms, half_life_days, body) VALUES (?,?,?,?)")
       .bind(1, r.snapshot_version)
@@ -469,8 +463,11 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
       .bind(3, config.half_life_days)
       .bind(4, build_snapshot_body(db, r.snapshot_version, now_ms, config.half_life_days))
       .run();
+}
 
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+// The day's row in the training history, with its change against the previous merged day.
+void record_history(Database& db, const std::string& day, std::int64_t now_ms, const MergeResult& r,
+                    std::optional<double> ctr_change, std::optional<double> reward_change) {
   db.prepare(
         "INSERT INTO rl_training_history(day, started_ms, finished_ms, events, episodes, clients, clicks, ctr, "
         "avg_reward, ctr_change, avg_reward_change, snapshot_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
@@ -487,6 +484,49 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
       .bind(11, reward_change)
       .bind(12, r.snapshot_version)
       .run();
+}
+
+}  // namespace
+
+MergeResult run_merge(Database& db, const MergeConfig& config, const std::string& day, std::int64_t now_ms,
+                      const std::function<void()>& before_commit) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // Cluster-wide: a second server's merge waits here, then finds the day merged (or, if the first one died
+  // mid-merge — its transaction rolled back and its lock released with its connection — merges it itself).
+  JobLock lock(db, "merge");
+  const std::int64_t start = day_start_ms(day);
+  if (const auto v = merged_version(db, day)) return already_merged(day, *v);
+  MergeResult r;
+  r.day = day;
+  // The watermark FIRST: ids are assigned in commit order by the single writer, so every row with id <= W is
+  // already visible and every later insert gets a larger id. Everything this run counts is `id <= W`.
+  const std::int64_t watermark = committed_watermark(db);
+  r.max_interaction_id = watermark;
+  // The day's episodes and the late corrections are read before taking the write lock (one statement = one
+  // consistent snapshot), so ingest is blocked only for the short write phase; the plan is valid only if no other
+  // run moved a watermark, and the already-merged check is repeated under the lock.
+  const auto projects = fold_day(db, config, start, watermark, r);
+  CorrectionPlan plan = plan_corrections(db, config, watermark);
+
+  Transaction tx(db);
+  if (const auto v = merged_version(db, day)) return already_merged(day, *v);
+  if (days_below(db, watermark) != plan.days) plan = plan_corrections(db, config, watermark);
+  const Decay decay = apply_decay(db, config, start, r);
+  std::optional<double> ctr_change, reward_change;
+  {
+    auto st = db.prepare("SELECT ctr, avg_reward FROM rl_training_history ORDER BY day DESC LIMIT 1");
+    if (st.step()) {
+      ctr_change = r.ctr - st.real(0);
+      reward_change = r.avg_reward - st.real(1);
+    }
+  }
+  EvidenceWriter writer(db, now_ms);
+  for (const auto& [id, p] : projects) writer.fold_in(day, id, p, decay.scale_new);
+  apply_corrections(db, writer, plan, config, decay.latest_start, now_ms, r);
+  advance_watermarks(db, day, watermark);
+  publish_snapshot(db, config, now_ms, r);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  record_history(db, day, now_ms, r, ctr_change, reward_change);
   if (before_commit) before_commit();
   tx.commit();
   return r;
