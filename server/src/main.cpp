@@ -32,22 +32,28 @@ std::optional<std::string> env_lookup(const std::string& name) {
   return std::string(v);
 }
 
+// The crash-injection hook exists only in the test build (wayfinder-sync-test, WAYFINDER_TEST_HOOKS): with
+// WAYFINDER_TEST_CRASH_IN_MERGE it aborts inside the merge transaction, after every write and before COMMIT; with
+// WAYFINDER_TEST_MERGE_HOLD_FILE it first waits while that file exists (a multi-server test queues another server's
+// merge behind this one's lock). The shipped binary has no such hook, whatever the environment says.
+std::function<void()> merge_test_hook() {
+#ifdef WAYFINDER_TEST_HOOKS
+  if (env_lookup("WAYFINDER_TEST_CRASH_IN_MERGE")) {
+    return [hold = env_lookup("WAYFINDER_TEST_MERGE_HOLD_FILE").value_or("")] {
+      while (!hold.empty() && std::filesystem::exists(hold)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::abort();
+    };
+  }
+#endif
+  return {};
+}
+
 int run_job(const CommandLine& cl) {
   Database db = open_storage(cl.config.db, true);
   const auto now = now_unix_ms();
   if (cl.command == "merge") {
     const std::string day = cl.day.value_or(day_of(now - 86400000));
-    // For the crash test: abort inside the merge transaction, after every write and before COMMIT.
-    std::function<void()> hook;
-    // With WAYFINDER_TEST_MERGE_HOLD_FILE it first waits there while that file exists (a multi-server test queues
-    // another server's merge behind this one's lock).
-    if (env_lookup("WAYFINDER_TEST_CRASH_IN_MERGE")) {
-      hook = [hold = env_lookup("WAYFINDER_TEST_MERGE_HOLD_FILE").value_or("")] {
-        while (!hold.empty() && std::filesystem::exists(hold)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        std::abort();
-      };
-    }
-    const auto r = run_merge(db, cl.config.merge, day, now, hook);
+    const auto r = run_merge(db, cl.config.merge, day, now, merge_test_hook());
     std::cout << nlohmann::json(r).dump(2) << "\n";
     return 0;
   }

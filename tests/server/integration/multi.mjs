@@ -10,6 +10,8 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 
 const BIN = path.resolve(process.argv[2] ?? 'build/native/server/wayfinder-sync');
+// The same server built with the crash-injection hooks (server/CMakeLists.txt), for the merge killed mid-way.
+const TEST_BIN = path.resolve(process.argv[3] ?? `${BIN}-test`);
 const PG = process.env.WAYFINDER_TEST_POSTGRES;
 if (!PG) {
   console.error('multi.mjs needs WAYFINDER_TEST_POSTGRES=postgresql://… (scripts/test.sh provides a throwaway cluster)');
@@ -253,7 +255,7 @@ await test('a merge killed mid-way leaves nothing applied; the waiting server ta
     const day = now().slice(0, 10);
     // An operator's merge that dies (abort) inside its transaction, after every write and before COMMIT, while
     // holding the cluster-wide merge lock; it pauses there until released so the server's merge queues behind it.
-    const crashing = spawn(BIN, ['merge', '--db', db, '--day', day], {
+    const crashing = spawn(TEST_BIN, ['merge', '--db', db, '--day', day], {
       env: { ...process.env, WAYFINDER_TEST_CRASH_IN_MERGE: '1', WAYFINDER_TEST_MERGE_HOLD_FILE: path.join(root, 'hold') },
       stdio: 'ignore' });
     fs.writeFileSync(path.join(root, 'hold'), '');

@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 
 const BIN = path.resolve(process.argv[2] ?? 'build/server-native/server/wayfinder-sync');
+// The same server built with the crash-injection hooks (server/CMakeLists.txt); the shipped BIN has none.
+const TEST_BIN = path.resolve(process.argv[3] ?? `${BIN}-test`);
 const KILL_ROUNDS = Number(process.env.WF_KILL_ROUNDS ?? 10);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-sync-it-'));
 const web = path.join(root, 'web'), models = path.join(root, 'models'), ort = path.join(root, 'ort');
@@ -346,8 +348,11 @@ await test('merge crash leaves the previous snapshot; a rerun merges once', asyn
   const h0 = sql(dbMain, 'SELECT count(*) FROM rl_training_history');
   const params = `SELECT ${concatSql('project_id || alpha || beta', 'project_id')} FROM bandit_parameters`;
   const p0 = sql(dbMain, params);
-  const crash = spawnSync(BIN, ['merge', '--db', dbMain, '--day', tomorrowish], { env: { ...process.env, WAYFINDER_TEST_CRASH_IN_MERGE: '1' }, encoding: 'utf8' });
+  const crash = spawnSync(TEST_BIN, ['merge', '--db', dbMain, '--day', tomorrowish], { env: { ...process.env, WAYFINDER_TEST_CRASH_IN_MERGE: '1' }, encoding: 'utf8' });
   assert.notEqual(crash.status, 0);
+  // The shipped binary has no crash hook: with the same environment its merge (of a fresh database) commits.
+  const shipped = spawnSync(BIN, ['merge', '--db', newDb('nohook'), '--day', tomorrowish], { env: { ...process.env, WAYFINDER_TEST_CRASH_IN_MERGE: '1' }, encoding: 'utf8' });
+  assert.equal(shipped.status, 0, `the shipped server must ignore WAYFINDER_TEST_CRASH_IN_MERGE: ${shipped.stderr}`);
   assert.equal(sql(dbMain, 'SELECT max(version) FROM bandit_snapshots'), v0);
   assert.equal(sql(dbMain, 'SELECT count(*) FROM rl_training_history'), h0);
   assert.equal(sql(dbMain, params), p0);
