@@ -1,11 +1,11 @@
-// Browser test harness: the REAL wayfinder-sync binary on a free loopback port, Debian's Chromium via playwright-core.
-import { execFileSync, spawn } from 'node:child_process';
+// Browser test harness: the REAL wayfinder-sync binary on a loopback port of its choosing (--port 0), Debian's Chromium via playwright-core.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startSyncServer, stopSyncServers } from '../support/sync-server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHOTS = path.join(ROOT, 'build/screenshots');
@@ -18,46 +18,20 @@ export function findServerBinary() {
   return found;
 }
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startServer() {
   execFileSync(process.execPath, [path.join(ROOT, 'web/app/stage.mjs')], { stdio: 'inherit' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-e2e-'));
   const db = path.join(dir, 'wayfinder.sqlite');
-  const port = await freePort();
-  const bin = findServerBinary();
-  const proc = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--db', db, '--web', path.join(ROOT, 'web/app'),
-    '--models', process.env.WAYFINDER_MODELS ? path.resolve(process.env.WAYFINDER_MODELS) : path.join(ROOT, 'models/build'), '--ort', path.join(ROOT, 'web/app/ort'), '--admin-token', ADMIN_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  proc.stdout.on('data', (d) => (log += d));
-  proc.stderr.on('data', (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      /* not yet */
-    }
-    if (proc.exitCode !== null) throw new Error(`wayfinder-sync exited: ${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const models = process.env.WAYFINDER_MODELS ? path.resolve(process.env.WAYFINDER_MODELS) : path.join(ROOT, 'models/build');
+  const server = await startSyncServer(findServerBinary(), ['--host', '127.0.0.1', '--db', db, '--web', path.join(ROOT, 'web/app'),
+    '--models', models, '--ort', path.join(ROOT, 'web/app/ort'), '--admin-token', ADMIN_TOKEN]);
   return {
-    url,
+    url: server.base,
     db,
     dir,
-    log: () => log,
+    log: server.log,
     sql: (q) => execFileSync('sqlite3', ['-json', db, q], { encoding: 'utf8' }).trim(),
-    async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-    },
+    stop: () => stopSyncServers([server]),
   };
 }
 

@@ -3,6 +3,7 @@
 // restart under load, a merge started on two servers at once and one killed mid-merge. Each load test prints
 // acknowledged / stored / lost / doubled.
 // usage: WAYFINDER_TEST_POSTGRES=postgresql://… node multi.mjs path/to/wayfinder-sync   (exit code 0 = all passed)
+import { startSyncServer, stopSyncServers } from '../../support/sync-server.mjs';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,26 +46,10 @@ function newDb(name) {
 }
 const sql = (db, query) => execFileSync('psql', [db, '-qAt', '-c', query], { encoding: 'utf8', env: pgEnv }).trim();
 
-async function startServer(db, extra = [], env = {}) {
-  const child = spawn(BIN, ['--port', '0', '--db', db, '--models', models, '--admin-token', 'tok', '--scheduler', 'false',
-    '--client-rate', '0', '--address-rate', '0', ...extra], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const port = await new Promise((resolve, reject) => {
-    child.stderr.on('data', (d) => {
-      log += d;
-      const line = log.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) resolve(JSON.parse(line).port);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
-  });
-  child.removeAllListeners('exit');
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, port, base: `http://127.0.0.1:${port}`, exited, log: () => log };
-}
-async function stop(servers) {
-  for (const s of servers) { try { s.child.kill('SIGTERM'); } catch {} }
-  await Promise.all(servers.map((s) => s.exited));
-}
+const startServer = (db, extra = [], env = {}) =>
+  startSyncServer(BIN, ['--db', db, '--models', models, '--admin-token', 'tok', '--scheduler', 'false',
+    '--client-rate', '0', '--address-rate', '0', ...extra], { env });
+const stop = stopSyncServers;
 
 const now = () => new Date().toISOString();
 function batch(clientId, batchId, n, { type = 'impression', project = 'a/b', ranking } = {}) {

@@ -3,6 +3,7 @@
 // usage: node run.mjs path/to/wayfinder-sync   (exit code 0 = all passed)
 // With WAYFINDER_TEST_POSTGRES=postgresql://… every database is a fresh schema of that PostgreSQL database instead
 // of a SQLite file (scripts/test.sh runs the file both ways).
+import { startSyncServer } from '../../support/sync-server.mjs';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -57,22 +58,9 @@ function sql(db, query) {
 // group_concat (SQLite) / string_agg (PostgreSQL) of `expr`, ordered.
 const concatSql = (expr, order) => (PG ? `string_agg(${expr}, ',' ORDER BY ${order})` : `group_concat(${expr})`);
 
-async function startServer(db, extra = [], env = {}) {
-  const child = spawn(BIN, ['--port', '0', '--db', db, '--web', web, '--models', models, '--ort', ort,
-    '--admin-token', 'tok', '--scheduler', 'false', ...extra], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const port = await new Promise((resolve, reject) => {
-    child.stderr.on('data', (d) => {
-      log += d;
-      const line = log.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) resolve(JSON.parse(line).port);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
-  });
-  child.removeAllListeners('exit');
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, port, base: `http://127.0.0.1:${port}`, exited, log: () => log };
-}
+const startServer = (db, extra = [], env = {}) =>
+  startSyncServer(BIN, ['--db', db, '--web', web, '--models', models, '--ort', ort,
+    '--admin-token', 'tok', '--scheduler', 'false', ...extra], { env });
 
 let seq = 0;
 const now = () => new Date().toISOString();
