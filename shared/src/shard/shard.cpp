@@ -376,11 +376,10 @@ struct Shard::LazyRows {
   std::vector<std::unique_ptr<ProjectMeta>> rows;
 };
 
-Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) {
-  Shard s;
-  s.bytes_ = std::move(bytes);
-  const std::span<const std::byte> b = s.bytes_;
-  auto& h = s.header_;
+namespace {
+
+// Magic, size, format version, trailer and whole-file checksum; returns the header's byte count.
+std::uint32_t check_envelope(std::span<const std::byte> b, ShardHeader& h) {
   if (b.size() >= 8 && std::memcmp(b.data(), kMagic, 8) != 0) fail("wrong magic: not a Wayfinder shard file");
   if (b.size() < kFixedHeader + kTrailer) {
     fail("truncated: " + std::to_string(b.size()) + " bytes is shorter than the " +
@@ -402,7 +401,11 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
   if (std::memcmp(b.data() + b.size() - 4, kTrailerMagic, 4) != 0) fail("corrupted: missing end-of-file marker");
   h.file_crc32 = get_u32(b, b.size() - kTrailer);
   if (crc32(b.first(b.size() - kTrailer)) != h.file_crc32) fail("corrupted: whole-file checksum mismatch");
+  return header_bytes;
+}
 
+// The fixed header's fields (dimension, count, build time, model); returns the quantisation kind and section count.
+std::pair<std::uint32_t, std::uint32_t> read_fixed_header(std::span<const std::byte> b, ShardHeader& h) {
   h.dim = get_u32(b, 24);
   h.count = get_u32(b, 28);
   const std::uint32_t quant = get_u32(b, 32);
@@ -418,10 +421,13 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
   } catch (const nlohmann::json::exception&) {
     fail("corrupted: model name is not valid UTF-8");
   }
-
   if (h.built_at < 0 || h.built_at > kMaxBuiltAt) {
     fail("corrupted: build time " + std::to_string(h.built_at) + " s is outside 1970..9999");
   }
+  return {quant, nsec};
+}
+
+void check_expectation(const ShardHeader& h, const ShardExpectation& expect) {
   if (expect.model_name && *expect.model_name != h.model_name) {
     fail("wrong model: shard was built with '" + h.model_name + "', expected '" + *expect.model_name + "'");
   }
@@ -432,9 +438,11 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
     fail("wrong dimension: shard has " + std::to_string(h.dim) + ", expected " + std::to_string(*expect.dim));
   }
   if (h.dim == 0 || h.dim > kMaxDimension) fail("corrupted: dimension " + std::to_string(h.dim) + " out of range");
-  if (quant != static_cast<std::uint32_t>(Quantisation::kInt8SymmetricPerRow)) {
-    fail("unsupported quantisation kind " + std::to_string(quant));
-  }
+}
+
+// The section table: every section inside the file, aligned, in order, not overlapping, with its own checksum.
+std::vector<std::span<const std::byte>> read_sections(std::span<const std::byte> b, std::uint32_t header_bytes,
+                                                      std::uint32_t nsec, ShardHeader& h) {
   if (nsec != kSectionCount || header_bytes != kFixedHeader + kSectionEntry * nsec || header_bytes > b.size()) {
     fail("corrupted: section table (" + std::to_string(nsec) + " sections, header " + std::to_string(header_bytes) +
          " bytes)");
@@ -457,29 +465,33 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
     if (crc32(sec[i]) != si.crc32) fail(std::string("corrupted: ") + nm + " section checksum mismatch");
     h.sections.push_back(si);
   }
+  return sec;
+}
 
-  const std::uint64_t n = h.count;
-  if (sec[0].size() != n * h.dim) {
-    fail("corrupted: vectors section has " + std::to_string(sec[0].size()) + " bytes, expected count × dim = " +
-         std::to_string(n * h.dim));
-  }
-  if (sec[1].size() != 4 * n) fail("corrupted: scales section size does not match count");
-  s.vectors_ = std::span(reinterpret_cast<const std::int8_t*>(sec[0].data()), sec[0].size());
-  s.scales_.resize(n);
+std::vector<float> read_scales(std::span<const std::byte> section, std::size_t n) {
+  if (section.size() != 4 * n) fail("corrupted: scales section size does not match count");
+  std::vector<float> scales(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const float v = bits_float(get_u32(sec[1], 4 * i));
+    const float v = bits_float(get_u32(section, 4 * i));
     if (!(v >= 0.0f && v <= 3.0e38f)) fail("corrupted: scale of row " + std::to_string(i) + " is not a finite non-negative number");
-    s.scales_[i] = v;
+    scales[i] = v;
   }
+  return scales;
+}
 
-  // Ids: parsed here (the server and index_of need all of them). Meta: only the line structure is checked here —
-  // one JSON object per line, valid UTF-8, carrying its row's id as the top-level "id" — the rest on first use.
-  const std::string_view ids(reinterpret_cast<const char*>(sec[2].data()), sec[2].size());
-  const std::string_view meta(reinterpret_cast<const char*>(sec[3].data()), sec[3].size());
+// Ids: parsed here (the server and index_of need all of them). Meta: only the line structure is checked here —
+// one JSON object per line, valid UTF-8, carrying its row's id as the top-level "id" — the rest on first use.
+struct RowIndex {
+  std::vector<std::string> ids;
+  std::vector<std::uint32_t> meta_begin;
+};
+
+RowIndex index_rows(std::string_view ids, std::string_view meta, std::size_t n) {
   if (!valid_utf8(meta)) fail("corrupted: meta section is not valid UTF-8");
   if (meta.size() >= 0xFFFFFFFFu) fail("corrupted: meta section is too large");
-  s.ids_.reserve(n);
-  s.meta_begin_.reserve(n + 1);
+  RowIndex r;
+  r.ids.reserve(n);
+  r.meta_begin.reserve(n + 1);
   std::size_t ip = 0, mp = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t ie = ids.find('\n', ip), me = meta.find('\n', mp);
@@ -491,21 +503,58 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
       fail("corrupted: meta line " + std::to_string(i + 1) + " is not a JSON object with the id of ids line " +
            std::to_string(i + 1));
     }
-    s.ids_.emplace_back(id);
-    s.meta_begin_.push_back(static_cast<std::uint32_t>(mp));
+    r.ids.emplace_back(id);
+    r.meta_begin.push_back(static_cast<std::uint32_t>(mp));
     ip = ie + 1;
     mp = me + 1;
   }
-  s.meta_begin_.push_back(static_cast<std::uint32_t>(mp));
+  r.meta_begin.push_back(static_cast<std::uint32_t>(mp));
   if (ip != ids.size() || mp != meta.size()) fail("corrupted: ids/meta sections have more than count lines");
-  s.meta_text_ = meta;
-  s.lazy_ = std::make_unique<LazyRows>(n);
-  s.by_id_.resize(n);
-  for (std::uint32_t i = 0; i < n; ++i) s.by_id_[i] = i;
-  std::sort(s.by_id_.begin(), s.by_id_.end(), [&](auto a, auto c) { return s.ids_[a] < s.ids_[c]; });
-  for (std::size_t i = 1; i < n; ++i) {
-    if (s.ids_[s.by_id_[i]] == s.ids_[s.by_id_[i - 1]]) fail("corrupted: duplicate id '" + s.ids_[s.by_id_[i]] + "'");
+  return r;
+}
+
+// Row indices sorted by id; a repeated id is corruption.
+std::vector<std::uint32_t> sorted_by_id(const std::vector<std::string>& ids) {
+  std::vector<std::uint32_t> order(ids.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](auto a, auto c) { return ids[a] < ids[c]; });
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    if (ids[order[i]] == ids[order[i - 1]]) fail("corrupted: duplicate id '" + ids[order[i]] + "'");
   }
+  return order;
+}
+
+std::string_view text_of(std::span<const std::byte> section) {
+  return {reinterpret_cast<const char*>(section.data()), section.size()};
+}
+
+}  // namespace
+
+Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) {
+  Shard s;
+  s.bytes_ = std::move(bytes);
+  const std::span<const std::byte> b = s.bytes_;
+  auto& h = s.header_;
+  const std::uint32_t header_bytes = check_envelope(b, h);
+  const auto [quant, nsec] = read_fixed_header(b, h);
+  check_expectation(h, expect);
+  if (quant != static_cast<std::uint32_t>(Quantisation::kInt8SymmetricPerRow)) {
+    fail("unsupported quantisation kind " + std::to_string(quant));
+  }
+  const auto sec = read_sections(b, header_bytes, nsec, h);
+  const std::uint64_t n = h.count;
+  if (sec[0].size() != n * h.dim) {
+    fail("corrupted: vectors section has " + std::to_string(sec[0].size()) + " bytes, expected count × dim = " +
+         std::to_string(n * h.dim));
+  }
+  s.scales_ = read_scales(sec[1], n);
+  s.vectors_ = std::span(reinterpret_cast<const std::int8_t*>(sec[0].data()), sec[0].size());
+  auto rows = index_rows(text_of(sec[2]), text_of(sec[3]), n);
+  s.ids_ = std::move(rows.ids);
+  s.meta_begin_ = std::move(rows.meta_begin);
+  s.meta_text_ = text_of(sec[3]);
+  s.lazy_ = std::make_unique<LazyRows>(n);
+  s.by_id_ = sorted_by_id(s.ids_);
   try {
     s.bm25_ = search::Bm25Index::parse(sec[4]);
   } catch (const std::invalid_argument& e) {
