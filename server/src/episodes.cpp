@@ -3,17 +3,18 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "wayfinder/time_utc.h"
 #include "wayfinder/events/event.h"
 
 namespace wayfinder::server {
 
 std::int64_t day_start_ms(const std::string& day) {
-  const auto ms = events::parse_iso8601_utc_ms(day + "T00:00:00Z");
+  const auto ms = wayfinder::parse_iso8601_utc_ms(day + "T00:00:00Z");
   if (day.size() != 10 || !ms) throw std::invalid_argument("day must be YYYY-MM-DD, got '" + day + "'");
   return *ms;
 }
 
-std::string day_of(std::int64_t unix_ms) { return events::format_iso8601_utc(unix_ms).substr(0, 10); }
+std::string day_of(std::int64_t unix_ms) { return wayfinder::format_iso8601_utc(unix_ms).substr(0, 10); }
 
 namespace {
 

@@ -6,13 +6,14 @@
 #include <utility>
 
 #include "storage.h"
+#include "wayfinder/time_utc.h"
 #include "wayfinder/events/event.h"
 
 namespace wayfinder::server {
 
 void log_json(const char* level, const std::string& msg, nlohmann::json fields) {
   static std::mutex mu;
-  nlohmann::json line = {{"ts", events::format_iso8601_utc(now_unix_ms())}, {"level", level}, {"msg", msg}};
+  nlohmann::json line = {{"ts", wayfinder::format_iso8601_utc(now_unix_ms())}, {"level", level}, {"msg", msg}};
   if (fields.is_object()) {
     for (auto& [k, v] : fields.items()) line[k] = v;
   }

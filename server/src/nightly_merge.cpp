@@ -13,6 +13,7 @@
 
 #include "episodes.h"
 #include "storage.h"
+#include "wayfinder/time_utc.h"
 #include "wayfinder/bandit/reward.h"
 #include "wayfinder/events/event.h"
 
@@ -289,7 +290,7 @@ std::string build_snapshot_body(Database& db, std::int64_t version, std::int64_t
     counts[st.text(0)] = {{"alpha", st.real(1)}, {"beta", st.real(2)}, {"impressions", st.int64(3)}};
   }
   nlohmann::json j = {{"version", version},
-                      {"createdAt", events::format_iso8601_utc(created_ms)},
+                      {"createdAt", wayfinder::format_iso8601_utc(created_ms)},
                       {"halfLifeDays", half_life},
                       {"prior", {{"alpha", 1.0}, {"beta", 1.0}}},
                       {"counts", std::move(counts)}};

@@ -5,6 +5,7 @@
 
 #include "episodes.h"
 #include "nightly_merge.h"
+#include "wayfinder/time_utc.h"
 #include "wayfinder/bandit/reward.h"
 #include "wayfinder/events/event.h"
 
@@ -44,7 +45,7 @@ nlohmann::json alerts(Database& db) {
   auto out = nlohmann::json::array();
   auto st = db.prepare("SELECT at_ms, kind, severity, message, value, baseline FROM alerts ORDER BY id DESC LIMIT 100");
   while (st.step()) {
-    out.push_back({{"at", events::format_iso8601_utc(st.int64(0))},
+    out.push_back({{"at", wayfinder::format_iso8601_utc(st.int64(0))},
                    {"kind", st.text(1)},
                    {"severity", st.text(2)},
                    {"message", st.text(3)},
@@ -94,7 +95,7 @@ nlohmann::json arms(Database& db, std::int64_t now_ms, int days) {
 
 nlohmann::json build_report(Database& db, std::int64_t now_ms, int days) {
   nlohmann::json j;
-  j["generatedAt"] = events::format_iso8601_utc(now_ms);
+  j["generatedAt"] = wayfinder::format_iso8601_utc(now_ms);
   j["snapshotVersion"] = latest_snapshot(db).version;
   j["merges"] = merges(db, days);
   j["alerts"] = alerts(db);

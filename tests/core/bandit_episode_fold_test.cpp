@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "wayfinder/time_utc.h"
 #include "wayfinder/bandit/episode_fold.h"
 
 using namespace wayfinder::bandit;
@@ -28,7 +29,7 @@ Event ev(const std::string& id, EventType type, std::int64_t at, const std::stri
   e.ranking_id = ranking;
   e.position = position;
   e.at_ms = at;
-  e.at = wayfinder::events::format_iso8601_utc(at);
+  e.at = wayfinder::format_iso8601_utc(at);
   if (type == EventType::kRating) e.stars = 5;
   if (type == EventType::kDwell) e.seconds = 10.0;
   return e;

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
-#include "wayfinder/search/bm25.h"
+#include "wayfinder/index/bm25.h"
 
 using namespace wayfinder;
-using namespace wayfinder::search;
+using namespace wayfinder::index;
 
 namespace {
 ProjectMeta project(std::string id, std::string description, std::vector<std::string> topics = {},

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "wayfinder/time_utc.h"
 #include "wayfinder/events/event.h"
 
 using namespace wayfinder::events;
@@ -189,17 +190,17 @@ TEST(EventsSchema, RejectsMalformedAndDeeplyNestedBodies) {
 }
 
 TEST(EventsSchema, Iso8601RoundTripsAndRejectsBadDates) {
-  EXPECT_EQ(parse_iso8601_utc_ms("1970-01-01T00:00:00Z"), 0);
-  EXPECT_EQ(parse_iso8601_utc_ms("2024-02-29T12:00:00.5Z"), 1709208000500LL);
-  EXPECT_FALSE(parse_iso8601_utc_ms("2023-02-29T12:00:00Z"));
-  EXPECT_FALSE(parse_iso8601_utc_ms("2023-13-01T12:00:00Z"));
-  EXPECT_FALSE(parse_iso8601_utc_ms("2023-01-01 12:00:00Z"));
-  EXPECT_FALSE(parse_iso8601_utc_ms("2023-01-01T12:00:00"));
-  EXPECT_EQ(format_iso8601_utc(1709208000500LL), "2024-02-29T12:00:00.500Z");
-  EXPECT_EQ(format_iso8601_utc(1795885198000LL), "2026-11-28T16:59:58Z");
-  EXPECT_EQ(parse_iso8601_utc_ms(format_iso8601_utc(1795885198123LL)), 1795885198123LL);
-  EXPECT_EQ(format_iso8601_utc(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(format_iso8601_utc(951782400000LL), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(wayfinder::parse_iso8601_utc_ms("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(wayfinder::parse_iso8601_utc_ms("2024-02-29T12:00:00.5Z"), 1709208000500LL);
+  EXPECT_FALSE(wayfinder::parse_iso8601_utc_ms("2023-02-29T12:00:00Z"));
+  EXPECT_FALSE(wayfinder::parse_iso8601_utc_ms("2023-13-01T12:00:00Z"));
+  EXPECT_FALSE(wayfinder::parse_iso8601_utc_ms("2023-01-01 12:00:00Z"));
+  EXPECT_FALSE(wayfinder::parse_iso8601_utc_ms("2023-01-01T12:00:00"));
+  EXPECT_EQ(wayfinder::format_iso8601_utc(1709208000500LL), "2024-02-29T12:00:00.500Z");
+  EXPECT_EQ(wayfinder::format_iso8601_utc(1795885198000LL), "2026-11-28T16:59:58Z");
+  EXPECT_EQ(wayfinder::parse_iso8601_utc_ms(wayfinder::format_iso8601_utc(1795885198123LL)), 1795885198123LL);
+  EXPECT_EQ(wayfinder::format_iso8601_utc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(wayfinder::format_iso8601_utc(951782400000LL), "2000-02-29T00:00:00Z");
 }
 
 TEST(EventsSchema, AltPropensityIsOptionalInZeroToOneAndRoundTrips) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sync_service.h"
+#include "wayfinder/time_utc.h"
 #include "wayfinder/events/event.h"
 
 namespace wayfinder::server::testing {
@@ -127,7 +128,7 @@ inline nlohmann::json event_json(const std::string& id, const std::string& type,
                                  std::int64_t at_ms, const std::string& ranking = "r1", int position = 0,
                                  const std::string& arm = "rl") {
   nlohmann::json e = {{"eventId", id},   {"type", type}, {"projectId", project}, {"rankingId", ranking},
-                      {"arm", arm},      {"at", events::format_iso8601_utc(at_ms)}};
+                      {"arm", arm},      {"at", wayfinder::format_iso8601_utc(at_ms)}};
   if (type == "impression") {
     e["position"] = position;
     e["propensity"] = 0.5;
@@ -140,7 +141,7 @@ inline nlohmann::json event_json(const std::string& id, const std::string& type,
 inline nlohmann::json batch_json(const std::string& client, const std::string& batch, nlohmann::json events,
                                  std::int64_t sent_ms = kNow) {
   return {{"clientId", client}, {"batchId", batch}, {"sessionId", "s1"},
-          {"sentAt", events::format_iso8601_utc(sent_ms)}, {"events", std::move(events)}};
+          {"sentAt", wayfinder::format_iso8601_utc(sent_ms)}, {"events", std::move(events)}};
 }
 
 }  // namespace wayfinder::server::testing

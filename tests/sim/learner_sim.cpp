@@ -98,7 +98,7 @@ SimCatalog load_catalog(const std::string& catalog_jsonl) {
   }
   if (c.projects.empty()) throw std::runtime_error(catalog_jsonl + ": no projects");
   index_tags(c);
-  c.bm25 = search::Bm25Index::build(c.projects);
+  c.bm25 = index::Bm25Index::build(c.projects);
   c.source = "catalog metadata (core BM25 + language/topic match + popularity + skill fit; no shard vectors)";
   return c;
 }

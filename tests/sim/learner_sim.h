@@ -14,7 +14,7 @@
 #include "wayfinder/bandit/reward.h"
 #include "wayfinder/catalog/project.h"
 #include "wayfinder/rank/rerank.h"
-#include "wayfinder/search/bm25.h"
+#include "wayfinder/index/bm25.h"
 #include "wayfinder/search/candidate.h"
 #include "wayfinder/shard/shard.h"
 
@@ -33,7 +33,7 @@ struct SimCatalog {
   std::vector<std::vector<std::uint32_t>> tags;  // per project, sorted tag ids
   std::vector<std::string> tag_names;            // "lang:python", "machine-learning", …
   std::vector<std::uint32_t> tag_frequency;
-  search::Bm25Index bm25;
+  index::Bm25Index bm25;
   std::string source;  // how content rankings are made (reported)
 
   bool has_tag(std::uint32_t project, std::uint32_t tag) const;

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "wayfinder/search/bm25.h"
+#include "wayfinder/index/bm25.h"
 #include "wayfinder/search/learner.h"
 #include "wayfinder/search/top_k.h"
 
@@ -86,7 +86,7 @@ ProfileTech profile_tech(const Profile& p, const shard::Shard& shard) {
   t.framework_mentioned.assign(shard.size(), -1);
   // Later frameworks first, so the earliest one that applies is what remains.
   for (int i = static_cast<int>(p.frameworks.size()) - 1; i >= 0; --i) {
-    const auto terms = analyze(p.frameworks[static_cast<std::size_t>(i)]);
+    const auto terms = wayfinder::index::analyze(p.frameworks[static_cast<std::size_t>(i)]);
     if (terms.empty()) continue;
     std::vector<std::uint32_t> docs(shard.bm25().documents_with(terms[0]).begin(), shard.bm25().documents_with(terms[0]).end());
     for (std::size_t k = 1; k < terms.size() && !docs.empty(); ++k) {
@@ -181,7 +181,7 @@ std::vector<std::string> profile_query_terms(const Profile& p) {
   }
   text += p.field_of_study;
   for (const auto& t : field_terms(p.field_of_study)) (text += ' ') += t;
-  return analyze(text);
+  return wayfinder::index::analyze(text);
 }
 
 float skill_fit(std::optional<Complexity> learner, Complexity project) {

@@ -1,3 +1,4 @@
+#include "wayfinder/time_utc.h"
 #include "wayfinder/shard/shard.h"
 
 #include <algorithm>
@@ -6,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wayfinder/shard/quantize.h"
-#include "wayfinder/shard/float_bits.h"
+#include "wayfinder/float_bits.h"
 #include "wayfinder/events/event.h"
 
 namespace wayfinder::shard {
@@ -334,7 +335,7 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
   };
   payload[2] = to_bytes(ids_text);
   payload[3] = to_bytes(meta_text);
-  payload[4] = search::Bm25Index::build(in.projects).serialize();
+  payload[4] = index::Bm25Index::build(in.projects).serialize();
   payload[5] = serialize_facets(facets_of(n, [&](std::size_t i) -> const ProjectMeta& { return in.projects[i]; }));
 
   const std::size_t header_bytes = kFixedHeader + kSectionEntry * kSectionCount;
@@ -556,7 +557,7 @@ Shard Shard::open(std::vector<std::byte> bytes, const ShardExpectation& expect) 
   s.lazy_ = std::make_unique<LazyRows>(n);
   s.by_id_ = sorted_by_id(s.ids_);
   try {
-    s.bm25_ = search::Bm25Index::parse(sec[4]);
+    s.bm25_ = index::Bm25Index::parse(sec[4]);
   } catch (const std::invalid_argument& e) {
     fail(std::string("corrupted: ") + e.what());
   }
@@ -601,7 +602,7 @@ std::span<const std::int8_t> Shard::row(std::size_t i) const {
   return vectors_.subspan(i * header_.dim, header_.dim);
 }
 
-std::string built_at_iso8601(const ShardHeader& h) { return events::format_iso8601_utc(h.built_at * 1000); }
+std::string built_at_iso8601(const ShardHeader& h) { return wayfinder::format_iso8601_utc(h.built_at * 1000); }
 
 std::string header_json(const ShardHeader& h) {
   nlohmann::json j;

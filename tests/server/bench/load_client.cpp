@@ -24,6 +24,7 @@
 
 #include "nightly_merge.h"
 #include "storage.h"
+#include "wayfinder/time_utc.h"
 #include "wayfinder/events/event.h"
 #include "wayfinder/hash.h"
 
@@ -120,7 +121,7 @@ int load(std::map<std::string, std::string> f) {
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       Connection c(ports[static_cast<std::size_t>(t) % ports.size()]);
-      const std::string at = wayfinder::events::format_iso8601_utc(now_unix_ms());
+      const std::string at = wayfinder::format_iso8601_utc(now_unix_ms());
       for (int i = 0; i < requests / threads; ++i) {
         std::string req;
         if (path == "/v1/feedback") {

@@ -9,7 +9,7 @@ OUT="${WF_FUZZ_BUILD_DIR:-$REPO/build/server-fuzz}"
 mkdir -p "$OUT/nlohmann-include" "$OUT/corpus"
 [ -e "$OUT/nlohmann-include/nlohmann" ] || ln -s /usr/include/nlohmann "$OUT/nlohmann-include/nlohmann"
 BIN="$OUT/event_batch_fuzz"
-SRCS=("$HERE/event_batch_fuzz.cpp" "$REPO/shared/src/events/event.cpp" "$REPO/shared/src/catalog/project.cpp"
+SRCS=("$HERE/event_batch_fuzz.cpp" "$REPO/shared/src/events/event.cpp" "$REPO/shared/src/time_utc.cpp" "$REPO/shared/src/catalog/project.cpp"
       "$REPO/server/src/static_files.cpp" "$REPO/server/src/http_types.cpp" "$REPO/server/src/security_headers.cpp"
       "$REPO/shared/src/shard/sha256.cpp")
 NEWEST=$(ls -t "${SRCS[@]}" "$REPO/shared/include/wayfinder/events/event.h" | head -1)

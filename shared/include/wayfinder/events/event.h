@@ -66,10 +66,6 @@ struct FeedbackBatch {
   std::vector<Event> events;  // 1..kMaxEventsPerBatch
 };
 
-// Parses "YYYY-MM-DDTHH:MM:SS[.fff...]Z" into Unix milliseconds; nullopt when malformed or out of range.
-std::optional<std::int64_t> parse_iso8601_utc_ms(std::string_view s);
-// Formats Unix milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ" (or without millis when they are zero).
-std::string format_iso8601_utc(std::int64_t unix_ms);
 
 // from_json throws SchemaError (field path relative to the value parsed, prefixed by `path` for Event).
 void from_json(const nlohmann::json& j, Event& e);

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "wayfinder/catalog/project.h"
-#include "wayfinder/search/bm25.h"
+#include "wayfinder/index/bm25.h"
 #include "wayfinder/shard/sha256.h"
 
 namespace wayfinder::shard {
@@ -107,7 +107,7 @@ class Shard {
   std::span<const std::int8_t> rows() const { return vectors_; }  // size() × dim(), row-major
   float scale(std::size_t i) const { return scales_.at(i); }
   std::span<const float> scales() const { return scales_; }
-  const search::Bm25Index& bm25() const { return bm25_; }
+  const index::Bm25Index& bm25() const { return bm25_; }
   std::span<const std::byte> bytes() const { return bytes_; }
 
  private:
@@ -123,7 +123,7 @@ class Shard {
   std::string_view meta_text_;             // the meta section, inside bytes_
   std::unique_ptr<LazyRows> lazy_;
   std::vector<std::uint32_t> by_id_;  // row indices sorted by id
-  search::Bm25Index bm25_;
+  index::Bm25Index bm25_;
 };
 
 // Header as JSON (model, dim, count, quantisation, builtAt, sections with hex crc32s, file checksum).

@@ -1,4 +1,5 @@
-// BM25 over project text (name, description, topics, categories, language): analyzer, index, scoring.
+// BM25 over project text (name, description, topics, categories, language): analyzer, index, scoring. Its own
+// folder: the shard stores it and search/ ranks with it, so neither of those depends on the other through it.
 // Invariant: terms are sorted and unique; each postings list has strictly ascending doc ids < doc_count().
 #pragma once
 
@@ -11,7 +12,7 @@
 
 #include "wayfinder/catalog/project.h"
 
-namespace wayfinder::search {
+namespace wayfinder::index {
 
 // Lowercases, folds Latin-1 accents to ASCII, splits on non-alphanumerics but keeps "c++", "c#", "f#" and
 // ".net"-style tokens (a dot directly before a word that does not follow a word char); drops a tiny stop list.
@@ -60,4 +61,4 @@ class Bm25Index {
   std::vector<std::uint32_t> post_tf_;
 };
 
-}  // namespace wayfinder::search
+}  // namespace wayfinder::index

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace wayfinder::shard {
+namespace wayfinder {
 
 inline std::uint32_t float_bits(float f) {
   std::uint32_t u;
@@ -19,4 +19,4 @@ inline float bits_float(std::uint32_t u) {
   return f;
 }
 
-}  // namespace wayfinder::shard
+}  // namespace wayfinder

@@ -1,4 +1,4 @@
-#include "wayfinder/search/bm25.h"
+#include "wayfinder/index/bm25.h"
 
 #include <algorithm>
 #include <cstring>
@@ -6,13 +6,13 @@
 #include <stdexcept>
 
 #include "wayfinder/random/det_math.h"
-#include "wayfinder/shard/float_bits.h"
+#include "wayfinder/float_bits.h"
 
-namespace wayfinder::search {
+namespace wayfinder::index {
 namespace {
 
-using shard::bits_float;
-using shard::float_bits;
+using wayfinder::bits_float;
+using wayfinder::float_bits;
 
 bool is_alnum(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
@@ -286,4 +286,4 @@ std::vector<float> Bm25Index::score(std::string_view query) const {
   return out;
 }
 
-}  // namespace wayfinder::search
+}  // namespace wayfinder::index
