@@ -25,7 +25,7 @@ if ((with_wasm)); then
   quiet ninja -C "$BUILD_WASM" -j"$JOBS"
 fi
 
-if [[ -f web/src/shard/build.mjs ]] && ((with_wasm)); then
+if [[ -f models/shard/build.mjs ]] && ((with_wasm)); then
   log "project-vector shard of the catalog"
   node web/bin/wayfinder.js shard build
 fi

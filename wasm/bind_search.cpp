@@ -1,4 +1,4 @@
-// Embind surface of the shard format and search kernels for the JS tools (web/src/shard/): write a shard from
+// Embind surface of the shard format and search kernels for the JS tools (models/shard/): write a shard from
 // vectors + catalog JSON lines, inspect/validate one, build manifest entries, rank a profile with given ContentWeights. Data is copied in and out;
 // every core error reaches JS as an Error whose message is the core's message.
 #include <emscripten/bind.h>

@@ -7,7 +7,7 @@ seconds="${1:-60}"
 out="${2:-$root/build/fuzz}"
 mkdir -p "$out/corpus"
 CXX="${CXX_FUZZ:-clang++}"
-srcs=("$root"/shared/src/shard/*.cpp "$root"/shared/src/search/*.cpp "$root"/shared/src/random/*.cpp "$root"/shared/src/catalog/project.cpp "$root"/shared/src/events/*.cpp)
+srcs=("$root"/shared/src/shard/*.cpp "$root"/shared/src/search/*.cpp "$root"/shared/src/index/*.cpp "$root"/shared/src/time_utc.cpp "$root"/shared/src/random/*.cpp "$root"/shared/src/catalog/project.cpp "$root"/shared/src/events/*.cpp)
 "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$root/shared/include" -isystem /usr/include/eigen3 \
   "$root/tests/fuzz/shard_reader_fuzz.cpp" "${srcs[@]}" -o "$out/shard_reader_fuzz"

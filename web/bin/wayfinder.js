@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `wayfinder` command: the package from a shell. recommend / track / embed / sync use createRecommender;
-// `shard build|inspect` delegates to web/src/shard/ (the shard tools).
+// `shard build|inspect` delegates to models/shard/ (the shard build tools).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -205,7 +205,8 @@ async function shard(argv) {
     process.stdout.write(`${HELP.shard}\n`);
     process.exit(sub ? 0 : 2);
   }
-  const dir = new URL('../src/shard/', import.meta.url);
+  // The shard tools are build tools, not part of the runtime package: they live in models/shard/ of a checkout.
+  const dir = new URL('../../models/shard/', import.meta.url);
   const candidates = [`${sub}.mjs`, `${sub}.js`, 'cli.mjs', 'cli.js', 'index.mjs', 'index.js'];
   for (const f of candidates) {
     const u = new URL(f, dir);
@@ -214,7 +215,7 @@ async function shard(argv) {
     const fn = mod.main ?? mod[sub] ?? mod.default;
     if (typeof fn === 'function') return fn(f.startsWith(sub) ? argv.slice(1) : argv);
   }
-  die(`shard ${sub}: the shard tools (web/src/shard/) are not installed in this checkout`);
+  die(`shard ${sub}: the shard tools (models/shard/) are not in this checkout`);
 }
 
 const [cmd, ...rest] = process.argv.slice(2);
