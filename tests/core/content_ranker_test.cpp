@@ -5,6 +5,7 @@
 
 #include "wayfinder/search/content_ranker.h"
 #include "wayfinder/shard/shard.h"
+#include "../support/tiny_shard.h"
 
 using namespace wayfinder;
 using namespace wayfinder::search;
@@ -22,22 +23,19 @@ struct Row {
 };
 
 shard::Shard make_shard(const std::vector<Row>& rows) {
-  shard::ShardInput in;
-  in.model_name = "test";
-  in.dim = kDim;
+  std::vector<ProjectMeta> projects;
+  std::vector<float> vectors;
   for (const auto& r : rows) {
-    ProjectMeta p;
-    p.id = r.id;
-    p.full_name = r.id;
+    ProjectMeta p = test_support::project(r.id);
     p.description = r.description;
     p.language = r.language;
     p.topics = r.topics;
     p.complexity = r.complexity;
     p.stars = r.stars;
-    in.projects.push_back(p);
-    for (std::uint32_t d = 0; d < kDim; ++d) in.vectors.push_back(d == static_cast<std::uint32_t>(r.axis) ? 1.0f : 0.0f);
+    projects.push_back(p);
+    for (std::uint32_t d = 0; d < kDim; ++d) vectors.push_back(d == static_cast<std::uint32_t>(r.axis) ? 1.0f : 0.0f);
   }
-  return shard::Shard::open(shard::write_shard(in));
+  return test_support::open_shard(test_support::shard_input(std::move(projects), std::move(vectors), kDim, "test"));
 }
 
 const RankOptions kNoDiversity{DiversityRule{1.0f, 0, 0}, kAllKinds};

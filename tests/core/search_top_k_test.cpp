@@ -6,6 +6,7 @@
 #include "wayfinder/hash.h"
 #include "wayfinder/search/top_k.h"
 #include "wayfinder/shard/shard.h"
+#include "../support/tiny_shard.h"
 
 using namespace wayfinder;
 using namespace wayfinder::search;
@@ -27,17 +28,11 @@ std::vector<float> normalised_rows(std::size_t n, std::size_t dim, std::uint64_t
 }
 
 shard::Shard random_shard(std::size_t n, std::uint32_t dim, std::vector<float>* vectors_out = nullptr) {
-  shard::ShardInput in;
-  in.model_name = "test";
-  in.dim = dim;
-  in.vectors = normalised_rows(n, dim, 99);
-  for (std::size_t i = 0; i < n; ++i) {
-    ProjectMeta p;
-    p.id = "o/r" + std::to_string(i);
-    in.projects.push_back(p);
-  }
+  std::vector<ProjectMeta> projects;
+  for (std::size_t i = 0; i < n; ++i) projects.push_back(test_support::project("o/r" + std::to_string(i)));
+  const auto in = test_support::shard_input(std::move(projects), normalised_rows(n, dim, 99), dim, "test");
   if (vectors_out) *vectors_out = in.vectors;
-  return shard::Shard::open(shard::write_shard(in));
+  return test_support::open_shard(in);
 }
 }  // namespace
 

@@ -290,34 +290,16 @@ TEST(ServerConfig, FlagsOverrideEnvironmentOverrideConfigFile) {
 #include "known_projects.h"
 #include "wayfinder/shard/manifest.h"
 #include "wayfinder/shard/shard.h"
+#include "../support/tiny_shard.h"
 
 TEST(KnownProjects, PrefersVerifiedShardIdsOverTheCatalog) {
   auto dir = make_temp_dir("shards");
   std::filesystem::create_directories(dir / "shards");
   std::ofstream(dir / "catalog.jsonl") << "{\"id\":\"only/in-catalog\"}\n";
-  wayfinder::shard::ShardInput in;
-  in.model_name = "test-model";
-  in.dim = 4;
-  for (auto& b : in.model_sha256) b = static_cast<std::remove_reference_t<decltype(b)>>(0xaa);
-  for (const char* id : {"owner/one", "owner/two"}) {
-    wayfinder::ProjectMeta p;
-    p.id = id;
-    p.full_name = id;
-    in.projects.push_back(p);
-  }
-  in.vectors = {1, 0, 0, 0, 0, 1, 0, 0};
-  in.built_at = 1795885200;
-  const auto bytes = wayfinder::shard::write_shard(in);
-  {
-    std::ofstream out(dir / "shards" / "s-000.wfshard", std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  }
-  wayfinder::shard::Manifest m;
-  m.model.name = "test-model";
-  m.model.sha256 = std::string(64, 'a');
-  m.model.dimension = 4;
-  m.shards.push_back(wayfinder::shard::manifest_entry("s-000.wfshard", bytes));
-  std::ofstream(dir / "shards" / "manifest.json") << wayfinder::shard::manifest_json(m);
+  using wayfinder::test_support::project;
+  wayfinder::test_support::write_shard_files(dir / "shards", "s-000.wfshard",
+                                        wayfinder::test_support::shard_input({project("owner/one"), project("owner/two")},
+                                                                        {1, 0, 0, 0, 0, 1, 0, 0}, 4));
   const auto ids = load_known_projects(dir.string());
   EXPECT_EQ(ids->size(), 2u);
   EXPECT_TRUE(ids->contains("owner/two"));

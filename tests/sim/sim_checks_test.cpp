@@ -11,6 +11,7 @@
 #include "obd_log.h"
 #include "stats.h"
 #include "wayfinder/shard/shard.h"
+#include "../support/tiny_shard.h"
 
 using namespace wayfinder::sim;
 
@@ -44,22 +45,18 @@ WorldConfig small_world() {
 // The small catalog as a shard: 16-d vectors, dimension t/2 set for topic t (so topics cluster), plus a manifest.
 std::string write_small_shard() {
   std::ifstream in(write_small_catalog());
-  wayfinder::shard::ShardInput input;
-  input.model_name = "sim-test";
-  input.dim = 16;
+  std::vector<wayfinder::ProjectMeta> projects;
+  std::vector<float> vectors;
   std::string line;
   int row = 0;
   while (std::getline(in, line)) {
-    input.projects.push_back(nlohmann::json::parse(line).get<wayfinder::ProjectMeta>());
-    for (int d = 0; d < 16; ++d) input.vectors.push_back(d == (row / 40) * 2 ? 0.9f : (d == row % 16 ? 0.3f : 0.05f));
+    projects.push_back(nlohmann::json::parse(line).get<wayfinder::ProjectMeta>());
+    for (int d = 0; d < 16; ++d) vectors.push_back(d == (row / 40) * 2 ? 0.9f : (d == row % 16 ? 0.3f : 0.05f));
     ++row;
   }
-  const auto bytes = wayfinder::shard::write_shard(input);
   const auto dir = std::filesystem::temp_directory_path() / "wf_sim_small_shard";
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "s.wfshard", std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                            static_cast<std::streamsize>(bytes.size()));
-  std::ofstream(dir / "manifest.json") << R"({"model":{"dimension":16,"name":"sim-test"},"shards":[{"file":"s.wfshard"}]})";
+  wayfinder::test_support::write_shard_files(
+      dir, "s.wfshard", wayfinder::test_support::shard_input(std::move(projects), std::move(vectors), 16, "sim-test"));
   return (dir / "manifest.json").string();
 }
 
