@@ -160,7 +160,9 @@ test('profile → recommendations → feedback changes the own ranking', async (
   assert.ok(local.alpha > 0, 'local counts learned at once');
   const second = await getRecommendations();
   // In the A/B "similarity" arm the page is the content ranking by design; in the "rl" arm it changes at once.
-  const arm = (await page.textContent('#status')).match(/arm (\w+)/)[1];
+  // The arm is in the details view, not in the learner's status line.
+  assert.doesNotMatch(await page.textContent('#status'), /arm|ms\b/);
+  const arm = await page.getAttribute('#ranking-details', 'data-arm');
   figures.arm = arm;
   if (arm === 'rl') assert.notDeepEqual(second.map((c) => c.id), first.map((c) => c.id), 'the own ranking changed');
   const meanAfter = await meanPosition(target.id);

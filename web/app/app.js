@@ -231,8 +231,11 @@ async function show(profile, offset, kinds = []) {
   for (const item of res.items) cardsEl.append(card(item, res.rankingId));
   moreBtn.hidden = res.items.length === 0 || res.exhausted;
   statusEl.textContent =
-    `${cardsEl.children.length} projects (${Math.round(ms)} ms, arm ${res.arm}).` +
+    `${cardsEl.children.length} projects.` +
     (res.stage === 'lexical' ? ' Matched by words, languages and level; the language model is still loading.' : '');
+  // For the curious (and the tests), not in the learner's way: the experiment arm, timing and versions.
+  $('#ranking-details').textContent = `ranked in ${Math.round(ms)} ms · experiment arm ${res.arm}${res.experimentId ? ` (${res.experimentId})` : ''} · ${res.stage ?? 'embedding'} ranking`;
+  $('#ranking-details').dataset.arm = res.arm;
   $('#versions').textContent = `model ${res.modelVersion} · shard ${res.shardVersion.slice(0, 12)}`;
   if (!window.wayfinderTimings.firstRecommendations) window.wayfinderTimings.firstRecommendations = performance.now() - t0;
   window.wayfinderTimings.lastRecommendMs = ms;
