@@ -209,77 +209,101 @@ std::vector<std::byte> serialize_facets(const RowFacets& f) {
   return out;
 }
 
-// Every structural rule is checked; a broken section is a ShardError naming what is wrong, never a bad index later.
-RowFacets parse_facets(std::span<const std::byte> b, std::size_t count) {
-  auto bad = [](const std::string& what) { fail("corrupted: facets section " + what); };
-  if (b.size() < 16) bad("is shorter than its 16-byte header");
-  const std::uint64_t n = get_u32(b, 0), names = get_u32(b, 4), tags = get_u32(b, 8), name_bytes = get_u32(b, 12);
-  if (n != count) bad("covers " + std::to_string(n) + " rows, the shard has " + std::to_string(count));
-  const std::uint64_t expect = 16 + 4 * n + 4 * (n + 1) + 4 * tags + 4 * names + name_bytes + 8 * n + n + n;
-  if (b.size() != expect) bad("has " + std::to_string(b.size()) + " bytes, its header implies " + std::to_string(expect));
-  RowFacets f;
+// A reader of the facets section: consecutive little-endian fields; every error names the section.
+struct FacetReader {
+  std::span<const std::byte> b;
   std::size_t at = 16;
-  auto u32 = [&]() {
+  [[noreturn]] static void bad(const std::string& what) { fail("corrupted: facets section " + what); }
+  std::uint32_t u32() {
     const auto v = get_u32(b, at);
     at += 4;
     return v;
-  };
-  f.language.resize(n);
-  for (auto& v : f.language) {
-    v = u32();
-    if (v != RowFacets::kNoTag && v >= names) bad("has a language index out of range");
   }
-  f.tag_begin.resize(n + 1);
-  for (auto& v : f.tag_begin) v = u32();
-  if (f.tag_begin.front() != 0 || f.tag_begin.back() != tags) bad("row offsets do not span the tags");
-  f.tags.resize(tags);
-  for (auto& v : f.tags) {
-    v = u32();
-    if (v >= names) bad("has a tag index out of range");
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (f.tag_begin[i] > f.tag_begin[i + 1]) bad("row offsets are not ascending");
-    for (std::uint32_t k = f.tag_begin[i] + 1; k < f.tag_begin[i + 1]; ++k) {
-      if (f.tags[k - 1] >= f.tags[k]) bad("row " + std::to_string(i) + " tags are not sorted and unique");
-    }
-  }
+};
+
+// The sorted, unique name table the language and tag indices point into.
+std::vector<std::string> read_tag_names(FacetReader& r, std::uint64_t names, std::uint64_t name_bytes) {
   std::vector<std::uint32_t> ends(names);
-  for (auto& v : ends) v = u32();
-  const std::string_view text(reinterpret_cast<const char*>(b.data() + at), name_bytes);
-  if (!valid_utf8(text)) bad("names are not valid UTF-8");
-  f.tag_names.reserve(names);
+  for (auto& v : ends) v = r.u32();
+  const std::string_view text(reinterpret_cast<const char*>(r.b.data() + r.at), name_bytes);
+  if (!valid_utf8(text)) r.bad("names are not valid UTF-8");
+  std::vector<std::string> out;
+  out.reserve(names);
   std::uint32_t begin = 0;
   for (const auto e : ends) {
-    if (e < begin || e > name_bytes) bad("name offsets are out of order");
-    f.tag_names.emplace_back(text.substr(begin, e - begin));
-    if (f.tag_names.size() > 1 && !(f.tag_names[f.tag_names.size() - 2] < f.tag_names.back())) {
-      bad("names are not sorted and unique");
-    }
+    if (e < begin || e > name_bytes) r.bad("name offsets are out of order");
+    out.emplace_back(text.substr(begin, e - begin));
+    if (out.size() > 1 && !(out[out.size() - 2] < out.back())) r.bad("names are not sorted and unique");
     begin = e;
   }
-  if (begin != name_bytes) bad("name bytes are not all used");
-  at += name_bytes;
+  if (begin != name_bytes) r.bad("name bytes are not all used");
+  r.at += name_bytes;
+  return out;
+}
+
+// Per row: its tags, as ascending index ranges into one sorted, unique list per row.
+void read_row_tags(FacetReader& r, RowFacets& f, std::uint64_t n, std::uint64_t tags, std::uint64_t names) {
+  f.tag_begin.resize(n + 1);
+  for (auto& v : f.tag_begin) v = r.u32();
+  if (f.tag_begin.front() != 0 || f.tag_begin.back() != tags) r.bad("row offsets do not span the tags");
+  f.tags.resize(tags);
+  for (auto& v : f.tags) {
+    v = r.u32();
+    if (v >= names) r.bad("has a tag index out of range");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (f.tag_begin[i] > f.tag_begin[i + 1]) r.bad("row offsets are not ascending");
+    for (std::uint32_t k = f.tag_begin[i] + 1; k < f.tag_begin[i + 1]; ++k) {
+      if (f.tags[k - 1] >= f.tags[k]) r.bad("row " + std::to_string(i) + " tags are not sorted and unique");
+    }
+  }
+}
+
+// Per row: stars, complexity level and learning kind.
+void read_row_levels(FacetReader& r, RowFacets& f, std::uint64_t n) {
   f.stars.resize(n);
   for (auto& v : f.stars) {
-    v = static_cast<std::int64_t>(get_u64(b, at));
-    at += 8;
+    v = static_cast<std::int64_t>(get_u64(r.b, r.at));
+    r.at += 8;
   }
   f.complexity.resize(n);
   for (auto& c : f.complexity) {
-    const auto v = static_cast<std::uint8_t>(b[at++]);
-    if (v > static_cast<std::uint8_t>(Complexity::kAdvanced)) bad("has an unknown complexity level " + std::to_string(v));
+    const auto v = static_cast<std::uint8_t>(r.b[r.at++]);
+    if (v > static_cast<std::uint8_t>(Complexity::kAdvanced)) r.bad("has an unknown complexity level " + std::to_string(v));
     c = static_cast<Complexity>(v);
   }
   f.kind.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const auto v = static_cast<std::uint8_t>(b[at++]);
-    if (v >= kLearningKindCount) bad("row " + std::to_string(i) + " has an unknown learning kind " + std::to_string(v));
+    const auto v = static_cast<std::uint8_t>(r.b[r.at++]);
+    if (v >= kLearningKindCount) r.bad("row " + std::to_string(i) + " has an unknown learning kind " + std::to_string(v));
     f.kind[i] = static_cast<LearningKind>(v);
   }
+}
+
+// Every structural rule is checked; a broken section is a ShardError naming what is wrong, never a bad index later.
+RowFacets parse_facets(std::span<const std::byte> b, std::size_t count) {
+  FacetReader r{b};
+  if (b.size() < 16) r.bad("is shorter than its 16-byte header");
+  const std::uint64_t n = get_u32(b, 0), names = get_u32(b, 4), tags = get_u32(b, 8), name_bytes = get_u32(b, 12);
+  if (n != count) r.bad("covers " + std::to_string(n) + " rows, the shard has " + std::to_string(count));
+  const std::uint64_t expect = 16 + 4 * n + 4 * (n + 1) + 4 * tags + 4 * names + name_bytes + 8 * n + n + n;
+  if (b.size() != expect) r.bad("has " + std::to_string(b.size()) + " bytes, its header implies " + std::to_string(expect));
+  RowFacets f;
+  f.language.resize(n);
+  for (auto& v : f.language) {
+    v = r.u32();
+    if (v != RowFacets::kNoTag && v >= names) r.bad("has a language index out of range");
+  }
+  read_row_tags(r, f, n, tags, names);
+  f.tag_names = read_tag_names(r, names, name_bytes);
+  read_row_levels(r, f, n);
   return f;
 }
 
-std::vector<std::byte> write_shard(const ShardInput& in) {
+namespace {
+
+// The writer's preconditions: the reader relies on every one of them.
+void check_input(const ShardInput& in) {
   const std::size_t n = in.projects.size();
   if (in.dim == 0 || in.dim > kMaxDimension) {
     throw std::invalid_argument("shard input: dim must be in 1.." + std::to_string(kMaxDimension));
@@ -295,7 +319,7 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
     throw std::invalid_argument("shard input: vectors has " + std::to_string(in.vectors.size()) +
                                 " floats, expected projects × dim = " + std::to_string(n * in.dim));
   }
-  // Ids must be canonical and unique, the reader relies on both.
+  // Ids must be canonical and unique.
   std::vector<std::string> ids;
   ids.reserve(n);
   for (const auto& p : in.projects) {
@@ -306,11 +330,12 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
   if (auto d = std::adjacent_find(ids.begin(), ids.end()); d != ids.end()) {
     throw std::invalid_argument("shard input: duplicate project id '" + *d + "'");
   }
+}
 
-  std::vector<std::vector<std::byte>> payload(kSectionCount);
-  auto& vec = payload[0];
+// The vectors and scales sections: every row quantised to int8 with its own scale.
+void write_vectors(const ShardInput& in, std::vector<std::byte>& vec, std::vector<std::byte>& sc) {
+  const std::size_t n = in.projects.size();
   vec.resize(n * in.dim);
-  auto& sc = payload[1];
   sc.resize(4 * n);
   std::vector<std::int8_t> q(in.dim);
   for (std::size_t i = 0; i < n; ++i) {
@@ -323,21 +348,50 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
     std::memcpy(vec.data() + i * in.dim, q.data(), in.dim);
     put_u32(sc, 4 * i, float_bits(s));
   }
+}
+
+std::vector<std::byte> bytes_of(const std::string& s) {
+  std::vector<std::byte> b(s.size());
+  if (!s.empty()) std::memcpy(b.data(), s.data(), s.size());  // an empty shard has empty sections
+  return b;
+}
+
+// The six sections' payloads, in file order.
+std::vector<std::vector<std::byte>> section_payloads(const ShardInput& in) {
+  std::vector<std::vector<std::byte>> payload(kSectionCount);
+  write_vectors(in, payload[0], payload[1]);
   std::string ids_text, meta_text;
   for (const auto& p : in.projects) {
     (ids_text += p.id) += '\n';
     (meta_text += compact_meta_line(p)) += '\n';
   }
-  auto to_bytes = [](const std::string& s) {
-    std::vector<std::byte> b(s.size());
-    if (!s.empty()) std::memcpy(b.data(), s.data(), s.size());  // an empty shard has empty sections
-    return b;
-  };
-  payload[2] = to_bytes(ids_text);
-  payload[3] = to_bytes(meta_text);
+  payload[2] = bytes_of(ids_text);
+  payload[3] = bytes_of(meta_text);
   payload[4] = index::Bm25Index::build(in.projects).serialize();
-  payload[5] = serialize_facets(facets_of(n, [&](std::size_t i) -> const ProjectMeta& { return in.projects[i]; }));
+  payload[5] = serialize_facets(facets_of(in.projects.size(), [&](std::size_t i) -> const ProjectMeta& { return in.projects[i]; }));
+  return payload;
+}
 
+// The fixed header (magic, version, sizes, dimension, count, quantisation, build time, model).
+void write_fixed_header(std::vector<std::byte>& out, const ShardInput& in, std::size_t header_bytes) {
+  std::memcpy(out.data(), kMagic, 8);
+  put_u32(out, 8, kShardFormatVersion);
+  put_u32(out, 12, static_cast<std::uint32_t>(header_bytes));
+  put_u64(out, 16, out.size());
+  put_u32(out, 24, in.dim);
+  put_u32(out, 28, static_cast<std::uint32_t>(in.projects.size()));
+  put_u32(out, 32, static_cast<std::uint32_t>(Quantisation::kInt8SymmetricPerRow));
+  put_u32(out, 36, kSectionCount);
+  put_u64(out, 40, static_cast<std::uint64_t>(in.built_at));
+  std::memcpy(out.data() + 48, in.model_sha256.data(), 32);
+  std::memcpy(out.data() + 80, in.model_name.data(), in.model_name.size());
+}
+
+}  // namespace
+
+std::vector<std::byte> write_shard(const ShardInput& in) {
+  check_input(in);
+  const auto payload = section_payloads(in);
   const std::size_t header_bytes = kFixedHeader + kSectionEntry * kSectionCount;
   std::size_t offset = align_up(header_bytes);
   std::vector<std::size_t> offsets;
@@ -347,17 +401,7 @@ std::vector<std::byte> write_shard(const ShardInput& in) {
   }
   const std::size_t file_bytes = offset + kTrailer;
   std::vector<std::byte> out(file_bytes, std::byte{0});
-  std::memcpy(out.data(), kMagic, 8);
-  put_u32(out, 8, kShardFormatVersion);
-  put_u32(out, 12, static_cast<std::uint32_t>(header_bytes));
-  put_u64(out, 16, file_bytes);
-  put_u32(out, 24, in.dim);
-  put_u32(out, 28, static_cast<std::uint32_t>(n));
-  put_u32(out, 32, static_cast<std::uint32_t>(Quantisation::kInt8SymmetricPerRow));
-  put_u32(out, 36, kSectionCount);
-  put_u64(out, 40, static_cast<std::uint64_t>(in.built_at));
-  std::memcpy(out.data() + 48, in.model_sha256.data(), 32);
-  std::memcpy(out.data() + 80, in.model_name.data(), in.model_name.size());
+  write_fixed_header(out, in, header_bytes);
   for (std::uint32_t s = 0; s < kSectionCount; ++s) {
     const std::size_t e = kFixedHeader + kSectionEntry * s;
     put_u32(out, e, s + 1);  // SectionKind values are 1..6 in file order
