@@ -2,11 +2,17 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "storage.h"
 
 namespace wayfinder::server {
+namespace {
+// The experiment the schema creates (storage.cpp, migration 2): where events without an experimentId are counted.
+constexpr std::string_view kDefaultExperiment = "ranking-rl-vs-similarity";
+}  // namespace
 
 FeedbackWriter::FeedbackWriter(std::string db_path, bool synchronous_full, std::size_t max_group)
     : db_path_(std::move(db_path)), synchronous_full_(synchronous_full), max_group_(max_group) {
@@ -63,8 +69,7 @@ void FeedbackWriter::run() {
       "ON CONFLICT(client_id, session_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms), "
       "events = events + excluded.events");
   auto insert_assignment = db.prepare(
-      "INSERT OR IGNORE INTO user_ab_assignment(client_id, experiment_id, arm, first_seen_ms) "
-      "VALUES (?, 'ranking-rl-vs-similarity', ?, ?)");
+      "INSERT OR IGNORE INTO user_ab_assignment(client_id, experiment_id, arm, first_seen_ms) VALUES (?, ?, ?, ?)");
 
   for (;;) {
     std::vector<Item> group;
@@ -92,7 +97,7 @@ void FeedbackWriter::run() {
           continue;
         }
         find_batch.reset();
-        std::set<std::string> arms;
+        std::set<std::pair<std::string, std::string>> arms;  // (experiment id, arm) pairs of the batch
         for (const auto& e : b.events) {
           insert_event.bind(1, b.client_id)
               .bind(2, e.event_id)
@@ -118,7 +123,8 @@ void FeedbackWriter::run() {
           } else {
             ++r.duplicates;
           }
-          if (!e.arm.empty()) arms.insert(e.arm);
+          // The event names its experiment; events of clients older than experimentId belong to the first one.
+          if (!e.arm.empty()) arms.emplace(e.experiment_id.empty() ? std::string(kDefaultExperiment) : e.experiment_id, e.arm);
         }
         if (!b.session_id.empty()) {
           upsert_session.bind(1, b.client_id)
@@ -128,7 +134,8 @@ void FeedbackWriter::run() {
               .bind(5, r.accepted)
               .run();
         }
-        for (const auto& arm : arms) insert_assignment.bind(1, b.client_id).bind(2, arm).bind(3, group[i].received_ms).run();
+        for (const auto& [experiment, arm] : arms)
+          insert_assignment.bind(1, b.client_id).bind(2, experiment).bind(3, arm).bind(4, group[i].received_ms).run();
         r.response = nlohmann::json{{"accepted", r.accepted}, {"duplicates", r.duplicates}}.dump();
         insert_batch.bind(1, b.client_id)
             .bind(2, b.batch_id)
