@@ -1,10 +1,11 @@
 #include "episodes.h"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include "wayfinder/time_utc.h"
-#include "wayfinder/events/event.h"
 
 namespace wayfinder::server {
 
@@ -18,89 +19,106 @@ std::string day_of(std::int64_t unix_ms) { return wayfinder::format_iso8601_utc(
 
 namespace {
 
-// Shared by both readers: the select list and the follow-up join (?1 start, ?2 end, ?3 join end, ?4 max id).
-// `+x.id` keeps the id bound a filter: as a rowid range it would make SQLite scan the whole table.
-// Follow-ups may precede their impression's timestamp by a minute (clients batch asynchronously).
-constexpr std::string_view kEpisodeColumns = R"SQL(
-SELECT i.client_id, i.project_id, coalesce(i.arm, ''), i.at_ms, coalesce(i.position, 0),
-       coalesce(max(CASE WHEN f.type = 'click' THEN 1 ELSE 0 END), 0),
-       coalesce(max(CASE WHEN f.type = 'bookmark' THEN 1 ELSE 0 END), 0),
-       max(CASE WHEN f.type = 'rating' THEN f.stars END),
-       coalesce(sum(CASE WHEN f.type = 'dwell' THEN f.seconds END), 0), i.propensity, i.alt_propensity
+// The raw columns of a row, in events::Event's terms. No aggregation here: the core folds.
+constexpr std::string_view kRowColumns = R"SQL(
+SELECT r.client_id, r.project_id, coalesce(r.ranking_id, ''), r.event_id, r.type, coalesce(r.position, -1), r.at_ms,
+       r.stars, r.seconds, coalesce(r.arm, ''), r.propensity, r.alt_propensity
 )SQL";
-constexpr std::string_view kFollowUpJoin = R"SQL(
-LEFT JOIN user_interactions f
-  ON f.client_id = i.client_id AND f.ranking_id = i.ranking_id AND f.project_id = i.project_id
- AND f.type <> 'impression' AND f.at_ms >= i.at_ms - 60000 AND f.at_ms < ?3 AND +f.id <= ?4
-)SQL";
-// One row per impression. PostgreSQL's key is (client_id, id), which makes the selected columns functionally
-// dependent on the group; SQLite's rowid alone keeps its grouping a sequential pass.
-std::string group_order(const Database& db) {
-  return std::string(db.postgres() ? " GROUP BY i.client_id, i.id" : " GROUP BY i.id") +
-         " ORDER BY i.client_id, i.project_id, i.id";
+// Every row of each selected key (?3: max id); `+r.id` keeps the id bound a filter on the key index range.
+constexpr std::string_view kKeyRows = R"SQL(
+CROSS JOIN user_interactions r
+WHERE r.client_id = k.client_id AND r.project_id = k.project_id AND r.ranking_id IS NOT DISTINCT FROM k.ranking_id AND +r.id <= ?3
+ORDER BY r.client_id, r.project_id)SQL";
+
+events::Event row_event(Statement& st) {
+  events::Event e;
+  e.project_id = st.text(1);
+  e.ranking_id = st.text(2);
+  e.event_id = st.text(3);
+  const auto type = events::parse_event_type(st.text(4));
+  if (!type) throw std::runtime_error("user_interactions: unknown event type '" + st.text(4) + "'");
+  e.type = *type;
+  e.position = static_cast<std::int32_t>(st.int64(5));
+  e.at_ms = st.int64(6);
+  if (!st.is_null(7)) e.stars = static_cast<std::int32_t>(st.int64(7));
+  if (!st.is_null(8)) e.seconds = st.real(8);
+  e.arm = st.text(9);
+  if (!st.is_null(10)) e.propensity = st.real(10);
+  if (!st.is_null(11)) e.alt_propensity = st.real(11);
+  return e;
 }
 
-void read_episodes(Statement& st, const std::function<void(const StoredEpisode&)>& visit) {
-  StoredEpisode e;
+void read_pairs(Statement& st, const PairRowsVisitor& visit) {
+  std::string client, project;
+  std::vector<events::Event> rows;
   while (st.step()) {
-    e.client_id = st.text(0);
-    e.project_id = st.text(1);
-    e.arm = st.text(2);
-    e.at_ms = st.int64(3);
-    e.episode = {};
-    e.episode.position = static_cast<int>(std::max<std::int64_t>(0, st.int64(4)));
-    e.episode.clicked = st.int64(5) != 0;
-    e.episode.bookmarked = st.int64(6) != 0;
-    if (!st.is_null(7)) e.episode.stars = static_cast<int>(st.int64(7));
-    e.episode.dwell_seconds = st.real(8);
-    e.propensity = st.is_null(9) ? std::nullopt : std::optional<double>(st.real(9));
-    e.alt_propensity = st.is_null(10) ? std::nullopt : std::optional<double>(st.real(10));
-    visit(e);
+    if (!rows.empty() && (st.text(0) != client || st.text(1) != project)) {
+      visit(client, project, rows);
+      rows.clear();
+    }
+    client = st.text(0);
+    project = st.text(1);
+    rows.push_back(row_event(st));
   }
+  if (!rows.empty()) visit(client, project, rows);
 }
 
 }  // namespace
 
-void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms, std::int64_t join_end_ms,
-                      const std::function<void(const StoredEpisode&)>& visit, std::int64_t max_interaction_id) {
-  // Access path, chosen by what share of the table the time range holds (SQLite has no statistics for it): a range
-  // that is a large part of the table is read fastest in rowid order (sequential, GROUP BY i.id needs no sort);
-  // a small one (a day of a long history) through the at_ms index. The count reads only the at_ms index.
-  std::int64_t in_range = 0, rows = 0;
-  {
-    auto st = db.prepare("SELECT count(*) FROM user_interactions WHERE at_ms >= ? AND at_ms < ?");
-    st.bind(1, start_ms).bind(2, end_ms);
-    if (st.step()) in_range = st.int64(0);
-    rows = db.query_int("SELECT coalesce(max(id), 0) FROM user_interactions").value_or(0);
-  }
-  const bool scan_in_id_order = in_range * 4 > rows;
-  std::string sql(kEpisodeColumns);
-  sql += "FROM user_interactions i";
-  sql += kFollowUpJoin;
-  sql += scan_in_id_order ? "WHERE i.type = 'impression' AND +i.at_ms >= ?1 AND +i.at_ms < ?2 AND i.id <= ?4"
-                          : "WHERE i.type = 'impression' AND i.at_ms >= ?1 AND i.at_ms < ?2 AND +i.id <= ?4";
-  sql += group_order(db);
+void for_each_pair_rows(Database& db, std::int64_t start_ms, std::int64_t end_ms, std::int64_t max_interaction_id,
+                        const PairRowsVisitor& visit) {
+  std::string sql = "WITH k AS (SELECT DISTINCT client_id, project_id, ranking_id FROM user_interactions "
+                    "WHERE at_ms >= ?1 AND at_ms < ?2 AND +id <= ?3) ";
+  sql += kRowColumns;
+  sql += "FROM k";
+  sql += kKeyRows;
   auto st = db.prepare(sql);
-  st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms).bind(4, max_interaction_id);
-  read_episodes(st, visit);
+  st.bind(1, start_ms).bind(2, end_ms).bind(3, max_interaction_id);
+  read_pairs(st, visit);
 }
 
-void for_each_episode_of_pairs(Database& db, std::string_view pairs_table, std::int64_t pairs_day,
-                               std::int64_t start_ms, std::int64_t end_ms, std::int64_t join_end_ms,
-                               std::int64_t max_interaction_id,
-                               const std::function<void(const StoredEpisode&)>& visit) {
+void for_each_pair_rows_of(Database& db, std::string_view pairs_table, std::int64_t pairs_day, std::int64_t start_ms,
+                           std::int64_t end_ms, std::int64_t max_interaction_id, const PairRowsVisitor& visit) {
   // CROSS JOIN keeps the (few) pairs as the outer loop: each is an index range on (client_id, project_id, ...).
-  std::string sql(kEpisodeColumns);
-  sql += "FROM ";
+  std::string sql = "WITH k AS (SELECT DISTINCT i.client_id, i.project_id, i.ranking_id FROM ";
   sql += pairs_table;
-  sql += " p CROSS JOIN user_interactions i";
-  sql += kFollowUpJoin;
-  sql += "WHERE p.day = ?5 AND i.client_id = p.client_id AND i.project_id = p.project_id AND i.type = 'impression' "
-         "AND i.at_ms >= ?1 AND i.at_ms < ?2 AND +i.id <= ?4";
-  sql += group_order(db);
+  sql += " p CROSS JOIN user_interactions i WHERE p.day = ?4 AND i.client_id = p.client_id AND "
+         "i.project_id = p.project_id AND i.at_ms >= ?1 AND i.at_ms < ?2 AND +i.id <= ?3) ";
+  sql += kRowColumns;
+  sql += "FROM k";
+  sql += kKeyRows;
   auto st = db.prepare(sql);
-  st.bind(1, start_ms).bind(2, end_ms).bind(3, join_end_ms).bind(4, max_interaction_id).bind(5, pairs_day);
-  read_episodes(st, visit);
+  st.bind(1, start_ms).bind(2, end_ms).bind(3, max_interaction_id).bind(4, pairs_day);
+  read_pairs(st, visit);
+}
+
+std::vector<bandit::Episode> episodes_opened_in(std::vector<events::Event>& rows, std::int64_t start_ms,
+                                                std::int64_t end_ms, const bandit::FoldConfig& fold) {
+  std::map<std::string, std::vector<events::Event>> by_ranking;
+  for (auto& e : rows) by_ranking[e.ranking_id].push_back(std::move(e));
+  std::vector<bandit::Episode> out;
+  for (auto& [ranking, evs] : by_ranking) {
+    for (auto& ep : bandit::fold_key(std::move(evs), fold)) {
+      if (ep.opened_ms >= start_ms && ep.opened_ms < end_ms) out.push_back(std::move(ep));
+    }
+  }
+  return out;
+}
+
+void for_each_episode(Database& db, std::int64_t start_ms, std::int64_t end_ms,
+                      const std::function<void(const StoredEpisode&)>& visit, std::int64_t max_interaction_id,
+                      const bandit::FoldConfig& fold) {
+  for_each_pair_rows(db, start_ms, end_ms, max_interaction_id, [&](const std::string& client, const std::string&,
+                                                                   std::vector<events::Event>& rows) {
+    auto eps = episodes_opened_in(rows, start_ms, end_ms, fold);
+    std::sort(eps.begin(), eps.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.opened_ms, a.ranking_id) < std::tie(b.opened_ms, b.ranking_id);
+    });
+    for (const auto& ep : eps) {
+      if (!ep.impression) continue;
+      visit({client, ep.project_id, ep.arm, ep.opened_ms, ep.propensity, ep.alt_propensity, ep.episode});
+    }
+  });
 }
 
 }  // namespace wayfinder::server

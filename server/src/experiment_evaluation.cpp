@@ -77,7 +77,7 @@ nlohmann::json evaluate_experiments(Database& db, std::int64_t now_ms, const Seq
     std::map<std::string, std::vector<OpeSample>> ope_logs;
     std::map<std::string, std::size_t> ope_skipped;
     for (const auto& a : ex.arms) stats[a].arm = a;
-    for_each_episode(db, ex.created_ms, now_ms, now_ms + 1, [&](const StoredEpisode& e) {
+    for_each_episode(db, ex.created_ms, now_ms, [&](const StoredEpisode& e) {
       auto it = stats.find(e.arm);
       if (it == stats.end()) return;
       const double r = bandit::episode_reward(e.episode, table);

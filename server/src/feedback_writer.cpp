@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "storage.h"
@@ -53,6 +55,8 @@ WriterStats FeedbackWriter::stats() const {
 
 namespace {
 
+// The experiment the schema creates (storage.cpp, migration 2): where events without an experimentId are counted.
+constexpr std::string_view kDefaultExperiment = "ranking-rl-vs-similarity";
 constexpr int kEventColumns = 18;
 constexpr std::array<std::size_t, 4> kChunks = {64, 16, 4, 1};  // rows per INSERT: few statement shapes
 
@@ -88,7 +92,7 @@ struct BatchStore {
         "events = user_sessions.events + excluded.events");
     insert_assignment = db.prepare(
         "INSERT INTO user_ab_assignment(client_id, experiment_id, arm, first_seen_ms) "
-        "VALUES (?, 'ranking-rl-vs-similarity', ?, ?) ON CONFLICT DO NOTHING");
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
   }
 
   // Every event of the batch in as few INSERTs as the chunk sizes allow; a row that hits the unique
@@ -126,15 +130,18 @@ struct BatchStore {
       return;
     }
     insert_all(b, received_ms, r);
-    std::set<std::string> arms;
+    // The event names its experiment; events of clients older than experimentId belong to the first one.
+    std::set<std::pair<std::string, std::string>> arms;  // (experiment id, arm) pairs of the batch
     for (const auto& e : b.events) {
-      if (!e.arm.empty()) arms.insert(e.arm);
+      if (!e.arm.empty()) arms.emplace(e.experiment_id.empty() ? std::string(kDefaultExperiment) : e.experiment_id, e.arm);
     }
     if (!b.session_id.empty()) {
       upsert_session.bind(1, b.client_id).bind(2, b.session_id).bind(3, received_ms).bind(4, received_ms)
           .bind(5, r.accepted).run();
     }
-    for (const auto& arm : arms) insert_assignment.bind(1, b.client_id).bind(2, arm).bind(3, received_ms).run();
+    for (const auto& [experiment, arm] : arms) {
+      insert_assignment.bind(1, b.client_id).bind(2, experiment).bind(3, arm).bind(4, received_ms).run();
+    }
     r.response = nlohmann::json{{"accepted", r.accepted}, {"duplicates", r.duplicates}}.dump();
     answer_batch.bind(1, b.client_id).bind(2, b.batch_id).bind(3, r.accepted).bind(4, r.duplicates)
         .bind(5, r.response).run();

@@ -14,6 +14,7 @@
 #include "episodes.h"
 #include "storage.h"
 #include "wayfinder/time_utc.h"
+#include "wayfinder/bandit/episode_fold.h"
 #include "wayfinder/bandit/reward.h"
 #include "wayfinder/events/event.h"
 
@@ -45,34 +46,24 @@ struct ProjectDay {
   }
 };
 
-using EpisodeVisitor = std::function<void(const StoredEpisode&)>;
-using EpisodeSource = std::function<void(const EpisodeVisitor&)>;
+using PairRowsSource = std::function<void(const PairRowsVisitor&)>;
 using GroupVisitor = std::function<void(const std::string& client, const std::string& project, const GroupUpdate&)>;
 
-// THE per-group fold, used by a day's merge and by both sides (old and new rows) of a late correction: episodes
-// ordered by (client, project) → core reward, examination-weighted update, daily cap per client × project.
-void fold_groups(const EpisodeSource& episodes, double daily_cap, const GroupVisitor& on_group) {
-  const bandit::RewardTable table;
-  const bandit::ExaminationModel examination;
-  const bandit::RewardMapping mapping;
-  std::string client, project;
-  GroupUpdate g;
-  bool open = false;
-  episodes([&](const StoredEpisode& e) {
-    if (!open || e.client_id != client || e.project_id != project) {
-      if (open) on_group(client, project, g);
-      client = e.client_id;
-      project = e.project_id;
-      g = {};
-      open = true;
+std::int64_t join_ms(const MergeConfig& config);
+
+// The per-group credit, used by a day's merge and by both sides (old and new rows) of a late correction: each
+// (client, project)'s raw rows → the core's fold and credit (episodes opened on the day, reward, examination-weighted
+// update, daily cap per client × project × day) — the same calls the client makes for its own counts.
+void fold_groups(const PairRowsSource& rows, std::int64_t day_start, const MergeConfig& config,
+                 const GroupVisitor& on_group) {
+  const bandit::FoldConfig fold{join_ms(config)};
+  bandit::CreditConfig credit;
+  credit.daily_cap = config.daily_cap_per_client;
+  rows([&](const std::string& client, const std::string& project, std::vector<events::Event>& r) {
+    for (const auto& c : bandit::credit_days(episodes_opened_in(r, day_start, day_start + kDayMs, fold), credit)) {
+      on_group(client, project, GroupUpdate{c.added, c.episodes, c.clicks, c.reward_sum});
     }
-    const auto update = bandit::reward_to_update(e.episode, table, examination, mapping);
-    g.added.add(bandit::cap_daily({g.added.alpha, g.added.beta}, update, daily_cap));
-    ++g.episodes;
-    g.clicks += e.episode.clicked ? 1 : 0;
-    g.reward_sum += bandit::episode_reward(e.episode, table);
   });
-  if (open) on_group(client, project, g);
 }
 
 std::int64_t join_ms(const MergeConfig& config) {
@@ -161,22 +152,20 @@ void read_late_rows(Database& db, const std::vector<WatermarkedDay>& days, const
   }
 }
 
-// New follow-ups → the impressions (any id <= now) they join; the impression's day is affected.
-void read_late_follow_ups(Database& db, const std::vector<WatermarkedDay>& days, const DayIndex& index,
-                          std::int64_t watermark_now, std::int64_t join, LateRows& late) {
+// A late row can change every episode of its key (ranking, project): those episodes open on days that hold a row of
+// the key, so each such merged day's (client, project) group is recomputed.
+void read_late_keys(Database& db, const std::vector<WatermarkedDay>& days, const DayIndex& index,
+                    std::int64_t watermark_now, LateRows& late) {
   auto st = db.prepare(R"SQL(
-SELECT f.id, f.at_ms, i.at_ms, i.client_id, i.project_id
-FROM user_interactions f CROSS JOIN user_interactions i
-WHERE f.id > ?1 AND f.id <= ?2 AND f.type <> 'impression' AND +f.at_ms >= ?3 - 60000
-  AND i.client_id = f.client_id AND i.ranking_id = f.ranking_id AND i.project_id = f.project_id
-  AND i.type = 'impression' AND i.id <= ?2 AND +i.at_ms >= ?3 AND +i.at_ms < ?4 AND f.at_ms >= i.at_ms - 60000)SQL");
+SELECT f.id, k.at_ms, k.client_id, k.project_id
+FROM user_interactions f CROSS JOIN user_interactions k
+WHERE f.id > ?1 AND f.id <= ?2 AND k.client_id = f.client_id AND k.project_id = f.project_id
+  AND k.ranking_id IS NOT DISTINCT FROM f.ranking_id AND +k.id <= ?2 AND +k.at_ms >= ?3 AND +k.at_ms < ?4)SQL");
   st.bind(1, index.lowest_watermark()).bind(2, watermark_now).bind(3, index.first_ms()).bind(4, index.last_ms());
   while (st.step()) {
-    const auto k = index.of(st.int64(2));
-    if (!k) continue;
-    const auto& d = days[*k];
-    if (st.int64(0) <= d.watermark || st.int64(1) >= d.start_ms + kDayMs + join) continue;
-    late.pairs[*k].emplace(st.text(3), st.text(4));
+    const auto k = index.of(st.int64(1));
+    if (!k || st.int64(0) <= days[*k].watermark) continue;
+    late.pairs[*k].emplace(st.text(2), st.text(3));
   }
 }
 
@@ -197,11 +186,10 @@ void write_late_pairs(Database& db, const std::vector<WatermarkedDay>& days, con
 Groups fold_late_groups(Database& db, const MergeConfig& config, const WatermarkedDay& d, std::int64_t max_id) {
   Groups groups;
   fold_groups(
-      [&](const EpisodeVisitor& visit) {
-        for_each_episode_of_pairs(db, kLatePairs, d.start_ms, d.start_ms, d.start_ms + kDayMs,
-                                  d.start_ms + kDayMs + join_ms(config), max_id, visit);
+      [&](const PairRowsVisitor& visit) {
+        for_each_pair_rows_of(db, kLatePairs, d.start_ms, d.start_ms, d.start_ms + kDayMs, max_id, visit);
       },
-      config.daily_cap_per_client,
+      d.start_ms, config,
       [&](const std::string& client, const std::string& project, const GroupUpdate& g) { groups[{client, project}] = g; });
   return groups;
 }
@@ -273,7 +261,7 @@ CorrectionPlan plan_corrections(Database& db, const MergeConfig& config, std::in
   const DayIndex index(plan.days, watermark_now);
   LateRows late{std::vector<PairSet>(plan.days.size()), std::vector<std::int64_t>(plan.days.size(), 0)};
   read_late_rows(db, plan.days, index, watermark_now, late);
-  read_late_follow_ups(db, plan.days, index, watermark_now, join_ms(config), late);
+  read_late_keys(db, plan.days, index, watermark_now, late);
   write_late_pairs(db, plan.days, late);
   for (std::size_t k = 0; k < plan.days.size(); ++k) {
     if (late.pairs[k].empty() && late.events[k] == 0) continue;
@@ -348,9 +336,7 @@ std::map<std::string, ProjectDay> fold_day(Database& db, const MergeConfig& conf
   std::map<std::string, ProjectDay> projects;
   std::set<std::string> clients;
   double reward_sum = 0;
-  fold_groups(
-      [&](const EpisodeVisitor& visit) { for_each_episode(db, start, end, end + join_ms(config), visit, watermark); },
-      config.daily_cap_per_client,
+  fold_groups([&](const PairRowsVisitor& visit) { for_each_pair_rows(db, start, end, watermark, visit); }, start, config,
       [&](const std::string& client, const std::string& project, const GroupUpdate& g) {
         clients.insert(client);
         projects[project].add(g);
@@ -377,8 +363,8 @@ Decay apply_decay(Database& db, const MergeConfig& config, std::int64_t start, M
   if (!st.step() || st.is_null(0)) return d;
   const std::int64_t previous = day_start_ms(st.text(0));
   d.latest_start = std::max(start, previous);
-  const double gap_days = static_cast<double>(start - previous) / static_cast<double>(kDayMs);
-  const double f = std::pow(0.5, std::fabs(gap_days) / config.half_life_days);
+  const std::int64_t gap_days = (start - previous) / kDayMs;
+  const double f = bandit::decay_weight(0, gap_days > 0 ? gap_days : -gap_days, config.half_life_days);
   if (gap_days > 0) {
     r.decay_factor = f;
     db.prepare("UPDATE bandit_parameters SET alpha = alpha * ?1, beta = beta * ?1").bind(1, f).run();
@@ -430,8 +416,7 @@ void apply_corrections(Database& db, EvidenceWriter& writer, const CorrectionPla
       "UPDATE rl_merge_watermarks SET late_episodes = late_episodes + ?2, late_events = late_events + ?3, "
       "corrected_ms = ?4 WHERE day = ?1");
   for (const auto& c : plan.corrections) {
-    const double days_since = static_cast<double>(latest_start - c.start_ms) / static_cast<double>(kDayMs);
-    const double scale = std::pow(0.5, std::max(0.0, days_since) / config.half_life_days);
+    const double scale = bandit::decay_weight(c.start_ms / kDayMs, latest_start / kDayMs, config.half_life_days);
     for (const auto& [id, p] : c.projects) {
       writer.fold_in(c.day, id, p, scale);
       r.late_alpha += p.added.alpha * scale;

@@ -74,7 +74,7 @@ nlohmann::json arms(Database& db, std::int64_t now_ms, int days) {
   };
   std::map<std::pair<std::string, std::string>, Cell> cells;
   const bandit::RewardTable table;
-  for_each_episode(db, start, now_ms + 1, now_ms + 1, [&](const StoredEpisode& e) {
+  for_each_episode(db, start, now_ms + 1, [&](const StoredEpisode& e) {
     auto& c = cells[{day_of(e.at_ms), e.arm.empty() ? "(none)" : e.arm}];
     ++c.n;
     c.clicks += e.episode.clicked;

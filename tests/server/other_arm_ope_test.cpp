@@ -198,7 +198,7 @@ TEST(Storage, Version2DatabaseGainsAltPropensityAndKeepsOldRows) {
                            "propensity = 0.3"),
               1);
     std::size_t episodes = 0;
-    for_each_episode(db, 0, 10, 10, [&](const StoredEpisode& e) {
+    for_each_episode(db, 0, 10, [&](const StoredEpisode& e) {
       ++episodes;
       EXPECT_EQ(e.propensity, 0.3);
       EXPECT_FALSE(e.alt_propensity.has_value());

@@ -110,6 +110,7 @@ double decay_weight(std::int64_t day, std::int64_t as_of_day, double half_life_d
 
 LearnerFold::LearnerFold(FoldConfig fold, CreditConfig credit) : fold_(fold), credit_(std::move(credit)) {
   if (fold_.window_ms <= 0) throw std::invalid_argument("fold window_ms must be > 0");
+  if (fold_.max_age_ms < 0) throw std::invalid_argument("fold max_age_ms must be >= 0");
 }
 
 bool LearnerFold::add(const Event& e) {
@@ -153,8 +154,8 @@ BetaCounts LearnerFold::counts_of(const std::string& project_id) const {
 }
 
 void LearnerFold::settle(std::int64_t now_ms) {
-  // Day d is final once (d + 1) · day + window <= now: d <= floor((now − window) / day) − 1.
-  const std::int64_t last = day_of_ms(now_ms - fold_.window_ms) - 1;
+  // Day d is final once (d + 1) · day + window + max_age <= now: d <= floor((now − window − max_age) / day) − 1.
+  const std::int64_t last = day_of_ms(now_ms - fold_.window_ms - fold_.max_age_ms) - 1;
   if (last <= settled_day_) return;
   std::vector<Episode> done;
   for (auto it = keys_.begin(); it != keys_.end();) {

@@ -30,6 +30,9 @@ struct FoldConfig {
   // An episode collects the events of its key (ranking, project) for this long after the event that opened it;
   // the first event at or after the end opens the key's next episode.
   std::int64_t window_ms = 7 * kDayMs;
+  // How old an event may still be when it arrives (the server refuses older ones: --max-event-age-hours, 7 days).
+  // A learner's days are settled only once every event that could change them is older than this.
+  std::int64_t max_age_ms = 7 * kDayMs;
 };
 
 // One episode: what one learner did with one project shown (or acted on) in one ranking.
@@ -88,16 +91,16 @@ class LearnerFold {
   explicit LearnerFold(FoldConfig fold = {}, CreditConfig credit = {});
 
   // Adds one validated event. Returns false (nothing changes) for a repeated event id or an event that would change
-  // a settled day (its time falls on a settled day or inside a settled episode's window: a week old or more, over
-  // the server's age limit too).
+  // a settled day (its time falls on a settled day or inside a settled episode's window: older than max_age_ms, so
+  // the server refuses it too).
   bool add(const events::Event& e);
   // Per project: settled counts + the credit of every live day.
   std::map<std::string, BetaCounts> counts() const;
   BetaCounts counts_of(const std::string& project_id) const;
   std::vector<Episode> episodes() const;            // live episodes
   std::vector<DayCredit> live_credits() const;      // credit_days over the live episodes
-  // Settles every day d with (d + 1) · day + window <= now_ms (no event timed now or later can change it): its
-  // credit moves into plain per-project counts and its episodes' events are forgotten.
+  // Settles every day d with (d + 1) · day + window + max_age <= now_ms (no event the server would still accept can
+  // change it): its credit moves into plain per-project counts and its episodes' events are forgotten.
   void settle(std::int64_t now_ms);
   std::int64_t settled_day() const { return settled_day_; }
   std::size_t live_events() const { return ids_.size(); }
