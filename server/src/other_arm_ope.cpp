@@ -10,6 +10,51 @@
 
 namespace wayfinder::server {
 
+namespace {
+
+// DR's reward model: CTR by slot (the context), shrunk toward the pooled CTR. It does not depend on the project,
+// so the model's value of the target at a context, Σ_a π(a|x) q̂(x), is q̂(x) itself.
+std::vector<ope::LoggedRecord> logged_records(std::span<const OpeSample> logs, double prior) {
+  double clicks = 0;
+  std::map<int, std::pair<double, double>> by_position;  // clicks, impressions
+  for (const auto& s : logs) {
+    clicks += s.reward;
+    auto& [c, n] = by_position[s.position];
+    c += s.reward;
+    n += 1;
+  }
+  const double pooled = clicks / static_cast<double>(logs.size());
+  std::vector<ope::LoggedRecord> records(logs.size());
+  for (std::size_t i = 0; i < logs.size(); ++i) {
+    const auto& s = logs[i];
+    const auto& [c, n] = by_position[s.position];
+    const double q = (c + prior * pooled) / (n + prior);
+    auto& r = records[i];
+    r.propensity = s.propensity;
+    r.target_probability = s.alt_propensity;
+    r.reward = s.reward;
+    r.model_reward = q;
+    r.model_value = q;
+  }
+  return records;
+}
+
+// The mean importance weight π/μ and an upper 95% bound on it: about the share of the target's choices the logs cover.
+std::pair<double, double> mean_weight(std::span<const OpeSample> logs) {
+  double w_sum = 0, w_sq = 0;
+  for (const auto& s : logs) {
+    const double w = s.alt_propensity / s.propensity;
+    w_sum += w;
+    w_sq += w * w;
+  }
+  const double n = static_cast<double>(logs.size());
+  const double mean_w = w_sum / n;
+  const double sd_w = n > 1 ? std::sqrt(std::max(0.0, (w_sq - n * mean_w * mean_w) / (n - 1))) : 0.0;
+  return {mean_w, mean_w + 1.959964 * sd_w / std::sqrt(n)};
+}
+
+}  // namespace
+
 nlohmann::json other_arm_ope(std::span<const OpeSample> logs, std::size_t skipped, const std::string& logging_arm,
                              const std::string& target_arm, const OtherArmOpeConfig& cfg) {
   nlohmann::json out = {{"targetArm", target_arm},
@@ -22,36 +67,8 @@ nlohmann::json other_arm_ope(std::span<const OpeSample> logs, std::size_t skippe
     out["unsupportedReason"] = "no impressions of arm " + logging_arm + " carry propensity and altPropensity";
     return out;
   }
-
-  // DR's reward model: CTR by slot (the context), shrunk toward the pooled CTR. It does not depend on the project,
-  // so the model's value of the target at a context, Σ_a π(a|x) q̂(x), is q̂(x) itself.
-  double clicks = 0;
-  std::map<int, std::pair<double, double>> by_position;  // clicks, impressions
-  for (const auto& s : logs) {
-    clicks += s.reward;
-    auto& [c, n] = by_position[s.position];
-    c += s.reward;
-    n += 1;
-  }
-  const double pooled = clicks / static_cast<double>(logs.size());
-  std::vector<ope::LoggedRecord> records(logs.size());
-  double w_sum = 0, w_sq = 0;
-  for (std::size_t i = 0; i < logs.size(); ++i) {
-    const auto& s = logs[i];
-    const auto& [c, n] = by_position[s.position];
-    const double q = (c + cfg.reward_model_prior * pooled) / (n + cfg.reward_model_prior);
-    auto& r = records[i];
-    r.propensity = s.propensity;
-    r.target_probability = s.alt_propensity;
-    r.reward = s.reward;
-    r.model_reward = q;
-    r.model_value = q;
-    const double w = s.alt_propensity / s.propensity;
-    w_sum += w;
-    w_sq += w * w;
-  }
+  const auto records = logged_records(logs, cfg.reward_model_prior);
   ope::validate(records);
-
   ope::BootstrapConfig boot;
   boot.resamples = cfg.resamples;
   boot.level = cfg.level;
@@ -64,11 +81,7 @@ nlohmann::json other_arm_ope(std::span<const OpeSample> logs, std::size_t skippe
   const auto ips = put("ips", ope::Estimator::kIps);
   put("snips", ope::Estimator::kSnips);
   put("dr", ope::Estimator::kDoublyRobust);
-
-  const double n = static_cast<double>(logs.size());
-  const double mean_w = w_sum / n;
-  const double sd_w = n > 1 ? std::sqrt(std::max(0.0, (w_sq - n * mean_w * mean_w) / (n - 1))) : 0.0;
-  const double mean_w_upper = mean_w + 1.959964 * sd_w / std::sqrt(n);
+  const auto [mean_w, mean_w_upper] = mean_weight(logs);
   out["effectiveSampleSize"] = ips.effective_sample_size;
   out["meanWeight"] = mean_w;
   out["meanWeightUpper"] = mean_w_upper;
