@@ -116,34 +116,32 @@ std::optional<EventType> parse_event_type(std::string_view s) {
   return std::nullopt;
 }
 
-Event parse_event(const nlohmann::json& j, const std::string& path) {
-  if (!j.is_object()) fail(path, "must be a JSON object");
-  reject_unknown(j, path,
-                 {"eventId", "type", "projectId", "rankingId", "position", "arm", "experimentId", "propensity",
-                  "altPropensity", "stars", "comment", "seconds", "at", "modelVersion", "shardVersion"});
-  Event e;
-  e.event_id = get_id(j, path, "eventId", true);
-  {
-    const auto f = join(path, "type");
-    const auto it = j.find("type");
-    if (it == j.end() || it->is_null()) fail(f, "is missing");
-    if (!it->is_string()) fail(f, "must be a string");
-    const auto t = parse_event_type(it->get_ref<const std::string&>());
-    if (!t) fail(f, "must be one of impression, click, bookmark, rating, dwell");
-    e.type = *t;
+namespace {
+
+EventType parse_type_field(const nlohmann::json& j, const std::string& path) {
+  const auto f = join(path, "type");
+  const auto it = j.find("type");
+  if (it == j.end() || it->is_null()) fail(f, "is missing");
+  if (!it->is_string()) fail(f, "must be a string");
+  const auto t = parse_event_type(it->get_ref<const std::string&>());
+  if (!t) fail(f, "must be one of impression, click, bookmark, rating, dwell");
+  return *t;
+}
+
+std::string parse_project_field(const nlohmann::json& j, const std::string& path) {
+  const auto f = join(path, "projectId");
+  const auto it = j.find("projectId");
+  if (it == j.end() || it->is_null()) fail(f, "is missing");
+  if (!it->is_string()) fail(f, "must be a string");
+  try {
+    return normalize_project_id(it->get_ref<const std::string&>());
+  } catch (const std::invalid_argument& ex) {
+    fail(f, std::string("is invalid: ") + ex.what());
   }
-  {
-    const auto f = join(path, "projectId");
-    const auto it = j.find("projectId");
-    if (it == j.end() || it->is_null()) fail(f, "is missing");
-    if (!it->is_string()) fail(f, "must be a string");
-    try {
-      e.project_id = normalize_project_id(it->get_ref<const std::string&>());
-    } catch (const std::invalid_argument& ex) {
-      fail(f, std::string("is invalid: ") + ex.what());
-    }
-  }
-  e.ranking_id = get_id(j, path, "rankingId", false);
+}
+
+// Slot, arm, experiment and the two propensities: what off-policy evaluation needs of an impression.
+void parse_logging_fields(const nlohmann::json& j, const std::string& path, Event& e) {
   if (const auto p = get_integer(j, path, "position")) {
     if (*p < 0 || *p > kMaxPosition) fail(join(path, "position"), "must be between 0 and 10000");
     e.position = static_cast<std::int32_t>(*p);
@@ -158,6 +156,10 @@ Event parse_event(const nlohmann::json& j, const std::string& path) {
     if (!(*p >= 0.0 && *p <= 1.0)) fail(join(path, "altPropensity"), "must be in [0, 1]");
     e.alt_propensity = *p;
   }
+}
+
+// stars and comment only on ratings (stars required there), seconds only on dwell (required there).
+void parse_type_specific_fields(const nlohmann::json& j, const std::string& path, Event& e) {
   const bool is_rating = e.type == EventType::kRating;
   const bool is_dwell = e.type == EventType::kDwell;
   if (const auto s = get_integer(j, path, "stars")) {
@@ -182,6 +184,22 @@ Event parse_event(const nlohmann::json& j, const std::string& path) {
   } else if (is_dwell) {
     fail(join(path, "seconds"), "is missing (required on dwell events)");
   }
+}
+
+}  // namespace
+
+Event parse_event(const nlohmann::json& j, const std::string& path) {
+  if (!j.is_object()) fail(path, "must be a JSON object");
+  reject_unknown(j, path,
+                 {"eventId", "type", "projectId", "rankingId", "position", "arm", "experimentId", "propensity",
+                  "altPropensity", "stars", "comment", "seconds", "at", "modelVersion", "shardVersion"});
+  Event e;
+  e.event_id = get_id(j, path, "eventId", true);
+  e.type = parse_type_field(j, path);
+  e.project_id = parse_project_field(j, path);
+  e.ranking_id = get_id(j, path, "rankingId", false);
+  parse_logging_fields(j, path, e);
+  parse_type_specific_fields(j, path, e);
   std::tie(e.at, e.at_ms) = get_time(j, path, "at");
   e.model_version = get_id(j, path, "modelVersion", false);
   e.shard_version = get_id(j, path, "shardVersion", false);
