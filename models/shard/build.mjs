@@ -69,78 +69,100 @@ async function embedAll(texts, encoder, modelFile, batch, dim) {
   return out;
 }
 
-export async function main(argv = []) {
-  const o = parseArgs(argv);
+// The build's inputs and outputs, and the stamp that says whether the outputs are up to date.
+function plan(o, core) {
   const info = JSON.parse(fs.readFileSync(path.join(o.models, 'model-info.json'), 'utf8'));
-  const modelFile = path.join(o.models, info.onnx_file);
-  const vocabFile = path.join(o.models, info.vocab_file ?? 'vocab.json');
-  const catalogFile = path.join(o.models, 'catalog.jsonl');
   const outDir = path.join(o.models, 'shards');
-  const shardName = 'catalog-000.wfshard';
-  const shardFile = path.join(outDir, shardName);
-  const manifestFile = path.join(outDir, 'manifest.json');
-  const stampFile = path.join(outDir, 'build-stamp.json');
-
-  const modelSha = sha256File(modelFile);
+  const p = {
+    info,
+    outDir,
+    modelFile: path.join(o.models, info.onnx_file),
+    vocabFile: path.join(o.models, info.vocab_file ?? 'vocab.json'),
+    shardName: 'catalog-000.wfshard',
+    manifestFile: path.join(outDir, 'manifest.json'),
+    stampFile: path.join(outDir, 'build-stamp.json'),
+  };
+  p.shardFile = path.join(outDir, p.shardName);
+  const modelSha = sha256File(p.modelFile);
   if (info.onnx_sha256 && info.onnx_sha256 !== modelSha) {
-    throw new Error(`${modelFile}: sha256 ${modelSha} differs from model-info.json (${info.onnx_sha256})`);
+    throw new Error(`${p.modelFile}: sha256 ${modelSha} differs from model-info.json (${info.onnx_sha256})`);
   }
-  const core = await loadCoreModule();
-  let lines = fs.readFileSync(catalogFile, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  let lines = fs.readFileSync(path.join(o.models, 'catalog.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
   if (o.limit) lines = lines.slice(0, o.limit);
-  const catalogText = `${lines.join('\n')}\n`;
-  const stamp = {
-    catalogSha256: crypto.createHash('sha256').update(catalogText).digest('hex'),
+  p.lines = lines;
+  p.catalogText = `${lines.join('\n')}\n`;
+  p.model = { name: info.name, sha256: modelSha, dimension: info.dimension };
+  p.stamp = {
+    catalogSha256: crypto.createHash('sha256').update(p.catalogText).digest('hex'),
     modelSha256: modelSha,
-    vocabSha256: sha256File(vocabFile),
+    vocabSha256: sha256File(p.vocabFile),
     coreVersion: typeof core.coreVersion === 'function' ? core.coreVersion() : 'unknown',
     // From the core, so a format bump (or any core version change) rebuilds the shard.
     shardFormat: typeof core.shardFormatVersion === 'function' ? core.shardFormatVersion() : 'unknown',
   };
-  const model = { name: info.name, sha256: modelSha, dimension: info.dimension };
+  return p;
+}
 
-  if (!o.force && !o.floatOut && fs.existsSync(stampFile) && fs.existsSync(shardFile) && fs.existsSync(manifestFile)) {
-    const old = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
-    if (JSON.stringify(old) === JSON.stringify(stamp)) {
-      try {
-        core.manifestVerifyShard(fs.readFileSync(manifestFile, 'utf8'), shardName, fs.readFileSync(shardFile));
-        process.stderr.write(`shard build: up to date (${shardFile})\n`);
-        return { skipped: true, shardFile, manifestFile };
-      } catch (e) {
-        process.stderr.write(`shard build: existing outputs fail verification (${e.message}); rebuilding\n`);
-      }
-    }
+// True when the stamp matches and the existing shard still verifies against its manifest.
+function upToDate(p, core) {
+  if (!fs.existsSync(p.stampFile) || !fs.existsSync(p.shardFile) || !fs.existsSync(p.manifestFile)) return false;
+  if (JSON.stringify(JSON.parse(fs.readFileSync(p.stampFile, 'utf8'))) !== JSON.stringify(p.stamp)) return false;
+  try {
+    core.manifestVerifyShard(fs.readFileSync(p.manifestFile, 'utf8'), p.shardName, fs.readFileSync(p.shardFile));
+    return true;
+  } catch (e) {
+    process.stderr.write(`shard build: existing outputs fail verification (${e.message}); rebuilding\n`);
+    return false;
   }
+}
 
-  const t0 = Date.now();
+// Every catalog row's project text through the core's tokenizer and the model, in batches.
+async function embedCatalog(p, core, o) {
   const projectText = projectTextFn(core);
-  const encoder = encoderFn(core, fs.readFileSync(vocabFile, 'utf8'));
-  const texts = lines.map((l, i) => {
+  const encoder = encoderFn(core, fs.readFileSync(p.vocabFile, 'utf8'));
+  const texts = p.lines.map((l, i) => {
     try {
       return projectText(l);
     } catch (e) {
       throw new Error(`catalog line ${i + 1}: ${e.message}`);
     }
   });
-  const vectors = await embedAll(texts, encoder, modelFile, o.batch, info.dimension);
+  const vectors = await embedAll(texts, encoder, p.modelFile, o.batch, p.info.dimension);
   encoder.dispose();
+  return vectors;
+}
+
+// The shard (written atomically), its manifest and the stamp.
+function writeOutputs(p, core, vectors) {
+  const bytes = core.shardWrite(vectors, p.catalogText, JSON.stringify(p.model), Math.floor(Date.now() / 1000));
+  fs.mkdirSync(p.outDir, { recursive: true });
+  fs.writeFileSync(`${p.shardFile}.tmp`, bytes);
+  fs.renameSync(`${p.shardFile}.tmp`, p.shardFile);
+  const entry = JSON.parse(core.shardManifestEntry(p.shardName, bytes));
+  fs.writeFileSync(p.manifestFile, core.manifestValidate(JSON.stringify({ format: 1, model: p.model, shards: [entry] })));
+  fs.writeFileSync(p.stampFile, `${JSON.stringify(p.stamp, null, 2)}\n`);
+  return bytes;
+}
+
+export async function main(argv = []) {
+  const o = parseArgs(argv);
+  const core = await loadCoreModule();
+  const p = plan(o, core);
+  if (!o.force && !o.floatOut && upToDate(p, core)) {
+    process.stderr.write(`shard build: up to date (${p.shardFile})\n`);
+    return { skipped: true, shardFile: p.shardFile, manifestFile: p.manifestFile };
+  }
+  const t0 = Date.now();
+  const vectors = await embedCatalog(p, core, o);
   if (o.floatOut) fs.writeFileSync(o.floatOut, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
-  const builtAt = Math.floor(Date.now() / 1000);
-  const bytes = core.shardWrite(vectors, catalogText, JSON.stringify(model), builtAt);
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(`${shardFile}.tmp`, bytes);
-  fs.renameSync(`${shardFile}.tmp`, shardFile);
-  const entry = JSON.parse(core.shardManifestEntry(shardName, bytes));
-  const manifest = core.manifestValidate(JSON.stringify({ format: 1, model, shards: [entry] }));
-  fs.writeFileSync(manifestFile, manifest);
-  fs.writeFileSync(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
-  const f32 = lines.length * info.dimension * 4;
+  const bytes = writeOutputs(p, core, vectors);
+  const n = p.lines.length;
   process.stderr.write(
-    `shard build: ${lines.length} projects, ${bytes.length} bytes (${(bytes.length / lines.length).toFixed(1)} B/project; ` +
-      `float32 vectors alone would be ${(f32 / lines.length).toFixed(0)} B/project) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n` +
-      `  ${shardFile}\n  ${manifestFile}\n`,
+    `shard build: ${n} projects, ${bytes.length} bytes (${(bytes.length / n).toFixed(1)} B/project; ` +
+      `float32 vectors alone would be ${((n * p.info.dimension * 4) / n).toFixed(0)} B/project) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n` +
+      `  ${p.shardFile}\n  ${p.manifestFile}\n`,
   );
-  return { skipped: false, shardFile, manifestFile, bytes: bytes.length, count: lines.length };
+  return { skipped: false, shardFile: p.shardFile, manifestFile: p.manifestFile, bytes: bytes.length, count: n };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
