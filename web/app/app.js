@@ -133,14 +133,9 @@ document.addEventListener('visibilitychange', () => {
 });
 addEventListener('pagehide', () => rec?.flushOnHide());
 
-function card(item, rankingId) {
-  const s = state.get(item.projectId) ?? {};
-  const base = { projectId: item.projectId, position: item.position, rankingId };
-  const headingId = `h-${item.position}-${item.projectId.replace(/[^a-z0-9]/g, '-')}`;
-  const why = [];
-  if (item.reason) why.push(item.reason);
-  if (item.communityScore != null) why.push(`community score ${(item.communityScore * 100).toFixed(0)}%`);
-  const link = el(
+// The card's title: the project's link (a click is tracked, and the time away from the page becomes dwell).
+function titleLink(item, base) {
+  return el(
     'a',
     {
       href: item.url,
@@ -153,7 +148,10 @@ function card(item, rankingId) {
     },
     item.fullName,
   );
-  const bookmark = el(
+}
+
+function bookmarkButton(item, base, s) {
+  return el(
     'button',
     {
       type: 'button',
@@ -169,26 +167,46 @@ function card(item, rankingId) {
     },
     s.bookmarked ? 'Bookmarked' : 'Bookmark',
   );
+}
+
+function starButtons(item, base, s) {
   const stars = el('fieldset', { class: 'stars' }, el('legend', {}, `Rate ${item.fullName}`));
   for (let n = 1; n <= 5; n++) {
-    stars.append(
-      el(
-        'button',
-        {
-          type: 'button',
-          'aria-label': `Rate ${n} star${n > 1 ? 's' : ''}`,
-          'aria-pressed': s.stars === n ? 'true' : 'false',
-          onclick: (ev) => {
-            rec.track({ type: 'rating', stars: n, ...base });
-            state.set(item.projectId, { ...state.get(item.projectId), stars: n });
-            for (const b of stars.querySelectorAll('button')) b.setAttribute('aria-pressed', 'false');
-            ev.currentTarget.setAttribute('aria-pressed', 'true');
-          },
-        },
-        `${n}★`,
-      ),
-    );
+    const onclick = (ev) => {
+      rec.track({ type: 'rating', stars: n, ...base });
+      state.set(item.projectId, { ...state.get(item.projectId), stars: n });
+      for (const b of stars.querySelectorAll('button')) b.setAttribute('aria-pressed', 'false');
+      ev.currentTarget.setAttribute('aria-pressed', 'true');
+    };
+    const label = `Rate ${n} star${n > 1 ? 's' : ''}`;
+    stars.append(el('button', { type: 'button', 'aria-label': label, 'aria-pressed': s.stars === n ? 'true' : 'false', onclick }, `${n}★`));
   }
+  return stars;
+}
+
+// What the project is (kind, language, stars, level) and why it is here, in plain words.
+function facts(item) {
+  return el(
+    'ul',
+    { class: 'facts', 'aria-label': 'Facts' },
+    el('li', { class: 'kind', 'data-kind': item.kind ?? '' }, KIND_LABELS[item.kind] ?? 'kind unknown'),
+    el('li', {}, item.language || 'language unknown'),
+    el('li', {}, fmtStars(item.stars)),
+    el('li', {}, item.complexity ? `${item.complexity} level` : 'level unknown'),
+  );
+}
+
+function whyLine(item) {
+  const why = [];
+  if (item.reason) why.push(item.reason);
+  if (item.communityScore != null) why.push(`community score ${(item.communityScore * 100).toFixed(0)}%`);
+  return el('p', { class: 'why' }, el('strong', {}, 'Why: '), why.join(' · ') || 'similar to your profile');
+}
+
+function card(item, rankingId) {
+  const s = state.get(item.projectId) ?? {};
+  const base = { projectId: item.projectId, position: item.position, rankingId };
+  const headingId = `h-${item.position}-${item.projectId.replace(/[^a-z0-9]/g, '-')}`;
   const a = el(
     'article',
     {
@@ -198,18 +216,11 @@ function card(item, rankingId) {
       'data-position': item.position,
       'data-ranking-id': rankingId,
     },
-    el('h3', { id: headingId }, link, item.explored ? el('span', { class: 'badge explore' }, 'exploring') : null),
+    el('h3', { id: headingId }, titleLink(item, base), item.explored ? el('span', { class: 'badge explore' }, 'exploring') : null),
     el('p', { class: 'desc' }, item.description || 'No description.'),
-    el(
-      'ul',
-      { class: 'facts', 'aria-label': 'Facts' },
-      el('li', { class: 'kind', 'data-kind': item.kind ?? '' }, KIND_LABELS[item.kind] ?? 'kind unknown'),
-      el('li', {}, item.language || 'language unknown'),
-      el('li', {}, fmtStars(item.stars)),
-      el('li', {}, item.complexity ? `${item.complexity} level` : 'level unknown'),
-    ),
-    el('p', { class: 'why' }, el('strong', {}, 'Why: '), why.join(' · ') || 'similar to your profile'),
-    el('div', { class: 'actions' }, bookmark, stars),
+    facts(item),
+    whyLine(item),
+    el('div', { class: 'actions' }, bookmarkButton(item, base, s), starButtons(item, base, s)),
   );
   observer.observe(a);
   return a;
