@@ -11,7 +11,7 @@
 // Also importable: `import { buildModel } from './build-model.mjs'` → Promise<{ skipped, outDir, info, ... }>.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -459,50 +459,23 @@ function convert(onnx, tf) {
 // ---------------------------------------------------------------------------------------------------------
 const FILES = ['use-lite.onnx', 'use-lite-int8.onnx', 'vocab.json', 'model-info.json', 'build-stamp.json'];
 
-export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log = console.log } = {}) {
-  const t0 = performance.now();
-  outDir = resolve(outDir);
-  const stamp = computeStamp();
-  const stampPath = join(outDir, 'build-stamp.json');
-  if (!force && FILES.every((f) => existsSync(join(outDir, f)))) {
-    try {
-      const old = JSON.parse(readFileSync(stampPath, 'utf8'));
-      const info = JSON.parse(readFileSync(join(outDir, 'model-info.json'), 'utf8'));
-      const sizeOk =
-        statSync(join(outDir, 'use-lite.onnx')).size === info.onnx_bytes && statSync(join(outDir, info.int8.file)).size === info.int8.bytes;
-      if (JSON.stringify(old.stamp) === JSON.stringify(stamp) && sizeOk) {
-        log(`build-model: up to date (${outDir}, onnx sha256 ${info.onnx_sha256.slice(0, 12)}…), nothing to do`);
-        return { skipped: true, outDir, info, stats: old.stats };
-      }
-    } catch {
-      /* unreadable stamp → rebuild */
-    }
+// The outputs of an earlier build when they are complete and were made from the same inputs; else null.
+function previousBuild(outDir, stamp) {
+  if (!FILES.every((f) => existsSync(join(outDir, f)))) return null;
+  try {
+    const old = JSON.parse(readFileSync(join(outDir, 'build-stamp.json'), 'utf8'));
+    const info = JSON.parse(readFileSync(join(outDir, 'model-info.json'), 'utf8'));
+    const sizeOk =
+      statSync(join(outDir, 'use-lite.onnx')).size === info.onnx_bytes && statSync(join(outDir, info.int8.file)).size === info.int8.bytes;
+    return JSON.stringify(old.stamp) === JSON.stringify(stamp) && sizeOk ? { info, stats: old.stats } : null;
+  } catch {
+    return null; // unreadable stamp → rebuild
   }
+}
 
-  const pkg = locatePackage(MODEL_PKG);
-  if (pkg.version !== EXPECTED_PKG_VERSION)
-    log(`build-model: warning: ${MODEL_PKG} is ${pkg.version}, converter was written for ${EXPECTED_PKG_VERSION}`);
-  const onnx = loadOnnxProto();
-  const distDir = join(pkg.dir, 'dist');
-  const tf = readTfjsModel(distDir);
-  const { bytes, stats } = convert(onnx, tf);
-  const int8 = quantizeModel(onnx, bytes);
-  stats.int8 = int8.stats;
-  const vocabBytes = readFileSync(join(distDir, 'vocab.json'));
-  const vocab = JSON.parse(vocabBytes.toString('utf8'));
-
-  mkdirSync(outDir, { recursive: true });
-  const writeAtomic = (name, data) => {
-    const tmp = join(outDir, `.${name}.tmp-${process.pid}`);
-    writeFileSync(tmp, data);
-    renameSync(tmp, join(outDir, name));
-  };
-  writeAtomic('use-lite.onnx', bytes);
-  writeAtomic('use-lite-int8.onnx', int8.bytes);
-  copyFileSync(join(distDir, 'vocab.json'), join(outDir, `.vocab.json.tmp-${process.pid}`));
-  renameSync(join(outDir, `.vocab.json.tmp-${process.pid}`), join(outDir, 'vocab.json'));
-
-  const info = {
+// model-info.json: what the clients and the tools read about the model.
+function modelInfo(bytes, int8, vocabBytes, vocab, pkg) {
+  return {
     name: 'use-lite-512',
     dimension: 512,
     onnx_file: 'use-lite.onnx',
@@ -531,10 +504,41 @@ export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log 
     output: { name: OUTPUT_NAME, dtype: 'float32', shape: ['B', 512], doc: 'L2-normalised sentence embeddings, B = 1 + max sentence index' },
     tokenizer: 'models/convert/reference-tokenizer.mjs (SentencePiece-style best-score segmentation over vocab.json)',
   };
+}
+
+function writeAtomic(outDir, name, data) {
+  const tmp = join(outDir, `.${name}.tmp-${process.pid}`);
+  writeFileSync(tmp, data);
+  renameSync(tmp, join(outDir, name));
+}
+
+export async function buildModel({ outDir = DEFAULT_OUT_DIR, force = false, log = console.log } = {}) {
+  const t0 = performance.now();
+  outDir = resolve(outDir);
+  const stamp = computeStamp();
+  const previous = force ? null : previousBuild(outDir, stamp);
+  if (previous) {
+    log(`build-model: up to date (${outDir}, onnx sha256 ${previous.info.onnx_sha256.slice(0, 12)}…), nothing to do`);
+    return { skipped: true, outDir, info: previous.info, stats: previous.stats };
+  }
+  const pkg = locatePackage(MODEL_PKG);
+  if (pkg.version !== EXPECTED_PKG_VERSION)
+    log(`build-model: warning: ${MODEL_PKG} is ${pkg.version}, converter was written for ${EXPECTED_PKG_VERSION}`);
+  const onnx = loadOnnxProto();
+  const distDir = join(pkg.dir, 'dist');
+  const { bytes, stats } = convert(onnx, readTfjsModel(distDir));
+  const int8 = quantizeModel(onnx, bytes);
+  stats.int8 = int8.stats;
+  const vocabBytes = readFileSync(join(distDir, 'vocab.json'));
+  mkdirSync(outDir, { recursive: true });
+  writeAtomic(outDir, 'use-lite.onnx', bytes);
+  writeAtomic(outDir, 'use-lite-int8.onnx', int8.bytes);
+  writeAtomic(outDir, 'vocab.json', vocabBytes);
+  const info = modelInfo(bytes, int8, vocabBytes, JSON.parse(vocabBytes.toString('utf8')), pkg);
   const elapsed = performance.now() - t0;
-  writeAtomic('model-info.json', JSON.stringify(info, null, 2) + '\n');
+  writeAtomic(outDir, 'model-info.json', JSON.stringify(info, null, 2) + '\n');
   // The stamp is written last: its presence means the other outputs are complete.
-  writeAtomic('build-stamp.json', JSON.stringify({ stamp, stats, conversion_ms: Math.round(elapsed) }, null, 2) + '\n');
+  writeAtomic(outDir, 'build-stamp.json', JSON.stringify({ stamp, stats, conversion_ms: Math.round(elapsed) }, null, 2) + '\n');
   log(
     `build-model: wrote ${outDir}/use-lite.onnx (${(bytes.length / 1e6).toFixed(1)} MB, ${stats.onnx_nodes} ONNX nodes from ` +
       `${stats.tf_nodes} TF nodes / ${stats.tf_op_types} TF op types, sha256 ${info.onnx_sha256}) and use-lite-int8.onnx ` +
