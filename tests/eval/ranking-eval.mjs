@@ -184,8 +184,9 @@ export function markdownTable(label, m) {
 // MMR at several λ (docs/RANKING-EVAL.md, "Diversity").
 async function diversitySweep(ev, weights) {
   const settings = [['no diversity rule', { diversity: 1, ownerCap: 0 }], ['owner cap 2 only', { diversity: 1, ownerCap: 2 }],
-    ['cap 2 + MMR λ 0.85', { diversity: 0.85 }], ['cap 2 + MMR λ 0.7 (default)', { diversity: 0.7 }],
-    ['cap 2 + MMR λ 0.5', { diversity: 0.5 }], ['cap 2 + MMR λ 0.3', { diversity: 0.3 }]];
+    ['cap 2 + MMR λ 0.85', { diversity: 0.85 }], ['cap 2 + MMR λ 0.7', { diversity: 0.7 }],
+    ['cap 2 + MMR λ 0.5', { diversity: 0.5 }], ['cap 2 + MMR λ 0.4 (default)', { diversity: 0.4 }],
+    ['cap 2 + MMR λ 0.3', { diversity: 0.3 }]];
   const f = (x) => x.toFixed(3);
   process.stdout.write('| rule | NDCG@10 test | NDCG@10 all | P@10 all | ILD all | max per owner | pages > 2 of one owner | coverage |\n|---|---|---|---|---|---|---|---|\n');
   for (const [name, opts] of settings) {
