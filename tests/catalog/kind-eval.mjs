@@ -62,9 +62,28 @@ export function scoreGroup(labels, kindOf, group) {
   return { labelled, predicted, precision: wtp / (wtp + wfp), recall: wtp / (wtp + wfn) };
 }
 
+// The second, independent check (kind-labels-check.tsv, labelled after the rule was final): precision of each
+// learning kind the builder gives, and of "is learning material", over the rows drawn from that kind.
+export function checkPrecision(kindOf) {
+  const rows = readFileSync(here('./kind-labels-check.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+  const out = {};
+  let learning = 0;
+  for (const [id, label] of rows) {
+    const got = kindOf(id);
+    out[got] ??= { n: 0, right: 0 };
+    out[got].n++;
+    out[got].right += got === label;
+    learning += LEARNING_KINDS.includes(label) === LEARNING_KINDS.includes(got);
+  }
+  return { perKind: out, learning: learning / rows.length, n: rows.length };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { buildCatalog } = await import('../../models/catalog/build-catalog.mjs');
   const kinds = new Map(buildCatalog().rows.map((r) => [r.id, r.kind]));
+  const check = checkPrecision((id) => kinds.get(id));
+  console.log(`independent check (${check.n} rows): learning material precision ${check.learning.toFixed(2)}; per kind ` +
+    Object.entries(check.perKind).map(([k, v]) => `${k} ${v.right}/${v.n}`).join(', '));
   const labels = readLabels();
   const { perKind, confusions } = scoreKinds(labels, (id) => kinds.get(id));
   const f = (x) => (Number.isNaN(x) ? '–' : x.toFixed(2));

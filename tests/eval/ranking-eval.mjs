@@ -5,6 +5,7 @@
 // with catalog.jsonl, the model and shards/, e.g. the previous release's, to measure the old ranking).
 //   --tune     coordinate search over ContentWeights on the train split only, then report every split
 //   --rounds N rounds of the coordinate search (default 2)
+//   --diversity-sweep  also measure the weights without the diversity rule, with the owner cap only, and at several λ
 //   --json     also write the full result (figures, first pages of every profile) to FILE
 //   --pages    print the first page of these profiles
 //   --weights  rank with these ContentWeights instead of the core's defaults
@@ -183,6 +184,21 @@ export function markdownTable(label, m) {
   return lines.join('\n');
 }
 
+// The diversity rule's effect on relevance: the same weights without the rule, with the owner cap only, and with
+// MMR at several λ (docs/RANKING-EVAL.md, "Diversity").
+async function diversitySweep(ev, weights) {
+  const settings = [['no diversity rule', { diversity: 1, ownerCap: 0 }], ['owner cap 2 only', { diversity: 1, ownerCap: 2 }],
+    ['cap 2 + MMR λ 0.85', { diversity: 0.85 }], ['cap 2 + MMR λ 0.7', { diversity: 0.7 }],
+    ['cap 2 + MMR λ 0.5', { diversity: 0.5 }], ['cap 2 + MMR λ 0.4 (default)', { diversity: 0.4 }],
+    ['cap 2 + MMR λ 0.3', { diversity: 0.3 }]];
+  const f = (x) => x.toFixed(3);
+  process.stdout.write('| rule | NDCG@10 test | NDCG@10 all | P@10 all | ILD all | max per owner | pages > 2 of one owner | coverage |\n|---|---|---|---|---|---|---|---|\n');
+  for (const [name, opts] of settings) {
+    const g = (await measure(ev, { ...weights, ...opts })).groups;
+    process.stdout.write(`| ${name} | ${f(g.test.ndcg)} | ${f(g.all.ndcg)} | ${f(g.all.precision)} | ${f(g.all.ild)} | ${g.all.maxOwner} | ${g.all.pagesOwnerOver2} | ${g.all.coverage} |\n`);
+  }
+}
+
 function arg(argv, name) {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
@@ -198,6 +214,7 @@ async function main(argv) {
     weights = tuned.weights;
     process.stdout.write(`tuned on train: ${JSON.stringify(tuned.weights)} (train NDCG@10 ${tuned.trainNdcg.toFixed(3)})\ntrace: ${JSON.stringify(tuned.trace)}\n`);
   }
+  if (argv.includes('--diversity-sweep')) await diversitySweep(ev, weights);
   const m = await measure(ev, weights);
   process.stdout.write(`${ev.cases.length} profiles, ${ev.rows.length} projects, weights ${JSON.stringify(weights)}\n`);
   process.stdout.write(`${markdownTable('split/level', m)}\n`);
@@ -208,7 +225,7 @@ async function main(argv) {
     process.stdout.write(`\n${name}:\n${p.top.map((t, r) => `  ${r + 1}. ${t.id} [grade ${t.grade}${t.kind ? `, ${t.kind}` : ''}] ${t.reasons.join('; ')}`).join('\n')}\n`);
   }
   const out = arg(argv, '--json');
-  if (out) fs.writeFileSync(out, `${JSON.stringify({ weights, tuned, groups: m.groups, pages: m.pages.map((p) => ({ name: p.name, top: p.top.map((t) => [t.id, t.grade]) })) }, null, 1)}\n`);
+  if (out) fs.writeFileSync(out, `${JSON.stringify({ weights, tuned, groups: m.groups, pages: m.pages.map((p) => ({ name: p.name, top: p.top.map((t) => [t.id, t.grade, t.kind ?? null, t.reasons[0] ?? '']) })) }, null, 1)}\n`);
   process.stdout.write(`(${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
   await ev.close();
 }

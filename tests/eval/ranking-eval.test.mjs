@@ -1,37 +1,58 @@
-// node --test tests/eval/ranking-eval.test.mjs — runs the ranking evaluation on the real shard (docs/RANKING-EVAL.md)
-// and pins its claim: the blended ranking (ContentWeights defaults) beats pure cosine and pure BM25 on NDCG@10.
+// node --test tests/eval/ranking-eval.test.mjs — the learner evaluation (docs/RANKING-EVAL.md) on the real shard:
+// the judge's rule, the metrics, and the claims the ranking must keep on the HELD-OUT split.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { test } from 'node:test';
-import { grade, loadEvaluation, ndcgAtK, precisionAtK, report } from './ranking-eval.mjs';
+import { grade, judgeKind, ndcgAtK, precisionAtK } from './judge.mjs';
+import { intraListDiversity, loadEvaluation, maxPerOwner, measure } from './ranking-eval.mjs';
 
-test('grade rule: topical + language 2, topical only 1, skill mismatch lowers by one', () => {
-  const j = { tags: ['machine-learning', 'Text Data & NLP'], languages: ['Python'] };
-  assert.equal(grade({ topics: ['machine-learning'], language: 'Python' }, j), 2);
-  assert.equal(grade({ categories: ['Text Data & NLP'], language: 'Rust' }, j), 1);
-  assert.equal(grade({ topics: ['web'], language: 'Python' }, j), 0);
-  assert.equal(grade({ collections: ['machine_learning'], language: 'Python', complexity: 'advanced' }, j, 'beginner'), 1);
-  assert.equal(grade({ labels: ['machine-learning'], language: 'Go', complexity: 'beginner' }, j, 'advanced'), 0);
-  assert.equal(grade({ topics: ['machine-learning'], language: 'Go' }, { tags: ['machine-learning'], languages: [] }), 2);
+const area = { tags: ['django', 'django-utilities'], broad: ['python'], languages: ['Python'] };
+
+test('judge: a beginner is best served on-topic learning material, an advanced learner substantial software', () => {
+  const tutorial = { id: 'x/django-tutorial', description: 'A step by step tutorial for Django', topics: ['django'], language: 'Python' };
+  const plugin = { id: 'x/django-jwt', description: 'JWT auth for Django REST framework', topics: ['django'], language: 'Python', stars: 3000 };
+  const pythonCourse = { id: 'x/learn-python', description: 'Learn Python in 30 days', topics: ['python'], language: 'Python' };
+  assert.equal(judgeKind(tutorial), 'learning');
+  assert.equal(judgeKind(plugin), 'software');
+  assert.equal(grade(tutorial, area, 'beginner'), 3);
+  assert.equal(grade(plugin, area, 'beginner'), 1);
+  assert.equal(grade(pythonCourse, area, 'beginner'), 2);
+  assert.equal(grade(plugin, area, 'advanced'), 3);
+  assert.equal(grade(tutorial, area, 'advanced'), 1);
+  assert.equal(grade(pythonCourse, area, 'advanced'), 0);
+  assert.equal(grade({ id: 'x/y', description: 'unrelated', topics: ['go'] }, area, 'beginner'), 0);
+  // "machine learning" is a field, not learning material.
+  assert.equal(judgeKind({ id: 'x/ml', description: 'A machine learning library' }), 'software');
 });
 
-test('NDCG@10 is 1 for the ideal order and lower otherwise; P@10 counts grade >= 1', () => {
-  const all = [2, 1, 0, 0, 2];
-  assert.equal(ndcgAtK([2, 2, 1], all), 1);
-  assert.ok(ndcgAtK([0, 1, 2], all) < 1);
-  assert.equal(precisionAtK([2, 0, 1, 0, 0, 0, 0, 0, 0, 0]), 0.2);
+test('metrics: NDCG@10 is 1 for the ideal order; P@10 counts grade >= 2; ILD and owner repeats', () => {
+  assert.equal(ndcgAtK([3, 2, 1], [1, 2, 3, 0]), 1);
+  assert.ok(ndcgAtK([1, 2, 3], [1, 2, 3, 0]) < 1);
+  assert.equal(precisionAtK([3, 2, 1, 0, 0, 0, 0, 0, 0, 0]), 0.2);
+  assert.equal(intraListDiversity([[1, 0], [1, 0]]), 0);
+  assert.equal(intraListDiversity([[1, 0], [0, 1]]), 1);
+  assert.equal(maxPerOwner(['a/x', 'a/y', 'b/z']), 2);
 });
 
-test('blend beats pure cosine and pure BM25 on NDCG@10 over the real shard', { timeout: 60_000 }, async () => {
+// The old ranking's figures on this set were measured with main's core and shard before the change
+// (tests/eval/baseline-old-ranking.json, docs/RANKING-EVAL.md); the new ranking must beat them where it claims to.
+test('held-out split: beginners no longer trail intermediates, beginners/advanced/overall beat the old ranking, <= 2 per owner, pages more diverse', { timeout: 600_000 }, async () => {
+  const old = JSON.parse(fs.readFileSync(new URL('./baseline-old-ranking.json', import.meta.url), 'utf8')).groups;
   const ev = await loadEvaluation();
   try {
-    assert.ok(ev.cases.length >= 30, `${ev.cases.length} profiles`);
-    const [cosine, bm25, blend] = report(ev);
-    const line = (r) => `${r.name}: NDCG@10 ${r.all.ndcg.toFixed(3)}, P@10 ${r.all.precision.toFixed(3)}`;
-    console.log([cosine, bm25, blend].map(line).join('\n'));
-    assert.ok(blend.all.ndcg > cosine.all.ndcg, line(blend) + ' vs ' + line(cosine));
-    assert.ok(blend.all.ndcg > bm25.all.ndcg, line(blend) + ' vs ' + line(bm25));
-    assert.ok(blend.test.ndcg > bm25.test.ndcg, 'held-out: ' + blend.test.ndcg + ' vs BM25 ' + bm25.test.ndcg);
+    assert.ok(ev.cases.length >= 100, `${ev.cases.length} profiles`);
+    assert.ok(ev.cases.filter((c) => c.level === 'beginner').length * 3 >= ev.cases.length, 'a third beginners');
+    const m = await measure(ev, ev.defaults);
+    const g = m.groups;
+    const line = (k) => `${k}: NDCG@10 ${g[k].ndcg.toFixed(3)} (old ${old[k].ndcg.toFixed(3)}, n ${g[k].n})`;
+    console.log(['test', 'test/beginner', 'test/intermediate', 'test/advanced', 'all'].map(line).join('\n'));
+    assert.ok(g['test/beginner'].ndcg >= g['test/intermediate'].ndcg - 0.05, `${line('test/beginner')} vs ${line('test/intermediate')}`);
+    for (const k of ['test/beginner', 'test/advanced', 'test', 'all']) assert.ok(g[k].ndcg > old[k].ndcg, line(k));
+    // Intermediates lost a little (docs/RANKING-EVAL.md: 0.624 -> 0.583): pinned so it cannot silently grow.
+    assert.ok(g['test/intermediate'].ndcg >= old['test/intermediate'].ndcg - 0.05, line('test/intermediate'));
+    assert.ok(g.all.maxOwner <= 2, `max per owner ${g.all.maxOwner}`);
+    assert.ok(g.all.ild > old.all.ild, `intra-list diversity ${g.all.ild.toFixed(3)} vs old ${old.all.ild.toFixed(3)}`);
   } finally {
-    ev.close();
+    await ev.close();
   }
 });

@@ -14,7 +14,9 @@
 namespace wayfinder::search {
 
 struct DiversityRule {
-  float lambda = 0.7f;            // MMR: gain = λ·relevance − (1−λ)·max cosine to the already chosen; 1 = no MMR
+  // MMR: gain = λ·relevance − (1−λ)·max cosine to the already chosen; 1 = no MMR. 0.4: the least relevance cost
+  // at which pages became more diverse than the old ranking's (docs/RANKING-EVAL.md, "Diversity").
+  float lambda = 0.4f;
   std::size_t max_per_owner = 2;  // 0 = no cap
   std::size_t depth = 50;         // places chosen by MMR; the rest follow in relevance order
 };
