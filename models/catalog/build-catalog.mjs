@@ -100,14 +100,8 @@ function topicsFor(text, idx) {
 
 const LANGUAGE_TOPIC = { 'C++': 'cpp', 'C#': 'csharp', 'Jupyter Notebook': 'jupyter-notebook', 'Vim Script': 'vim' };
 
-/**
- * Build the catalog rows in memory.
- * @returns {{rows: object[], aliases: Map<string,string>}}
- */
-export function buildCatalog() {
-  const [ranking, bestOf, items, topics] = INPUT_FILES.map(read);
-
-  // 1. Observations keyed by lowercase id, before rename resolution.
+// 1. Observations keyed by lowercase id, before rename resolution.
+function observe(ranking, bestOf, items) {
   const obs = new Map();
   const get = (full) => {
     const id = full.toLowerCase();
@@ -134,8 +128,11 @@ export function buildCatalog() {
     if (!full) continue;
     get(full).collections.push(r.collection.trim());
   }
+  return obs;
+}
 
-  // 2. Renames.
+// 2. Renames: explicit ones, and those detected in the ranking history and by identical descriptions.
+function resolveAliases(obs) {
   const rankingRows = [...obs.values()].filter((o) => o.ranking).map((o) => ({
     id: o.id, language: o.ranking.language, description: o.ranking.description,
     first_seen: o.ranking.first_seen, last_seen: o.ranking.last_seen, stars: int(o.ranking.stars),
@@ -147,101 +144,122 @@ export function buildCatalog() {
     inRanking: !!o.ranking,
   }));
   const explicit = new Map(Object.entries(EXPLICIT_ALIASES));
-  const aliases = collapseAliases(explicit, detectRankingRenames(rankingRows), detectDescriptionRenames(descRows));
+  return collapseAliases(explicit, detectRankingRenames(rankingRows), detectDescriptionRenames(descRows));
+}
 
-  // 3. Merge observations into one group per final id.
+// 3. One group of observations per final id.
+function groupByFinalId(obs, aliases) {
   const groups = new Map();
   for (const o of obs.values()) {
     const fin = aliases.get(o.id) || o.id;
     if (!groups.has(fin)) groups.set(fin, []);
     groups.get(fin).push(o);
   }
+  return groups;
+}
 
+// The group's names and text: original-case full name, description and language.
+function identity(id, members, latestRank, bo) {
+  const current = members[0];
+  // Original case: the current member's ranking name, else its best-of or collection spelling.
+  let fullName = current.id === id
+    ? (current.ranking ? normaliseRepo(current.ranking.full_name) : current.names.map(normaliseRepo).sort()[0])
+    : null;
+  if (!fullName) fullName = EXPLICIT_NAME_CASE[id] || id;
+  const description = (latestRank?.description || '').trim()
+    || (bo.map((b) => (b.description || '').trim()).find(Boolean)) || '';
+  const language = (latestRank?.language || '').trim()
+    || (bo.map((b) => BEST_OF_LANGUAGE[b.list]).find(Boolean)) || null;
+  return { fullName, description, language };
+}
+
+// The largest stars, forks, contributors and last activity any source reports; the first license named.
+function activity(members, bo) {
+  let stars = null, forks = null, contributors = null, last = null, license = null;
+  for (const m of members) {
+    if (m.ranking) {
+      stars = maxOf(stars, int(m.ranking.stars));
+      forks = maxOf(forks, int(m.ranking.forks));
+      last = maxOf(last, isoDate(m.ranking.last_commit));
+    }
+  }
+  for (const b of bo) {
+    stars = maxOf(stars, int(b.star_count));
+    forks = maxOf(forks, int(b.fork_count));
+    contributors = maxOf(contributors, int(b.contributor_count));
+    last = maxOf(last, maxOf(isoDate(b.last_commit_pushed_at), isoDate(b.updated_at)));
+    const lic = (b.license || '').trim();
+    if (lic && !license) license = lic;
+  }
+  return { stars, forks, contributors, last, license };
+}
+
+// Curated topics the name and description mention, the curated best-of labels, and the language's own topic.
+function topicsOf(id, description, language, labels, tIdx, curated) {
+  const topicSet = topicsFor(`${id.split('/')[1].replace(/[-_]+/g, ' ')} ${description}`, tIdx);
+  for (const l of labels) if (curated.has(l)) topicSet.add(l);
+  if (language) {
+    const lt = LANGUAGE_TOPIC[language] || language.toLowerCase().replace(/\s+/g, '-');
+    if (curated.has(lt)) topicSet.add(lt);
+  }
+  return [...topicSet].sort();
+}
+
+// One catalog row from a group of observations (the member carrying the final id is the current name).
+function catalogRow(id, members, tIdx, curated) {
+  members.sort((a, b) => (a.id === id ? -1 : b.id === id ? 1 : a.id < b.id ? -1 : 1));
+  const rank = members.filter((m) => m.ranking).map((m) => m.ranking)
+    .sort((a, b) => (a.last_seen < b.last_seen ? 1 : a.last_seen > b.last_seen ? -1 : 0));
+  const latestRank = members[0].ranking || rank[0] || null;
+  const bo = members.flatMap((m) => m.bestOf).sort((a, b) => (a.list < b.list ? -1 : a.list > b.list ? 1 : 0));
+  const { fullName, description, language } = identity(id, members, latestRank, bo);
+  const { stars, forks, contributors, last, license } = activity(members, bo);
+  const labels = sortedUnique(bo.flatMap((b) => (b.labels || '').split(';').map((x) => x.trim().toLowerCase())));
+  const sources = sortedUnique(members.flatMap((m) => [
+    m.ranking && SOURCE_NAMES.ranking, m.bestOf.length && SOURCE_NAMES.bestOf, m.collections.length && SOURCE_NAMES.explore,
+  ]).filter((x) => typeof x === 'string'));
+  const row = {
+    id,
+    full_name: fullName,
+    url: `https://github.com/${fullName}`,
+    description,
+    language,
+    topics: topicsOf(id, description, language, labels, tIdx, curated),
+    categories: sortedUnique(bo.map((b) => (b.category_title || '').trim())),
+    labels,
+    collections: sortedUnique(members.flatMap((m) => m.collections)),
+    stars,
+    forks,
+    contributors,
+    last_activity: last,
+    license,
+    kind: null,
+    kind_reasons: null,
+    complexity: null,
+    complexity_reasons: null,
+    aliases: sortedUnique(members.filter((m) => m.id !== id).map((m) => m.id)),
+    sources,
+  };
+  const k = classifyKind(row);
+  row.kind = k.kind;
+  row.kind_reasons = k.reasons;
+  const c = classifyComplexity(row);
+  row.complexity = c.level;
+  row.complexity_reasons = c.reasons;
+  return row;
+}
+
+/**
+ * Build the catalog rows in memory.
+ * @returns {{rows: object[], aliases: Map<string,string>}}
+ */
+export function buildCatalog() {
+  const [ranking, bestOf, items, topics] = INPUT_FILES.map(read);
+  const obs = observe(ranking, bestOf, items);
+  const aliases = resolveAliases(obs);
   const tIdx = topicIndex(topics);
   const curated = new Set(topics.map((t) => t.topic.trim().toLowerCase()));
-  const rows = [];
-  for (const [id, members] of groups) {
-    // The member carrying the final id is the current name; others are old names.
-    members.sort((a, b) => (a.id === id ? -1 : b.id === id ? 1 : a.id < b.id ? -1 : 1));
-    const current = members[0];
-    const rank = members.filter((m) => m.ranking).map((m) => m.ranking)
-      .sort((a, b) => (a.last_seen < b.last_seen ? 1 : a.last_seen > b.last_seen ? -1 : 0));
-    const latestRank = current.ranking || rank[0] || null;
-    const bo = members.flatMap((m) => m.bestOf)
-      .sort((a, b) => (a.list < b.list ? -1 : a.list > b.list ? 1 : 0));
-
-    // Original case: the current member's ranking name, else its best-of or collection spelling.
-    let fullName = current.id === id
-      ? (current.ranking ? normaliseRepo(current.ranking.full_name) : current.names.map(normaliseRepo).sort()[0])
-      : null;
-    if (!fullName) fullName = EXPLICIT_NAME_CASE[id] || id;
-
-    const description = (latestRank?.description || '').trim()
-      || (bo.map((b) => (b.description || '').trim()).find(Boolean)) || '';
-    const language = (latestRank?.language || '').trim()
-      || (bo.map((b) => BEST_OF_LANGUAGE[b.list]).find(Boolean)) || null;
-
-    let stars = null, forks = null, contributors = null, last = null, license = null;
-    for (const m of members) {
-      if (m.ranking) {
-        stars = maxOf(stars, int(m.ranking.stars));
-        forks = maxOf(forks, int(m.ranking.forks));
-        last = maxOf(last, isoDate(m.ranking.last_commit));
-      }
-    }
-    for (const b of bo) {
-      stars = maxOf(stars, int(b.star_count));
-      forks = maxOf(forks, int(b.fork_count));
-      contributors = maxOf(contributors, int(b.contributor_count));
-      last = maxOf(last, maxOf(isoDate(b.last_commit_pushed_at), isoDate(b.updated_at)));
-      const lic = (b.license || '').trim();
-      if (lic && !license) license = lic;
-    }
-
-    const categories = sortedUnique(bo.map((b) => (b.category_title || '').trim()));
-    const labels = sortedUnique(bo.flatMap((b) => (b.labels || '').split(';').map((x) => x.trim().toLowerCase())));
-    const collections = sortedUnique(members.flatMap((m) => m.collections));
-    const sources = sortedUnique(members.flatMap((m) => [
-      m.ranking && SOURCE_NAMES.ranking, m.bestOf.length && SOURCE_NAMES.bestOf, m.collections.length && SOURCE_NAMES.explore,
-    ]).filter((x) => typeof x === 'string'));
-
-    const topicSet = topicsFor(`${id.split('/')[1].replace(/[-_]+/g, ' ')} ${description}`, tIdx);
-    for (const l of labels) if (curated.has(l)) topicSet.add(l);
-    if (language) {
-      const lt = LANGUAGE_TOPIC[language] || language.toLowerCase().replace(/\s+/g, '-');
-      if (curated.has(lt)) topicSet.add(lt);
-    }
-
-    const row = {
-      id,
-      full_name: fullName,
-      url: `https://github.com/${fullName}`,
-      description,
-      language,
-      topics: [...topicSet].sort(),
-      categories,
-      labels,
-      collections,
-      stars,
-      forks,
-      contributors,
-      last_activity: last,
-      license,
-      kind: null,
-      kind_reasons: null,
-      complexity: null,
-      complexity_reasons: null,
-      aliases: sortedUnique(members.filter((m) => m.id !== id).map((m) => m.id)),
-      sources,
-    };
-    const k = classifyKind(row);
-    row.kind = k.kind;
-    row.kind_reasons = k.reasons;
-    const c = classifyComplexity(row);
-    row.complexity = c.level;
-    row.complexity_reasons = c.reasons;
-    rows.push(row);
-  }
+  const rows = [...groupByFinalId(obs, aliases)].map(([id, members]) => catalogRow(id, members, tIdx, curated));
   rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { rows, aliases };
 }
