@@ -69,8 +69,6 @@ export interface RecommendationPage {
   rankingId: string;
   arm: string;
   experimentId: string | null;
-  /** What ranked this page: the bandit on or off and its ε and blend, after this learner's experiment arms. */
-  policy: { useRL: boolean; epsilon: number; similarityWeight: number; banditWeight: number };
   offset: number;
   exhausted: boolean;
   modelVersion: string;
@@ -92,9 +90,9 @@ export interface Recommender {
   readonly userId: string;
   readonly modelVersion: string;
   readonly shardVersion: string;
-  /** Milliseconds of the start-up phases and of the last recommend() (coreMs, shardMs, modelMs, readyMs, lastRecommendMs). */
-  readonly timings: Record<string, number>;
-  /** The storage this recommender keeps its state in. */
+  /** load and ranking timings in ms (coreMs, modelMs, shardMs, readyMs, lastRecommendMs), for the app's details view */
+  readonly timings: { coreMs?: number; modelMs?: number; shardMs?: number; readyMs?: number; lastRecommendMs?: number };
+  /** the key-value store the recommender keeps its profile, queue and counts in */
   readonly storage: KeyValueStorage;
   recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string }): Promise<RecommendationPage>;
   track(event: TrackEvent): Promise<{ eventId: string }>;
