@@ -69,6 +69,8 @@ export interface RecommendationPage {
   rankingId: string;
   arm: string;
   experimentId: string | null;
+  /** What ranked this page: the bandit on or off and its ε and blend, after this learner's experiment arms. */
+  policy: { useRL: boolean; epsilon: number; similarityWeight: number; banditWeight: number };
   offset: number;
   exhausted: boolean;
   modelVersion: string;
