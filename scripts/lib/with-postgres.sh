@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command inside a throwaway PostgreSQL cluster (Debian's pg_virtualenv from postgresql-common, created in a
 # temporary directory and removed afterwards; works as root). The command sees WAYFINDER_TEST_POSTGRES, a
-# postgresql:// URL with the cluster's generated password, and WF_PG_CLUSTER ("VERSION NAME" for pg_ctlcluster).
+# postgresql:// URL with the cluster's generated password.
 #   scripts/lib/with-postgres.sh [--durable] COMMAND [ARGS...]
 # pg_virtualenv turns fsync off (fast tests); --durable turns it back on (benchmarks of durable ingest).
 set -euo pipefail
@@ -10,5 +10,5 @@ opts=()
 [[ "${1:-}" == "--durable" ]] && { opts=(-o fsync=on); shift; }
 exec pg_virtualenv -t "${opts[@]}" bash -c '
   export WAYFINDER_TEST_POSTGRES="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
-  export WF_PG_CLUSTER="$PGVERSION regress" PGOPTIONS="-c client_min_messages=warning"
+  export PGOPTIONS="-c client_min_messages=warning"
   exec "$@"' with-postgres "$@"

@@ -315,3 +315,20 @@ TEST(KnownProjects, PrefersVerifiedShardIdsOverTheCatalog) {
   EXPECT_TRUE(load_known_projects(dir.string())->contains("only/in-catalog"));
   std::filesystem::remove_all(dir);
 }
+
+TEST(ConnectionStrings, PasswordsAreMaskedInEveryForm) {
+  EXPECT_EQ(redact_connection("postgresql://wf:s3cret@db.local:5432/wayfinder"), "postgresql://wf:***@db.local:5432/wayfinder");
+  EXPECT_EQ(redact_connection("postgres://wf:p%40ss@h/db?sslmode=require&password=other"),
+            "postgres://wf:***@h/db?sslmode=require&password=***");
+  EXPECT_EQ(redact_connection("postgresql://wf@h/db"), "postgresql://wf@h/db");  // nothing to hide
+  EXPECT_EQ(redact_connection("/var/lib/wayfinder.sqlite"), "/var/lib/wayfinder.sqlite");
+  EXPECT_EQ(redact_connection("host=h password='a b' dbname=x"), "host=h password=*** dbname=x");
+  EXPECT_TRUE(is_postgres_url("postgresql://h/db"));
+  EXPECT_TRUE(is_postgres_url("postgres://h/db"));
+  EXPECT_FALSE(is_postgres_url("wayfinder.sqlite"));
+  // An error that echoes the whole string or the bare password loses both.
+  const std::string url = "postgresql://wf:s3cret@h/db";
+  const std::string msg = scrub_secret("cannot use " + url + " (password s3cret rejected)", url);
+  EXPECT_EQ(msg.find("s3cret"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("postgresql://wf:***@h/db"), std::string::npos) << msg;
+}
