@@ -21,7 +21,8 @@ if [[ ! -f "$WASMB/build.ninja" ]]; then
   emcmake cmake -S . -B "$WASMB" -G Ninja -DCMAKE_INSTALL_PREFIX="$WASMB/install" \
     "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch" >/dev/null
 fi
-quiet ninja -C "$WASMB" -j"$JOBS" wayfinder_wasm wayfinder_wasm_simd
+quiet ninja -C "$WASMB" -j"$JOBS" wayfinder_wasm wayfinder_wasm_simd wayfinder_wasm_bench wayfinder_wasm_bench_simd
+export WF_BENCH_WASM_MODULES="$WASMB/bench-wasm"
 
 # 1. Google Benchmark suites (tests/bench/*_bench.cpp): scan + top-10 per native kernel, memcpy, re-rank, shard.
 GB="$BUILD/tests/wayfinder_bench"
@@ -262,7 +263,9 @@ if (missing.length) {
   for (const m of missing) L.push(`- ${m}`);
 }
 L.push('', '## Exact commands of this run', '', '```');
-for (const [, c] of ran) L.push(c);
+// Paths relative to the repository: the report must read the same on any machine.
+const rel = (c) => c.split(process.cwd() + '/').join('');
+for (const [, c] of ran) L.push(rel(c));
 L.push('```', '');
 process.stdout.write(L.join('\n'));
 JS

@@ -31,7 +31,11 @@ void fail(beast::error_code ec, const char* what) {
       ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::bad_descriptor) {
     return;
   }
-  log_warn("connection error", {{"what", what}, {"error", ec.message()}});
+  // Ten lines per ten seconds; the rest are counted and reported by the next line that is written.
+  static LogThrottle throttle(10, std::chrono::seconds(10));
+  if (auto suppressed = throttle.admit(LogThrottle::Clock::now())) {
+    log_warn("connection error", {{"what", what}, {"error", ec.message()}, {"suppressed", *suppressed}});
+  }
 }
 
 class Session;

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "security_headers.h"
+
 namespace wayfinder::server {
 namespace {
 
@@ -163,6 +165,8 @@ HttpResponse serve_static(const StaticRoot& root, std::string_view relative, con
   const bool revalidate = ends_with(rs, ".html") || ends_with(rs, "manifest.json") || ends_with(rs, "sw.js");
   r.set("Cache-Control", revalidate ? "no-cache" : root.cache_control);
   if (!enc.name.empty()) r.set("Content-Encoding", std::string(enc.name));
+  // The policy hashes a page's inline scripts, so it reads the page itself (never the compressed copy).
+  add_security_headers(r, mime_type_for(rs), ends_with(rs, ".html") ? read_file(real).value_or("") : "");
   if (req.header("if-none-match") == etag.str()) {
     r.status = 304;
     return r;

@@ -332,3 +332,15 @@ test('dashboard shows per-arm plots and the experiment from the admin report', a
   assert.deepEqual(await accessibilityProblems(), [], 'accessibility of the dashboard');
   await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
 });
+
+test('the app and the dashboard are served with a Content-Security-Policy, and no page broke it', async () => {
+  for (const file of ['/', '/dashboard.html', '/app.js']) {
+    const res = await fetch(`${server.url}${file}`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/, `${file}: ${csp}`);
+    assert.match(csp, /connect-src 'self'/, `${file}: ${csp}`);
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer', file);
+    assert.ok(res.headers.get('permissions-policy'), file);
+  }
+  assert.deepEqual(browser.cspViolations, [], 'CSP violations reported by any page of this run');
+});

@@ -72,9 +72,14 @@ export async function launchBrowser({ stubExternal = true } = {}) {
       '--disable-component-update', '--disable-sync', '--disable-quic'],
     viewport: { width: 1280, height: 900 },
   });
+  // Every Content-Security-Policy violation any page or worker of this context reports in its console.
+  const cspViolations = [];
+  context.on('console', (m) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) cspViolations.push(`${m.location()?.url ?? ''}: ${m.text()}`);
+  });
   // The app links to GitHub; never leave the machine: answer those navigations locally.
   if (stubExternal) {
     await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>project</title>stub' }));
   }
-  return { context, userDataDir };
+  return { context, userDataDir, cspViolations };
 }

@@ -52,20 +52,26 @@ export function lineChart(series, { label, format = (v) => v.toFixed(2) }) {
 }
 
 // names: arms with a series (coloured as in the chart); idle: arms of the experiment without data yet.
+// A colour swatch set through the CSSOM: the Content-Security-Policy forbids inline style attributes.
+function swatch(color) {
+  const w = document.createElement('span');
+  w.className = 'swatch';
+  if (color) w.style.background = color;
+  return w;
+}
+
 function legend(names, idle = []) {
   const d = document.createElement('div');
   d.className = 'legend';
   names.forEach((n, i) => {
     const s = document.createElement('span');
-    s.innerHTML = `<span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span>`;
-    s.append(n);
+    s.append(swatch(COLORS[i % COLORS.length]), n);
     d.append(s);
   });
   for (const n of idle) {
     const s = document.createElement('span');
     s.className = 'idle';
-    s.innerHTML = '<span class="swatch"></span>';
-    s.append(`${n} (no impressions yet)`);
+    s.append(swatch(null), `${n} (no impressions yet)`);
     d.append(s);
   }
   return d;

@@ -1,4 +1,4 @@
-// Types of the wayfinder package (DESIGN.md "Public JS API").
+// Types of the wayfinder package (docs/ARCHITECTURE.md, "Public JS API").
 export interface Profile {
   interests?: string[] | string;
   languages?: string[] | string;
@@ -94,6 +94,10 @@ export interface Recommender {
   readonly userId: string;
   readonly modelVersion: string;
   readonly shardVersion: string;
+  /** load and ranking timings in ms (coreMs, modelMs, shardMs, readyMs, lastRecommendMs), for the app's details view */
+  readonly timings: { coreMs?: number; modelMs?: number; shardMs?: number; readyMs?: number; lastRecommendMs?: number };
+  /** the key-value store the recommender keeps its profile, queue and counts in */
+  readonly storage: KeyValueStorage;
   recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string }): Promise<RecommendationPage>;
   track(event: TrackEvent): Promise<{ eventId: string }>;
   sync(): Promise<SyncResult>;

@@ -1,5 +1,5 @@
 // wayfinder: on-device GitHub project recommendations. One awaited factory, createRecommender(options), returns
-// an object with recommend / track / sync / embed / dispose (DESIGN.md). Ranking, tokenising, rewards and the A/B
+// an object with recommend / track / sync / embed / dispose (docs/ARCHITECTURE.md). Ranking, tokenising, rewards and the A/B
 // hash run in the C++ core (WASM); the embedding in ONNX Runtime; state in IndexedDB / a file / memory.
 import { loadBytes, loadText, loadVerifiedBytes, resolveUrl } from './assets.js';
 import { loadCore } from './core.js';

@@ -20,7 +20,8 @@ const result = { dim, quick, js: [], wasm: {}, memcpy: {}, rerank: {}, wasm_note
 
 // ── WASM: both variants, same seeds as the native benchmark (42) ──────────────────────────────────────────────
 for (const variant of ['wayfinder_core_simd', 'wayfinder_core']) {
-  const path = `${ROOT}/web/wasm/${variant}.mjs`;
+  // The benchmark build of the module (wasm/CMakeLists.txt): the app's module carries no bench bindings.
+  const path = `${process.env.WF_BENCH_WASM_MODULES ?? `${ROOT}/build/wasm/bench-wasm`}/${variant}.mjs`;
   if (!existsSync(path)) { result.wasm_note[variant] = 'module not built'; continue; }
   try {
     const core = await (await import(path)).default();

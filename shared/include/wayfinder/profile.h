@@ -1,4 +1,4 @@
-// A learner's profile, as stated on their device (DESIGN.md): every field optional.
+// A learner's profile, as stated on their device (docs/ARCHITECTURE.md): every field optional.
 // Invariant: lists hold trimmed, non-empty strings; skill_level is nullopt when not stated.
 #pragma once
 

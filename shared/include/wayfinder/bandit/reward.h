@@ -7,7 +7,7 @@
 
 namespace wayfinder::bandit {
 
-// Reward of each observed action (DESIGN.md defaults). A rating of s stars earns rating[s - 1].
+// Reward of each observed action (docs/BANDIT.md). A rating of s stars earns rating[s - 1].
 struct RewardTable {
   double click = 5.0;
   double bookmark = 10.0;

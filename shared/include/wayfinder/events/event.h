@@ -1,4 +1,4 @@
-// Feedback events and batches as they travel from a client to the sync server (DESIGN.md wire format).
+// Feedback events and batches as they travel from a client to the sync server (docs/ARCHITECTURE.md, wire format).
 // Invariant: a value produced by from_json passed every check; a field only present on its event type.
 #pragma once
 
