@@ -41,6 +41,10 @@ export interface RecommenderOptions {
   autoSync?: boolean;
   syncDelayMs?: number;
   preloadModel?: boolean;
+  /** Every download's progress: stage, decoded bytes so far, expected total (from the manifest / model-info). */
+  onProgress?: (p: { stage: 'shard' | 'model' | 'runtime' | 'vocab'; loaded: number; total: number | null; cached: boolean; done?: boolean }) => void;
+  /** Expected bytes of ONNX Runtime's .wasm, for onProgress totals (the app reads it from sizes.json). */
+  ortWasmBytes?: number;
   simd?: boolean;
   wasmUrl?: string;
   fetch?: typeof fetch;
@@ -75,6 +79,8 @@ export interface RecommendationPage {
   experimentId: string | null;
   offset: number;
   exhausted: boolean;
+  /** 'lexical': ranked before the model was in (no embedding term); 'embedding': the full content ranking. */
+  stage: 'lexical' | 'embedding';
   modelVersion: string;
   shardVersion: string;
 }
@@ -98,7 +104,12 @@ export interface Recommender {
   readonly timings: { coreMs?: number; modelMs?: number; shardMs?: number; readyMs?: number; lastRecommendMs?: number };
   /** the key-value store the recommender keeps its profile, queue and counts in */
   readonly storage: KeyValueStorage;
-  recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string }): Promise<RecommendationPage>;
+  /** allowLexical: rank without the embedding (BM25 + structured) while the model is still loading. */
+  recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string; allowLexical?: boolean }): Promise<RecommendationPage>;
+  /** Resolves when the embedding model is loaded; a failed load is retried by the next call. */
+  modelReady(): Promise<true>;
+  /** Computes the profile's embedding-based content ranking (no ranking is started). */
+  prepare(profile: Profile): Promise<'embedding'>;
   track(event: TrackEvent): Promise<{ eventId: string }>;
   sync(): Promise<SyncResult>;
   embed(text: string): Promise<Float32Array>;
