@@ -118,7 +118,8 @@ test('a saved profile never overwrites what the learner typed while loading', as
 });
 
 test('a model download cut off halfway says what failed, offers a retry, and resumes when back online', async () => {
-  const context = (await launchBrowser({ stubExternal: false })).context;
+  const second = await launchBrowser({ stubExternal: false });
+  const context = second.context;
   try {
     const p = context.pages()[0] ?? (await context.newPage());
     proxy.reset();
@@ -139,7 +140,12 @@ test('a model download cut off halfway says what failed, offers a retry, and res
     await p.getByLabel('Interests').fill('web development');
     await p.click('#go');
     await p.waitForFunction(() => document.getElementById('cards').dataset.stage === 'embedding', null, { timeout: 120000 });
+    assert.deepEqual(second.cspViolations, [], 'no Content-Security-Policy violation (ORT worker, retries)');
   } finally {
     await context.close();
   }
+});
+
+test('the first-visit flow breaks no Content-Security-Policy rule (ORT proxy worker, progress, service worker)', () => {
+  assert.deepEqual(browser.cspViolations, []);
 });

@@ -14,7 +14,9 @@ export class LoadingView {
   // The package's onProgress callback.
   update({ stage, loaded, total, cached, done }) {
     const prev = this.stages.get(stage);
-    if (!cached) this.networkBytes += loaded - (prev && !prev.cached ? prev.loaded : 0);
+    // A retried download starts again from 0: only bytes beyond what this attempt already reported are new.
+    const before = prev && !prev.cached && loaded >= prev.loaded ? prev.loaded : 0;
+    if (!cached) this.networkBytes += loaded - before;
     this.stages.set(stage, { loaded, total: total ?? this.sizes[stage] ?? prev?.total ?? null, cached, done: !!done });
     this.render();
   }

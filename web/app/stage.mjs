@@ -4,8 +4,7 @@
 // them in precache.json for sw.js and sizes.json for the app's progress bar; then precompresses (gzip + brotli) the
 // app and the model files clients download (web/app/precompress.mjs).
 //   node web/app/stage.mjs [--models DIR]   (default models/build, or $WAYFINDER_MODELS)
-// A staged file keeps its source's modification time and is copied only when it changed, so an unchanged file
-// keeps its precompressed siblings.
+// A staged file is copied only when its bytes changed, so an unchanged file keeps its precompressed siblings.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -18,13 +17,13 @@ const root = path.dirname(web);
 const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 const copied = [];
 
+// Copies src over dst when their bytes differ (npm gives every file the same fixed modification time, so times
+// cannot tell), and drops dst's precompressed siblings then, so they are made again from the new bytes.
 function syncFile(src, dst) {
-  const s = fs.statSync(src);
-  const d = fs.existsSync(dst) ? fs.statSync(dst) : null;
-  if (!d || d.size !== s.size || d.mtimeMs !== s.mtimeMs) {
-    fs.copyFileSync(src, dst);
-    fs.utimesSync(dst, s.atime, s.mtime);
-  }
+  const bytes = fs.readFileSync(src);
+  if (fs.existsSync(dst) && bytes.equals(fs.readFileSync(dst))) return;
+  fs.writeFileSync(dst, bytes);
+  for (const ext of ['.gz', '.br']) fs.rmSync(`${dst}${ext}`, { force: true });
 }
 
 function syncDir(from, to, keep) {

@@ -45,6 +45,10 @@ export interface RecommenderOptions {
   autoSync?: boolean;
   syncDelayMs?: number;
   preloadModel?: boolean;
+  /** Every download's progress: stage, decoded bytes so far, expected total (from the manifest / model-info). */
+  onProgress?: (p: { stage: 'shard' | 'model' | 'runtime' | 'vocab'; loaded: number; total: number | null; cached: boolean; done?: boolean }) => void;
+  /** Expected bytes of ONNX Runtime's .wasm, for onProgress totals (the app reads it from sizes.json). */
+  ortWasmBytes?: number;
   simd?: boolean;
   wasmUrl?: string;
   fetch?: typeof fetch;
@@ -83,6 +87,8 @@ export interface RecommendationPage {
   policy: { useRL: boolean; epsilon: number; similarityWeight: number; banditWeight: number };
   offset: number;
   exhausted: boolean;
+  /** 'lexical': ranked before the model was in (no embedding term); 'embedding': the full content ranking. */
+  stage: 'lexical' | 'embedding';
   modelVersion: string;
   shardVersion: string;
   /** 'lexical': ranked by words, languages and level before the model was in (allowLexical); 'embedding': with it. */

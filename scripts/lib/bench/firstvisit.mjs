@@ -7,7 +7,8 @@
 // visit (fresh browser profile) and a repeat visit (reload in the same profile) report: bytes on the wire (all, and
 // assets = everything but /v1/), time from navigation start to the first 10 cards and to cards ranked with the
 // embedding, the longest main-thread task (Long Tasks API) during load and during three later recommend() clicks,
-// and the peak of JS heap + ArrayBuffer backing stores (WASM memories included; CDP Runtime.getHeapUsage, sampled).
+// and the peak of the page's JS heap + ArrayBuffer backing stores (the WASM core's memory included; ORT's proxy
+// worker is another heap, not included; CDP Runtime.getHeapUsage, sampled).
 //   node scripts/lib/bench/firstvisit.mjs [--quick] [--only new|baseline]  → JSON on stdout
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
