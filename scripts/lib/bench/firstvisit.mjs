@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startProxy } from '../../../tests/browser/proxy.mjs';
+import { startSyncServer, stopSyncServers } from '../../../tests/support/sync-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // "Today": the commit before issue 11's work (float32 model, no precompression, no staged ranking).
@@ -39,21 +40,9 @@ function serverBinary() {
 
 async function startServer({ web, ort }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-bench-fv-'));
-  const args = ['--host', '127.0.0.1', '--port', '0', '--db', path.join(dir, 'db.sqlite'), '--web', web,
-    '--models', path.join(ROOT, 'models/build'), '--ort', ort, '--scheduler', 'false'];
-  const proc = spawn(serverBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const port = await new Promise((resolve, reject) => {
-    const onData = (d) => {
-      log += d;
-      const m = log.match(/"listening"[^\n]*"port":(\d+)/) ?? log.match(/"port":(\d+)[^\n]*"listening"/);
-      if (m) resolve(Number(m[1]));
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`wayfinder-sync exited (${code}): ${log}`)));
-  });
-  return { port, stop: () => new Promise((r) => (proc.exitCode !== null ? r() : (proc.once('exit', r), proc.kill('SIGTERM')))) };
+  const server = await startSyncServer(serverBinary(), ['--host', '127.0.0.1', '--db', path.join(dir, 'db.sqlite'), '--web', web,
+    '--models', path.join(ROOT, 'models/build'), '--ort', ort, '--scheduler', 'false']);
+  return { port: server.port, stop: () => stopSyncServers([server]) };
 }
 
 // ── the page: observers installed before any script of the app runs ────────────────────────────────────────────
