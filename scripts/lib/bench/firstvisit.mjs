@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../../../tests/browser/harness.mjs';
 import { startProxy } from '../../../tests/browser/proxy.mjs';
 import { startSyncServer, stopSyncServers } from '../../../tests/support/sync-server.mjs';
 
@@ -152,16 +152,10 @@ async function quiet(page) {
 
 async function scenario(appName, server, link, baseline) {
   const proxy = await startProxy(server.port, { link, stripEncoding: baseline });
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-    viewport: { width: 1280, height: 900 },
-  });
+  // No request routing (stubExternal off): Playwright's routing turns Chromium's HTTP cache off. The bench never
+  // leaves the page.
+  const { context, userDataDir } = await launchBrowser({ stubExternal: false });
   try {
-    // No request routing here: Playwright's routing turns Chromium's HTTP cache off. The bench never leaves the page.
     await context.addInitScript(INIT);
     const page = context.pages()[0] ?? (await context.newPage());
     const cdp = await context.newCDPSession(page);
