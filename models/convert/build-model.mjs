@@ -111,281 +111,290 @@ function readTfjsModel(distDir) {
 // ---------------------------------------------------------------------------------------------------------
 // The converter
 // ---------------------------------------------------------------------------------------------------------
-function convert(onnx, tf) {
-  const byName = new Map(tf.nodes.map((n) => [n.name, n]));
-  const parseRef = (ref) => {
-    const [name, idx] = ref.split(':');
-    return { name, idx: idx ? Number(idx) : 0 };
+// TF output references: "name" or "name:k".
+function parseRef(ref) {
+  const [name, idx] = ref.split(':');
+  return { name, idx: idx ? Number(idx) : 0 };
+}
+// ONNX tensor name of a TF output reference.
+function tname(ref) {
+  const { name, idx } = parseRef(ref);
+  return idx === 0 ? name : `${name}:${idx}`;
+}
+
+// The conversion's state: the TF graph, and the ONNX nodes, initializers and inputs emitted so far.
+function converterContext(onnx, tf) {
+  return {
+    onnx,
+    tf,
+    byName: new Map(tf.nodes.map((n) => [n.name, n])),
+    onnxNodes: [],
+    initializers: [],
+    inputs: [],
+    usedInitializers: new Set(),
+    uniq: 0,
+    DT: onnx.TensorProto.DataType,
+    AT: onnx.AttributeProto.AttributeType,
   };
-  // ONNX tensor name of a TF output reference.
-  const tname = (ref) => {
-    const { name, idx } = parseRef(ref);
-    return idx === 0 ? name : `${name}:${idx}`;
-  };
+}
 
-  const onnxNodes = [];
-  const initializers = [];
-  const inputs = [];
-  const usedInitializers = new Set();
-  const opCounts = {};
-  let uniq = 0;
-  const fresh = (base) => `${base}__${uniq++}`;
+const fresh = (cx, base) => `${base}__${cx.uniq++}`;
 
-  const DT = onnx.TensorProto.DataType;
-  const AT = onnx.AttributeProto.AttributeType;
+// Helpers to make tensors/attributes.
+function tensorProto(cx, name, tfDtype, shape, values) {
+  const t = { name, dims: shape.map((d) => d) };
+  if (tfDtype === 'float32') {
+    t.dataType = cx.DT.FLOAT;
+    const f = values instanceof Float32Array ? values : Float32Array.from(values);
+    t.rawData = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
+  } else if (tfDtype === 'int32' || tfDtype === 'int64') {
+    // All TF integer tensors become int64 in ONNX (ONNX shape/index ops want int64).
+    t.dataType = cx.DT.INT64;
+    const b = new BigInt64Array(values.length);
+    for (let i = 0; i < values.length; i++) b[i] = BigInt(values[i]);
+    t.rawData = Buffer.from(b.buffer);
+  } else if (tfDtype === 'bool') {
+    t.dataType = cx.DT.BOOL;
+    t.rawData = Buffer.from(Uint8Array.from(values, (v) => (v ? 1 : 0)));
+  } else throw new Error(`tensorProto: dtype ${tfDtype}`);
+  return cx.onnx.TensorProto.create(t);
+}
+function addInit(cx, name, tfDtype, shape, values) {
+  cx.initializers.push(tensorProto(cx, name, tfDtype, shape, values));
+  cx.usedInitializers.add(name);
+  return name;
+}
+const constI64 = (cx, values, shape = [values.length], base = 'const') =>
+  addInit(cx, fresh(cx, base), 'int64', shape, values.map((v) => (typeof v === 'bigint' ? v : BigInt(v))));
 
-  // Helpers to make tensors/attributes.
-  function tensorProto(name, tfDtype, shape, values) {
-    const t = { name, dims: shape.map((d) => d) };
-    if (tfDtype === 'float32') {
-      t.dataType = DT.FLOAT;
-      const f = values instanceof Float32Array ? values : Float32Array.from(values);
-      t.rawData = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
-    } else if (tfDtype === 'int32' || tfDtype === 'int64') {
-      // All TF integer tensors become int64 in ONNX (ONNX shape/index ops want int64).
-      t.dataType = DT.INT64;
-      const b = new BigInt64Array(values.length);
-      for (let i = 0; i < values.length; i++) b[i] = BigInt(values[i]);
-      t.rawData = Buffer.from(b.buffer);
-    } else if (tfDtype === 'bool') {
-      t.dataType = DT.BOOL;
-      t.rawData = Buffer.from(Uint8Array.from(values, (v) => (v ? 1 : 0)));
-    } else throw new Error(`tensorProto: dtype ${tfDtype}`);
-    return onnx.TensorProto.create(t);
+function attr(cx, name, v) {
+  if (typeof v === 'number' && Number.isInteger(v)) return { name, type: cx.AT.INT, i: v };
+  if (typeof v === 'number') return { name, type: cx.AT.FLOAT, f: v };
+  if (Array.isArray(v)) return { name, type: cx.AT.INTS, ints: v };
+  if (v && v.dataType !== undefined) return { name, type: cx.AT.TENSOR, t: v };
+  throw new Error(`attr ${name}: unsupported ${v}`);
+}
+function emit(cx, opType, ins, outs, attrs = {}, base) {
+  const name = fresh(cx, base || opType);
+  cx.onnxNodes.push(
+    cx.onnx.NodeProto.create({
+      name,
+      opType,
+      input: ins,
+      output: outs,
+      attribute: Object.entries(attrs).map(([k, v]) => attr(cx, k, v)),
+    }),
+  );
+  return outs[0];
+}
+
+// Constant values (for inputs that TF passes as tensors but ONNX wants as attributes or known ints).
+function constValue(cx, ref) {
+  const { name } = parseRef(ref);
+  const node = cx.byName.get(name);
+  if (!node || node.op !== 'Const') throw new Error(`expected a Const input, got ${ref} (${node && node.op})`);
+  const w = cx.tf.weights.get(name);
+  if (!w) throw new Error(`Const ${name} has no weight data`);
+  return Array.from(w.data);
+}
+const a = (node, key) => (node.attr || {})[key];
+const ai = (node, key, dflt = 0) => {
+  const v = a(node, key);
+  return v === undefined ? dflt : Number(v.i ?? dflt);
+};
+const ab = (node, key) => Boolean(a(node, key)?.b);
+const aints = (node, key) => (a(node, key)?.list?.i || []).map(Number);
+
+// Static rank of a TF tensor, only as far as needed (BatchMatMul with adj_x/adj_y).
+function rankOf(cx, ref) {
+  const node = cx.byName.get(parseRef(ref).name);
+  switch (node.op) {
+    case 'Transpose':
+      return constValue(cx, node.input[1]).length;
+    case 'Reshape': {
+      const s = cx.byName.get(parseRef(node.input[1]).name);
+      if (s.op === 'Pack') return s.input.length;
+      if (s.op === 'Const') return constValue(cx, node.input[1]).length;
+      break;
+    }
+    case 'Mul':
+    case 'Add':
+    case 'Sub':
+      return Math.max(...node.input.filter((r) => !r.startsWith('^')).map((r) => rankOf(cx, r)));
+    case 'Const':
+      return cx.tf.weights.get(node.name).shape.length;
   }
-  function addInit(name, tfDtype, shape, values) {
-    initializers.push(tensorProto(name, tfDtype, shape, values));
-    usedInitializers.add(name);
-    return name;
-  }
-  const constI64 = (values, shape = [values.length], base = 'const') =>
-    addInit(fresh(base), 'int64', shape, values.map((v) => (typeof v === 'bigint' ? v : BigInt(v))));
+  throw new Error(`rankOf: cannot infer rank through ${node.op} (${node.name})`);
+}
 
-  function attr(name, v) {
-    if (typeof v === 'number' && Number.isInteger(v)) return { name, type: AT.INT, i: v };
-    if (typeof v === 'number') return { name, type: AT.FLOAT, f: v };
-    if (Array.isArray(v)) return { name, type: AT.INTS, ints: v };
-    if (v && v.dataType !== undefined) return { name, type: AT.TENSOR, t: v };
-    throw new Error(`attr ${name}: unsupported ${v}`);
-  }
-  function emit(opType, ins, outs, attrs = {}, base) {
-    const name = fresh(base || opType);
-    onnxNodes.push(
-      onnx.NodeProto.create({
-        name,
-        opType,
-        input: ins,
-        output: outs,
-        attribute: Object.entries(attrs).map(([k, v]) => attr(k, v)),
+// The TF op → ONNX mapping, one handler per TF op: (cx, node, out, inputs, outputs). cx: converterContext().
+const TF_OPS = {
+  Placeholder(cx, node, out) {
+    const dims = (a(node, 'shape')?.shape?.dim || []).map((d, i) => (Number(d.size) < 0 ? { dimParam: i === 0 ? 'N' : `d${i}` } : { dimValue: Number(d.size) }));
+    const dt = TF_DT[tfType(a(node, 'dtype').type)];
+    if (dt !== 'int64') throw new Error(`Placeholder ${node.name}: dtype ${dt} unexpected`);
+    cx.inputs.push(
+      cx.onnx.ValueInfoProto.create({
+        name: out,
+        type: { tensorType: { elemType: cx.DT.INT64, shape: { dim: dims } } },
       }),
     );
-    return outs[0];
-  }
-
-  // Constant values (for inputs that TF passes as tensors but ONNX wants as attributes or known ints).
-  function constValue(ref) {
-    const { name } = parseRef(ref);
-    const node = byName.get(name);
-    if (!node || node.op !== 'Const') throw new Error(`expected a Const input, got ${ref} (${node && node.op})`);
-    const w = tf.weights.get(name);
-    if (!w) throw new Error(`Const ${name} has no weight data`);
-    return Array.from(w.data);
-  }
-  const a = (node, key) => (node.attr || {})[key];
-  const ai = (node, key, dflt = 0) => {
-    const v = a(node, key);
-    return v === undefined ? dflt : Number(v.i ?? dflt);
-  };
-  const ab = (node, key) => Boolean(a(node, key)?.b);
-  const aints = (node, key) => (a(node, key)?.list?.i || []).map(Number);
-
-  // Static rank of a TF tensor, only as far as needed (BatchMatMul with adj_x/adj_y).
-  function rankOf(ref) {
-    const node = byName.get(parseRef(ref).name);
-    switch (node.op) {
-      case 'Transpose':
-        return constValue(node.input[1]).length;
-      case 'Reshape': {
-        const s = byName.get(parseRef(node.input[1]).name);
-        if (s.op === 'Pack') return s.input.length;
-        if (s.op === 'Const') return constValue(node.input[1]).length;
-        break;
+  },
+  Const(cx, node, out) {
+    const w = cx.tf.weights.get(node.name);
+    addInit(cx, out, w.dtype, w.shape, w.data);
+  },
+  Identity: (cx, n, o, i) => emit(cx, 'Identity', [i[0]], [o]),
+  // elementwise
+  Add: (cx, n, o, i) => emit(cx, 'Add', i, [o]),
+  AddV2: (cx, n, o, i) => emit(cx, 'Add', i, [o]),
+  BiasAdd(cx, n, o, i) {
+    const fmt = a(n, 'data_format')?.s;
+    if (fmt && Buffer.from(fmt, 'base64').toString() !== 'NHWC') throw new Error('BiasAdd: only NHWC');
+    return emit(cx, 'Add', i, [o]);
+  },
+  Sub: (cx, n, o, i) => emit(cx, 'Sub', i, [o]),
+  Mul: (cx, n, o, i) => emit(cx, 'Mul', i, [o]),
+  RealDiv: (cx, n, o, i) => emit(cx, 'Div', i, [o]),
+  Maximum: (cx, n, o, i) => emit(cx, 'Max', i, [o]),
+  Square: (cx, n, o, i) => emit(cx, 'Mul', [i[0], i[0]], [o]),
+  Rsqrt: (cx, n, o, i) => emit(cx, 'Reciprocal', [emit(cx, 'Sqrt', [i[0]], [fresh(cx, n.name + '/sqrt')])], [o]),
+  Sin: (cx, n, o, i) => emit(cx, 'Sin', i, [o]),
+  Cos: (cx, n, o, i) => emit(cx, 'Cos', i, [o]),
+  Tanh: (cx, n, o, i) => emit(cx, 'Tanh', i, [o]),
+  Relu: (cx, n, o, i) => emit(cx, 'Relu', i, [o]),
+  Less: (cx, n, o, i) => emit(cx, 'Less', i, [o]),
+  Greater: (cx, n, o, i) => emit(cx, 'Greater', i, [o]),
+  LogicalNot: (cx, n, o, i) => emit(cx, 'Not', i, [o]),
+  Softmax: (cx, n, o, i) => emit(cx, 'Softmax', i, [o], { axis: -1 }),
+  Cast(cx, n, o, i) {
+    const dst = TF_DT[tfType(a(n, 'DstT').type)];
+    const to = dst === 'float32' ? cx.DT.FLOAT : dst === 'bool' ? cx.DT.BOOL : cx.DT.INT64; // int32 → int64
+    return emit(cx, 'Cast', [i[0]], [o], { to });
+  },
+  // shapes
+  Shape: (cx, n, o, i) => emit(cx, 'Shape', [i[0]], [o]),
+  Reshape: (cx, n, o, i) => emit(cx, 'Reshape', [i[0], i[1]], [o]),
+  ExpandDims: (cx, n, o, i) => emit(cx, 'Unsqueeze', [i[0], constI64(cx, constValue(cx, n.input[1]))], [o]),
+  Squeeze(cx, n, o, i) {
+    const dims = aints(n, 'squeeze_dims');
+    if (!dims.length) throw new Error('Squeeze without squeeze_dims not supported');
+    return emit(cx, 'Squeeze', [i[0], constI64(cx, dims)], [o]);
+  },
+  Transpose: (cx, n, o, i) => emit(cx, 'Transpose', [i[0]], [o], { perm: constValue(cx, n.input[1]) }),
+  ConcatV2(cx, n, o, i) {
+    const axis = constValue(cx, n.input[i.length - 1])[0];
+    return emit(cx, 'Concat', i.slice(0, -1), [o], { axis });
+  },
+  Pack(cx, n, o, i) {
+    const axis = ai(n, 'axis');
+    const ax = constI64(cx, [axis]);
+    const parts = i.map((x) => emit(cx, 'Unsqueeze', [x, ax], [fresh(cx, n.name + '/unsq')]));
+    return emit(cx, 'Concat', parts, [o], { axis });
+  },
+  StridedSlice(cx, n, o, i) {
+    const [begin, end, strides] = [1, 2, 3].map((k) => constValue(cx, n.input[k]));
+    const bm = ai(n, 'begin_mask'), em = ai(n, 'end_mask'), sm = ai(n, 'shrink_axis_mask');
+    if (ai(n, 'ellipsis_mask') || ai(n, 'new_axis_mask')) throw new Error('StridedSlice: ellipsis/new_axis masks not supported');
+    const starts = [], ends = [], shrink = [];
+    for (let d = 0; d < begin.length; d++) {
+      const st = strides[d];
+      let s = BigInt(begin[d]), e = BigInt(end[d]);
+      if (bm & (1 << d)) s = st > 0 ? 0n : INT64_MAX;
+      if (em & (1 << d)) e = st > 0 ? INT64_MAX : INT64_MIN;
+      if (sm & (1 << d)) {
+        if (st !== 1) throw new Error('StridedSlice: shrink with stride != 1');
+        e = s === -1n ? INT64_MAX : s + 1n;
+        shrink.push(d);
       }
-      case 'Mul':
-      case 'Add':
-      case 'Sub':
-        return Math.max(...node.input.filter((r) => !r.startsWith('^')).map(rankOf));
-      case 'Const':
-        return tf.weights.get(node.name).shape.length;
+      starts.push(s);
+      ends.push(e);
     }
-    throw new Error(`rankOf: cannot infer rank through ${node.op} (${node.name})`);
-  }
+    const axes = begin.map((_, d) => d);
+    const sliced = emit(cx, 'Slice', [i[0], constI64(cx, starts), constI64(cx, ends), constI64(cx, axes), constI64(cx, strides)], [shrink.length ? fresh(cx, n.name + '/slice') : o]);
+    if (shrink.length) emit(cx, 'Squeeze', [sliced, constI64(cx, shrink)], [o]);
+    return o;
+  },
+  Slice(cx, n, o, i) {
+    const begin = constValue(cx, n.input[1]), size = constValue(cx, n.input[2]);
+    const ends = begin.map((b, d) => (size[d] < 0 ? INT64_MAX : BigInt(b + size[d])));
+    return emit(cx, 'Slice', [i[0], constI64(cx, begin), constI64(cx, ends), constI64(cx, begin.map((_, d) => d))], [o]);
+  },
+  SplitV(cx, n, o, i, outs) {
+    const sizes = constValue(cx, n.input[1]);
+    const axis = constValue(cx, n.input[2])[0];
+    if (sizes.some((s) => s < 0)) throw new Error('SplitV: -1 sizes not supported');
+    emit(cx, 'Split', [i[0], constI64(cx, sizes)], outs, { axis });
+  },
+  Range: (cx, n, o, i) => emit(cx, 'Range', i, [o]),
+  // reductions
+  Sum(cx, n, o, i) {
+    return emit(cx, 'ReduceSum', [i[0], constI64(cx, constValue(cx, n.input[1]))], [o], { keepdims: ab(n, 'keep_dims') ? 1 : 0 });
+  },
+  Mean: (cx, n, o, i) => emit(cx, 'ReduceMean', [i[0]], [o], { axes: constValue(cx, n.input[1]), keepdims: ab(n, 'keep_dims') ? 1 : 0 }),
+  Max: (cx, n, o, i) => emit(cx, 'ReduceMax', [i[0]], [o], { axes: constValue(cx, n.input[1]), keepdims: ab(n, 'keep_dims') ? 1 : 0 }),
+  Prod: (cx, n, o, i) => emit(cx, 'ReduceProd', [i[0]], [o], { axes: constValue(cx, n.input[1]), keepdims: ab(n, 'keep_dims') ? 1 : 0 }),
+  // gathers / scatters
+  GatherV2: (cx, n, o, i) => emit(cx, 'Gather', [i[0], i[1]], [o], { axis: constValue(cx, n.input[2])[0] }),
+  GatherNd: (cx, n, o, i) => emit(cx, 'GatherND', [i[0], i[1]], [o]),
+  Where(cx, n, o, i) {
+    if (i.length !== 1) throw new Error('Where: only the 1-input (coordinates) form is supported');
+    // TF: [num_true, rank] int64 coordinates in row-major order; ONNX NonZero gives [rank, num_true].
+    return emit(cx, 'Transpose', [emit(cx, 'NonZero', [i[0]], [fresh(cx, n.name + '/nonzero')])], [o], { perm: [1, 0] });
+  },
+  ScatterNd(cx, n, o, i) {
+    // TF ScatterNd(indices, updates, shape) adds into zeros; indices here are unique (Where output),
+    // so ONNX ScatterND into a zero tensor is exact.
+    const dt = TF_DT[tfType(a(n, 'T').type)];
+    const zero = tensorProto(cx, 'value', dt, [1], [0]);
+    const zeros = emit(cx, 'ConstantOfShape', [i[2]], [fresh(cx, n.name + '/zeros')], { value: zero });
+    return emit(cx, 'ScatterND', [zeros, i[0], i[1]], [o]);
+  },
+  SparseToDense(cx, n, o, i) {
+    // (sparse_indices, output_shape, sparse_values, default_value); default must be a Const.
+    const dflt = constValue(cx, n.input[3]);
+    const dt = TF_DT[tfType(a(n, 'T')?.type ?? 9)] || 'int64';
+    const fill = tensorProto(cx, 'value', dt, [1], dflt);
+    const base = emit(cx, 'ConstantOfShape', [i[1]], [fresh(cx, n.name + '/fill')], { value: fill });
+    return emit(cx, 'ScatterND', [base, i[0], i[2]], [o]);
+  },
+  // linear algebra
+  MatMul(cx, n, o, i) {
+    let [x, y] = i;
+    if (ab(n, 'transpose_a')) x = emit(cx, 'Transpose', [x], [fresh(cx, n.name + '/ta')], { perm: [1, 0] });
+    if (ab(n, 'transpose_b')) y = emit(cx, 'Transpose', [y], [fresh(cx, n.name + '/tb')], { perm: [1, 0] });
+    return emit(cx, 'MatMul', [x, y], [o]);
+  },
+  BatchMatMul(cx, n, o, i) {
+    let [x, y] = i;
+    const swapLast = (ref, t) => {
+      const r = rankOf(cx, ref);
+      const perm = [...Array(r).keys()];
+      [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+      return emit(cx, 'Transpose', [t], [fresh(cx, n.name + '/adj')], { perm });
+    };
+    if (ab(n, 'adj_x')) x = swapLast(n.input[0], x);
+    if (ab(n, 'adj_y')) y = swapLast(n.input[1], y);
+    return emit(cx, 'MatMul', [x, y], [o]);
+  },
+  Conv2D(cx, n, o, i) {
+    // Only the 1×1, stride-1, VALID, NHWC form (a per-position dense layer), as used by this graph:
+    // it equals MatMul of the last axis with the kernel reshaped to [Cin, Cout].
+    const kname = parseRef(n.input[1]).name;
+    const k = cx.tf.weights.get(kname);
+    const fmt = Buffer.from(a(n, 'data_format')?.s || '', 'base64').toString() || 'NHWC';
+    const pad = Buffer.from(a(n, 'padding')?.s || '', 'base64').toString();
+    const strides = aints(n, 'strides'), dil = aints(n, 'dilations');
+    if (!k || k.shape[0] !== 1 || k.shape[1] !== 1 || fmt !== 'NHWC' || strides.some((s) => s !== 1) || dil.some((s) => s !== 1) || !['VALID', 'SAME'].includes(pad))
+      throw new Error(`Conv2D ${n.name}: only constant 1x1 NHWC stride-1 kernels are supported`);
+    const w = addInit(cx, fresh(cx, kname + '/as_matmul'), 'float32', [k.shape[2], k.shape[3]], k.data);
+    return emit(cx, 'MatMul', [i[0], w], [o]);
+  },
+};
 
-  const OPS = {
-    Placeholder(node, out) {
-      const dims = (a(node, 'shape')?.shape?.dim || []).map((d, i) => (Number(d.size) < 0 ? { dimParam: i === 0 ? 'N' : `d${i}` } : { dimValue: Number(d.size) }));
-      const dt = TF_DT[tfType(a(node, 'dtype').type)];
-      if (dt !== 'int64') throw new Error(`Placeholder ${node.name}: dtype ${dt} unexpected`);
-      inputs.push(
-        onnx.ValueInfoProto.create({
-          name: out,
-          type: { tensorType: { elemType: DT.INT64, shape: { dim: dims } } },
-        }),
-      );
-    },
-    Const(node, out) {
-      const w = tf.weights.get(node.name);
-      addInit(out, w.dtype, w.shape, w.data);
-    },
-    Identity: (n, o, i) => emit('Identity', [i[0]], [o]),
-    // elementwise
-    Add: (n, o, i) => emit('Add', i, [o]),
-    AddV2: (n, o, i) => emit('Add', i, [o]),
-    BiasAdd(n, o, i) {
-      const fmt = a(n, 'data_format')?.s;
-      if (fmt && Buffer.from(fmt, 'base64').toString() !== 'NHWC') throw new Error('BiasAdd: only NHWC');
-      return emit('Add', i, [o]);
-    },
-    Sub: (n, o, i) => emit('Sub', i, [o]),
-    Mul: (n, o, i) => emit('Mul', i, [o]),
-    RealDiv: (n, o, i) => emit('Div', i, [o]),
-    Maximum: (n, o, i) => emit('Max', i, [o]),
-    Square: (n, o, i) => emit('Mul', [i[0], i[0]], [o]),
-    Rsqrt: (n, o, i) => emit('Reciprocal', [emit('Sqrt', [i[0]], [fresh(n.name + '/sqrt')])], [o]),
-    Sin: (n, o, i) => emit('Sin', i, [o]),
-    Cos: (n, o, i) => emit('Cos', i, [o]),
-    Tanh: (n, o, i) => emit('Tanh', i, [o]),
-    Relu: (n, o, i) => emit('Relu', i, [o]),
-    Less: (n, o, i) => emit('Less', i, [o]),
-    Greater: (n, o, i) => emit('Greater', i, [o]),
-    LogicalNot: (n, o, i) => emit('Not', i, [o]),
-    Softmax: (n, o, i) => emit('Softmax', i, [o], { axis: -1 }),
-    Cast(n, o, i) {
-      const dst = TF_DT[tfType(a(n, 'DstT').type)];
-      const to = dst === 'float32' ? DT.FLOAT : dst === 'bool' ? DT.BOOL : DT.INT64; // int32 → int64
-      return emit('Cast', [i[0]], [o], { to });
-    },
-    // shapes
-    Shape: (n, o, i) => emit('Shape', [i[0]], [o]),
-    Reshape: (n, o, i) => emit('Reshape', [i[0], i[1]], [o]),
-    ExpandDims: (n, o, i) => emit('Unsqueeze', [i[0], constI64(constValue(n.input[1]))], [o]),
-    Squeeze(n, o, i) {
-      const dims = aints(n, 'squeeze_dims');
-      if (!dims.length) throw new Error('Squeeze without squeeze_dims not supported');
-      return emit('Squeeze', [i[0], constI64(dims)], [o]);
-    },
-    Transpose: (n, o, i) => emit('Transpose', [i[0]], [o], { perm: constValue(n.input[1]) }),
-    ConcatV2(n, o, i) {
-      const axis = constValue(n.input[i.length - 1])[0];
-      return emit('Concat', i.slice(0, -1), [o], { axis });
-    },
-    Pack(n, o, i) {
-      const axis = ai(n, 'axis');
-      const ax = constI64([axis]);
-      const parts = i.map((x) => emit('Unsqueeze', [x, ax], [fresh(n.name + '/unsq')]));
-      return emit('Concat', parts, [o], { axis });
-    },
-    StridedSlice(n, o, i) {
-      const [begin, end, strides] = [1, 2, 3].map((k) => constValue(n.input[k]));
-      const bm = ai(n, 'begin_mask'), em = ai(n, 'end_mask'), sm = ai(n, 'shrink_axis_mask');
-      if (ai(n, 'ellipsis_mask') || ai(n, 'new_axis_mask')) throw new Error('StridedSlice: ellipsis/new_axis masks not supported');
-      const starts = [], ends = [], shrink = [];
-      for (let d = 0; d < begin.length; d++) {
-        const st = strides[d];
-        let s = BigInt(begin[d]), e = BigInt(end[d]);
-        if (bm & (1 << d)) s = st > 0 ? 0n : INT64_MAX;
-        if (em & (1 << d)) e = st > 0 ? INT64_MAX : INT64_MIN;
-        if (sm & (1 << d)) {
-          if (st !== 1) throw new Error('StridedSlice: shrink with stride != 1');
-          e = s === -1n ? INT64_MAX : s + 1n;
-          shrink.push(d);
-        }
-        starts.push(s);
-        ends.push(e);
-      }
-      const axes = begin.map((_, d) => d);
-      const sliced = emit('Slice', [i[0], constI64(starts), constI64(ends), constI64(axes), constI64(strides)], [shrink.length ? fresh(n.name + '/slice') : o]);
-      if (shrink.length) emit('Squeeze', [sliced, constI64(shrink)], [o]);
-      return o;
-    },
-    Slice(n, o, i) {
-      const begin = constValue(n.input[1]), size = constValue(n.input[2]);
-      const ends = begin.map((b, d) => (size[d] < 0 ? INT64_MAX : BigInt(b + size[d])));
-      return emit('Slice', [i[0], constI64(begin), constI64(ends), constI64(begin.map((_, d) => d))], [o]);
-    },
-    SplitV(n, o, i, outs) {
-      const sizes = constValue(n.input[1]);
-      const axis = constValue(n.input[2])[0];
-      if (sizes.some((s) => s < 0)) throw new Error('SplitV: -1 sizes not supported');
-      emit('Split', [i[0], constI64(sizes)], outs, { axis });
-    },
-    Range: (n, o, i) => emit('Range', i, [o]),
-    // reductions
-    Sum(n, o, i) {
-      return emit('ReduceSum', [i[0], constI64(constValue(n.input[1]))], [o], { keepdims: ab(n, 'keep_dims') ? 1 : 0 });
-    },
-    Mean: (n, o, i) => emit('ReduceMean', [i[0]], [o], { axes: constValue(n.input[1]), keepdims: ab(n, 'keep_dims') ? 1 : 0 }),
-    Max: (n, o, i) => emit('ReduceMax', [i[0]], [o], { axes: constValue(n.input[1]), keepdims: ab(n, 'keep_dims') ? 1 : 0 }),
-    Prod: (n, o, i) => emit('ReduceProd', [i[0]], [o], { axes: constValue(n.input[1]), keepdims: ab(n, 'keep_dims') ? 1 : 0 }),
-    // gathers / scatters
-    GatherV2: (n, o, i) => emit('Gather', [i[0], i[1]], [o], { axis: constValue(n.input[2])[0] }),
-    GatherNd: (n, o, i) => emit('GatherND', [i[0], i[1]], [o]),
-    Where(n, o, i) {
-      if (i.length !== 1) throw new Error('Where: only the 1-input (coordinates) form is supported');
-      // TF: [num_true, rank] int64 coordinates in row-major order; ONNX NonZero gives [rank, num_true].
-      return emit('Transpose', [emit('NonZero', [i[0]], [fresh(n.name + '/nonzero')])], [o], { perm: [1, 0] });
-    },
-    ScatterNd(n, o, i) {
-      // TF ScatterNd(indices, updates, shape) adds into zeros; indices here are unique (Where output),
-      // so ONNX ScatterND into a zero tensor is exact.
-      const dt = TF_DT[tfType(a(n, 'T').type)];
-      const zero = tensorProto('value', dt, [1], [0]);
-      const zeros = emit('ConstantOfShape', [i[2]], [fresh(n.name + '/zeros')], { value: zero });
-      return emit('ScatterND', [zeros, i[0], i[1]], [o]);
-    },
-    SparseToDense(n, o, i) {
-      // (sparse_indices, output_shape, sparse_values, default_value); default must be a Const.
-      const dflt = constValue(n.input[3]);
-      const dt = TF_DT[tfType(a(n, 'T')?.type ?? 9)] || 'int64';
-      const fill = tensorProto('value', dt, [1], dflt);
-      const base = emit('ConstantOfShape', [i[1]], [fresh(n.name + '/fill')], { value: fill });
-      return emit('ScatterND', [base, i[0], i[2]], [o]);
-    },
-    // linear algebra
-    MatMul(n, o, i) {
-      let [x, y] = i;
-      if (ab(n, 'transpose_a')) x = emit('Transpose', [x], [fresh(n.name + '/ta')], { perm: [1, 0] });
-      if (ab(n, 'transpose_b')) y = emit('Transpose', [y], [fresh(n.name + '/tb')], { perm: [1, 0] });
-      return emit('MatMul', [x, y], [o]);
-    },
-    BatchMatMul(n, o, i) {
-      let [x, y] = i;
-      const swapLast = (ref, t) => {
-        const r = rankOf(ref);
-        const perm = [...Array(r).keys()];
-        [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
-        return emit('Transpose', [t], [fresh(n.name + '/adj')], { perm });
-      };
-      if (ab(n, 'adj_x')) x = swapLast(n.input[0], x);
-      if (ab(n, 'adj_y')) y = swapLast(n.input[1], y);
-      return emit('MatMul', [x, y], [o]);
-    },
-    Conv2D(n, o, i) {
-      // Only the 1×1, stride-1, VALID, NHWC form (a per-position dense layer), as used by this graph:
-      // it equals MatMul of the last axis with the kernel reshaped to [Cin, Cout].
-      const kname = parseRef(n.input[1]).name;
-      const k = tf.weights.get(kname);
-      const fmt = Buffer.from(a(n, 'data_format')?.s || '', 'base64').toString() || 'NHWC';
-      const pad = Buffer.from(a(n, 'padding')?.s || '', 'base64').toString();
-      const strides = aints(n, 'strides'), dil = aints(n, 'dilations');
-      if (!k || k.shape[0] !== 1 || k.shape[1] !== 1 || fmt !== 'NHWC' || strides.some((s) => s !== 1) || dil.some((s) => s !== 1) || !['VALID', 'SAME'].includes(pad))
-        throw new Error(`Conv2D ${n.name}: only constant 1x1 NHWC stride-1 kernels are supported`);
-      const w = addInit(fresh(kname + '/as_matmul'), 'float32', [k.shape[2], k.shape[3]], k.data);
-      return emit('MatMul', [i[0], w], [o]);
-    },
-  };
-
-  // Topological order of the nodes needed for the output (DFS from the output node).
+// Topological order of the nodes needed for the output (DFS from the output node).
+function topologicalOrder(cx) {
+  const { tf } = cx;
   const outputNode = tf.nodes.filter((n) => !tf.nodes.some((m) => (m.input || []).some((r) => parseRef(r.replace(/^\^/, '')).name === n.name)) && n.op !== 'Const');
   if (outputNode.length !== 1) throw new Error(`expected exactly one graph output, found ${outputNode.map((n) => n.name)}`);
   const order = [];
@@ -394,44 +403,34 @@ function convert(onnx, tf) {
     if (state.get(name) === 2) return;
     if (state.get(name) === 1) throw new Error(`cycle at ${name}`);
     state.set(name, 1);
-    const n = byName.get(name);
+    const n = cx.byName.get(name);
     if (!n) throw new Error(`unknown node ${name}`);
     for (const r of n.input || []) if (!r.startsWith('^')) visit(parseRef(r).name);
     state.set(name, 2);
     order.push(n);
   };
   visit(outputNode[0].name);
+  return { order, output: outputNode[0].name };
+}
 
-  const unsupported = [...new Set(order.map((n) => n.op).filter((op) => !OPS[op]))];
-  if (unsupported.length) throw new Error(`build-model: unsupported TF ops: ${unsupported.join(', ')}`);
-
-  const numOutputs = (n) => (n.op === 'SplitV' ? ai(n, 'num_split') : 1);
-  const tfOpCounts = {};
-  for (const n of order) {
-    tfOpCounts[n.op] = (tfOpCounts[n.op] || 0) + 1;
-    const ins = (n.input || []).filter((r) => !r.startsWith('^')).map(tname);
-    const outs = [...Array(numOutputs(n)).keys()].map((k) => tname(k ? `${n.name}:${k}` : n.name));
-    OPS[n.op](n, outs[0], ins, outs);
-  }
-  emit('Identity', [tname(outputNode[0].name)], [OUTPUT_NAME]);
+// The ONNX model around the emitted nodes: unused initializers dropped, the one output declared.
+function finishModel(cx) {
   // Drop initializers only used as attributes (axes, perms, …) by the mapping above.
-  const referenced = new Set(onnxNodes.flatMap((n) => n.input));
-  for (let k = initializers.length - 1; k >= 0; k--) if (!referenced.has(initializers[k].name)) initializers.splice(k, 1);
-  for (const n of onnxNodes) opCounts[n.opType] = (opCounts[n.opType] || 0) + 1;
-
-  const graph = onnx.GraphProto.create({
+  const referenced = new Set(cx.onnxNodes.flatMap((n) => n.input));
+  for (let k = cx.initializers.length - 1; k >= 0; k--) if (!referenced.has(cx.initializers[k].name)) cx.initializers.splice(k, 1);
+  const graph = cx.onnx.GraphProto.create({
     name: 'use_lite_512',
-    node: onnxNodes,
-    initializer: initializers,
-    input: inputs,
+    node: cx.onnxNodes,
+    initializer: cx.initializers,
+    input: cx.inputs,
     output: [
-      onnx.ValueInfoProto.create({
+      cx.onnx.ValueInfoProto.create({
         name: OUTPUT_NAME,
-        type: { tensorType: { elemType: DT.FLOAT, shape: { dim: [{ dimParam: 'B' }, { dimValue: 512 }] } } },
+        type: { tensorType: { elemType: cx.DT.FLOAT, shape: { dim: [{ dimParam: 'B' }, { dimValue: 512 }] } } },
       }),
     ],
   });
-  const model = onnx.ModelProto.create({
+  const model = cx.onnx.ModelProto.create({
     irVersion: 7,
     producerName: 'wayfinder-build-model',
     producerVersion: '1',
@@ -439,17 +438,36 @@ function convert(onnx, tf) {
     opsetImport: [{ domain: '', version: OPSET }],
     graph,
   });
-  const bytes = onnx.ModelProto.encode(model).finish();
+  return cx.onnx.ModelProto.encode(model).finish();
+}
+
+function convert(onnx, tf) {
+  const cx = converterContext(onnx, tf);
+  const { order, output } = topologicalOrder(cx);
+  const unsupported = [...new Set(order.map((n) => n.op).filter((op) => !TF_OPS[op]))];
+  if (unsupported.length) throw new Error(`build-model: unsupported TF ops: ${unsupported.join(', ')}`);
+  const numOutputs = (n) => (n.op === 'SplitV' ? ai(n, 'num_split') : 1);
+  const tfOpCounts = {};
+  for (const n of order) {
+    tfOpCounts[n.op] = (tfOpCounts[n.op] || 0) + 1;
+    const ins = (n.input || []).filter((r) => !r.startsWith('^')).map(tname);
+    const outs = [...Array(numOutputs(n)).keys()].map((k) => tname(k ? `${n.name}:${k}` : n.name));
+    TF_OPS[n.op](cx, n, outs[0], ins, outs);
+  }
+  emit(cx, 'Identity', [tname(output)], [OUTPUT_NAME]);
+  const bytes = finishModel(cx);
+  const opCounts = {};
+  for (const n of cx.onnxNodes) opCounts[n.opType] = (opCounts[n.opType] || 0) + 1;
   return {
     bytes,
     stats: {
       tf_nodes: order.length,
       tf_op_types: Object.keys(tfOpCounts).length,
       tf_op_counts: tfOpCounts,
-      onnx_nodes: onnxNodes.length,
+      onnx_nodes: cx.onnxNodes.length,
       onnx_op_types: Object.keys(opCounts).length,
       onnx_op_counts: opCounts,
-      initializers: initializers.length,
+      initializers: cx.initializers.length,
     },
   };
 }
