@@ -124,7 +124,12 @@ test('profile → recommendations → feedback changes the own ranking', async (
   await page.getByLabel('Field of study').fill('computer science');
   await page.getByLabel('Skill level').selectOption('beginner');
   await page.waitForFunction(() => window.wayfinder, null, { timeout: 60000 });
+  // This test is about feedback: it starts from the embedding-based ranking (the lexical first stage, offered while
+  // the model loads, is tested in firstvisit.e2e.test.mjs), so the target below is one the package's own
+  // recommend() — which waits for the model — also ranks.
+  await page.evaluate(() => window.wayfinder.modelReady());
   const first = await getRecommendations();
+  assert.equal(await page.getAttribute('#cards', 'data-stage'), 'embedding');
   figures.coldFirstRecommendationsMs = Date.now() - t0;
   assert.ok(first.length >= 10);
   await page.screenshot({ path: path.join(SHOTS, 'app.png'), fullPage: true });

@@ -26,10 +26,6 @@ export interface RecommenderOptions {
   modelPrecision?: 'int8' | 'float32';
   /** Start the model download when the shard's bytes are in (default true: the first ranking comes sooner). */
   modelAfterShard?: boolean;
-  /** Download progress per stage, with the sizes from the manifest and model-info.json. */
-  onProgress?: (p: { stage: 'shard' | 'model' | 'runtime' | 'vocab'; loaded: number; total?: number; cached?: boolean; done?: boolean }) => void;
-  /** Size of ONNX Runtime's .wasm, for its progress bar (the app reads it from the staged files). */
-  ortWasmBytes?: number;
   vocabUrl?: string;
   shardUrl?: string;
   backend?: 'web' | 'node';
@@ -91,8 +87,6 @@ export interface RecommendationPage {
   stage: 'lexical' | 'embedding';
   modelVersion: string;
   shardVersion: string;
-  /** 'lexical': ranked by words, languages and level before the model was in (allowLexical); 'embedding': with it. */
-  stage: 'lexical' | 'embedding';
 }
 export type TrackEvent =
   | { type: 'impression' | 'click' | 'bookmark'; projectId: string; position?: number; rankingId?: string; at?: number | string }
