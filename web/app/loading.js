@@ -45,9 +45,13 @@ export class LoadingView {
       const size = s.total ? `${mb(s.loaded)} / ${mb(s.total)} MB` : `${mb(s.loaded)} MB`;
       parts.push(`${LABELS[stage] ?? stage} ${s.done ? `${mb(s.loaded)} MB ✓` : size}`);
     }
-    this.text.textContent = parts.length
-      ? `Downloading: ${parts.join(' · ')}`
-      : 'Loading from this device (nothing to download).';
+    // A failure message stays until Retry: downloads still running in parallel (ORT's runtime beside the model)
+    // report progress after another one failed, and must not hide what failed.
+    if (this.root.dataset.failed !== 'true') {
+      this.text.textContent = parts.length
+        ? `Downloading: ${parts.join(' · ')}`
+        : 'Loading from this device (nothing to download).';
+    }
     this.root.dataset.loaded = String(loaded);
     this.root.dataset.total = String(total);
   }
