@@ -131,9 +131,13 @@ test('a model download cut off halfway says what failed, offers a retry, and res
     // Back online: the app retries by itself; the shard and the runtime, complete before, are not fetched again.
     const modelTries = proxy.counts.requestsByPath[MODEL_PATH];
     reconnect();
+    // Offline, seen by the page, then online again: the page's 'online' event is what resumes (a toggle too quick
+    // for the page to notice fires no event).
     await context.setOffline(true);
+    await p.waitForFunction(() => navigator.onLine === false, null, { timeout: 30000 });
     await context.setOffline(false);
-    await p.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 120000 });
+    // The model's second download and ORT's start-up: generous, as CI machines are shared (a wait, not a limit).
+    await p.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 300000 });
     assert.equal(proxy.counts.requestsByPath[MODEL_PATH], modelTries + 1, 'the model was fetched again once');
     assert.equal(proxy.counts.requestsByPath[SHARD_PATH], 1, 'the shard was not');
     assert.equal(proxy.counts.requestsByPath[ORT_WASM], 1, 'the runtime was not');
