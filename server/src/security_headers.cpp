@@ -3,24 +3,11 @@
 #include <span>
 #include <vector>
 
+#include "wayfinder/encoding.h"
 #include "wayfinder/shard/sha256.h"
 
 namespace wayfinder::server {
 namespace {
-
-std::string base64(std::span<const std::uint8_t> bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::uint32_t n = (bytes[i] << 16) | (i + 1 < bytes.size() ? bytes[i + 1] << 8 : 0) |
-                            (i + 2 < bytes.size() ? bytes[i + 2] : 0);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
-  }
-  return out;
-}
 
 // The text of every inline <script> element (one without a src attribute) of an HTML page.
 std::vector<std::string_view> inline_scripts(std::string_view html) {

@@ -12,6 +12,7 @@
 #include "report.h"
 #include "retention.h"
 #include "storage.h"
+#include "wayfinder/encoding.h"
 #include "wayfinder/events/event.h"
 
 namespace wayfinder::server {
@@ -38,13 +39,6 @@ std::optional<std::string> query_param(const std::string& target, const std::str
 }
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-bool constant_time_equal(const std::string& a, const std::string& b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.size() ? b.size() : 1)]);
-  return diff == 0 && !b.empty();
-}
-
 
 void add_common_headers(HttpResponse& r, const std::string& path) {
   // ORT-web needs cross-origin isolation (SharedArrayBuffer) for its threaded wasm.

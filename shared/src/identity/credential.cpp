@@ -3,6 +3,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "wayfinder/encoding.h"
 #include "wayfinder/shard/sha256.h"
 
 namespace wayfinder::identity {
@@ -13,30 +14,6 @@ constexpr std::size_t kBlock = 64;
 constexpr std::size_t kTagChars = 43;  // base64url of 32 bytes, unpadded
 
 std::span<const std::byte> bytes_of(std::span<const std::uint8_t> s) { return std::as_bytes(s); }
-
-std::string base64url(std::span<const std::uint8_t> bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const auto b : bytes) {
-    acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 63];
-  return out;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 
 std::string tag_of(std::span<const std::uint8_t> key, std::string_view client_id, std::int64_t expires_s) {
   const std::string message = std::string(kVersion) + "|" + std::string(client_id) + "|" + std::to_string(expires_s);

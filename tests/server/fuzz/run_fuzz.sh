@@ -11,7 +11,7 @@ mkdir -p "$OUT/nlohmann-include" "$OUT/corpus"
 BIN="$OUT/event_batch_fuzz"
 SRCS=("$HERE/event_batch_fuzz.cpp" "$REPO/shared/src/events/event.cpp" "$REPO/shared/src/time_utc.cpp" "$REPO/shared/src/catalog/project.cpp"
       "$REPO/server/src/static_files.cpp" "$REPO/server/src/http_types.cpp" "$REPO/server/src/security_headers.cpp"
-      "$REPO/shared/src/shard/sha256.cpp")
+      "$REPO/shared/src/shard/sha256.cpp" "$REPO/shared/src/encoding.cpp")
 NEWEST=$(ls -t "${SRCS[@]}" "$REPO/shared/include/wayfinder/events/event.h" | head -1)
 if [ ! -x "$BIN" ] || [ "$NEWEST" -nt "$BIN" ]; then
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
