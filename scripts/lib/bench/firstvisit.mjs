@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser } from '../../../tests/browser/harness.mjs';
+import { findServerBinary, launchBrowser } from '../../../tests/browser/harness.mjs';
 import { startProxy } from '../../../tests/browser/proxy.mjs';
 import { startSyncServer, stopSyncServers } from '../../../tests/support/sync-server.mjs';
 
@@ -31,16 +31,10 @@ const LINKS = quick ? [{ name: '20 Mbit/s, 40 ms', mbit: 20, rttMs: 40 }] : [
 const PROFILE = { interests: 'machine learning, data visualisation', languages: 'Python', goals: 'train a neural network from scratch' };
 
 // ── the server ─────────────────────────────────────────────────────────────────────────────────────────────────
-function serverBinary() {
-  const c = [process.env.WAYFINDER_SYNC, path.join(ROOT, 'build/native/server/wayfinder-sync')].filter(Boolean);
-  const found = c.find((f) => fs.existsSync(f));
-  if (!found) throw new Error('wayfinder-sync is not built (scripts/build.sh)');
-  return found;
-}
 
 async function startServer({ web, ort }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-bench-fv-'));
-  const server = await startSyncServer(serverBinary(), ['--host', '127.0.0.1', '--db', path.join(dir, 'db.sqlite'), '--web', web,
+  const server = await startSyncServer(findServerBinary(), ['--host', '127.0.0.1', '--db', path.join(dir, 'db.sqlite'), '--web', web,
     '--models', path.join(ROOT, 'models/build'), '--ort', ort, '--scheduler', 'false']);
   return { port: server.port, stop: () => stopSyncServers([server]) };
 }

@@ -3,6 +3,7 @@
 // restart under load, a merge started on two servers at once and one killed mid-merge. Each load test prints
 // acknowledged / stored / lost / doubled.
 // usage: WAYFINDER_TEST_POSTGRES=postgresql://… node multi.mjs path/to/wayfinder-sync   (exit code 0 = all passed)
+import { testDatabases, testRunner } from '../../support/integration.mjs';
 import { startSyncServer, stopSyncServers } from '../../support/sync-server.mjs';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,28 +24,10 @@ const models = path.join(root, 'models');
 fs.mkdirSync(models);
 fs.writeFileSync(path.join(models, 'catalog.jsonl'), ['a/b', 'c/d', 'owner/repo'].map((id) => JSON.stringify({ id })).join('\n'));
 const pgEnv = { ...process.env, PGOPTIONS: '-c client_min_messages=warning' };
+const { test, finish } = testRunner();
+const { newDb, sql, dropAll } = testDatabases({ root, pg: PG, prefix: 'wfmulti', env: pgEnv });
 
-const results = [];
-async function test(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`FAIL ${name}: ${e.stack}`);
-  }
-}
 
-const schemas = [];
-function newDb(name) {
-  const schema = `wfmulti_${process.pid}_${name}`;
-  execFileSync('psql', [PG, '-qAt', '-c', `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`], { env: pgEnv });
-  schemas.push(schema);
-  return `${PG}${PG.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
-}
-const sql = (db, query) => execFileSync('psql', [db, '-qAt', '-c', query], { encoding: 'utf8', env: pgEnv }).trim();
 
 const startServer = (db, extra = [], env = {}) =>
   startSyncServer(BIN, ['--db', db, '--models', models, '--admin-token', 'tok', '--scheduler', 'false',
@@ -281,9 +264,7 @@ await test('a merge killed mid-way leaves nothing applied; the waiting server ta
   }
 });
 
-execFileSync('psql', [PG, '-qAt', '-c', schemas.map((x) => `DROP SCHEMA IF EXISTS ${x} CASCADE;`).join(' ')], { env: pgEnv });
+dropAll();
 fs.rmSync(root, { recursive: true, force: true });
 fs.rmSync(path.join(os.tmpdir(), `wf-multi-postgres-${process.pid}.log`), { force: true });
-const failed = results.filter((r) => !r.ok);
-console.log(`${results.length - failed.length}/${results.length} passed`);
-process.exit(failed.length ? 1 : 0);
+finish();

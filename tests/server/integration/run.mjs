@@ -3,6 +3,7 @@
 // usage: node run.mjs path/to/wayfinder-sync   (exit code 0 = all passed)
 // With WAYFINDER_TEST_POSTGRES=postgresql://… every database is a fresh schema of that PostgreSQL database instead
 // of a SQLite file (scripts/test.sh runs the file both ways).
+import { testDatabases, testRunner } from '../../support/integration.mjs';
 import { startSyncServer } from '../../support/sync-server.mjs';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,33 +29,11 @@ fs.writeFileSync(path.join(models, 'model.onnx'), 'ONNX');
 fs.writeFileSync(path.join(ort, 'ort-wasm-simd-threaded.wasm'), 'WASM');
 fs.writeFileSync(path.join(ort, 'ort-wasm-simd-threaded.mjs'), 'export {}');
 
-const results = [];
-async function test(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`FAIL ${name}: ${e.stack}`);
-  }
-}
 
 const PG = process.env.WAYFINDER_TEST_POSTGRES || '';
-const schemas = [];
+const { test, finish } = testRunner();
 // A new empty database: a SQLite file, or a PostgreSQL schema reached through the connection's search_path.
-function newDb(name) {
-  if (!PG) return path.join(root, `${name}.sqlite`);
-  const schema = `wfit_${process.pid}_${name}`;
-  execFileSync('psql', [PG, '-qAt', '-c', `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`]);
-  schemas.push(schema);
-  return `${PG}${PG.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
-}
-function sql(db, query) {
-  if (db.startsWith('postgres')) return execFileSync('psql', [db, '-qAt', '-c', query], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [db, query], { encoding: 'utf8' }).trim();
-}
+const { newDb, sql, dropAll } = testDatabases({ root, pg: PG, prefix: 'wfit' });
 // group_concat (SQLite) / string_agg (PostgreSQL) of `expr`, ordered.
 const concatSql = (expr, order) => (PG ? `string_agg(${expr}, ',' ORDER BY ${order})` : `group_concat(${expr})`);
 
@@ -459,8 +438,6 @@ await test('a connection string is shown with its password masked: failed and su
 });
 
 try { main.child.kill('SIGKILL'); } catch {}
-if (PG && schemas.length) execFileSync('psql', [PG, '-qAt', '-c', schemas.map((x) => `DROP SCHEMA IF EXISTS ${x} CASCADE;`).join(' ')]);
+dropAll();
 fs.rmSync(root, { recursive: true, force: true });
-const failed = results.filter((r) => !r.ok);
-console.log(`${results.length - failed.length}/${results.length} passed`);
-process.exit(failed.length ? 1 : 0);
+finish();
