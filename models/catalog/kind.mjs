@@ -20,7 +20,7 @@ const TEXT_RULES = [
   ['book', 'book', /\b(books?|ebooks?|textbooks?|handbook|book series|free book|open[- ]source book|chapters?)\b/],
   ['tutorial', 'tutorial or course', /\b(tutorials?|(?<!of )courses?|curriculum|bootcamp|lessons?|lectures?|workshops? (material|for)|learn(ing)? (to|how|the|about|[a-z+#]+ (by|with|in|the hard way))|step[- ]by[- ]step|(build|write|implement|make|create|learn)\w* [^.]{0,40}from scratch|from scratch (tutorial|guide|course)|for beginners|beginners? guide|guide to|introduction to|intro to|explained|study (notes|guide|plan)|educational|when learning|learning notes|teach(es|ing)? (you|how))\b|^(learn|learning)\b|^[a-z0-9 ]*from scratch\b/],
   ['example', 'example app or template', /\b(examples?|samples?|sample (app|code|project)s?|demo (app|application|project|code|site)s?|starters?|starter kit|boilerplates?|templates?|scaffold(ing)?|skeleton|seed project|clone of|(app|ui|website|site) clone|\w+ clone (built|made|written|using|app|in|with)|showcase|realworld|real world example|(personal|developer|portfolio) (website|site|template|page)|portfolio (website|site|template|page)|dotfiles|dot files|(jekyll|hugo|wordpress|bootstrap|admin|blog|ghost|hexo) theme)\b/],
-  ['reference', 'cheatsheet or reference', /\b(cheat ?sheets?|quick reference|references? for|style ?guides?|^[a-z0-9.+# ]*best practices|best practices (list|for)|design patterns|one[- ]liners|snippets|guidelines|tips( and tricks)?|conventions|api documentation|man pages)\b/],
+  ['reference', 'cheatsheet or reference', /\b(cheat ?sheets?|quick reference|references? for|style ?guides?|^[a-z0-9.+# ]*best practices|best practices (list|for)|design patterns|one[- ]liners|(collection of|useful|code) snippets|^[a-z0-9.+# ]*\bsnippets|guidelines|tips( and tricks)?|conventions|api documentation|man pages)\b/],
 ];
 // Curated tags that say the kind on their own: Explore collections, best-of categories, and the few topics that are
 // unambiguous (most topics are found in the description, which the text rules above have already read).
@@ -33,10 +33,13 @@ const TAG_RULES = [
 // Tools that make books or courses are software, not books ("Create book from markdown files").
 // Software words that overrule the reference and example rules ("a toolbox to generate adversarial examples",
 // "a formatter based on the community style guide").
-const SOFTWARE_HEAD = /\b(library|toolbox|toolkit|wrapper|adapter|plugin|components?|analy[sz]er|formatter|formats|linter|auditing|client for|framework for|sdk|implementation of|implements|generator|generating|tool|enforce|scripts|template language|templat(e|es|ing) (engine|system|language)|javascript templates|boilerplate code|playable)\b/;
+const SOFTWARE_HEAD = /\b(library|toolbox|toolkit|wrapper|adapter|plugin|components?|analy[sz]er|formatter|formats|linter|auditing|client for|framework for|sdk|implementation of|implements|generator|generating|tool|enforce|scripts|template language|templat(e|es|ing) (engine|system|language)|javascript templates|boilerplate code|playable|tools and (sample|example)s? code|self-hosted|documentation browser|viewer|mockups|for (neo)?vim|for emacs|templates for (python|java|javascript|ruby|php|go|perl|c\+\+)|(on-?line|live) demo|demo (site|page) at)\b/;
 // Software that handles books (readers, generators) or that a book is about, not a book.
-const BOOK_VETO = /\b(library|software|generator|markup|reader|readers|reading app|e-?book formats?|manga)\b/;
-const MAKES_MATERIAL = /\b(create|creates|build|builds|generate|generates|write|writing|publish|publishing|download|downloader|reader|editor|platform|app for|manage|render|viewer|lms|serve)\b[^.]{0,40}\b(books?|ebooks?|courses?|tutorials?|lessons?|quiz(zes)?|cheat ?sheets?|templates?|themes?|demos?)\b|\b(gitbook|mdbook|notebook|bookmarks?|storybook|facebook|template engine|templating|theme (engine|switcher)|themes? for|example-based|demo mode)\b/;
+const BOOK_VETO = /\b(library|software|generator|markup|reader|readers|reading app|e-?book formats?|manga|presentations|knowledge bases?)\b/;
+// A list rule fires on "awesome" and "collection of", which also name software ("a collection of awesome flat UI
+// components", "awesome-slugify: Python slugify function"): these words keep it software.
+const LIST_VETO = /\b(function|color ?schemes|organi[sz]e)\b|^(?!awesome\b).*\bcomponents\b/;
+const MAKES_MATERIAL = /\b(create|creates|build|builds|generate|generates|write|writing|building|publish|publishing|download|downloader|reader|editor|platform|app for|manage|render|viewer|lms|serve)\b[^.]{0,40}\b(books?|ebooks?|courses?|tutorials?|lessons?|exercises|quiz(zes)?|cheat ?sheets?|templates?|themes?|demos?)\b|\b(gitbook|mdbook|notebook|bookmarks?|storybook|facebook|template engine|templating|theme (engine|switcher)|themes? for|example-based|demo mode)\b/;
 
 const APP_WORDS = /\b(app|apps|application|gui client|desktop client|player|game|games|self-hosted|desktop|dashboard|platform|website|web site|bot|launcher|browser|server for|music player|reader|viewer|manager for|emulator|operating system|distribution|os|wallet|messenger|chat|editor for|note[- ]taking|notes app|social network|forum|blog engine|cms|e-commerce|erp|crm)\b/;
 const TOOL_WORDS = /\b(cli|command[- ]line|tools?|utilit(y|ies)|linters?|formatters?|generators?|plugins?|extensions?|ide|debuggers?|profilers?|package managers?|build (system|tool)|bundlers?|compilers?|converters?|downloaders?|terminal|shell|scripts?|automation|deploy(ment)? tool|static site generator|version manager|checker|analy[sz]er|benchmark(ing)?|monitor(ing)?|proxy|vpn)\b/;
@@ -54,7 +57,8 @@ function textOf(row) {
   const name = (row.id || '').split('/')[1] || '';
   // Emoji shortcodes (":books:") are decoration, not words.
   const description = (row.description || '').replace(/:[a-z0-9_+-]+:/g, ' ');
-  return `${name.replace(/[-_.]+/g, ' ')} ${description}`.toLowerCase().replace(FIELD_NAMES, '$1-field');
+  // "curriculum vitae" is a CV, not a curriculum.
+  return `${name.replace(/[-_.]+/g, ' ')} ${description}`.toLowerCase().replace(FIELD_NAMES, '$1-field').replace(/curriculum vitae/g, 'cv');
 }
 
 function learningKind(text, tags) {
@@ -65,13 +69,20 @@ function learningKind(text, tags) {
     if (kind === 'book' && BOOK_VETO.test(text)) continue;
     if (kind === 'tutorial' && /\b(generator|tool|plugin)\b/.test(text)) continue;
     if (kind === 'exercises' && /\b(templates?|showcases?)\b/.test(text)) continue;
+    if (kind === 'list' && LIST_VETO.test(text)) continue;
     return { kind, reason: `description: ${why}` };
   }
   for (const [kind, names] of TAG_RULES) {
     const hit = tags.find((t) => names.includes(t));
-    if (hit && !makesMaterial) return { kind, reason: `tag: ${hit}` };
+    if (hit && !makesMaterial && !softwareHead(kind, text)) return { kind, reason: `tag: ${hit}` };
   }
   return null;
+}
+
+// The tag rules obey the same software vetoes as the text rules ("an interactive cheatsheet tool", "doc/tutorial
+// generator" tagged cheatsheet / tutorial are software).
+function softwareHead(kind, text) {
+  return kind !== 'exercises' && /\b(tool|cli|generator|plugin)\b/.test(text);
 }
 
 function softwareKind(row, text, tags) {
