@@ -62,28 +62,35 @@ export function scoreGroup(labels, kindOf, group) {
   return { labelled, predicted, precision: wtp / (wtp + wfp), recall: wtp / (wtp + wfn) };
 }
 
-// The second, independent check (kind-labels-check.tsv, labelled after the rule was final): precision of each
-// learning kind the builder gives, and of "is learning material", over the rows drawn from that kind.
-export function checkPrecision(kindOf) {
-  const rows = readFileSync(here('./kind-labels-check.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+// The independent checks (kind-labels-check.tsv, labelled after the rule's first version was final;
+// kind-labels-fresh.tsv, labelled after its second correction): per kind the builder gives now, how many of its rows
+// carry that label; and the precision of "is learning material" (of the rows the builder calls learning material,
+// the share labelled as one of the six learning kinds).
+export function checkPrecision(kindOf, file = './kind-labels-check.tsv') {
+  const rows = readFileSync(here(file), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
   const out = {};
-  let learning = 0;
+  let predicted = 0, right = 0;
   for (const [id, label] of rows) {
     const got = kindOf(id);
     out[got] ??= { n: 0, right: 0 };
     out[got].n++;
     out[got].right += got === label;
-    learning += LEARNING_KINDS.includes(label) === LEARNING_KINDS.includes(got);
+    if (LEARNING_KINDS.includes(got)) {
+      predicted++;
+      right += LEARNING_KINDS.includes(label);
+    }
   }
-  return { perKind: out, learning: learning / rows.length, n: rows.length };
+  return { perKind: out, learning: right / predicted, right, predicted, n: rows.length };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { buildCatalog } = await import('../../models/catalog/build-catalog.mjs');
   const kinds = new Map(buildCatalog().rows.map((r) => [r.id, r.kind]));
-  const check = checkPrecision((id) => kinds.get(id));
-  console.log(`independent check (${check.n} rows): learning material precision ${check.learning.toFixed(2)}; per kind ` +
-    Object.entries(check.perKind).map(([k, v]) => `${k} ${v.right}/${v.n}`).join(', '));
+  for (const file of ['./kind-labels-check.tsv', './kind-labels-fresh.tsv']) {
+    const check = checkPrecision((id) => kinds.get(id), file);
+    console.log(`${file.slice(2)} (${check.n} rows): learning material precision ${check.learning.toFixed(2)} ` +
+      `(${check.right}/${check.predicted}); per kind ` + Object.entries(check.perKind).map(([k, v]) => `${k} ${v.right}/${v.n}`).join(', '));
+  }
   const labels = readLabels();
   const { perKind, confusions } = scoreKinds(labels, (id) => kinds.get(id));
   const f = (x) => (Number.isNaN(x) ? '–' : x.toFixed(2));
