@@ -148,9 +148,10 @@ std::string sha256_hex(const val& bytes) {
   return ws::to_hex(ws::sha256(b));
 }
 
-// ContentWeights <-> JSON {"cosine","bm25","structured","popularity","skill","kind"}; the same object may carry the
-// ranking options {"diversity": MMR λ in [0, 1], "ownerCap": n, "diversityDepth": n, "kinds": [names]}. A missing
-// field keeps its default; an unknown, non-finite or out-of-range one is an error naming it.
+// ContentWeights <-> JSON {"cosine","bm25","structured","popularity","skill","kind","topic"}; the same object may carry
+// the ranking options {"diversity": MMR λ in [0, 1], "ownerCap": n, "diversityDepth": n, "kinds": [names],
+// "topicSeeds": n, "topicSupport": n}. A missing field keeps its default; an unknown, non-finite or out-of-range one
+// is an error naming it.
 struct RankSettings {
   wayfinder::search::ContentWeights weights;
   wayfinder::search::RankOptions options;
@@ -174,6 +175,10 @@ bool parse_option(RankSettings& r, const std::string& key, const json& v) {
     r.options.kinds = wayfinder::parse_kind_filter(names);
   } else if (key == "ownerCap") {
     r.options.diversity.max_per_owner = parse_count(v, key);
+  } else if (key == "topicSeeds") {
+    r.options.topics.seeds = parse_count(v, key);
+  } else if (key == "topicSupport") {
+    r.options.topics.min_support = parse_count(v, key);
   } else if (key == "diversityDepth") {
     r.options.diversity.depth = parse_count(v, key);
   } else if (key == "diversity") {
@@ -201,6 +206,7 @@ RankSettings parse_settings(const std::string& text) {
                    : key == "popularity" ? &w.popularity
                    : key == "skill"      ? &w.skill
                    : key == "kind"       ? &w.kind
+                   : key == "topic"      ? &w.topic
                                          : nullptr;
     if (!field) throw std::invalid_argument("weights." + key + ": unknown weight");
     if (!v.is_number() || !std::isfinite(v.get<double>())) throw std::invalid_argument("weights." + key + ": not a finite number");
@@ -211,7 +217,8 @@ RankSettings parse_settings(const std::string& text) {
 
 std::string weights_json(const wayfinder::search::ContentWeights& w) {
   return json{{"cosine", w.cosine}, {"bm25", w.bm25}, {"structured", w.structured}, {"popularity", w.popularity},
-              {"skill", w.skill}, {"kind", w.kind}}
+              {"skill", w.skill}, {"kind", w.kind},
+              {"topic", w.topic}}
       .dump();
 }
 

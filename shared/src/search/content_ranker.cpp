@@ -226,8 +226,18 @@ struct Signals {
   GoalIntent intent;
 };
 
+// Topic feedback (topic_feedback.h): the seeds are the best eligible rows by topical relevance alone (cosine, BM25,
+// structured match: what the profile is about, not which kind of project suits the level).
+std::vector<float> topic_feedback(const shard::Shard& shard, const std::vector<std::uint32_t>& eligible,
+                                  const std::vector<float>& topical, const TopicFeedbackRule& rule) {
+  if (rule.seeds == 0) return std::vector<float>(eligible.size(), 0.0f);
+  std::vector<std::uint32_t> seeds;
+  for (const auto& p : top_k(topical, rule.seeds)) seeds.push_back(eligible[p.index]);
+  return topic_scores(shard, eligible, topic_weights(shard, seeds, rule));
+}
+
 std::vector<float> blend(const shard::Shard& shard, const Profile& profile, const std::vector<std::uint32_t>& eligible,
-                         const Signals& s, const ContentWeights& w) {
+                         const Signals& s, const ContentWeights& w, const TopicFeedbackRule& rule) {
   const shard::RowFacets& facets = shard.facets();
   float bm25_max = 0.0f;
   std::int64_t stars_max = 0;
@@ -236,17 +246,20 @@ std::vector<float> blend(const shard::Shard& shard, const Profile& profile, cons
     stars_max = std::max(stars_max, facets.stars[i]);
   }
   const double log_stars_max = log2_portable(static_cast<std::uint64_t>(stars_max) + 1);
-  std::vector<float> blended(eligible.size());
+  std::vector<float> topical(eligible.size()), blended(eligible.size());
   for (std::size_t e = 0; e < eligible.size(); ++e) {
     const auto i = eligible[e];
     const float b = bm25_max > 0.0f ? s.bm25[i] / bm25_max : 0.0f;
     const float pop = log_stars_max > 0.0
                           ? static_cast<float>(log2_portable(static_cast<std::uint64_t>(facets.stars[i]) + 1) / log_stars_max)
                           : 0.0f;
-    const float st = structured_detail(s.tech, shard, i).score;
-    blended[e] = w.cosine * s.cosine[i] + w.bm25 * b + w.structured * st + w.popularity * pop +
-                 w.skill * skill_fit(profile.skill_level, facets.complexity[i]) +
+    topical[e] = w.cosine * s.cosine[i] + w.bm25 * b + w.structured * structured_detail(s.tech, shard, i).score;
+    blended[e] = topical[e] + w.popularity * pop + w.skill * skill_fit(profile.skill_level, facets.complexity[i]) +
                  w.kind * kind_fit(profile.skill_level, s.intent, facets.kind[i]);
+  }
+  if (w.topic != 0.0f) {
+    const auto topic = topic_feedback(shard, eligible, topical, rule);
+    for (std::size_t e = 0; e < eligible.size(); ++e) blended[e] += w.topic * topic[e];
   }
   return blended;
 }
@@ -304,7 +317,7 @@ ContentRanking rank_content(const shard::Shard& shard, std::span<const float> qu
   shard.bm25().score_terms(s.terms, s.bm25);
   s.tech = profile_tech(profile, shard);
   s.intent = goal_intent(profile);
-  const std::vector<float> blended = blend(shard, profile, out.eligible, s, w);
+  const std::vector<float> blended = blend(shard, profile, out.eligible, s, w, options.topics);
 
   // A pool larger than m, so the owner cap and MMR have room; ties by position in `eligible` (ascending row).
   const auto pool_top = top_k(blended, std::max(3 * m, m + 200));

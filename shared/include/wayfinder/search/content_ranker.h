@@ -13,6 +13,7 @@
 #include "wayfinder/profile.h"
 #include "wayfinder/search/candidate.h"
 #include "wayfinder/search/diversity.h"
+#include "wayfinder/search/topic_feedback.h"
 #include "wayfinder/shard/shard.h"
 
 namespace wayfinder::search {
@@ -27,6 +28,7 @@ struct ContentWeights {
   float popularity = 0.0f;   // log2(stars + 1) / log2(max stars + 1)
   float skill = 0.05f;       // skill_fit()
   float kind = 0.50f;        // kind_fit(): the project's learning kind for the learner's level and goals
+  float topic = 0.0f;        // topic feedback (topic_feedback.h): shares a catalog tag with the best topical rows
 };
 
 // Canonical name of a language / framework / topic: lowercase, spaces and '_' to '-', synonyms merged
@@ -51,6 +53,7 @@ float structured_match(const Profile& p, const shard::Shard& shard, std::uint32_
 struct RankOptions {
   DiversityRule diversity;      // applied to the top of the blend before the bandit re-rank
   KindMask kinds = kAllKinds;   // only projects of these learning kinds are eligible (parse_kind_filter)
+  TopicFeedbackRule topics;     // which first-stage rows say the profile's topics
 };
 
 // Eligible rows (skill rule, kind filter), blended scores, then the diversity rule (diversity.h) over a pool of the

@@ -1,0 +1,32 @@
+// Topic feedback: pseudo-relevance feedback over the catalog's own topics (docs/RANKING-EVAL.md, "Topic feedback").
+// A learner's plain words ("how hackers break into things") reach near-neighbours in the embedding but not the
+// curated topics, categories and labels that make a project on-topic. The best rows by topical relevance (cosine,
+// BM25, structured match: no kind or skill prior) say which tags the profile is about; every eligible row then gets
+// the weight of its strongest such tag. Deterministic: ties by row order, no randomness.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "wayfinder/shard/shard.h"
+
+namespace wayfinder::search {
+
+struct TopicFeedbackRule {
+  std::size_t seeds = 20;     // rows of the first stage whose tags are read; 0 = no topic feedback
+  std::size_t min_support = 2;  // a tag counts only when at least this many seed rows carry it
+};
+
+// Per tag of the shard (index into facets().tag_names): share of the seed rows carrying it × log(N / df), for tags
+// carried by ≥ min_support seeds; 0 otherwise. `seed_rows` are shard rows, best first.
+std::vector<float> topic_weights(const shard::Shard& shard, std::span<const std::uint32_t> seed_rows,
+                                 const TopicFeedbackRule& rule);
+
+// Per row of `rows`: the weight of its strongest tag divided by the strongest tag's weight, in [0, 1]
+// (all 0 when no tag has weight).
+std::vector<float> topic_scores(const shard::Shard& shard, std::span<const std::uint32_t> rows,
+                                std::span<const float> tag_weight);
+
+}  // namespace wayfinder::search
