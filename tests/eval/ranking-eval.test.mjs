@@ -48,8 +48,13 @@ test('held-out split: beginners no longer trail intermediates, beginners/advance
     console.log(['test', 'test/beginner', 'test/intermediate', 'test/advanced', 'all'].map(line).join('\n'));
     assert.ok(g['test/beginner'].ndcg >= g['test/intermediate'].ndcg - 0.05, `${line('test/beginner')} vs ${line('test/intermediate')}`);
     for (const k of ['test/beginner', 'test/advanced', 'test', 'all']) assert.ok(g[k].ndcg > old[k].ndcg, line(k));
-    // Intermediates lost a little (docs/RANKING-EVAL.md: 0.624 -> 0.583): pinned so it cannot silently grow.
-    assert.ok(g['test/intermediate'].ndcg >= old['test/intermediate'].ndcg - 0.05, line('test/intermediate'));
+    // Intermediates: 0.624 old, 0.583 with the kind prior alone, 0.617 with topic feedback (docs/RANKING-EVAL.md):
+    // pinned within 0.01 of the old ranking so the loss cannot silently grow back.
+    assert.ok(g['test/intermediate'].ndcg >= old['test/intermediate'].ndcg - 0.01, line('test/intermediate'));
+    // The figures measured with this commit's defaults (the ranking is deterministic), less 0.005 of slack:
+    // held-out 0.625 overall, beginner 0.577, intermediate 0.617, advanced 0.715.
+    const pinned = { test: 0.62, 'test/beginner': 0.572, 'test/intermediate': 0.612, 'test/advanced': 0.71 };
+    for (const [k, v] of Object.entries(pinned)) assert.ok(g[k].ndcg >= v, `${line(k)}: pinned >= ${v}`);
     assert.ok(g.all.maxOwner <= 2, `max per owner ${g.all.maxOwner}`);
     assert.ok(g.all.ild > old.all.ild, `intra-list diversity ${g.all.ild.toFixed(3)} vs old ${old.all.ild.toFixed(3)}`);
   } finally {

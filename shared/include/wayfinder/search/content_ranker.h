@@ -19,16 +19,16 @@
 namespace wayfinder::search {
 
 // Defaults chosen by coordinate search on the 78 train profiles of tests/eval/learners.json (docs/RANKING-EVAL.md:
-// from the previous defaults plus kind 0.5, the search raised cosine to 1 and then found no better step);
-// only ratios matter (relevance is min-max normalised).
+// from the previous defaults plus kind 0.5, the search raised cosine to 1; with topic feedback added at 0.35, a
+// second search set structured 0.35, kind 0.75, topic 0.5); only ratios matter (relevance is min-max normalised).
 struct ContentWeights {
   float cosine = 1.0f;       // semantic similarity to the profile embedding
   float bm25 = 0.30f;        // keyword match, BM25 divided by the best eligible BM25
-  float structured = 0.50f;  // languages / frameworks named in the profile
+  float structured = 0.35f;  // languages / frameworks named in the profile
   float popularity = 0.0f;   // log2(stars + 1) / log2(max stars + 1)
   float skill = 0.05f;       // skill_fit()
-  float kind = 0.50f;        // kind_fit(): the project's learning kind for the learner's level and goals
-  float topic = 0.0f;        // topic feedback (topic_feedback.h): shares a catalog tag with the best topical rows
+  float kind = 0.75f;        // kind_fit(): the project's learning kind for the learner's level and goals
+  float topic = 0.50f;       // topic feedback (topic_feedback.h): shares a catalog tag with the best topical rows
 };
 
 // Canonical name of a language / framework / topic: lowercase, spaces and '_' to '-', synonyms merged
