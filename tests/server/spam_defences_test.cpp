@@ -77,6 +77,39 @@ TEST(PrefixCap, LateRowsAreCorrectedUnderTheCapAsIfTheyHadComeInTime) {
   EXPECT_NEAR(corrected, in_time, 1e-9);
 }
 
+TEST(PrefixCap, RetentionDropsThePrefixHashesWithTheRows) {
+  ServerFixture f([](ServerConfig& c) {
+    capped(c);
+    c.retention_days = 1;
+  });
+  episode(f, "someone", "a/b", kNow - 3600000, "10.0.0.1");
+  merge(f, "2026-11-28");
+  Database db(f.config.db);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM user_interactions WHERE prefix_hash IS NOT NULL").value_or(0), 5);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM merge_prefix_days").value_or(0), 1);
+  f.service->set_clock([] { return kNow + 30 * kDay; });
+  f.service->retain_now();
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM user_interactions").value_or(-1), 0);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM merge_prefix_days").value_or(-1), 0);
+  EXPECT_GT(alpha_of(f, "a/b"), 0.0) << "the merged counts stay";
+}
+
+TEST(PrefixCap, RobustAggregationLimitsANetworkToAMultipleOfTheMedianNetwork) {
+  for (const double winsor : {0.0, 2.0}) {
+    ServerFixture f([winsor](ServerConfig& c) {
+      capped(c);
+      c.merge.daily_cap_per_prefix = 5.0;
+      c.merge.robust_winsor = winsor;
+    });
+    for (int i = 0; i < 6; ++i) episode(f, "nat" + std::to_string(i), "a/b", kNow - 3600000, "10.0.0.1");
+    episode(f, "one", "a/b", kNow - 3600000, "10.8.0.1");
+    episode(f, "two", "a/b", kNow - 3600000, "10.9.0.1");
+    merge(f, "2026-11-28");
+    // Sums 6, 1, 1: the cap keeps 5 of the 6; the robust rule keeps max(1, 2 × median 1) = 2.
+    EXPECT_DOUBLE_EQ(alpha_of(f, "a/b"), winsor > 0 ? 2.0 + 1.0 + 1.0 : 5.0 + 1.0 + 1.0) << winsor;
+  }
+}
+
 std::vector<std::string> alert_kinds(const json& m) {
   std::vector<std::string> out;
   for (const auto& a : m["alerts"]) out.push_back(a["kind"]);

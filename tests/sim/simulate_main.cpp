@@ -82,6 +82,11 @@ int main(int argc, char** argv) {
     else if (a == "--img-dir") img_dir = next();
     else if (a == "--spam-only") spam_out = next();
     else if (a == "--shared-fraction") spam.shared_fraction = std::stod(next());
+    else if (a == "--caps") {  // e.g. 1,2,5: per-prefix caps for --spam-only
+      spam.caps.clear();
+      std::stringstream list(next());
+      for (std::string c; std::getline(list, c, ',');) spam.caps.push_back(std::stod(c));
+    }
     else if (a == "--quick") {
       quick = true;
       seeds = 3;
@@ -93,7 +98,7 @@ int main(int argc, char** argv) {
       std::cerr << "usage: wayfinder-simulate [--quick] [--seeds N] [--users N] [--days N] [--manifest FILE] "
                    "[--profile-vectors FILE] [--list-profiles FILE] [--catalog FILE (metadata ranker)] "
                    "[--out sim.md] [--ope-out ope.md] [--json summary.json] [--img-dir DIR] "
-                   "[--spam-only spam.md [--shared-fraction 0.3]]\n";
+                   "[--spam-only spam.md [--shared-fraction 0.3] [--caps 5,2,1]]\n";
       return 2;
     }
   }
