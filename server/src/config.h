@@ -17,7 +17,7 @@ struct MergeConfig {
   double daily_cap_per_client = 1.0;  // max success (and failure) one client adds to one project per day
   double episode_join_days = 7.0;     // a rating/click may join its impression up to this long after it
   double daily_cap_per_prefix = 5.0;  // max success (and failure) one address prefix adds to one project per day; 0: off
-  double robust_winsor = 0.0;  // robust aggregation: a prefix adds at most max(1, this × the median prefix); 0: off
+  double robust_winsor = 3.0;  // robust aggregation: a prefix adds at most max(1, this × the median prefix); 0: off
 };
 
 struct ServerConfig {
