@@ -194,3 +194,34 @@ TEST(BanditEpisodeFold, DecayWeight) {
   EXPECT_EQ(day_of_ms(-1), -1);
   EXPECT_EQ(day_of_ms(kDayMs), 1);
 }
+
+TEST(BanditEpisodeFold, PrefixCapLimitsEachComponentOfTheSumAndIsExactForCorrections) {
+  const BetaCounts raw{2000.0, 3.0};
+  const auto capped = cap_prefix_day(raw, 5.0);
+  EXPECT_DOUBLE_EQ(capped.alpha, 5.0);
+  EXPECT_DOUBLE_EQ(capped.beta, 3.0);
+  EXPECT_DOUBLE_EQ(cap_prefix_day(raw, 0.0).alpha, 2000.0) << "0 turns the cap off";
+  // A correction adds cap(raw + delta) − cap(raw): below the cap it is the delta, above it nothing.
+  const BetaCounts before{4.0, 0.0}, after{6.5, 1.0};
+  EXPECT_DOUBLE_EQ(cap_prefix_day(after, 5.0).alpha - cap_prefix_day(before, 5.0).alpha, 1.0);
+  EXPECT_DOUBLE_EQ(cap_prefix_day(after, 5.0).beta - cap_prefix_day(before, 5.0).beta, 1.0);
+}
+
+TEST(BanditEpisodeFold, CommunityDayCreditSumsCappedPrefixesAndWinsorisesAgainstTheMedian) {
+  const std::vector<BetaCounts> sums{{1.0, 0.0}, {1.0, 1.0}, {0.5, 0.0}, {60.0, 2.0}};  // one NAT or one attacker
+  const auto plain = community_day_credit(sums, {});
+  EXPECT_DOUBLE_EQ(plain.alpha, 62.5);
+  EXPECT_DOUBLE_EQ(plain.beta, 3.0);
+  const auto capped = community_day_credit(sums, {5.0, 0.0});
+  EXPECT_DOUBLE_EQ(capped.alpha, 7.5);
+  EXPECT_DOUBLE_EQ(capped.beta, 3.0);
+  // Median alpha 1 → each prefix at most max(1, 3 × 1) = 3; median beta 0.5 → at most max(1, 1.5) = 1.5.
+  const auto robust = community_day_credit(sums, {5.0, 3.0});
+  EXPECT_DOUBLE_EQ(robust.alpha, 1.0 + 1.0 + 0.5 + 3.0);
+  EXPECT_DOUBLE_EQ(robust.beta, 0.0 + 1.0 + 0.0 + 1.5);
+  // One learner per network (sums <= 1): the robust rule changes nothing.
+  const std::vector<BetaCounts> honest{{1.0, 0.0}, {0.2, 1.0}, {1.0, 0.3}};
+  EXPECT_DOUBLE_EQ(community_day_credit(honest, {5.0, 3.0}).alpha, community_day_credit(honest, {}).alpha);
+  EXPECT_DOUBLE_EQ(community_day_credit(honest, {5.0, 3.0}).beta, community_day_credit(honest, {}).beta);
+  EXPECT_DOUBLE_EQ(community_day_credit({}, {5.0, 3.0}).alpha, 0.0);
+}
