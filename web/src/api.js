@@ -1,5 +1,6 @@
 // The Recommender object (web/src/index.d.ts) over the opened parts: recommend, track, sync, embed, dispose and the
 // extras. Background sync (after tracking, on `online`) is scheduled here; every rule is in the parts and the core.
+import { createSpace } from './space.js';
 import { createTracker } from './tracker.js';
 
 function checkRequest(profile, limit, offset) {
@@ -92,6 +93,7 @@ export function createApi(parts) {
   const tracker = createTracker({ ...parts, versions: { modelVersion, shardVersion }, onQueued: scheduleSync });
   const ensure = contentRankings(parts);
   const recommend = recommender(parts, ensure);
+  const space = Object.fromEntries(Object.entries(createSpace({ ...parts, tracker })).map(([k, fn]) => [k, liveAsync(fn)]));
   const api = {
     userId,
     modelVersion,
@@ -114,6 +116,8 @@ export function createApi(parts) {
     pending: () => sync.counts(),
     stats: () => ({ ...stats, ...sync.counts() }),
     localCounts: (projectId) => learner.counts(projectId),
+    // The learner's space: saved, history, notInterested (+ undo), exportData, importData (web/src/space.js).
+    ...space,
     flushOnHide: () => (disposed ? 0 : sync.beacon()),
     liveHandles: () => core.registry.live(),
     async dispose() {
@@ -121,7 +125,7 @@ export function createApi(parts) {
       await tracker.settled();
       disposed = true;
       if (autoTimer) clearTimeout(autoTimer);
-      await storage.set(learner.stateKey, learner.state());
+      await storage.setMany(learner.states());
       for (const h of opened.owned.reverse()) core.registry.release(h);
       await opened.embedder.release();
       await storage.close?.();
