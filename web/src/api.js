@@ -77,6 +77,7 @@ export function createApi(parts) {
   const { core, modelVersion, shardVersion } = opened;
   const autoSync = Boolean(server) && options.autoSync !== false;
   let disposed = false;
+  let forgotten = false; // after forget() nothing is written back
   let autoTimer = null;
   const assertLive = () => {
     if (disposed) throw new Error('recommender is disposed');
@@ -93,7 +94,9 @@ export function createApi(parts) {
   const tracker = createTracker({ ...parts, versions: { modelVersion, shardVersion }, onQueued: scheduleSync });
   const ensure = contentRankings(parts);
   const recommend = recommender(parts, ensure);
-  const space = Object.fromEntries(Object.entries(createSpace({ ...parts, tracker })).map(([k, fn]) => [k, liveAsync(fn)]));
+  const { forgetData, ...space } = Object.fromEntries(
+    Object.entries(createSpace({ ...parts, tracker })).map(([k, fn]) => [k, liveAsync(fn)]),
+  );
   const api = {
     userId,
     modelVersion,
@@ -118,6 +121,14 @@ export function createApi(parts) {
     localCounts: (projectId) => learner.counts(projectId),
     // The learner's space: saved, history, notInterested (+ undo), exportData, importData (web/src/space.js).
     ...space,
+    // Deletes this learner's rows on the server (its own credential authorises it), then everything on the device;
+    // the recommender is disposed afterwards (a new one starts with a new client id).
+    async forget() {
+      const result = await forgetData();
+      forgotten = true;
+      await api.dispose();
+      return result;
+    },
     flushOnHide: () => (disposed ? 0 : sync.beacon()),
     liveHandles: () => core.registry.live(),
     async dispose() {
@@ -125,7 +136,7 @@ export function createApi(parts) {
       await tracker.settled();
       disposed = true;
       if (autoTimer) clearTimeout(autoTimer);
-      await storage.setMany(learner.states());
+      if (!forgotten) await storage.setMany(learner.states());
       for (const h of opened.owned.reverse()) core.registry.release(h);
       await opened.embedder.release();
       await storage.close?.();

@@ -192,6 +192,10 @@ export interface Recommender {
   undoNotInterested(projectId: string): Promise<{ changed: boolean }>;
   /** Everything the device holds, as one JSON object (docs/export.schema.json). */
   exportData(): Promise<ExportedData>;
+  /** Asks the server to delete every event, session and assignment of this client (authorised by its own
+   *  credential), then clears the device and disposes the recommender. Rejects, touching nothing, when the server
+   *  cannot be reached or refuses. Merged community counts are aggregates and stay. */
+  forget(): Promise<ForgetResult>;
   /** Restores an export on a device that holds no learner data yet. */
   importData(data: ExportedData): Promise<{ saved: number; history: number; notInterested: number }>;
 }

@@ -97,6 +97,47 @@ function transfer({ learner, tracker, storage, sync, userId }) {
   };
 }
 
+// What "forget me" clears on the device: everything about the learner. The community snapshot and the experiment
+// list are the server's public answers, not the learner's, and stay.
+export const FORGET_KEYS = ['identity', 'profile', 'embedding', 'learner', 'space', 'local', 'episodes', 'outbox', 'pending', 'rejected', 'stats'];
+
+// POST /v1/forget with the learner's own credential (docs/SERVER.md, "Forget me") → {table: rows deleted}. Throws,
+// naming the reason, when the server cannot be reached or refuses: then nothing on the device is touched either, so
+// the learner can try again (the device still holds the credential that authorises it).
+async function askServerToForget({ sync, userId }) {
+  const credential = await sync.credentialForForget();
+  let res;
+  try {
+    res = await sync.fetch(`${sync.server}/v1/forget`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Wayfinder ${credential}` } : {}) },
+      body: JSON.stringify({ clientId: userId }),
+    });
+  } catch (e) {
+    throw new Error(`forget: the server could not be reached (${e.message}); nothing was deleted, try again when online`);
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`forget: the server refused (${res.status}: ${body.error ?? 'no reason given'}); nothing was deleted`);
+  return body.deleted;
+}
+
+// Server first, then the device: the server's rows, then every learner key of this device and the core's states.
+function forgetting(parts) {
+  const { learner, tracker, storage, sync, stats } = parts;
+  return {
+    async forgetData() {
+      await tracker.settled();
+      const deleted = sync.server ? await askServerToForget(parts) : null;
+      learner.load(null, null);
+      sync.outbox = [];
+      sync.pending = [];
+      stats.tracked = 0;
+      for (const key of FORGET_KEYS) await (storage.delete ? storage.delete(key) : storage.set(key, null));
+      return { deleted, cleared: FORGET_KEYS };
+    },
+  };
+}
+
 export function createSpace(parts) {
   const { learner } = parts;
   return {
@@ -106,5 +147,6 @@ export function createSpace(parts) {
     notInterestedList: async () => learner.hidden(),
     ...corrections(parts),
     ...transfer(parts),
+    ...forgetting(parts),
   };
 }

@@ -178,6 +178,11 @@ export class SyncClient {
   }
 
   // GET /v1/bandit with If-None-Match. Returns {changed, snapshot}.
+  // The credential that authorises acting for this client (POST /v1/forget); null when it holds none.
+  async credentialForForget() {
+    return this.identity?.credential?.value ?? null;
+  }
+
   async pullCommunity() {
     if (!this.server) return { changed: false, snapshot: (await this.storage.get('community'))?.snapshot ?? null };
     const cached = await this.storage.get('community');

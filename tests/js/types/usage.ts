@@ -8,6 +8,7 @@ import createRecommender, {
   type HistoryEntry,
   type NotInterestedEntry,
   type ExportedData,
+  type ForgetResult,
   type RecommendationItem,
   type RecommendationPage,
   type Recommender,
@@ -46,6 +47,9 @@ export async function tour(): Promise<number> {
   const exported: ExportedData = await rec.exportData();
   const restored: { saved: number } = await rec.importData(exported);
   void hidden, restored;
+  const gone: ForgetResult = await rec.forget();
+  const tables: Record<string, number> | null = gone.deleted;
+  void tables;
   // @ts-expect-error a rating needs stars from 1 to 5
   await rec.rate('a/b', 0);
   const synced: SyncResult = await rec.sync();
