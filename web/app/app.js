@@ -273,7 +273,13 @@ document.addEventListener('wayfinder:unbookmarked', (ev) => {
   const btn = cardsEl.querySelector(`article[data-project-id="${CSS.escape(ev.detail)}"] .bookmark`);
   if (btn) (btn.setAttribute('aria-pressed', 'false'), (btn.textContent = 'Bookmark'));
 });
-document.addEventListener('wayfinder:forgotten', () => (state.clear(), cardsEl.replaceChildren()));
+// Forgotten: the recommender is disposed and this device's id dropped; a reload starts afresh with a new one.
+document.addEventListener('wayfinder:forgotten', () => {
+  localStorage.removeItem('wayfinder.userId');
+  state.clear();
+  cardsEl.replaceChildren();
+  statusEl.textContent = 'Everything about you was deleted. Reload the page to start afresh.';
+});
 
 // Re-ranking with the model: the cards the learner is looking at never move on their own. When the model is in,
 // the embedding-based ranking is computed in the background and offered ("Show refined ranking"); it replaces the

@@ -72,31 +72,40 @@ function startBackground(api, { options, sync, community, experiments }, autoSyn
   }
 }
 
+// One background sync a moment after tracking (a burst of events goes in one batch), when online.
+function syncScheduler(options, autoSync, syncNow) {
+  let timer = null;
+  const schedule = () => {
+    if (!autoSync || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      if (typeof navigator === 'undefined' || navigator.onLine !== false) syncNow().catch(() => {});
+    }, options.syncDelayMs ?? 2000);
+  };
+  return { schedule, cancel: () => timer && clearTimeout(timer) };
+}
+
+// The learner's space (web/src/space.js): every method rejects once the recommender is disposed.
+function liveSpace(parts, tracker, liveAsync) {
+  return Object.fromEntries(Object.entries(createSpace({ ...parts, tracker })).map(([k, fn]) => [k, liveAsync(fn)]));
+}
+
 export function createApi(parts) {
   const { options, server, storage, timings, opened, userId, learner, stats, sync, embeddings } = parts;
   const { core, modelVersion, shardVersion } = opened;
   const autoSync = Boolean(server) && options.autoSync !== false;
   let disposed = false;
   let forgotten = false; // after forget() nothing is written back
-  let autoTimer = null;
   const assertLive = () => {
     if (disposed) throw new Error('recommender is disposed');
   };
   const live = (fn) => (...args) => (assertLive(), fn(...args)); // track() throws at once
   const liveAsync = (fn) => async (...args) => (assertLive(), fn(...args)); // the async calls reject
-  const scheduleSync = () => {
-    if (!autoSync || autoTimer) return;
-    autoTimer = setTimeout(() => {
-      autoTimer = null;
-      if (typeof navigator === 'undefined' || navigator.onLine !== false) api.sync().catch(() => {});
-    }, options.syncDelayMs ?? 2000);
-  };
-  const tracker = createTracker({ ...parts, versions: { modelVersion, shardVersion }, onQueued: scheduleSync });
+  const scheduler = syncScheduler(options, autoSync, () => api.sync());
+  const tracker = createTracker({ ...parts, versions: { modelVersion, shardVersion }, onQueued: scheduler.schedule });
   const ensure = contentRankings(parts);
   const recommend = recommender(parts, ensure);
-  const { forgetData, ...space } = Object.fromEntries(
-    Object.entries(createSpace({ ...parts, tracker })).map(([k, fn]) => [k, liveAsync(fn)]),
-  );
+  const { forgetData, ...space } = liveSpace(parts, tracker, liveAsync);
   const api = {
     userId,
     modelVersion,
@@ -121,21 +130,15 @@ export function createApi(parts) {
     localCounts: (projectId) => learner.counts(projectId),
     // The learner's space: saved, history, notInterested (+ undo), exportData, importData (web/src/space.js).
     ...space,
-    // Deletes this learner's rows on the server (its own credential authorises it), then everything on the device;
-    // the recommender is disposed afterwards (a new one starts with a new client id).
-    async forget() {
-      const result = await forgetData();
-      forgotten = true;
-      await api.dispose();
-      return result;
-    },
+    // The server's rows of this learner, then the device's; disposed afterwards (a new one gets a new client id).
+    forget: async () => forgetData().then(async (result) => ((forgotten = true), await api.dispose(), result)),
     flushOnHide: () => (disposed ? 0 : sync.beacon()),
     liveHandles: () => core.registry.live(),
     async dispose() {
       if (disposed) return;
       await tracker.settled();
       disposed = true;
-      if (autoTimer) clearTimeout(autoTimer);
+      scheduler.cancel();
       if (!forgotten) await storage.setMany(learner.states());
       for (const h of opened.owned.reverse()) core.registry.release(h);
       await opened.embedder.release();
