@@ -130,3 +130,38 @@ test('"Not interested": the card goes at once, the page refills, page 2 never sh
   const got = rows(`SELECT type FROM user_interactions WHERE client_id = '${await clientId()}' AND project_id = '${gone}' AND type LIKE '%interested%' ORDER BY at_ms`);
   assert.deepEqual(got.map((r) => r.type), ['not_interested', 'undo_not_interested']);
 });
+
+// Every table of the server's database with a client_id column, and how many rows of `id` it holds.
+function clientRows(id) {
+  const tables = rows("SELECT m.name AS t FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = 'client_id'");
+  return Object.fromEntries(tables.map(({ t }) => [t, rows(`SELECT count(*) AS n FROM ${t} WHERE client_id = '${id}'`)[0].n]));
+}
+
+test('My data: Export downloads one JSON file; Forget me deletes every row of this client and clears the device', async () => {
+  await syncAll();
+  const id = await clientId();
+  await openView('My data');
+  assert.match(await page.textContent('#view-data'), /sums over many learners/, 'the page says the merged counts stay');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export my data' }).click()]);
+  const data = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  assert.equal(data.format, 'wayfinder-export');
+  assert.equal(data.clientId, id);
+  assert.equal(data.saved.length, 1);
+  const before = clientRows(id);
+  assert.ok(before.user_interactions > 0 && before.user_sessions > 0, JSON.stringify(before));
+
+  await page.getByRole('button', { name: 'Forget me' }).click();
+  await page.waitForFunction(() => /^Forgotten/.test(document.querySelector('#data-status').textContent), null, { timeout: 30000 });
+  const status = await page.textContent('#data-status');
+  assert.match(status, new RegExp(`${before.user_interactions} user interactions`), status);
+  const after = clientRows(id);
+  assert.deepEqual(Object.values(after).filter((n) => n > 0), [], `rows left: ${JSON.stringify(after)}`);
+  const line = server.log().split('\n').find((l) => l.includes('"client forgotten"'));
+  assert.ok(line, 'the forget is logged');
+  assert.ok(!line.includes(id), `the log line names a keyed hash, not the client id: ${line}`);
+  assert.equal(await page.evaluate(() => localStorage.getItem('wayfinder.userId')), null, 'the device dropped its id');
+  await page.reload();
+  await page.waitForFunction(() => window.wayfinder, null, { timeout: 60000 });
+  assert.notEqual(await clientId(), id, 'a new pseudonymous id after forgetting');
+  assert.deepEqual(await page.evaluate(() => window.wayfinder.saved()), []);
+});
