@@ -60,11 +60,15 @@ test("a learner's local counts equal the merge's community counts within 1e-9", 
       const s = snapshot.counts[id] ?? { alpha: 0, beta: 0 };
       assert.ok(Math.abs(l.alpha - s.alpha) < 1e-9 && Math.abs(l.beta - s.beta) < 1e-9, `${id}: local ${JSON.stringify(l)} vs server ${JSON.stringify(s)}`);
     }
+    // (A project also shown at the top of the second ranking adds that ranking's ignored view, a failure < 0.1.)
+    const zero = { alpha: 0, beta: 0 };
     assert.ok(Math.abs(local[p[2].projectId].alpha - 7 / 15) < 1e-12, 'the 4★ replaced the 5★ and the 1★');
-    assert.equal(local[p[2].projectId].beta, 0);
-    assert.deepEqual(local[p[5].projectId] ?? { alpha: 0, beta: 0 }, { alpha: 0, beta: 0 }, 'unbookmarked: taken back');
+    assert.ok(local[p[2].projectId].beta < 0.1, 'no 1★ failure left');
+    const unbookmarked = local[p[5].projectId] ?? zero;
+    assert.ok(unbookmarked.alpha === 0 && unbookmarked.beta < 0.1, `unbookmarked: taken back ${JSON.stringify(unbookmarked)}`);
     assert.deepEqual(local[p[6].projectId], { alpha: 0, beta: 1 }, 'not interested: one full failure');
-    assert.deepEqual(local[p[7].projectId] ?? { alpha: 0, beta: 0 }, { alpha: 0, beta: 0 }, 'not interested, undone');
+    const undone = local[p[7].projectId] ?? zero;
+    assert.ok(undone.alpha === 0 && undone.beta < 0.1, `not interested, undone: ${JSON.stringify(undone)}`);
   } finally {
     await rec.dispose();
   }
