@@ -26,6 +26,9 @@ done
 if [[ "$db" == postgres://* || "$db" == postgresql://* ]]; then
   where="PostgreSQL (the server's log shows the connection with its password masked)"
   token_file="$ROOT/build/admin-token"
+  # Every server on one PostgreSQL database needs the same credential key (docs/SERVER.md, "Client credentials");
+  # the server creates the file (mode 0600) on first run. On SQLite it lives beside the database file.
+  extra=(--credential-key-file "$ROOT/build/credential-key" "${extra[@]}")
 else
   mkdir -p "$(dirname "$db")"; where="$db"
   token_file="$(dirname "$db")/admin-token"   # beside the SQLite file

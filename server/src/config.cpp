@@ -50,58 +50,107 @@ bool to_bool(const std::string& name, const std::string& v) {
   throw std::invalid_argument(name + " must be true or false, got '" + v + "'");
 }
 
-const std::vector<Option>& options() {
-  static const std::vector<Option> kOptions = {
-      {"--host", "WAYFINDER_HOST", "host", [](ServerConfig& c, const std::string& v) { c.host = v; }},
-      {"--port", "WAYFINDER_PORT", "port",
-       [](ServerConfig& c, const std::string& v) { c.port = static_cast<int>(to_int("port", v, 0, 65535)); }},
-      {"--db", "WAYFINDER_DB", "db", [](ServerConfig& c, const std::string& v) { c.db = v; }},
-      {"--web", "WAYFINDER_WEB", "web", [](ServerConfig& c, const std::string& v) { c.web_dir = v; }},
-      {"--models", "WAYFINDER_MODELS", "models", [](ServerConfig& c, const std::string& v) { c.models_dir = v; }},
-      {"--ort", "WAYFINDER_ORT", "ort", [](ServerConfig& c, const std::string& v) { c.ort_dir = v; }},
-      {"--admin-token", "WAYFINDER_ADMIN_TOKEN", "adminToken",
-       [](ServerConfig& c, const std::string& v) { c.admin_token = v; }},
-      {"--threads", "WAYFINDER_THREADS", "threads",
-       [](ServerConfig& c, const std::string& v) { c.threads = static_cast<int>(to_int("threads", v, 1, 64)); }},
-      {"--max-event-age-hours", "WAYFINDER_MAX_EVENT_AGE_HOURS", "maxEventAgeHours",
-       [](ServerConfig& c, const std::string& v) { c.max_event_age_hours = to_int("maxEventAgeHours", v, 1, 24 * 366); }},
-      {"--client-rate", "WAYFINDER_CLIENT_RATE", "clientRate",
-       [](ServerConfig& c, const std::string& v) { c.per_client.rate_per_second = to_double("clientRate", v, 0, 1e9); }},
-      {"--client-burst", "WAYFINDER_CLIENT_BURST", "clientBurst",
-       [](ServerConfig& c, const std::string& v) { c.per_client.burst = to_double("clientBurst", v, 1, 1e9); }},
-      {"--address-rate", "WAYFINDER_ADDRESS_RATE", "addressRate",
-       [](ServerConfig& c, const std::string& v) { c.per_address.rate_per_second = to_double("addressRate", v, 0, 1e9); }},
-      {"--address-burst", "WAYFINDER_ADDRESS_BURST", "addressBurst",
-       [](ServerConfig& c, const std::string& v) { c.per_address.burst = to_double("addressBurst", v, 1, 1e9); }},
-      {"--synchronous-full", "WAYFINDER_SYNCHRONOUS_FULL", "synchronousFull",
-       [](ServerConfig& c, const std::string& v) { c.synchronous_full = to_bool("synchronousFull", v); }},
-      {"--scheduler", "WAYFINDER_SCHEDULER", "scheduler",
-       [](ServerConfig& c, const std::string& v) { c.scheduler = to_bool("scheduler", v); }},
-      {"--merge-at", "WAYFINDER_MERGE_AT", "mergeAt",
+// "a, b,c" → {"a", "b", "c"} (empty items dropped).
+std::vector<std::string> split_list(const std::string& v) {
+  std::vector<std::string> out;
+  std::string item;
+  for (const char ch : v + ",") {
+    if (ch == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (ch != ' ') {
+      item += ch;
+    }
+  }
+  return out;
+}
+
+// The client-credential and spam-defence options (docs/SERVER.md "Client credentials", "Background jobs").
+std::vector<Option> spam_options() {
+  return {
+      {"--prefix-daily-cap", "WAYFINDER_PREFIX_DAILY_CAP", "prefixDailyCap",
+       [](ServerConfig& c, const std::string& v) { c.merge.daily_cap_per_prefix = to_double("prefixDailyCap", v, 0, 1e9); }},
+      {"--robust-aggregation", "WAYFINDER_ROBUST_AGGREGATION", "robustAggregation",
+       [](ServerConfig& c, const std::string& v) { c.merge.robust_winsor = to_double("robustAggregation", v, 0, 1e6); }},
+      {"--credential-key", "WAYFINDER_CREDENTIAL_KEY", "credentialKey",
+       [](ServerConfig& c, const std::string& v) { c.credential_key = v; }},
+      {"--credential-key-file", "WAYFINDER_CREDENTIAL_KEY_FILE", "credentialKeyFile",
+       [](ServerConfig& c, const std::string& v) { c.credential_key_file = v; }},
+      {"--credential-days", "WAYFINDER_CREDENTIAL_DAYS", "credentialDays",
+       [](ServerConfig& c, const std::string& v) { c.credential_days = static_cast<int>(to_int("credentialDays", v, 1, 3660)); }},
+      {"--clients-per-prefix", "WAYFINDER_CLIENTS_PER_PREFIX", "clientsPerPrefixPerDay",
        [](ServerConfig& c, const std::string& v) {
-         parse_time_of_day(v);
-         c.merge_at = v;
+         c.clients_per_prefix_per_day = static_cast<int>(to_int("clientsPerPrefixPerDay", v, 0, 1000000));
        }},
-      {"--evaluate-at", "WAYFINDER_EVALUATE_AT", "evaluateAt",
-       [](ServerConfig& c, const std::string& v) {
-         parse_time_of_day(v);
-         c.evaluate_at = v;
-       }},
-      {"--monitor-minutes", "WAYFINDER_MONITOR_MINUTES", "monitorMinutes",
-       [](ServerConfig& c, const std::string& v) {
-         c.monitor_interval_minutes = static_cast<int>(to_int("monitorMinutes", v, 1, 24 * 60));
-       }},
-      {"--retention-days", "WAYFINDER_RETENTION_DAYS", "retentionDays",
-       [](ServerConfig& c, const std::string& v) { c.retention_days = static_cast<int>(to_int("retentionDays", v, 0, 36600)); }},
-      {"--half-life-days", "WAYFINDER_HALF_LIFE_DAYS", "halfLifeDays",
-       [](ServerConfig& c, const std::string& v) { c.merge.half_life_days = to_double("halfLifeDays", v, 0.01, 1e6); }},
-      {"--daily-cap", "WAYFINDER_DAILY_CAP", "dailyCapPerClient",
-       [](ServerConfig& c, const std::string& v) { c.merge.daily_cap_per_client = to_double("dailyCapPerClient", v, 0, 1e6); }},
+      {"--require-credentials", "WAYFINDER_REQUIRE_CREDENTIALS", "requireCredentials",
+       [](ServerConfig& c, const std::string& v) { c.require_credentials = to_bool("requireCredentials", v); }},
+      {"--trusted-proxies", "WAYFINDER_TRUSTED_PROXIES", "trustedProxies",
+       [](ServerConfig& c, const std::string& v) { c.trusted_proxies = split_list(v); }},
   };
+}
+
+const std::vector<Option>& options() {
+  static const std::vector<Option> kOptions = [] {
+    std::vector<Option> o = {
+        {"--host", "WAYFINDER_HOST", "host", [](ServerConfig& c, const std::string& v) { c.host = v; }},
+        {"--port", "WAYFINDER_PORT", "port",
+         [](ServerConfig& c, const std::string& v) { c.port = static_cast<int>(to_int("port", v, 0, 65535)); }},
+        {"--db", "WAYFINDER_DB", "db", [](ServerConfig& c, const std::string& v) { c.db = v; }},
+        {"--web", "WAYFINDER_WEB", "web", [](ServerConfig& c, const std::string& v) { c.web_dir = v; }},
+        {"--models", "WAYFINDER_MODELS", "models", [](ServerConfig& c, const std::string& v) { c.models_dir = v; }},
+        {"--ort", "WAYFINDER_ORT", "ort", [](ServerConfig& c, const std::string& v) { c.ort_dir = v; }},
+        {"--admin-token", "WAYFINDER_ADMIN_TOKEN", "adminToken",
+         [](ServerConfig& c, const std::string& v) { c.admin_token = v; }},
+        {"--threads", "WAYFINDER_THREADS", "threads",
+         [](ServerConfig& c, const std::string& v) { c.threads = static_cast<int>(to_int("threads", v, 1, 64)); }},
+        {"--max-event-age-hours", "WAYFINDER_MAX_EVENT_AGE_HOURS", "maxEventAgeHours",
+         [](ServerConfig& c, const std::string& v) { c.max_event_age_hours = to_int("maxEventAgeHours", v, 1, 24 * 366); }},
+        {"--client-rate", "WAYFINDER_CLIENT_RATE", "clientRate",
+         [](ServerConfig& c, const std::string& v) { c.per_client.rate_per_second = to_double("clientRate", v, 0, 1e9); }},
+        {"--client-burst", "WAYFINDER_CLIENT_BURST", "clientBurst",
+         [](ServerConfig& c, const std::string& v) { c.per_client.burst = to_double("clientBurst", v, 1, 1e9); }},
+        {"--address-rate", "WAYFINDER_ADDRESS_RATE", "addressRate",
+         [](ServerConfig& c, const std::string& v) { c.per_address.rate_per_second = to_double("addressRate", v, 0, 1e9); }},
+        {"--address-burst", "WAYFINDER_ADDRESS_BURST", "addressBurst",
+         [](ServerConfig& c, const std::string& v) { c.per_address.burst = to_double("addressBurst", v, 1, 1e9); }},
+        {"--synchronous-full", "WAYFINDER_SYNCHRONOUS_FULL", "synchronousFull",
+         [](ServerConfig& c, const std::string& v) { c.synchronous_full = to_bool("synchronousFull", v); }},
+        {"--scheduler", "WAYFINDER_SCHEDULER", "scheduler",
+         [](ServerConfig& c, const std::string& v) { c.scheduler = to_bool("scheduler", v); }},
+        {"--merge-at", "WAYFINDER_MERGE_AT", "mergeAt",
+         [](ServerConfig& c, const std::string& v) {
+           parse_time_of_day(v);
+           c.merge_at = v;
+         }},
+        {"--evaluate-at", "WAYFINDER_EVALUATE_AT", "evaluateAt",
+         [](ServerConfig& c, const std::string& v) {
+           parse_time_of_day(v);
+           c.evaluate_at = v;
+         }},
+        {"--monitor-minutes", "WAYFINDER_MONITOR_MINUTES", "monitorMinutes",
+         [](ServerConfig& c, const std::string& v) {
+           c.monitor_interval_minutes = static_cast<int>(to_int("monitorMinutes", v, 1, 24 * 60));
+         }},
+        {"--retention-days", "WAYFINDER_RETENTION_DAYS", "retentionDays",
+         [](ServerConfig& c, const std::string& v) { c.retention_days = static_cast<int>(to_int("retentionDays", v, 0, 36600)); }},
+        {"--half-life-days", "WAYFINDER_HALF_LIFE_DAYS", "halfLifeDays",
+         [](ServerConfig& c, const std::string& v) { c.merge.half_life_days = to_double("halfLifeDays", v, 0.01, 1e6); }},
+        {"--daily-cap", "WAYFINDER_DAILY_CAP", "dailyCapPerClient",
+         [](ServerConfig& c, const std::string& v) { c.merge.daily_cap_per_client = to_double("dailyCapPerClient", v, 0, 1e6); }},
+    };
+    for (auto& x : spam_options()) o.push_back(std::move(x));
+    return o;
+  }();
   return kOptions;
 }
 
-std::string json_scalar(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+// A config value as a flag would spell it; an array of strings (trustedProxies) becomes "a,b".
+std::string json_scalar(const nlohmann::json& v) {
+  if (!v.is_array()) return v.is_string() ? v.get<std::string>() : v.dump();
+  std::string out;
+  for (const auto& item : v) out += (out.empty() ? "" : ",") + json_scalar(item);
+  return out;
+}
 
 }  // namespace
 

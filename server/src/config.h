@@ -16,6 +16,8 @@ struct MergeConfig {
   double half_life_days = 14.0;       // community evidence halves every this many days (drift)
   double daily_cap_per_client = 1.0;  // max success (and failure) one client adds to one project per day
   double episode_join_days = 7.0;     // a rating/click may join its impression up to this long after it
+  double daily_cap_per_prefix = 5.0;  // max success (and failure) one address prefix adds to one project per day; 0: off
+  double robust_winsor = 0.0;  // robust aggregation: a prefix adds at most max(1, this × the median prefix); 0: off
 };
 
 struct ServerConfig {
@@ -40,6 +42,13 @@ struct ServerConfig {
   int monitor_interval_minutes = 60;
   int retention_days = 0;  // raw interactions of merged days older than this are deleted daily; 0 keeps them all
   MergeConfig merge;
+  // Client credentials (server/src/client_credentials.h, docs/SERVER.md "Client credentials").
+  std::string credential_key;       // hex, >= 32 digits; else read from credential_key_file
+  std::string credential_key_file;  // default for SQLite: "<db>.credential-key" (created, mode 0600, on first run)
+  int credential_days = 30;         // lifetime of an issued credential
+  int clients_per_prefix_per_day = 5;  // new client credentials one /24 (IPv4) or /64 (IPv6) may get per 24 h
+  bool require_credentials = true;  // false: untagged feedback counts too (the rule before credentials)
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
 };
 
 struct CommandLine {

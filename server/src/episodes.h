@@ -31,14 +31,20 @@ inline constexpr std::int64_t kAllInteractions = std::numeric_limits<std::int64_
 
 // Every stored row (id <= max_interaction_id) of each (client, project, ranking) key that has a row with at in
 // [start_ms, end_ms), as core events; one call per (client, project) with all its keys' rows (any order).
+// `prefix_hash`: the keyed address-prefix hash most of the pair's rows were sent from (ties: the smallest); empty
+// when its rows carry none (stored before schema 6).
 using PairRowsVisitor = std::function<void(const std::string& client, const std::string& project,
-                                           std::vector<events::Event>& rows)>;
+                                           std::vector<events::Event>& rows, const std::string& prefix_hash)>;
+// RowScope::credentialed reads only rows whose batch carried a valid credential (what the merge counts; docs/SERVER.md
+// "Client credentials"); RowScope::all reads every row (experiment evaluation, reports).
+enum class RowScope { all, credentialed };
 void for_each_pair_rows(Database& db, std::int64_t start_ms, std::int64_t end_ms, std::int64_t max_interaction_id,
-                        const PairRowsVisitor& visit);
+                        const PairRowsVisitor& visit, RowScope scope = RowScope::all);
 // The same, restricted to the (client_id, project_id) pairs of `pairs_table` (columns day INTEGER, client_id TEXT,
 // project_id TEXT, written by the caller) whose day = pairs_day: the cost follows the pairs, not the day's volume.
 void for_each_pair_rows_of(Database& db, std::string_view pairs_table, std::int64_t pairs_day, std::int64_t start_ms,
-                           std::int64_t end_ms, std::int64_t max_interaction_id, const PairRowsVisitor& visit);
+                           std::int64_t end_ms, std::int64_t max_interaction_id, const PairRowsVisitor& visit,
+                           RowScope scope = RowScope::all);
 
 // The core fold over one pair's rows: its episodes opened in [start_ms, end_ms).
 std::vector<bandit::Episode> episodes_opened_in(std::vector<events::Event>& rows, std::int64_t start_ms,

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -29,11 +30,11 @@ void FeedbackWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void FeedbackWriter::submit(events::FeedbackBatch batch, std::int64_t received_ms, Done done) {
+void FeedbackWriter::submit(events::FeedbackBatch batch, std::int64_t received_ms, Done done, IngestTags tags) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back(Item{std::move(batch), received_ms, std::move(done)});
+      queue_.push_back(Item{std::move(batch), received_ms, std::move(done), std::move(tags)});
       cv_.notify_one();
       return;
     }
@@ -57,15 +58,15 @@ namespace {
 
 // The experiment the schema creates (storage.cpp, migration 2): where events without an experimentId are counted.
 constexpr std::string_view kDefaultExperiment = "ranking-rl-vs-similarity";
-constexpr int kEventColumns = 18;
+constexpr int kEventColumns = 20;
 constexpr std::array<std::size_t, 4> kChunks = {64, 16, 4, 1};  // rows per INSERT: few statement shapes
 
 std::string insert_events_sql(std::size_t rows) {
   std::string sql =
       "INSERT INTO user_interactions(client_id, event_id, batch_id, session_id, type, project_id, "
       "ranking_id, position, arm, propensity, stars, comment, seconds, at_ms, received_ms, model_version, "
-      "shard_version, alt_propensity) VALUES ";
-  for (std::size_t r = 0; r < rows; ++r) sql += r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      "shard_version, alt_propensity, credentialed, prefix_hash) VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) sql += r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
   return sql + " ON CONFLICT DO NOTHING";
 }
 
@@ -73,6 +74,7 @@ std::string insert_events_sql(std::size_t rows) {
 struct BatchStore {
   Database db;
   Statement claim_batch, find_batch, answer_batch, upsert_session, insert_assignment;
+  Statement mark_uncounted, unmark_uncounted, promote_rows;
   std::array<Statement, kChunks.size()> insert_events;  // one multi-row INSERT per chunk size (one round trip)
 
   BatchStore(const std::string& path, bool synchronous_full) : db(open_storage(path, synchronous_full)) {
@@ -93,11 +95,27 @@ struct BatchStore {
     insert_assignment = db.prepare(
         "INSERT INTO user_ab_assignment(client_id, experiment_id, arm, first_seen_ms) "
         "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    mark_uncounted = db.prepare("INSERT INTO uncounted_clients(client_id, since_ms) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    unmark_uncounted = db.prepare("DELETE FROM uncounted_clients WHERE client_id = ?");
+    promote_rows = db.prepare("UPDATE user_interactions SET credentialed = 1 WHERE client_id = ? AND credentialed = 0");
+  }
+
+  // A client that presents a valid credential holds a valid tag from now on: its rows stored without one count
+  // from the next merge of their day (a day merged already keeps its counts). Once per uncounted spell.
+  void credit_client(const std::string& client_id, const IngestTags& tags, std::int64_t received_ms) {
+    if (!tags.credentialed) {
+      mark_uncounted.bind(1, client_id).bind(2, received_ms).run();
+      return;
+    }
+    unmark_uncounted.bind(1, client_id).run();
+    if (db.changes() > 0) promote_rows.bind(1, client_id).run();
   }
 
   // Every event of the batch in as few INSERTs as the chunk sizes allow; a row that hits the unique
   // (client_id, event_id) — sent before, or twice in this batch — is not inserted and counts as a duplicate.
-  void insert_all(const events::FeedbackBatch& b, std::int64_t received_ms, WriteResult& r) {
+  void insert_all(const events::FeedbackBatch& b, std::int64_t received_ms, const IngestTags& tags, WriteResult& r) {
+    const std::optional<std::string> prefix_hash =
+        tags.prefix_hash.empty() ? std::nullopt : std::optional<std::string>(tags.prefix_hash);
     std::size_t next = 0;
     for (std::size_t k = 0; k < kChunks.size(); ++k) {
       for (; b.events.size() - next >= kChunks[k]; next += kChunks[k]) {
@@ -109,7 +127,8 @@ struct BatchStore {
               .bind(c + 5, events::to_string(e.type)).bind(c + 6, e.project_id).bind(c + 7, e.ranking_id)
               .bind(c + 8, e.position).bind(c + 9, e.arm).bind(c + 10, e.propensity).bind(c + 11, e.stars)
               .bind(c + 12, e.comment).bind(c + 13, e.seconds).bind(c + 14, e.at_ms).bind(c + 15, received_ms)
-              .bind(c + 16, e.model_version).bind(c + 17, e.shard_version).bind(c + 18, e.alt_propensity);
+              .bind(c + 16, e.model_version).bind(c + 17, e.shard_version).bind(c + 18, e.alt_propensity)
+              .bind(c + 19, tags.credentialed ? 1 : 0).bind(c + 20, prefix_hash);
         }
         st.run();
         const auto inserted = static_cast<int>(db.changes());
@@ -119,7 +138,8 @@ struct BatchStore {
     }
   }
 
-  void write(const events::FeedbackBatch& b, std::int64_t received_ms, WriteResult& r) {
+  void write(const events::FeedbackBatch& b, std::int64_t received_ms, const IngestTags& tags, WriteResult& r) {
+    credit_client(b.client_id, tags, received_ms);
     claim_batch.bind(1, b.client_id).bind(2, b.batch_id).bind(3, received_ms).run();
     if (db.changes() == 0) {  // stored before (by any server): its answer, nothing written
       find_batch.bind(1, b.client_id).bind(2, b.batch_id);
@@ -129,7 +149,7 @@ struct BatchStore {
       r.replayed = r.ok = true;
       return;
     }
-    insert_all(b, received_ms, r);
+    insert_all(b, received_ms, tags, r);
     // The event names its experiment; events of clients older than experimentId belong to the first one.
     std::set<std::pair<std::string, std::string>> arms;  // (experiment id, arm) pairs of the batch
     for (const auto& e : b.events) {
@@ -179,7 +199,7 @@ void FeedbackWriter::run() {
         store.db.ensure_connected();  // after a database restart: reconnect (statements re-prepare themselves)
         Transaction tx(store.db);
         begin_ingest(store.db);
-        for (const auto i : order) store.write(group[i].batch, group[i].received_ms, results[i]);
+        for (const auto i : order) store.write(group[i].batch, group[i].received_ms, group[i].tags, results[i]);
         tx.commit();
         break;
       } catch (const std::exception& ex) {

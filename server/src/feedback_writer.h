@@ -23,6 +23,14 @@ struct WriteResult {
   std::string error;     // when !ok
 };
 
+// What the request, not the batch, says about a batch's rows: whether they may reach the community counts (a valid
+// credential, or none required) and the keyed hash of the sender's address prefix. A replay keeps the stored rows'
+// marks; a counted replay still promotes the client's uncounted rows (docs/SERVER.md, "Client credentials").
+struct IngestTags {
+  bool credentialed = true;
+  std::string prefix_hash;  // empty: unknown (stored as NULL)
+};
+
 struct WriterStats {
   std::uint64_t commits = 0;
   std::uint64_t batches = 0;
@@ -37,7 +45,7 @@ class FeedbackWriter {
   FeedbackWriter(const FeedbackWriter&) = delete;
   FeedbackWriter& operator=(const FeedbackWriter&) = delete;
 
-  void submit(events::FeedbackBatch batch, std::int64_t received_ms, Done done);
+  void submit(events::FeedbackBatch batch, std::int64_t received_ms, Done done, IngestTags tags = {});
   void stop();  // finish everything queued, then join
   std::size_t queue_depth() const;
   WriterStats stats() const;
@@ -47,6 +55,7 @@ class FeedbackWriter {
     events::FeedbackBatch batch;
     std::int64_t received_ms;
     Done done;
+    IngestTags tags;
   };
   void run();
 

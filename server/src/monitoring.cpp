@@ -1,5 +1,7 @@
 #include "monitoring.h"
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace wayfinder::server {
@@ -25,6 +27,71 @@ FROM user_interactions WHERE at_ms >= ? AND at_ms < ?)SQL");
   return {st.int64(0), st.int64(1), st.int64(2), st.real(3)};
 }
 
+constexpr std::int64_t kHour = 3600000;
+constexpr std::int64_t kDay = 24 * kHour;
+constexpr int kHistoryDays = 14;
+
+struct ProjectSuccesses {
+  std::int64_t clients = 0, new_clients = 0;           // the last 24 h
+  std::vector<std::int64_t> history = std::vector<std::int64_t>(kHistoryDays, 0);  // day d+1 before, d = 0..13
+};
+
+// Distinct clients with a success per project and 24 h bucket (0 = the last 24 h … 14), and, for bucket 0, how many
+// of them sent their first row in it. The SQL only counts; the rule is success_alerts below.
+std::map<std::string, ProjectSuccesses> read_successes(Database& db, std::int64_t now_ms) {
+  auto st = db.prepare(R"SQL(
+WITH s AS (
+  SELECT DISTINCT project_id, client_id, (?1 - 1 - at_ms) / ?2 AS bucket FROM user_interactions
+  WHERE at_ms >= ?1 - ?2 * 15 AND at_ms < ?1
+    AND (type IN ('click', 'bookmark') OR (type = 'rating' AND stars >= 4))),
+n AS (
+  SELECT c.client_id FROM (SELECT DISTINCT client_id FROM s WHERE bucket = 0) c
+  WHERE (SELECT min(received_ms) FROM user_interactions f WHERE f.client_id = c.client_id) >= ?1 - ?2)
+SELECT s.project_id, s.bucket, count(*), count(n.client_id)
+FROM s LEFT JOIN n ON n.client_id = s.client_id AND s.bucket = 0
+GROUP BY s.project_id, s.bucket)SQL");
+  st.bind(1, now_ms).bind(2, kDay);
+  std::map<std::string, ProjectSuccesses> out;
+  while (st.step()) {
+    auto& p = out[st.text(0)];
+    const auto bucket = st.int64(1);
+    if (bucket == 0) {
+      p.clients = st.int64(2);
+      p.new_clients = st.int64(3);
+    } else if (bucket >= 1 && bucket <= kHistoryDays) {
+      p.history[static_cast<std::size_t>(bucket - 1)] = st.int64(2);
+    }
+  }
+  return out;
+}
+
+// A project whose successes of the last 24 h jump far above its own last 14 days, or come mostly from clients
+// first seen in those 24 h (a flood of fresh ids).
+void success_alerts(const std::map<std::string, ProjectSuccesses>& projects, const SuccessCheck& c,
+                    std::vector<Alert>& alerts) {
+  for (const auto& [project, p] : projects) {
+    if (p.clients < c.min_clients) continue;
+    double mean = 0, most = 0;
+    for (const auto n : p.history) {
+      mean += static_cast<double>(n) / kHistoryDays;
+      most = std::max(most, static_cast<double>(n));
+    }
+    const auto n = static_cast<double>(p.clients);
+    if (n > c.spike_over_mean * std::max(1.0, mean) && n > c.spike_over_max * most) {
+      alerts.push_back({"success_spike", "warning",
+                        project + ": " + std::to_string(p.clients) + " clients with a success in 24 h, daily mean " +
+                            std::to_string(mean).substr(0, 5) + " over the 14 days before",
+                        n, mean});
+    }
+    if (static_cast<double>(p.new_clients) >= c.new_client_share * n) {
+      alerts.push_back({"new_client_successes", "warning",
+                        project + ": " + std::to_string(p.new_clients) + " of " + std::to_string(p.clients) +
+                            " clients with a success in 24 h were first seen in those 24 h",
+                        static_cast<double>(p.new_clients), n});
+    }
+  }
+}
+
 }  // namespace
 
 void to_json(nlohmann::json& j, const MonitoringResult& r) {
@@ -38,8 +105,7 @@ void to_json(nlohmann::json& j, const MonitoringResult& r) {
   }
 }
 
-MonitoringResult run_monitoring(Database& db, std::int64_t now_ms) {
-  constexpr std::int64_t kHour = 3600000;
+MonitoringResult run_monitoring(Database& db, std::int64_t now_ms, const SuccessCheck& success) {
   const Window hour = read_window(db, now_ms - kHour, now_ms);
   const Window base = read_window(db, now_ms - 25 * kHour, now_ms - kHour);
   MonitoringResult r;
@@ -84,6 +150,7 @@ MonitoringResult run_monitoring(Database& db, std::int64_t now_ms) {
       }
     }
   }
+  success_alerts(read_successes(db, now_ms), success, r.alerts);
   auto ins = db.prepare("INSERT INTO alerts(at_ms, kind, severity, message, value, baseline) VALUES (?,?,?,?,?,?)");
   for (const auto& a : r.alerts) {
     ins.bind(1, now_ms).bind(2, a.kind).bind(3, a.severity).bind(4, a.message).bind(5, a.value).bind(6, a.baseline).run();

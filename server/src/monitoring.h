@@ -13,7 +13,8 @@
 namespace wayfinder::server {
 
 struct Alert {
-  std::string kind;      // ctr_drop | volume_spike | volume_drop | client_flood | reward_drop
+  // ctr_drop | volume_spike | volume_drop | client_flood | reward_drop | success_spike | new_client_successes
+  std::string kind;
   std::string severity;  // warning | critical
   std::string message;
   double value = 0, baseline = 0;
@@ -26,7 +27,17 @@ struct MonitoringResult {
 };
 void to_json(nlohmann::json& j, const MonitoringResult& r);
 
+// What the project-level spam checks look at: per project, the clients with a success (click, bookmark, 4–5★) in
+// the last 24 h, how many of them the server first saw in those 24 h, and the same count per day over the 14 days
+// before. Thresholds: docs/SERVER.md "Monitoring".
+struct SuccessCheck {
+  int min_clients = 20;            // fewer successful clients in 24 h never alert
+  double spike_over_mean = 5.0;    // success_spike: above this × the daily mean of the 14 days before (mean ≥ 1)
+  double spike_over_max = 2.0;     // … and above this × the largest of those days
+  double new_client_share = 0.8;   // new_client_successes: at least this share first seen in the last 24 h
+};
+
 // Checks [now - 1 h, now) and writes its alerts.
-MonitoringResult run_monitoring(Database& db, std::int64_t now_ms);
+MonitoringResult run_monitoring(Database& db, std::int64_t now_ms, const SuccessCheck& success = {});
 
 }  // namespace wayfinder::server

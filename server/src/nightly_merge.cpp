@@ -30,6 +30,7 @@ struct GroupUpdate {
   std::int64_t episodes = 0;
   std::int64_t clicks = 0;
   double reward_sum = 0;
+  std::string prefix;  // the keyed address-prefix hash its rows came from; "" = none (only the per-client cap)
 };
 
 // Per project and day: the sum of its client groups (a correction's entry is a difference and may be negative).
@@ -46,6 +47,64 @@ struct ProjectDay {
   }
 };
 
+// (project, prefix hash) → the summed (per-client capped) credit of a day, before the per-prefix cap; in a
+// correction, the change of that sum.
+using PrefixSums = std::map<std::pair<std::string, std::string>, bandit::BetaCounts>;
+
+// A group's evidence × sign: without a prefix straight to its project, with one into the prefix's sum (capped when
+// the sums are applied: apply_prefix_sums).
+void add_evidence(std::map<std::string, ProjectDay>& projects, PrefixSums& sums, const std::string& project,
+                  const GroupUpdate& g, double sign) {
+  auto& to = g.prefix.empty() ? projects[project].added : sums[{project, g.prefix}];
+  to.alpha += sign * g.added.alpha;
+  to.beta += sign * g.added.beta;
+}
+
+// A group's credit into the day: its evidence (add_evidence) and its statistics.
+void add_group(std::map<std::string, ProjectDay>& projects, PrefixSums& sums, const std::string& project,
+               const GroupUpdate& g) {
+  add_evidence(projects, sums, project, g, 1.0);
+  projects[project].episodes += g.episodes;
+  projects[project].reward_sum += g.reward_sum;
+}
+
+// Adds each (project, prefix)'s change to the day's stored sums, and what the change makes of each touched project's
+// community evidence of the day (the core's community_day_credit(after) − community_day_credit(before), under the
+// per-prefix cap and the optional robust aggregation) to the projects' evidence.
+void apply_prefix_sums(Database& db, const std::string& day, const PrefixSums& change, const bandit::PrefixRule& rule,
+                       std::map<std::string, ProjectDay>& projects) {
+  std::map<std::string, std::vector<std::pair<std::string, bandit::BetaCounts>>> touched;  // project → changes
+  for (const auto& [key, d] : change) touched[key.first].emplace_back(key.second, d);
+  auto get = db.prepare("SELECT prefix_hash, alpha, beta FROM merge_prefix_days WHERE day = ? AND project_id = ?");
+  auto put = db.prepare(
+      "INSERT INTO merge_prefix_days(day, project_id, prefix_hash, alpha, beta) VALUES (?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT(day, project_id, prefix_hash) DO UPDATE SET alpha = ?4, beta = ?5");
+  const auto credit = [&](const std::map<std::string, bandit::BetaCounts>& sums) {
+    std::vector<bandit::BetaCounts> v;
+    for (const auto& [prefix, c] : sums) v.push_back(c);
+    return bandit::community_day_credit(v, rule);
+  };
+  for (const auto& [project, changes] : touched) {
+    std::map<std::string, bandit::BetaCounts> sums;
+    get.bind(1, day).bind(2, project);
+    while (get.step()) sums[get.text(0)] = {get.real(1), get.real(2)};
+    get.reset();
+    const auto before = credit(sums);
+    for (const auto& [prefix, d] : changes) {
+      auto& s = sums[prefix];
+      s = {std::max(0.0, s.alpha + d.alpha), std::max(0.0, s.beta + d.beta)};
+      put.bind(1, day).bind(2, project).bind(3, prefix).bind(4, s.alpha).bind(5, s.beta).run();
+    }
+    const auto after = credit(sums);
+    projects[project].added.alpha += after.alpha - before.alpha;
+    projects[project].added.beta += after.beta - before.beta;
+  }
+}
+
+bandit::PrefixRule prefix_rule(const MergeConfig& config) {
+  return {config.daily_cap_per_prefix, config.robust_winsor};
+}
+
 using PairRowsSource = std::function<void(const PairRowsVisitor&)>;
 using GroupVisitor = std::function<void(const std::string& client, const std::string& project, const GroupUpdate&)>;
 
@@ -59,9 +118,10 @@ void fold_groups(const PairRowsSource& rows, std::int64_t day_start, const Merge
   const bandit::FoldConfig fold{join_ms(config)};
   bandit::CreditConfig credit;
   credit.daily_cap = config.daily_cap_per_client;
-  rows([&](const std::string& client, const std::string& project, std::vector<events::Event>& r) {
+  rows([&](const std::string& client, const std::string& project, std::vector<events::Event>& r,
+           const std::string& prefix) {
     for (const auto& c : bandit::credit_days(episodes_opened_in(r, day_start, day_start + kDayMs, fold), credit)) {
-      on_group(client, project, GroupUpdate{c.added, c.episodes, c.clicks, c.reward_sum});
+      on_group(client, project, GroupUpdate{c.added, c.episodes, c.clicks, c.reward_sum, prefix});
     }
   });
 }
@@ -91,6 +151,7 @@ struct DayCorrection {
   std::string day;
   std::int64_t start_ms = 0;
   std::map<std::string, ProjectDay> projects;  // (rows now) − (rows counted), per project
+  PrefixSums prefix_change;                    // the same for evidence under a prefix, before the prefix cap
   std::int64_t pairs = 0, episodes = 0, clicks = 0, new_clients = 0, events = 0;
   double reward_sum = 0;
 };
@@ -187,7 +248,8 @@ Groups fold_late_groups(Database& db, const MergeConfig& config, const Watermark
   Groups groups;
   fold_groups(
       [&](const PairRowsVisitor& visit) {
-        for_each_pair_rows_of(db, kLatePairs, d.start_ms, d.start_ms, d.start_ms + kDayMs, max_id, visit);
+        for_each_pair_rows_of(db, kLatePairs, d.start_ms, d.start_ms, d.start_ms + kDayMs, max_id, visit,
+                              RowScope::credentialed);
       },
       d.start_ms, config,
       [&](const std::string& client, const std::string& project, const GroupUpdate& g) { groups[{client, project}] = g; });
@@ -197,11 +259,16 @@ Groups fold_late_groups(Database& db, const MergeConfig& config, const Watermark
 // Adds (is − was) of one group to the correction; unchanged groups add nothing (not even rounding noise).
 void add_group_difference(DayCorrection& c, const std::string& project, const GroupUpdate& was, const GroupUpdate& is) {
   if (was.episodes == is.episodes && was.clicks == is.clicks && was.added.alpha == is.added.alpha &&
-      was.added.beta == is.added.beta && was.reward_sum == is.reward_sum) {
+      was.added.beta == is.added.beta && was.reward_sum == is.reward_sum && was.prefix == is.prefix) {
     return;
   }
   GroupUpdate diff;
-  diff.added = {is.added.alpha - was.added.alpha, is.added.beta - was.added.beta};
+  if (was.prefix.empty() && is.prefix.empty()) {
+    diff.added = {is.added.alpha - was.added.alpha, is.added.beta - was.added.beta};
+  } else {  // evidence under a prefix changes the prefix's sum; the cap is applied with the stored sum
+    add_evidence(c.projects, c.prefix_change, project, is, 1.0);
+    add_evidence(c.projects, c.prefix_change, project, was, -1.0);
+  }
   diff.episodes = is.episodes - was.episodes;
   diff.clicks = is.clicks - was.clicks;
   diff.reward_sum = is.reward_sum - was.reward_sum;
@@ -322,10 +389,10 @@ MergeResult already_merged(const std::string& day, std::int64_t version) {
   return r;
 }
 
-// The day's episodes (rows id <= watermark) folded per (client, project) group, summed per project; the day's
-// totals go into `r`.
+// The day's episodes (rows id <= watermark) folded per (client, project) group, summed per project (evidence sent
+// from an address prefix summed per (project, prefix) into `sums` instead); the day's totals go into `r`.
 std::map<std::string, ProjectDay> fold_day(Database& db, const MergeConfig& config, std::int64_t start,
-                                           std::int64_t watermark, MergeResult& r) {
+                                           std::int64_t watermark, MergeResult& r, PrefixSums& sums) {
   const std::int64_t end = start + kDayMs;
   {
     auto st = db.prepare("SELECT count(*) FROM user_interactions WHERE at_ms >= ? AND at_ms < ? AND +id <= ?");
@@ -336,10 +403,13 @@ std::map<std::string, ProjectDay> fold_day(Database& db, const MergeConfig& conf
   std::map<std::string, ProjectDay> projects;
   std::set<std::string> clients;
   double reward_sum = 0;
-  fold_groups([&](const PairRowsVisitor& visit) { for_each_pair_rows(db, start, end, watermark, visit); }, start, config,
+  const auto day_rows = [&](const PairRowsVisitor& visit) {
+    for_each_pair_rows(db, start, end, watermark, visit, RowScope::credentialed);
+  };
+  fold_groups(day_rows, start, config,
       [&](const std::string& client, const std::string& project, const GroupUpdate& g) {
         clients.insert(client);
-        projects[project].add(g);
+        add_group(projects, sums, project, g);
         r.episodes += g.episodes;
         r.clicks += g.clicks;
         reward_sum += g.reward_sum;
@@ -417,12 +487,14 @@ void apply_corrections(Database& db, EvidenceWriter& writer, const CorrectionPla
       "corrected_ms = ?4 WHERE day = ?1");
   for (const auto& c : plan.corrections) {
     const double scale = bandit::decay_weight(c.start_ms / kDayMs, latest_start / kDayMs, config.half_life_days);
-    for (const auto& [id, p] : c.projects) {
+    auto projects = c.projects;
+    apply_prefix_sums(db, c.day, c.prefix_change, prefix_rule(config), projects);
+    for (const auto& [id, p] : projects) {
       writer.fold_in(c.day, id, p, scale);
       r.late_alpha += p.added.alpha * scale;
       r.late_beta += p.added.beta * scale;
     }
-    if (c.projects.empty() && c.events == 0) continue;
+    if (projects.empty() && c.events == 0) continue;
     day_stats.bind(1, c.day).bind(2, c.events).bind(3, c.episodes).bind(4, c.clicks).bind(5, c.new_clients)
         .bind(6, c.reward_sum).run();
     day_late.bind(1, c.day).bind(2, c.episodes).bind(3, c.events).bind(4, now_ms).run();
@@ -491,7 +563,8 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
   // The day's episodes and the late corrections are read before taking the write lock (one statement = one
   // consistent snapshot), so ingest is blocked only for the short write phase; the plan is valid only if no other
   // run moved a watermark, and the already-merged check is repeated under the lock.
-  const auto projects = fold_day(db, config, start, watermark, r);
+  PrefixSums prefix_sums;
+  auto projects = fold_day(db, config, start, watermark, r, prefix_sums);
   CorrectionPlan plan = plan_corrections(db, config, watermark);
 
   Transaction tx(db);
@@ -506,6 +579,7 @@ MergeResult run_merge(Database& db, const MergeConfig& config, const std::string
       reward_change = r.avg_reward - st.real(1);
     }
   }
+  apply_prefix_sums(db, day, prefix_sums, prefix_rule(config), projects);
   EvidenceWriter writer(db, now_ms);
   for (const auto& [id, p] : projects) writer.fold_in(day, id, p, decay.scale_new);
   apply_corrections(db, writer, plan, config, decay.latest_start, now_ms, r);

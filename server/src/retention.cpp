@@ -33,8 +33,11 @@ RetentionResult apply_retention(Database& db, const ServerConfig& config, std::i
     while (st.step()) days.push_back(st.text(0));
   }
   auto del = db.prepare("DELETE FROM user_interactions WHERE at_ms >= ? AND at_ms < ?");
+  // The day's per-prefix sums (keyed prefix hashes) go with its raw rows: nothing can correct the day any more.
+  auto del_prefixes = db.prepare("DELETE FROM merge_prefix_days WHERE day = ?");
   for (const auto& day : days) {
     const std::int64_t start = day_start_ms(day);
+    del_prefixes.bind(1, day).run();
     del.bind(1, start).bind(2, start + kDayMs).run();
     if (db.changes() > 0) ++r.days_deleted;
     r.rows_deleted += db.changes();

@@ -96,6 +96,27 @@ CREATE INDEX IF NOT EXISTS user_interactions_pair ON user_interactions(client_id
 CREATE TABLE IF NOT EXISTS job_runs(
   job TEXT NOT NULL, period TEXT NOT NULL, started_ms INTEGER NOT NULL, PRIMARY KEY(job, period)) WITHOUT ROWID;
 )SQL",
+    // 6: client credentials (docs/SERVER.md, "Client credentials"). `credentialed`: the row's batch carried a valid
+    // credential (or credentials were not required); only such rows reach the community counts. Rows stored before
+    // this migration were counted under the old rule and stay so (1). `prefix_hash`: the keyed hash of the sender's
+    // address prefix (never the address), for the per-prefix cap; deleted with the row by retention.
+    // client_credentials: ids the server issued a credential for (a second issue needs the current credential);
+    // credential_issuance: recent issues per prefix (the daily issuance limit; pruned after a day);
+    // uncounted_clients: clients with uncredentialed rows, promoted when they next present a valid credential;
+    // merge_prefix_days: per merged day, project and prefix the summed credit before the per-prefix cap (so a late
+    // correction applies cap(sum + delta) − cap(sum) exactly); deleted with the day's rows by retention.
+    R"SQL(
+ALTER TABLE user_interactions ADD COLUMN credentialed INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE user_interactions ADD COLUMN prefix_hash TEXT;
+CREATE TABLE client_credentials(
+  client_id TEXT PRIMARY KEY, issued_ms INTEGER NOT NULL, renewed_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE credential_issuance(prefix_hash TEXT NOT NULL, issued_ms INTEGER NOT NULL);
+CREATE INDEX credential_issuance_prefix ON credential_issuance(prefix_hash, issued_ms);
+CREATE TABLE uncounted_clients(client_id TEXT PRIMARY KEY, since_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE merge_prefix_days(
+  day TEXT NOT NULL, project_id TEXT NOT NULL, prefix_hash TEXT NOT NULL, alpha REAL NOT NULL, beta REAL NOT NULL,
+  PRIMARY KEY(day, project_id, prefix_hash)) WITHOUT ROWID;
+)SQL",
 };
 
 const std::vector<const char*> kPostgresMigrations = {
@@ -179,6 +200,19 @@ CREATE INDEX IF NOT EXISTS user_interactions_pair ON user_interactions(client_id
     R"SQL(
 CREATE TABLE IF NOT EXISTS job_runs(
   job TEXT NOT NULL, period TEXT NOT NULL, started_ms BIGINT NOT NULL, PRIMARY KEY(job, period));
+)SQL",
+    // 6
+    R"SQL(
+ALTER TABLE user_interactions ADD COLUMN credentialed BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE user_interactions ADD COLUMN prefix_hash TEXT;
+CREATE TABLE client_credentials(
+  client_id TEXT PRIMARY KEY, issued_ms BIGINT NOT NULL, renewed_ms BIGINT NOT NULL);
+CREATE TABLE credential_issuance(prefix_hash TEXT NOT NULL, issued_ms BIGINT NOT NULL);
+CREATE INDEX credential_issuance_prefix ON credential_issuance(prefix_hash, issued_ms);
+CREATE TABLE uncounted_clients(client_id TEXT PRIMARY KEY, since_ms BIGINT NOT NULL);
+CREATE TABLE merge_prefix_days(
+  day TEXT NOT NULL, project_id TEXT NOT NULL, prefix_hash TEXT NOT NULL, alpha DOUBLE PRECISION NOT NULL,
+  beta DOUBLE PRECISION NOT NULL, PRIMARY KEY(day, project_id, prefix_hash));
 )SQL",
 };
 

@@ -9,7 +9,7 @@
 
 namespace wayfinder::server {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // Opens (creating if needed) and migrates. `synchronous_full`: fsync every commit (a 200 survives power loss).
 Database open_storage(const std::string& path, bool synchronous_full = true);

@@ -74,7 +74,8 @@ SyncService::SyncService(ServerConfig config, std::unique_ptr<KnownProjects> pro
       address_limiter_(config_.per_address),
       now_ms_([] { return now_unix_ms(); }),
       read_db_(open_storage(config_.db, config_.synchronous_full)),
-      job_db_(open_storage(config_.db, config_.synchronous_full)) {
+      job_db_(open_storage(config_.db, config_.synchronous_full)),
+      credentials_(load_credential_key(config_), config_.credential_days, config_.trusted_proxies) {
   web_root_ = {config_.web_dir, "public, max-age=3600", true};
   models_root_ = {config_.models_dir, "public, max-age=86400", false};
   std::string ort = config_.ort_dir;
@@ -153,6 +154,7 @@ const std::vector<SyncService::Route>& SyncService::routes() {
       {"/healthz", "GET", false, &SyncService::route_healthz},
       {"/metrics", "GET", false, &SyncService::route_metrics},
       {"/v1/feedback", "POST", false, &SyncService::route_feedback},
+      {"/v1/clients", "POST", false, &SyncService::route_clients},
       {"/v1/bandit", "GET", false, &SyncService::route_bandit},
       {"/v1/experiments", "GET", false, &SyncService::route_experiments},
       {"/v1/admin/merge", "POST", true, &SyncService::route_merge},
@@ -181,7 +183,7 @@ HttpResponse cors_preflight() {
   HttpResponse r;
   r.status = 204;
   r.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-  r.set("Access-Control-Allow-Headers", "Content-Type, If-None-Match, Authorization");
+  r.set("Access-Control-Allow-Headers", "Content-Type, If-None-Match, Authorization");  // Authorization: Wayfinder …
   r.set("Access-Control-Max-Age", "600");
   return r;
 }
@@ -294,7 +296,7 @@ std::optional<SyncService::Refusal> SyncService::admit_feedback(const HttpReques
   if (req.body.size() > config_.max_body_bytes) {
     return Refusal{413, "too_large", "body is larger than " + std::to_string(config_.max_body_bytes) + " bytes", ""};
   }
-  if (const int wait = address_limiter_.acquire(req.remote_address, now); wait > 0) {
+  if (const int wait = address_limiter_.acquire(credentials_.address_of(req), now); wait > 0) {
     return Refusal{429, "rate_limited", "too many requests from this address", "", wait};
   }
   const std::string ct = req.header("content-type");
@@ -334,6 +336,30 @@ std::optional<SyncService::Refusal> SyncService::check_event_window(const events
   return std::nullopt;
 }
 
+namespace {
+// A batch stored (uncounted) whose credential failed: the 401 naming the problem, with the stored answer's counts
+// and "stored": true, so the client knows its events are kept and only the credential needs renewing.
+HttpResponse stored_but_refused(const identity::CredentialCheck& check, const std::string& stored_answer) {
+  auto r = credential_refusal(check);
+  auto body = nlohmann::json::parse(r.body);
+  body.update(nlohmann::json::parse(stored_answer));
+  body["stored"] = true;
+  r.body = body.dump();
+  return r;
+}
+}  // namespace
+
+identity::CredentialCheck SyncService::check_credential(const HttpRequest& req, std::string_view client_id,
+                                                        const std::string& body_credential) const {
+  const std::string presented = ClientCredentials::presented(req, body_credential);
+  if (presented.empty()) {
+    identity::CredentialCheck none;
+    none.message = "credential: none presented (send 'Authorization: Wayfinder <credential>')";
+    return none;
+  }
+  return credentials_.check(client_id, presented, now_ms_());
+}
+
 void SyncService::handle_feedback(const HttpRequest& req, Respond respond) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::int64_t now = now_ms_();
@@ -345,7 +371,17 @@ void SyncService::handle_feedback(const HttpRequest& req, Respond respond) {
     return respond(std::move(r));
   }
   const std::size_t n = batch.events.size();
-  writer_->submit(std::move(batch), now, [this, respond = std::move(respond), t0, n](WriteResult w) {
+  // The credential decides whether the rows may reach the community counts; a bad one is answered 401 AFTER the
+  // batch is stored (uncounted), so that nothing a client sent is lost.
+  std::optional<identity::CredentialCheck> refused_credential;
+  IngestTags tags{!config_.require_credentials, credentials_.prefix_hash_of(req)};
+  if (const auto presented = ClientCredentials::presented(req, batch.credential); !presented.empty()) {
+    const auto check = credentials_.check(batch.client_id, presented, now);
+    tags.credentialed = check.status == identity::CredentialStatus::valid;
+    if (!tags.credentialed) refused_credential = check;
+  }
+  if (!tags.credentialed) metrics_.count("wayfinder_batches_uncredentialed_total");
+  writer_->submit(std::move(batch), now, [this, respond = std::move(respond), t0, n, refused_credential](WriteResult w) {
     if (!w.ok) {
       metrics_.count_rejected("storage_error", n);
       auto r = json_error(503, "could not store the batch (retry later): " + w.error);
@@ -359,9 +395,10 @@ void SyncService::handle_feedback(const HttpRequest& req, Respond respond) {
     }
     metrics_.observe_batch_latency(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     auto r = json_response(200, w.response);
+    if (refused_credential) r = stored_but_refused(*refused_credential, w.response);
     if (w.replayed) r.set("Idempotent-Replay", "true");
     respond(std::move(r));
-  });
+  }, std::move(tags));
 }
 
 // Another server (or `wayfinder-sync merge`) may have published a newer snapshot: look at most once a second.

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "client_credentials.h"
 #include "config.h"
 #include "feedback_writer.h"
 #include "http_types.h"
@@ -46,6 +47,12 @@ class SyncService {
   nlohmann::json retain_now(const std::optional<std::string>& period = std::nullopt);  // retention (daily)
   nlohmann::json report();
 
+  // The one check of a request's client credential for `client_id` (docs/SERVER.md, "Client credentials"): the
+  // "Authorization: Wayfinder <credential>" header, else `body_credential`. Nothing presented → malformed, with a
+  // message saying so. Answer a non-valid result with credential_refusal(check) (401 naming the problem).
+  identity::CredentialCheck check_credential(const HttpRequest& req, std::string_view client_id,
+                                             const std::string& body_credential = "") const;
+
   void stop_writer();  // drains every queued batch (answers them), then stops; for shutdown
   Metrics& metrics() { return metrics_; }
   const ServerConfig& config() const { return config_; }
@@ -73,6 +80,9 @@ class SyncService {
   HttpResponse route_evaluate(const HttpRequest& req, Respond& respond, bool& deferred);
   HttpResponse route_monitor(const HttpRequest& req, Respond& respond, bool& deferred);
   HttpResponse route_report(const HttpRequest& req, Respond& respond, bool& deferred);
+  HttpResponse route_clients(const HttpRequest& req, Respond& respond, bool& deferred);  // sync_clients.cpp
+  HttpResponse renew_client(const std::string& client_id, const std::string& credential, std::int64_t now);
+  HttpResponse issue_new_client(const HttpRequest& req, std::string client_id, std::int64_t now);
   struct Refusal;
   std::optional<Refusal> admit_feedback(const HttpRequest& req, std::int64_t now, events::FeedbackBatch& batch);
   std::optional<Refusal> check_event_window(const events::FeedbackBatch& batch, std::int64_t now) const;
@@ -93,6 +103,7 @@ class SyncService {
   Database read_db_;
   std::mutex job_mu_;
   Database job_db_;
+  ClientCredentials credentials_;  // after the databases: an unreachable database is reported before a missing key
   std::mutex snapshot_mu_;
   Snapshot snapshot_;
   std::chrono::steady_clock::time_point last_snapshot_poll_{};

@@ -245,3 +245,15 @@ TEST(BanditEpisodeFold, LearnerCountsFollowUnbookmarkAndAChangedRating) {
   EXPECT_DOUBLE_EQ(f.counts_of("a/b").alpha, 0.0);
   EXPECT_DOUBLE_EQ(f.counts_of("a/b").beta, 1.0);
 }
+
+TEST(BanditEpisodeFold, PrefixCapLimitsEachComponentOfTheSumAndIsExactForCorrections) {
+  const BetaCounts raw{2000.0, 3.0};
+  const auto capped = cap_prefix_day(raw, 5.0);
+  EXPECT_DOUBLE_EQ(capped.alpha, 5.0);
+  EXPECT_DOUBLE_EQ(capped.beta, 3.0);
+  EXPECT_DOUBLE_EQ(cap_prefix_day(raw, 0.0).alpha, 2000.0) << "0 turns the cap off";
+  // A correction adds cap(raw + delta) − cap(raw): below the cap it is the delta, above it nothing.
+  const BetaCounts before{4.0, 0.0}, after{6.5, 1.0};
+  EXPECT_DOUBLE_EQ(cap_prefix_day(after, 5.0).alpha - cap_prefix_day(before, 5.0).alpha, 1.0);
+  EXPECT_DOUBLE_EQ(cap_prefix_day(after, 5.0).beta - cap_prefix_day(before, 5.0).beta, 1.0);
+}

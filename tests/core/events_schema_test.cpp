@@ -251,3 +251,33 @@ TEST(EventsSchema, TheCorrectionTypesRoundTripAndRefuseStars) {
   unknown["events"][0]["type"] = "unbookmarked";
   expect_field_error(unknown, "events[0].type");
 }
+
+TEST(EventsSchema, CredentialIsAnOptionalStringKeptForTheServerToCheck) {
+  json b = valid_batch(1);
+  b["credential"] = "wf1.123.not-checked-here";
+  FeedbackBatch out;
+  from_json(b, out);
+  EXPECT_EQ(out.credential, "wf1.123.not-checked-here");
+  EXPECT_EQ(json(out)["credential"], "wf1.123.not-checked-here");
+  json none = valid_batch(1);
+  from_json(none, out);
+  EXPECT_EQ(out.credential, "");
+  EXPECT_FALSE(json(out).contains("credential"));
+  for (const json& bad : {json(7), json(std::string(257, 'x')), json::array()}) {
+    json c = valid_batch(1);
+    c["credential"] = bad;
+    expect_field_error(c, "credential");
+  }
+}
+
+TEST(EventsSchema, CheckIdNamesTheField) {
+  EXPECT_NO_THROW(check_id("clientId", "a-Z_0.9:x"));
+  for (const std::string bad : {std::string(), std::string(129, 'a'), std::string("a b"), std::string("é")}) {
+    try {
+      check_id("clientId", bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const SchemaError& e) {
+      EXPECT_EQ(e.field(), "clientId");
+    }
+  }
+}

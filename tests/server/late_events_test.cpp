@@ -268,6 +268,7 @@ TEST(LateEvents, DaysMergedBeforeTheWatermarkMigrationAreCorrectedFromItOn) {
   late.merge("2026-11-27");
   // Back to a version-3 file: no watermarks yet.
   late.db.exec("DROP TABLE rl_merge_watermarks");
+  undo_credentials_migration(late.db);
   late.db.exec("UPDATE schema_version SET version = 3");
   Database reopened = open_storage(late.path, false);
   EXPECT_EQ(schema_version(reopened), kSchemaVersion);

@@ -189,6 +189,7 @@ TEST(Storage, Version2DatabaseGainsAltPropensityAndKeepsOldRows) {
     db.exec("CREATE VIEW recommendation_results AS SELECT id AS interaction_id, client_id, ranking_id, project_id, "
             "position AS rank, propensity, arm, model_version, shard_version, at_ms FROM user_interactions "
             "WHERE type = 'impression'");
+    undo_credentials_migration(db);
     db.exec("UPDATE schema_version SET version = 2");
   }
   {

@@ -12,6 +12,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "wayfinder/bandit/episode_fold.h"
 #include "wayfinder/bandit/evidence_store.h"
 #include "wayfinder/profile.h"
 #include "wayfinder/random/samplers.h"
@@ -160,13 +161,13 @@ std::vector<std::string> possible_profiles(const SimCatalog& catalog) {
 
 std::vector<PolicySpec> standard_policies() {
   return {
-      {"random", PolicyKind::random, false, 1.0},
-      {"popularity", PolicyKind::popularity, false, 1.0},
-      {"similarity", PolicyKind::similarity, false, 1.0},
-      {"thompson", PolicyKind::thompson, true, 0.9},
-      {"hybrid-local", PolicyKind::hybrid, false, 1.0},
-      {"hybrid-nodecay", PolicyKind::hybrid, true, 1.0},
-      {"hybrid", PolicyKind::hybrid, true, 0.9},
+      {"random", PolicyKind::random, false, 1.0, {}, 0.0},
+      {"popularity", PolicyKind::popularity, false, 1.0, {}, 0.0},
+      {"similarity", PolicyKind::similarity, false, 1.0, {}, 0.0},
+      {"thompson", PolicyKind::thompson, true, 0.9, {}, 0.0},
+      {"hybrid-local", PolicyKind::hybrid, false, 1.0, {}, 0.0},
+      {"hybrid-nodecay", PolicyKind::hybrid, true, 1.0, {}, 0.0},
+      {"hybrid", PolicyKind::hybrid, true, 0.9, {}, 0.0},
   };
 }
 
@@ -373,7 +374,33 @@ std::size_t LearnerWorld::users() const { return state_->learners.size(); }
 std::size_t LearnerWorld::embedded_queries() const { return state_->embedded; }
 const WorldConfig& LearnerWorld::config() const { return state_->config; }
 
-RunMetrics LearnerWorld::run(const PolicySpec& policy) const {
+std::size_t LearnerWorld::prefix_of(const PolicySpec& policy, std::size_t user) const {
+  const auto shared = static_cast<std::size_t>(
+      std::llround(policy.shared_address_fraction * static_cast<double>(state_->config.users)));
+  return user < shared ? 0 : user + 1;  // learners are drawn at random, so the first ones are a random share
+}
+
+namespace {
+
+// The nightly merge: the day's applied evidence summed per (prefix, project), each project's prefix sums turned into
+// its evidence of the day by the server's rule (the core's community_day_credit), then into the decayed counts.
+void nightly_merge(const PolicySpec& policy, const std::map<std::pair<std::size_t, std::uint32_t>, bandit::BetaCounts>& by_prefix,
+                   std::map<std::uint32_t, bandit::BetaCounts>& community, std::vector<bandit::EvidenceStore>& stores) {
+  std::map<std::uint32_t, std::vector<bandit::BetaCounts>> sums;  // per project, in prefix order
+  for (const auto& [key, sum] : by_prefix) sums[key.second].push_back(sum);
+  std::map<std::uint32_t, bandit::BetaCounts> today;
+  for (const auto& [i, v] : sums) today[i] = bandit::community_day_credit(v, policy.prefix_rule);
+  for (auto& [i, c] : community) { c.alpha *= policy.community_decay; c.beta *= policy.community_decay; }
+  for (const auto& [i, c] : today) { community[i].alpha += c.alpha; community[i].beta += c.beta; }
+  std::vector<std::uint32_t> idx;
+  std::vector<bandit::BetaCounts> counts;
+  for (const auto& [i, c] : community) { idx.push_back(i); counts.push_back(c); }
+  for (auto& st : stores) st.set_community(idx, counts);
+}
+
+}  // namespace
+
+RunMetrics LearnerWorld::run(const PolicySpec& policy, const EpisodeSink& sink) const {
   const auto& s = *state_;
   const auto& cat = *s.catalog;
   const auto& cfg = s.config;
@@ -397,7 +424,7 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy) const {
   for (int day = 0; day < cfg.days; ++day) {
     const int phase = day >= cfg.days / 2 ? 1 : 0;
     DayMetrics dm;
-    std::map<std::uint32_t, bandit::BetaCounts> today;
+    std::map<std::pair<std::size_t, std::uint32_t>, bandit::BetaCounts> today;  // (prefix, project)
     for (int session = 0; session < cfg.sessions_per_day; ++session) {
       for (std::size_t u = 0; u < cfg.users; ++u) {
         const auto& l = s.learners[u];
@@ -448,21 +475,15 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy) const {
           dm.expected_clicks += exam * pc;
           if (p < best.size()) dm.oracle_expected_clicks += exam * best[p];
           if (!shown[i]) { shown[i] = 1; ++shown_count; }
+          if (sink) sink({day, u, i, ep});
           if (policy.kind == PolicyKind::thompson || policy.kind == PolicyKind::hybrid) {
             const auto applied = stores[u].add_local(i, day, bandit::reward_to_update(ep, rewards, s.examination));
-            today[i].add(applied);
+            today[{prefix_of(policy, u), i}].add(applied);
           }
         }
       }
     }
-    if (policy.community) {  // the nightly merge: every learner's applied evidence of the day, aggregated
-      for (auto& [i, c] : community) { c.alpha *= policy.community_decay; c.beta *= policy.community_decay; }
-      for (const auto& [i, c] : today) { community[i].alpha += c.alpha; community[i].beta += c.beta; }
-      std::vector<std::uint32_t> idx;
-      std::vector<bandit::BetaCounts> counts;
-      for (const auto& [i, c] : community) { idx.push_back(i); counts.push_back(c); }
-      for (auto& st : stores) st.set_community(idx, counts);
-    }
+    if (policy.community) nightly_merge(policy, today, community, stores);
     dm.coverage = static_cast<double>(shown_count) / n;
     out.days.push_back(dm);
   }

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "wayfinder/bandit/episode_fold.h"
 #include "wayfinder/bandit/reward.h"
 #include "wayfinder/catalog/project.h"
 #include "wayfinder/rank/rerank.h"
@@ -54,6 +56,11 @@ struct PolicySpec {
   PolicyKind kind = PolicyKind::hybrid;
   bool community = true;        // nightly merge of all learners' counts → community snapshot
   double community_decay = 0.9; // per night: snapshot = decay · snapshot + today's updates (1 = no decay)
+  // The server's rule above the learner (the core's community_day_credit): the per-prefix cap and the optional
+  // robust aggregation of what each address prefix adds to one project per night; {} = today's plain sum.
+  bandit::PrefixRule prefix_rule;
+  // Share of learners behind one address (a school NAT); every other learner has a network of its own.
+  double shared_address_fraction = 0.0;
 };
 // random, popularity, similarity, thompson (community + decay), hybrid local-only, hybrid community without decay,
 // hybrid (community + decay, the default).
@@ -76,6 +83,15 @@ struct WorldConfig {
   double w_noise = 0.6;
   rank::RerankConfig rerank;  // the core's defaults (0.6 / 0.4, ε = 0.15)
 };
+
+// Every shown project's outcome, as the learner's device would send it (for feeding the server in tests).
+struct ShownEpisode {
+  int day = 0;
+  std::size_t user = 0;
+  std::uint32_t project = 0;
+  bandit::ImpressionEpisode episode;
+};
+using EpisodeSink = std::function<void(const ShownEpisode&)>;
 
 struct DayMetrics {
   double impressions = 0, clicks = 0, reward = 0;
@@ -102,7 +118,9 @@ class LearnerWorld {
   ~LearnerWorld();
   LearnerWorld(LearnerWorld&&) noexcept;
 
-  RunMetrics run(const PolicySpec& policy) const;
+  RunMetrics run(const PolicySpec& policy, const EpisodeSink& sink = {}) const;
+  // The address prefix learner u sends from under `policy` (0: the shared one, for the shared share of learners).
+  std::size_t prefix_of(const PolicySpec& policy, std::size_t user) const;
 
   // For off-policy evaluation: P(click | examined) of learner u on project i before any fatigue or drift,
   // the learner's content ranking, and the number of learners; how many learners' queries were real embeddings.

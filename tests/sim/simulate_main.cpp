@@ -11,6 +11,7 @@
 
 #include "learner_sim.h"
 #include "sim_ope.h"
+#include "sim_spam.h"
 #include "stats.h"
 #include "svg_plot.h"
 
@@ -22,6 +23,26 @@ std::string fmt(const char* f, double v) {
   char b[64];
   std::snprintf(b, sizeof b, f, v);
   return b;
+}
+
+// --spam-only: the cost of the spam defences to honest learners (run_spam_section), on `seeds` worlds.
+int write_spam_section(const SimCatalog& catalog, const WorldConfig& world, int seeds, const SpamSectionConfig& spam,
+                       const std::string& out_md, const std::string& out_json) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<LearnerWorld> worlds;
+  for (int s = 0; s < seeds; ++s) worlds.emplace_back(catalog, world, 100 + s);
+  nlohmann::json js;
+  std::ostringstream md;
+  md << "Setup: " << catalog.projects.size() << " catalog projects; content ranking from " << catalog.source << "; "
+     << world.users << " learners × " << world.days << " days; " << seeds
+     << " seeds; paired over seeds, 95% t-intervals.\n\n"
+     << run_spam_section(worlds, spam, js);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  md << "\n_wayfinder-simulate --spam-only: ran in " << fmt("%.1f", secs) << " s._\n";
+  std::ofstream(out_md) << md.str();
+  std::cout << md.str();
+  if (!out_json.empty()) std::ofstream(out_json) << js.dump(2) << "\n";
+  return 0;
 }
 
 }  // namespace
@@ -37,6 +58,8 @@ int main(int argc, char** argv) {
   bool with_traffic = true, with_ope = true;
   std::vector<std::size_t> ope_sizes{100, 300, 1000, 3000, 10000};
   bool quick = false;
+  std::string spam_out;  // set: only the spam-defence section (docs/SIMULATION.md), written here
+  SpamSectionConfig spam;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -57,6 +80,8 @@ int main(int argc, char** argv) {
     else if (a == "--ope-out") ope_md = next();
     else if (a == "--json") out_json = next();
     else if (a == "--img-dir") img_dir = next();
+    else if (a == "--spam-only") spam_out = next();
+    else if (a == "--shared-fraction") spam.shared_fraction = std::stod(next());
     else if (a == "--quick") {
       quick = true;
       seeds = 3;
@@ -67,7 +92,8 @@ int main(int argc, char** argv) {
     } else {
       std::cerr << "usage: wayfinder-simulate [--quick] [--seeds N] [--users N] [--days N] [--manifest FILE] "
                    "[--profile-vectors FILE] [--list-profiles FILE] [--catalog FILE (metadata ranker)] "
-                   "[--out sim.md] [--ope-out ope.md] [--json summary.json] [--img-dir DIR]\n";
+                   "[--out sim.md] [--ope-out ope.md] [--json summary.json] [--img-dir DIR] "
+                   "[--spam-only spam.md [--shared-fraction 0.3]]\n";
       return 2;
     }
   }
@@ -79,6 +105,7 @@ int main(int argc, char** argv) {
     for (const auto& p : possible_profiles(catalog)) f << p << "\n";
     return 0;
   }
+  if (!spam_out.empty()) return write_spam_section(catalog, world, seeds, spam, spam_out, out_json);
   const auto policies = standard_policies();
   nlohmann::json js;
   std::ostringstream md;

@@ -1,4 +1,5 @@
-// The pseudonymous client id (kept) and a new session id per createRecommender.
+// The pseudonymous client id and its server credential (kept; web/src/sync.js asks for and renews the credential)
+// and a new session id per createRecommender. A new client id starts without a credential.
 import { uuid } from './sync.js';
 
 export async function loadIdentity(storage, userId) {

@@ -10,7 +10,8 @@ export const SCHEMA_VERSION = 1;
 //   pending        [{batchId, sentAt, events, attempts}]   batches sent at least once or about to be; retried as is
 //   community      { etag, snapshot }              last GET /v1/bandit answer
 //   experiments    { etag?, list, fetchedAt }      last GET /v1/experiments answer
-//   identity       { clientId, sessionId }
+//   identity       { clientId, sessionId, credential?: {value, expires, renewAfter} }   credential: the
+//                  server's tag for this client id (POST /v1/clients), sent with every batch, renewed at half life
 export const KEYS = ['profile', 'local', 'episodes', 'outbox', 'pending', 'community', 'experiments', 'identity', 'rejected'];
 
 function clone(v) {

@@ -23,10 +23,12 @@ export function backoffDelay(attempt, { baseMs = 250, capMs = 30000, random = Ma
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class SyncClient {
-  constructor({ server, storage, identity, fetch: fetchImpl, retry = {}, onChange }) {
+  constructor({ server, storage, identity, fetch: fetchImpl, retry = {}, onChange, now = Date.now }) {
     this.server = server ? server.replace(/\/$/, '') : null;
     this.storage = storage;
-    this.identity = identity; // {clientId, sessionId}
+    this.identity = identity; // {clientId, sessionId, credential?: {value, expires, renewAfter}}
+    this.now = now;
+    this.credentialRetryAt = 0;
     this.fetch = fetchImpl ?? globalThis.fetch?.bind(globalThis);
     this.retry = { maxAttempts: 6, baseMs: 250, capMs: 30000, ...retry };
     this.onChange = onChange ?? (() => {});
@@ -73,13 +75,54 @@ export class SyncClient {
   }
 
   body(batch) {
+    const credential = this.usableCredential();
     return JSON.stringify({
       clientId: this.identity.clientId,
       batchId: batch.batchId,
       sessionId: this.identity.sessionId,
+      ...(credential ? { credential } : {}),
       sentAt: new Date().toISOString(),
       events: batch.events,
     });
+  }
+
+  // The stored credential while it has not expired (an expired one would only earn a 401), else null.
+  usableCredential() {
+    const c = this.identity.credential;
+    return c && Date.parse(c.expires) > this.now() ? c.value : null;
+  }
+
+  // Asks the server for this client id's credential on the first sync, and renews it once half its life has
+  // passed (POST /v1/clients with the current one; docs/SERVER.md, "Client credentials"). Stored with the
+  // identity. A refusal (429 issuance limit, 409 id taken, an older server's 404) or no network leaves the client
+  // as it was: its batches go untagged (stored, not counted) and it asks again later.
+  async ensureCredential() {
+    const c = this.identity.credential;
+    const now = this.now();
+    if (!this.server || (c && now < c.renewAfter) || now < this.credentialRetryAt) return;
+    let res;
+    try {
+      res = await this.fetch(`${this.server}/v1/clients`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: this.identity.clientId, ...(c ? { credential: c.value } : {}) }),
+      });
+    } catch {
+      return;
+    }
+    if (!res.ok) {
+      const ra = Number(res.headers.get('retry-after'));
+      this.credentialRetryAt = now + (Number.isFinite(ra) && ra > 0 ? ra * 1000 : 60_000);
+      if (res.status === 401) {
+        this.identity.credential = undefined; // not ours (the server's key changed): forget it
+        await this.storage.set('identity', this.identity);
+      }
+      return;
+    }
+    const got = await res.json();
+    const expires = Date.parse(got.expires);
+    this.identity.credential = { value: got.credential, expires: got.expires, renewAfter: now + (expires - now) / 2 };
+    await this.storage.set('identity', this.identity);
   }
 
   // One POST; resolves {ok, status, retryAfterMs, body}. Network failures are {ok:false, status:0}.
@@ -118,6 +161,7 @@ export class SyncClient {
 
   async flushOnce() {
     await this.seal();
+    await this.ensureCredential();
     let accepted = 0;
     let duplicates = 0;
     let lastError = null;
@@ -126,7 +170,9 @@ export class SyncClient {
       for (let attempt = 0; attempt < this.retry.maxAttempts && !done; attempt++) {
         const r = await this.post(batch);
         batch.attempts += 1;
-        if (r.ok) {
+        if (r.ok || (r.status === 401 && r.body?.stored)) {
+          // 401 + stored: the server kept the batch (uncounted) but refused its credential; renew before the next.
+          if (!r.ok) this.identity.credential = { ...this.identity.credential, renewAfter: 0 };
           accepted += r.body?.accepted ?? 0;
           duplicates += r.body?.duplicates ?? 0;
           done = true;

@@ -111,6 +111,45 @@ std::vector<DayCredit> credit_days(std::vector<Episode> episodes, const CreditCo
   return out;
 }
 
+BetaCounts cap_prefix_day(const BetaCounts& raw, double cap) {
+  if (!(cap > 0)) return raw;
+  BetaCounts out;
+  out.alpha = std::min(raw.alpha, cap);
+  out.beta = std::min(raw.beta, cap);
+  return out;
+}
+
+namespace {
+// The median of one component (the mean of the middle two for an even count); 0 for none.
+double median_of(const std::vector<BetaCounts>& v, double BetaCounts::*component) {
+  std::vector<double> x;
+  for (const auto& c : v) x.push_back(c.*component);
+  if (x.empty()) return 0.0;
+  std::sort(x.begin(), x.end());
+  const std::size_t m = x.size() / 2;
+  return x.size() % 2 ? x[m] : (x[m - 1] + x[m]) / 2.0;
+}
+}  // namespace
+
+BetaCounts community_day_credit(const std::vector<BetaCounts>& prefix_sums, const PrefixRule& rule) {
+  double limit_alpha = 0.0, limit_beta = 0.0;
+  if (rule.winsor > 0) {
+    limit_alpha = std::max(1.0, rule.winsor * median_of(prefix_sums, &BetaCounts::alpha));
+    limit_beta = std::max(1.0, rule.winsor * median_of(prefix_sums, &BetaCounts::beta));
+  }
+  BetaCounts total;
+  for (const auto& s : prefix_sums) {
+    auto c = cap_prefix_day(s, rule.cap);
+    if (rule.winsor > 0) {
+      c.alpha = std::min(c.alpha, limit_alpha);
+      c.beta = std::min(c.beta, limit_beta);
+    }
+    total.alpha += c.alpha;
+    total.beta += c.beta;
+  }
+  return total;
+}
+
 double decay_weight(std::int64_t day, std::int64_t as_of_day, double half_life_days) {
   if (std::isnan(half_life_days) || half_life_days < 0) throw std::invalid_argument("half_life_days must be >= 0");
   if (half_life_days == 0 || std::isinf(half_life_days) || as_of_day <= day) return 1.0;

@@ -9,6 +9,17 @@
 #include "wayfinder/catalog/project.h"
 
 namespace wayfinder::events {
+
+void check_id(const std::string& field, std::string_view s) {
+  if (s.empty()) throw SchemaError(field, "must not be empty");
+  if (s.size() > kMaxIdBytes) throw SchemaError(field, "is longer than 128 bytes");
+  for (char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.' || c == ':';
+    if (!ok) throw SchemaError(field, "has a character outside [A-Za-z0-9._:-]");
+  }
+}
+
 namespace {
 
 constexpr const char* kTypeNames[kEventTypeCount] = {"impression", "click",      "bookmark",       "rating",
@@ -32,12 +43,7 @@ std::string get_id(const nlohmann::json& j, const std::string& path, const char*
     if (required) fail(f, "must not be empty");
     return {};
   }
-  if (s.size() > kMaxIdBytes) fail(f, "is longer than 128 bytes");
-  for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '_' || c == '.' || c == ':';
-    if (!ok) fail(f, "has a character outside [A-Za-z0-9._:-]");
-  }
+  check_id(f, s);
   return s;
 }
 
@@ -229,13 +235,29 @@ void to_json(nlohmann::json& j, const Event& e) {
   if (!e.shard_version.empty()) j["shardVersion"] = e.shard_version;
 }
 
+namespace {
+
+// The batch's optional credential: any string up to 256 bytes. Its form and tag are the server's to check
+// (wayfinder/identity/credential.h), so that a batch with a bad credential is still stored, just not counted.
+std::string get_credential(const nlohmann::json& j) {
+  const auto it = j.find("credential");
+  if (it == j.end() || it->is_null()) return {};
+  if (!it->is_string()) fail("credential", "must be a string");
+  const auto& s = it->get_ref<const std::string&>();
+  if (s.size() > 256) fail("credential", "is longer than 256 bytes");
+  return s;
+}
+
+}  // namespace
+
 void from_json(const nlohmann::json& j, FeedbackBatch& b) {
   if (!j.is_object()) fail("", "the batch must be a JSON object");
-  reject_unknown(j, "", {"clientId", "batchId", "sessionId", "sentAt", "events"});
+  reject_unknown(j, "", {"clientId", "batchId", "sessionId", "credential", "sentAt", "events"});
   FeedbackBatch out;
   out.client_id = get_id(j, "", "clientId", true);
   out.batch_id = get_id(j, "", "batchId", true);
   out.session_id = get_id(j, "", "sessionId", false);
+  out.credential = get_credential(j);
   std::tie(out.sent_at, out.sent_at_ms) = get_time(j, "", "sentAt");
   const auto it = j.find("events");
   if (it == j.end() || it->is_null()) fail("events", "is missing");
@@ -254,6 +276,7 @@ void to_json(nlohmann::json& j, const FeedbackBatch& b) {
   j["clientId"] = b.client_id;
   j["batchId"] = b.batch_id;
   if (!b.session_id.empty()) j["sessionId"] = b.session_id;
+  if (!b.credential.empty()) j["credential"] = b.credential;
   j["sentAt"] = b.sent_at;
   j["events"] = nlohmann::json::array();
   for (const auto& e : b.events) j["events"].push_back(e);

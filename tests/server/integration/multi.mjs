@@ -31,7 +31,7 @@ const { newDb, sql, dropAll } = testDatabases({ root, pg: PG, prefix: 'wfmulti',
 
 const startServer = (db, extra = [], env = {}) =>
   startSyncServer(BIN, ['--db', db, '--models', models, '--admin-token', 'tok', '--scheduler', 'false',
-    '--client-rate', '0', '--address-rate', '0', ...extra], { env });
+    '--credential-key-file', path.join(root, 'credential-key'), '--client-rate', '0', '--address-rate', '0', ...extra], { env });
 const stop = stopSyncServers;
 
 const now = () => new Date().toISOString();

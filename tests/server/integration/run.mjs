@@ -37,9 +37,18 @@ const { newDb, sql, dropAll } = testDatabases({ root, pg: PG, prefix: 'wfit' });
 // group_concat (SQLite) / string_agg (PostgreSQL) of `expr`, ordered.
 const concatSql = (expr, order) => (PG ? `string_agg(${expr}, ',' ORDER BY ${order})` : `group_concat(${expr})`);
 
+// On SQLite the server makes its credential key beside the database; PostgreSQL needs one given.
+const keyArgs = PG ? ['--credential-key-file', path.join(root, 'credential-key')] : [];
 const startServer = (db, extra = [], env = {}) =>
   startSyncServer(BIN, ['--db', db, '--web', web, '--models', models, '--ort', ort,
-    '--admin-token', 'tok', '--scheduler', 'false', ...extra], { env });
+    '--admin-token', 'tok', '--scheduler', 'false', ...keyArgs, ...extra], { env });
+// A credential for `clientId` (POST /v1/clients), to put into its batches.
+async function credentialFor(base, clientId, headers = {}) {
+  const r = await fetch(`${base}/v1/clients`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ clientId }) });
+  assert.equal(r.status, 200, await r.clone().text());
+  return (await r.json()).credential;
+}
 
 let seq = 0;
 const now = () => new Date().toISOString();
@@ -151,8 +160,9 @@ await test('GET /v1/bandit with ETag and 304; admin merge publishes a new versio
   const s0 = await r.json();
   assert.ok(etag);
   assert.equal((await fetch(`${B}/v1/bandit`, { headers: { 'if-none-match': etag } })).status, 304);
-  await post(B, batch('c9', 'm1', 2, { type: 'impression', project: 'c/d' }));
-  await post(B, { ...batch('c9', 'm2', 1, { type: 'click', project: 'c/d' }), events: [{ ...batch('c9', 'm2', 1, { type: 'click', project: 'c/d' }).events[0], rankingId: 'r-m1' }] });
+  const credential = await credentialFor(B, 'c9');
+  await post(B, { ...batch('c9', 'm1', 2, { type: 'impression', project: 'c/d' }), credential });
+  await post(B, { ...batch('c9', 'm2', 1, { type: 'click', project: 'c/d' }), credential, events: [{ ...batch('c9', 'm2', 1, { type: 'click', project: 'c/d' }).events[0], rankingId: 'r-m1' }] });
   const day = now().slice(0, 10);
   assert.equal((await fetch(`${B}/v1/admin/merge?day=${day}`, { method: 'POST' })).status, 401);
   const m = await fetch(`${B}/v1/admin/merge?day=${day}`, { method: 'POST', headers: { authorization: 'Bearer tok' } });
@@ -431,6 +441,124 @@ await test('a connection string is shown with its password masked: failed and su
     const health = await (await fetch(`${s.base}/healthz`)).text();
     for (const text of [s.log(), metrics, health]) assert.ok(!text.includes(url.password), 'password leaked');
     assert.match(s.log(), /"db":"postgres(ql)?:\/\/[^"]*\*\*\*/);
+  } finally {
+    s.child.kill('SIGTERM');
+    await s.exited;
+  }
+});
+
+await test('client credentials: issued per prefix with a limit, renewed, checked on feedback; refused tags keep the events', async () => {
+  const db = newDb('cred');
+  // 127.0.0.1 is the trusted proxy: X-Forwarded-For presents the client addresses.
+  const s = await startServer(db, ['--clients-per-prefix', '3', '--trusted-proxies', '127.0.0.1', '--client-rate', '0',
+    '--address-rate', '0']);
+  const from = (address) => ({ 'x-forwarded-for': address });
+  try {
+    const cred = [];
+    for (let i = 0; i < 3; i++) cred.push(await credentialFor(s.base, `learner${i}`, from(`198.51.100.${i + 1}`)));
+    let r = await fetch(`${s.base}/v1/clients`, { method: 'POST', headers: from('198.51.100.200'), body: '' });
+    assert.equal(r.status, 429);
+    assert.ok(Number(r.headers.get('retry-after')) > 86000, r.headers.get('retry-after'));
+    assert.match((await r.json()).error, /limit/);
+    await credentialFor(s.base, 'elsewhere', from('192.0.2.7'));
+    // Renewal with the current credential (header form) is not a new client: no limit.
+    r = await fetch(`${s.base}/v1/clients`, { method: 'POST', headers: { ...from('198.51.100.9'), authorization: `Wayfinder ${cred[0]}` },
+      body: JSON.stringify({ clientId: 'learner0' }) });
+    assert.equal(r.status, 200);
+    assert.equal((await r.json()).clientId, 'learner0');
+    assert.equal((await post(s.base, { ...batch('learner0', 'ok1', 2), credential: cred[0] })).status, 200);
+    assert.equal((await post(s.base, batch('nobody', 'none1', 2))).status, 200, 'untagged: stored, answered 200');
+    for (const [credential, says] of [[cred[1], /does not belong/], [cred[0].slice(0, 25), /malformed.*truncated/],
+      ['wf1.1000.' + 'A'.repeat(43), /does not belong/]]) {
+      r = await post(s.base, { ...batch('learner0', `bad-${says.source.length}-${credential.length}`, 3), credential });
+      const j = await r.json();
+      assert.equal(r.status, 401, JSON.stringify(j));
+      assert.equal(j.field, 'credential');
+      assert.match(j.error, says);
+      assert.equal(j.stored, true);
+      assert.equal(j.accepted, 3);
+    }
+    assert.equal(sql(db, 'SELECT count(*) FROM user_interactions'), '13', 'every event of every batch is stored');
+    assert.equal(sql(db, 'SELECT count(*) FROM user_interactions WHERE credentialed = 1'), '2');
+    assert.equal(sql(db, "SELECT count(*) FROM user_interactions WHERE prefix_hash LIKE '198.%' OR prefix_hash IS NULL"), '0');
+    const m = await (await fetch(`${s.base}/metrics`)).text();
+    assert.match(m, /wayfinder_credentials_issued_total 4/);
+  } finally {
+    s.child.kill('SIGTERM');
+    await s.exited;
+  }
+});
+
+// The attack of issue 15: one machine, 2,000 batches, each from a new client id, each a full 5-star episode
+// (impression, click, bookmark, rating, 300 s dwell) on one project. Before credentials it left α = 2000.
+function attackBatch(clientId, batchId, project = 'owner/repo') {
+  const at = now();
+  const base = { projectId: project, rankingId: `r-${batchId}`, arm: 'rl', at };
+  const events = [
+    { ...base, eventId: `${batchId}-i`, type: 'impression', position: 0, propensity: 0.5 },
+    { ...base, eventId: `${batchId}-c`, type: 'click' },
+    { ...base, eventId: `${batchId}-b`, type: 'bookmark' },
+    { ...base, eventId: `${batchId}-r`, type: 'rating', stars: 5 },
+    { ...base, eventId: `${batchId}-d`, type: 'dwell', seconds: 300 },
+  ];
+  return { clientId, batchId, sessionId: 's', sentAt: at, events };
+}
+// Posts `bodies` with `workers` in parallel; returns the statuses.
+async function postAll(base, bodies, headersOf = () => ({}), workers = 8) {
+  const statuses = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < bodies.length) {
+      const i = next++;
+      statuses[i] = (await post(base, bodies[i], headersOf(i))).status;
+    }
+  }));
+  return statuses;
+}
+
+await test('the flood: 2,000 fake clients from one address move a project by at most the per-prefix cap', async () => {
+  const db = newDb('flood');
+  const CAP = 3;
+  const s = await startServer(db, ['--prefix-daily-cap', String(CAP), '--clients-per-prefix', '5', '--trusted-proxies',
+    '127.0.0.1', '--client-rate', '0', '--address-rate', '0']);
+  const from = (address) => ({ 'x-forwarded-for': address });
+  try {
+    // 1. New client ids, each asking for a credential: 5 get one, the rest 429 and post untagged.
+    const tagged = [];
+    const bodies = [];
+    for (let i = 0; i < 2000; i++) {
+      const id = `fake-${i}`;
+      const r = await fetch(`${s.base}/v1/clients`, { method: 'POST', headers: from('203.0.113.10'), body: JSON.stringify({ clientId: id }) });
+      const credential = r.status === 200 ? (await r.json()).credential : undefined;
+      if (credential) tagged.push({ id, credential });
+      bodies.push({ ...attackBatch(id, `flood-${i}`), ...(credential ? { credential } : {}) });
+    }
+    assert.equal(tagged.length, 5, 'the issuance limit');
+    let statuses = await postAll(s.base, bodies, () => from('203.0.113.10'));
+    assert.equal(statuses.filter((x) => x === 200).length, 2000);
+    // 2. Rotating the valid tags over new ids: every one is "not this client's" (401), stored, uncounted.
+    statuses = await postAll(s.base, Array.from({ length: 500 }, (_, i) =>
+      ({ ...attackBatch(`rot-${i}`, `rot-${i}`), credential: tagged[i % 5].credential })), () => from('203.0.113.10'));
+    assert.equal(statuses.filter((x) => x === 401).length, 500);
+    // 3. Replaying the valid tags from another network (here about another project, c/d): counted under THAT
+    // network's cap, not the issuing one's.
+    statuses = await postAll(s.base, tagged.map((t, i) => ({ ...attackBatch(t.id, `replay-${i}`, 'c/d'), credential: t.credential })),
+      () => from('198.51.100.20'));
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200]);
+    assert.equal(sql(db, 'SELECT count(*) FROM user_interactions'), String((2000 + 500 + 5) * 5), 'nothing is lost');
+    const m = await (await fetch(`${s.base}/v1/admin/merge?day=${now().slice(0, 10)}`, { method: 'POST', headers: { authorization: 'Bearer tok' } })).json();
+    const counts = (await (await fetch(`${s.base}/v1/bandit`)).json()).counts;
+    const alpha = counts['owner/repo']?.alpha ?? 0, replayAlpha = counts['c/d']?.alpha ?? 0;
+    const sums = sql(db, "SELECT project_id || ':' || prefix_hash || ':' || CAST(alpha AS TEXT) FROM merge_prefix_days ORDER BY project_id")
+      .split('\n').map((l) => l.split(':'));
+    console.log(`     flood: ${m.episodes} counted episodes of 2,505 batches; alpha of the target ${alpha}, of the replayed ` +
+      `project ${replayAlpha} (per-prefix cap ${CAP}); sums before the cap ${sums.map((x) => `${x[0]} ${x[2]}`).join(', ')}`);
+    assert.ok(alpha > 0 && alpha <= CAP + 1e-9, `alpha ${alpha}`);
+    assert.ok(replayAlpha > 0 && replayAlpha <= CAP + 1e-9, `replayed alpha ${replayAlpha}`);
+    assert.equal(sums.length, 2);
+    assert.equal(Number(sums[0][2]), 5, 'c/d: the 5 replayed credentials, before the cap');
+    assert.equal(Number(sums[1][2]), 5, 'owner/repo: the 5 credentialed of 2,000 fake ids, before the cap');
+    assert.notEqual(sums[0][1], sums[1][1], 'the replay is counted under the replaying network');
   } finally {
     s.child.kill('SIGTERM');
     await s.exited;

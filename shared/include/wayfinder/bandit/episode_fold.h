@@ -79,6 +79,23 @@ struct DayCredit {
 // THE credit: one learner's episodes (any order) → one entry per (project, day), ordered by (project, day).
 std::vector<DayCredit> credit_days(std::vector<Episode> episodes, const CreditConfig& config = {});
 
+// The cap above the learner: what every learner behind one address prefix adds to one project on one day, given
+// `raw`, the sum of their (per-learner capped) credits, each component at most `cap` (cap <= 0: no cap). A pure
+// function of the sum, so a late correction is exact: cap(raw + delta) − cap(raw).
+BetaCounts cap_prefix_day(const BetaCounts& raw, double cap);
+
+// How the server turns the summed credits of the address prefixes a project's evidence came from on one day into
+// the project's community evidence of that day.
+struct PrefixRule {
+  double cap = 0.0;     // each prefix's sum at most this, each component (cap_prefix_day; 0: no cap)
+  // Robust aggregation (0: off): each prefix's sum also at most max(1, winsor × the median of the day's prefix sums
+  // of that project), each component: no network may outweigh the typical one by more than this factor.
+  double winsor = 0.0;
+};
+// The project-day's evidence: Σ over prefixes of each (capped, winsorised) sum, in the given order. A pure function
+// of the sums, so a late correction adds exactly credit(after) − credit(before).
+BetaCounts community_day_credit(const std::vector<BetaCounts>& prefix_sums, const PrefixRule& rule);
+
 // Weight of a day's evidence seen from a later day: 0.5^((as_of_day − day) / half_life_days); 1 when
 // half_life_days is 0 or infinite (no decay) or the day is not older. Throws on a negative or NaN half-life.
 double decay_weight(std::int64_t day, std::int64_t as_of_day, double half_life_days);

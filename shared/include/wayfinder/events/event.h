@@ -68,6 +68,7 @@ struct FeedbackBatch {
   std::string client_id;
   std::string batch_id;
   std::string session_id;  // may be empty
+  std::string credential;  // the client's credential (wf1.<expires>.<tag>), may be empty; the server checks it
   std::string sent_at;
   std::int64_t sent_at_ms = 0;
   std::vector<Event> events;  // 1..kMaxEventsPerBatch
@@ -80,6 +81,8 @@ void to_json(nlohmann::json& j, const Event& e);
 void from_json(const nlohmann::json& j, FeedbackBatch& b);
 void to_json(nlohmann::json& j, const FeedbackBatch& b);
 
+// An id (clientId, batchId, …): 1..128 bytes of [A-Za-z0-9._:-]; throws SchemaError naming `field`.
+void check_id(const std::string& field, std::string_view id);
 // Parses one event whose errors are reported under `path` (e.g. "events[3]").
 Event parse_event(const nlohmann::json& j, const std::string& path);
 // Parses raw request bytes into a batch; malformed JSON is reported with field "" (the body).
