@@ -224,9 +224,12 @@ export class SyncClient {
   }
 
   // GET /v1/bandit with If-None-Match. Returns {changed, snapshot}.
-  // The credential that authorises acting for this client (POST /v1/forget); null when it holds none.
+  // The credential that authorises acting for this client (POST /v1/forget): asked for first when the client holds
+  // none yet or it is due for renewal; null when the server gave none (the forget is then refused, naming why).
   async credentialForForget() {
-    return this.identity?.credential?.value ?? null;
+    this.credentialRetryAt = 0;
+    await this.ensureCredential();
+    return this.usableCredential();
   }
 
   async pullCommunity() {
