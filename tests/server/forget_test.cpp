@@ -55,7 +55,8 @@ void send_feedback(ServerFixture& f, const std::string& client, const std::strin
     json events = json::array();
     int i = 0;
     for (const char* type : {"impression", "click", "bookmark", "unbookmark", "rating", "not_interested"}) {
-      events.push_back(event_json(tag + "-e" + std::to_string(i), type, "a/b", kNow - 60000 + 1000 * i++, "r-" + tag));
+      events.push_back(event_json(tag + "-e" + std::to_string(i), type, "a/b", kNow - 60000 + 1000 * i, "r-" + tag));
+      ++i;
     }
     auto batch = batch_json(client, tag, events);
     batch["sessionId"] = "s" + std::to_string(b);
@@ -96,7 +97,9 @@ TEST(Forget, DeletesEveryRowOfTheClientAndNothingElseAndIsIdempotent) {
   ASSERT_EQ(r.status, 200) << r.body;
   const auto deleted = json::parse(r.body)["deleted"];
   for (const auto& [table, n] : before) {
-    if (n > 0) EXPECT_EQ(deleted.value(table, -1), n) << table << " in " << deleted.dump();
+    if (n > 0) {
+      EXPECT_EQ(deleted.value(table, -1), n) << table << " in " << deleted.dump();
+    }
   }
   for (const auto& [table, n] : rows_of(f, "learner-a")) EXPECT_EQ(n, 0) << table;
   EXPECT_EQ(rows_of(f, "learner-b"), other) << "another client's rows are untouched";
