@@ -272,7 +272,7 @@ TEST(EventsSchema, CredentialIsAnOptionalStringKeptForTheServerToCheck) {
 
 TEST(EventsSchema, CheckIdNamesTheField) {
   EXPECT_NO_THROW(check_id("clientId", "a-Z_0.9:x"));
-  for (const std::string bad : {std::string(), std::string(129, 'a'), std::string("a b"), std::string("é")}) {
+  for (const std::string& bad : {std::string(), std::string(129, 'a'), std::string("a b"), std::string("é")}) {
     try {
       check_id("clientId", bad);
       ADD_FAILURE() << "accepted '" << bad << "'";
