@@ -137,3 +137,25 @@ test('a bad import is refused naming what is wrong, and the fresh device stays e
     await device.dispose();
   }
 });
+
+test('forget: an unreachable server deletes nothing anywhere (the device keeps its data to retry); without a server the device is cleared', async () => {
+  const storage = new MemoryStorage();
+  const offline = await createRecommender({ modelsUrl: MODELS_URL, userId: 'space-forget', storage, seed: 5n, autoSync: false, server: 'http://127.0.0.1:9' });
+  const page = await offline.recommend(PROFILE, { limit: 3 });
+  await offline.track({ type: 'bookmark', projectId: page.items[0].projectId, rankingId: page.rankingId });
+  await assert.rejects(offline.forget(), /forget: the server could not be reached .*nothing was deleted/);
+  assert.equal((await offline.saved()).length, 1, 'the device still holds its data');
+  assert.ok((await storage.get('outbox')).length > 0);
+  await offline.dispose();
+
+  const local = await open(storage); // the same device, no server this time
+  assert.equal((await local.saved()).length, 1);
+  const r = await local.forget();
+  assert.equal(r.deleted, null);
+  for (const key of r.cleared) assert.equal(await storage.get(key), undefined, key);
+  await assert.rejects(local.saved(), /disposed/);
+  const fresh = await open(storage);
+  assert.deepEqual(await fresh.saved(), []);
+  assert.deepEqual(fresh.localCounts(), {});
+  await fresh.dispose();
+});
