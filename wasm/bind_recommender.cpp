@@ -27,7 +27,9 @@
 #include "wayfinder/search/content_ranker.h"
 #include "wayfinder/shard/manifest.h"
 #include "wayfinder/shard/shard.h"
+#include "wayfinder/space/learner_space.h"
 #include "wayfinder/text/tokenizer.h"
+#include "wayfinder/time_utc.h"
 
 #include "js_errors.h"
 
@@ -184,6 +186,8 @@ class RecommenderSession {
       e.comment.reset();
       const bool accepted = learner_.add(e);
       if (accepted) sync_local(e.project_id);
+      // The learner's space (saved, history, hidden) folds every event, even one the settled fold refuses.
+      if (space_.add(e)) sync_hidden(e.project_id);
       return json{{"accepted", accepted}, {"projectId", e.project_id}}.dump();
     });
   }
@@ -204,6 +208,42 @@ class RecommenderSession {
       for (const auto& [id, c] : learner_.counts()) sync_local(id);
     });
   }
+  // The learner's space (space/learner_space.h): its saved state, and restoring one (throws naming what is wrong
+  // and keeps the current state when it is corrupt).
+  std::string space_state_json() const { return json(space_).dump(); }
+  void load_space_state_json(const std::string& state_json) {
+    js_errors("loadSpaceState", [&] {
+      wayfinder::space::LearnerSpace next;
+      from_json(json::parse(state_json), next);
+      const auto before = space_.hidden();
+      space_ = std::move(next);
+      for (const auto& id : before) sync_hidden(id);
+      for (const auto& id : space_.hidden()) sync_hidden(id);
+    });
+  }
+  // The views, newest first, each entry the project's card facts (rank/page.h card_json; only the projectId for a
+  // project not in this shard) and: saved → savedAt, rankingId (of the bookmark); history → openedAt?, ratedAt?,
+  // stars?, rankingId (of the rating, else of the opening); hidden → hiddenAt, rankingId.
+  std::string saved_json() const {
+    json out = json::array();
+    for (const auto& s : space_.saved()) out.push_back(with_stamp(card(s.project_id), s.saved, "savedAt"));
+    return out.dump();
+  }
+  std::string history_json() const {
+    json out = json::array();
+    for (const auto& h : space_.history()) {
+      auto c = card(h.project_id);
+      if (h.opened) c = with_stamp(std::move(c), *h.opened, "openedAt");
+      if (h.rated) c = with_stamp(std::move(c), *h.rated, "ratedAt"), c["stars"] = *h.stars;
+      out.push_back(std::move(c));
+    }
+    return out.dump();
+  }
+  std::string hidden_json() const {
+    json out = json::array();
+    for (const auto& id : space_.hidden()) out.push_back(with_stamp(card(id), *space_.hidden_stamp(id), "hiddenAt"));
+    return out.dump();
+  }
   // {"alpha", "beta"} of one project, or {projectId: {"alpha", "beta"}} of every project when project_id is "".
   std::string local_counts_json(const std::string& project_id) const {
     auto counts = [](const wayfinder::bandit::BetaCounts& c) { return json{{"alpha", c.alpha}, {"beta", c.beta}}; };
@@ -222,6 +262,18 @@ class RecommenderSession {
   }
 
  private:
+  json card(const std::string& project_id) const {
+    const auto i = shard_.index_of(project_id);
+    return i ? wayfinder::rank::card_json(shard_.meta(*i)) : json{{"projectId", project_id}};
+  }
+  static json with_stamp(json c, const wayfinder::space::Stamp& s, const char* field) {
+    c[field] = wayfinder::format_iso8601_utc(s.at_ms);
+    c["rankingId"] = s.ranking_id;
+    return c;
+  }
+  void sync_hidden(const std::string& project_id) {
+    if (const auto i = shard_.index_of(project_id)) recommender_.set_hidden(*i, space_.is_hidden(project_id));
+  }
   void sync_local(const std::string& project_id) {
     if (const auto i = shard_.index_of(project_id)) recommender_.evidence().set_local(static_cast<std::uint32_t>(*i), learner_.counts_of(project_id));
   }
@@ -310,6 +362,7 @@ class RecommenderSession {
   std::size_t content_depth_ = kContentDepth;
   std::optional<wayfinder::text::Tokenizer> tokenizer_;
   wayfinder::bandit::LearnerFold learner_;
+  wayfinder::space::LearnerSpace space_;
   std::vector<wayfinder::experiment::PublishedExperiment> experiments_;
   std::string user_id_;
 };
@@ -333,6 +386,11 @@ EMSCRIPTEN_BINDINGS(wayfinder_recommender) {
       .function("learnerStateJson", &RecommenderSession::learner_state_json)
       .function("loadLearnerStateJson", &RecommenderSession::load_learner_state_json)
       .function("localCountsJson", &RecommenderSession::local_counts_json)
+      .function("spaceStateJson", &RecommenderSession::space_state_json)
+      .function("loadSpaceStateJson", &RecommenderSession::load_space_state_json)
+      .function("savedJson", &RecommenderSession::saved_json)
+      .function("historyJson", &RecommenderSession::history_json)
+      .function("hiddenJson", &RecommenderSession::hidden_json)
       .function("setCommunityJson", &RecommenderSession::set_community_json)
       .function("setExperimentsJson", &RecommenderSession::set_experiments_json)
       .function("policyJson", &RecommenderSession::policy_json)

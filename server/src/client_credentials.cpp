@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "client_address.h"
+#include "wayfinder/shard/sha256.h"
 #include "wayfinder/time_utc.h"
 
 namespace wayfinder::server {
@@ -128,6 +129,12 @@ std::string ClientCredentials::prefix_hash_of(const HttpRequest& req) const {
     prefix = address;  // not an IP address (a unix socket, a test): the address itself is its own prefix
   }
   return prefix_hash(prefix_key_, prefix);
+}
+
+std::string ClientCredentials::client_hash(std::string_view client_id) const {
+  const auto log_key = identity::hmac_sha256(key_, "wayfinder log client-id key");
+  const auto mac = identity::hmac_sha256(log_key, std::string("client|") + std::string(client_id));
+  return shard::to_hex(std::span<const std::uint8_t>(mac.data(), 16));
 }
 
 HttpResponse credential_refusal(const identity::CredentialCheck& check) {

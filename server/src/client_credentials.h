@@ -36,6 +36,9 @@ class ClientCredentials {
   // /64 prefix: what storage keeps, never the address.
   std::string address_of(const HttpRequest& req) const;
   std::string prefix_hash_of(const HttpRequest& req) const;
+  // A keyed hash of a client id (hex, 128 bits of HMAC-SHA256 under a key derived from the server key): what a log
+  // line names instead of the id, so two lines of one client match without the id ever being written.
+  std::string client_hash(std::string_view client_id) const;
 
  private:
   std::vector<std::uint8_t> key_, prefix_key_;

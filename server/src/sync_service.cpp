@@ -155,6 +155,7 @@ const std::vector<SyncService::Route>& SyncService::routes() {
       {"/metrics", "GET", false, &SyncService::route_metrics},
       {"/v1/feedback", "POST", false, &SyncService::route_feedback},
       {"/v1/clients", "POST", false, &SyncService::route_clients},
+      {"/v1/forget", "POST", false, &SyncService::route_forget},
       {"/v1/bandit", "GET", false, &SyncService::route_bandit},
       {"/v1/experiments", "GET", false, &SyncService::route_experiments},
       {"/v1/admin/merge", "POST", true, &SyncService::route_merge},

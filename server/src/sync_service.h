@@ -81,6 +81,7 @@ class SyncService {
   HttpResponse route_monitor(const HttpRequest& req, Respond& respond, bool& deferred);
   HttpResponse route_report(const HttpRequest& req, Respond& respond, bool& deferred);
   HttpResponse route_clients(const HttpRequest& req, Respond& respond, bool& deferred);  // sync_clients.cpp
+  HttpResponse route_forget(const HttpRequest& req, Respond& respond, bool& deferred);   // sync_forget.cpp
   HttpResponse renew_client(const std::string& client_id, const std::string& credential, std::int64_t now);
   HttpResponse issue_new_client(const HttpRequest& req, std::string client_id, std::int64_t now);
   struct Refusal;

@@ -242,15 +242,16 @@ test('the page is usable by keyboard alone: fill the profile, get recommendation
   await page.waitForFunction(() => window.wayfinder && document.querySelectorAll('article.card').length >= 10, null, { timeout: 60000 });
   await page.evaluate(() => document.activeElement?.blur());
   await page.evaluate(() => window.scrollTo(0, 0));
-  // Tab order: skip link, then the six fields and the kind filter in reading order, then the button.
+  // Tab order: skip link, the views' nav, then the six fields and the kind filter in reading order, then the button.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
   const order = [];
-  for (let k = 0; k < 8; k++) {
+  for (let k = 0; k < 12; k++) {
     await page.keyboard.press('Tab');
     order.push(await page.evaluate(() => document.activeElement.id));
   }
-  assert.deepEqual(order, ['interests', 'languages', 'frameworks', 'goals', 'field_of_study', 'skill_level', 'kind_filter', 'go']);
+  assert.deepEqual(order, ['nav-recommendations', 'nav-saved', 'nav-history', 'nav-data', 'interests', 'languages', 'frameworks', 'goals',
+    'field_of_study', 'skill_level', 'kind_filter', 'go']);
   await page.focus('#interests');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('web development, games');

@@ -195,6 +195,57 @@ TEST(BanditEpisodeFold, DecayWeight) {
   EXPECT_EQ(day_of_ms(kDayMs), 1);
 }
 
+TEST(BanditEpisodeFold, UnbookmarkTakesTheBookmarksRewardBackWhateverTheArrivalOrder) {
+  const std::vector<Event> evs = {ev("i", EventType::kImpression, kT0, "a/b", "r1", 0), ev("b", EventType::kBookmark, kT0 + kMin),
+                                  ev("u", EventType::kUnbookmark, kT0 + 2 * kMin)};
+  for (auto order : {std::vector<int>{0, 1, 2}, {2, 1, 0}, {1, 2, 0}}) {
+    std::vector<Event> in;
+    for (int k : order) in.push_back(evs[k]);
+    const auto eps = fold_key(in);
+    ASSERT_EQ(eps.size(), 1u);
+    EXPECT_FALSE(eps[0].episode.bookmarked);
+    // Taken back, it earns nothing, and it is not an ignored view either (the learner acted on the card).
+    EXPECT_DOUBLE_EQ(episode_reward(eps[0].episode), 0.0);
+    const auto c = credit_days(eps);
+    EXPECT_DOUBLE_EQ(c[0].added.alpha, 0.0);
+    EXPECT_DOUBLE_EQ(c[0].added.beta, 0.0);
+  }
+  // Bookmarked again after the unbookmark: the latest wins.
+  auto again = evs;
+  again.push_back(ev("b2", EventType::kBookmark, kT0 + 3 * kMin));
+  EXPECT_TRUE(fold_key(again)[0].episode.bookmarked);
+  EXPECT_DOUBLE_EQ(credit_days(fold_key(again))[0].added.alpha, 10.0 / 15.0);
+}
+
+TEST(BanditEpisodeFold, NotInterestedIsOneFullFailureAndUndoTakesItBack) {
+  const auto i = ev("i", EventType::kImpression, kT0, "a/b", "r1", 4);
+  const auto n = ev("n", EventType::kNotInterested, kT0 + kMin);
+  auto c = credit_days(fold_key({i, n}));
+  EXPECT_DOUBLE_EQ(episode_reward(fold_key({i, n})[0].episode), -10.0);
+  EXPECT_DOUBLE_EQ(c[0].added.beta, 1.0);  // not scaled by the examination probability of slot 4: it was seen
+  EXPECT_DOUBLE_EQ(c[0].added.alpha, 0.0);
+  c = credit_days(fold_key({ev("u", EventType::kUndoNotInterested, kT0 + 2 * kMin), n, i}));
+  EXPECT_DOUBLE_EQ(c[0].added.beta, 0.0);
+  EXPECT_DOUBLE_EQ(c[0].added.alpha, 0.0);
+  // A click then "not interested": 5 − 10 = −5, half a failure.
+  c = credit_days(fold_key({i, ev("c", EventType::kClick, kT0 + kMin / 2), n}));
+  EXPECT_DOUBLE_EQ(c[0].added.beta, 0.5);
+}
+
+TEST(BanditEpisodeFold, LearnerCountsFollowUnbookmarkAndAChangedRating) {
+  LearnerFold f;
+  f.add(ev("i", EventType::kImpression, kT0, "a/b", "r1", 0));
+  f.add(ev("b", EventType::kBookmark, kT0 + kMin));
+  EXPECT_DOUBLE_EQ(f.counts_of("a/b").alpha, 10.0 / 15.0);
+  f.add(ev("u", EventType::kUnbookmark, kT0 + 2 * kMin));
+  EXPECT_DOUBLE_EQ(f.counts_of("a/b").alpha, 0.0);
+  f.add(rating("r5", 5, kT0 + 3 * kMin));
+  EXPECT_DOUBLE_EQ(f.counts_of("a/b").alpha, 10.0 / 15.0);
+  f.add(rating("r1", 1, kT0 + 4 * kMin));
+  EXPECT_DOUBLE_EQ(f.counts_of("a/b").alpha, 0.0);
+  EXPECT_DOUBLE_EQ(f.counts_of("a/b").beta, 1.0);
+}
+
 TEST(BanditEpisodeFold, PrefixCapLimitsEachComponentOfTheSumAndIsExactForCorrections) {
   const BetaCounts raw{2000.0, 3.0};
   const auto capped = cap_prefix_day(raw, 5.0);

@@ -237,6 +237,21 @@ TEST(EventsSchema, AltPropensityIsOptionalInZeroToOneAndRoundTrips) {
   }
 }
 
+TEST(EventsSchema, TheCorrectionTypesRoundTripAndRefuseStars) {
+  for (const std::string type : {"unbookmark", "not_interested", "undo_not_interested"}) {
+    const auto e = parse_event(valid_event(type), "event");
+    EXPECT_EQ(to_string(e.type), type);
+    EXPECT_EQ(json(e)["type"], type);
+    auto bad = valid_batch(1);
+    bad["events"][0] = valid_event(type);
+    bad["events"][0]["stars"] = 3;
+    expect_field_error(bad, "events[0].stars");
+  }
+  auto unknown = valid_batch(1);
+  unknown["events"][0]["type"] = "unbookmarked";
+  expect_field_error(unknown, "events[0].type");
+}
+
 TEST(EventsSchema, CredentialIsAnOptionalStringKeptForTheServerToCheck) {
   json b = valid_batch(1);
   b["credential"] = "wf1.123.not-checked-here";

@@ -420,3 +420,37 @@ TEST(RankRerank, AltPropensityOfTheSimilarityArmIsTheRlPolicysSlotProbability) {
               "= %.4f\n", freq, n, alt_sum / n);
   EXPECT_NEAR(freq, alt_sum / n, 3 * std::sqrt(freq * (1 - freq) / n) + 0.01);
 }
+
+TEST(RankRecommender, HiddenProjectsLeaveEveryPageWhichStillHoldsTheNumberAskedFor) {
+  rank::Recommender rec;
+  rec.set_content(7, make_content(150));
+  const auto page1 = rec.recommend(7, "r1", 10, 0, true);
+  const auto page2 = rec.recommend(7, "r1", 10, 10, true);
+  const auto gone = page1.items[2].index;
+  rec.set_hidden(gone, true);
+  // Page 1 again: the hidden project is gone, the rest keep their order, and the first of the old page 2 refills it.
+  const auto again = rec.recommend(7, "r1", 10, 0, true);
+  ASSERT_EQ(again.items.size(), 10u);
+  std::vector<std::uint32_t> expected;
+  for (const auto& it : page1.items)
+    if (it.index != gone) expected.push_back(it.index);
+  expected.push_back(page2.items[0].index);
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(again.items[i].index, expected[i]);
+  // Page 2 follows on without a gap or a repeat; a new ranking never shows it either.
+  const auto next = rec.recommend(7, "r1", 10, 10, true);
+  ASSERT_EQ(next.items.size(), 10u);
+  for (std::size_t i = 0; i + 1 < 10; ++i) EXPECT_EQ(next.items[i].index, page2.items[i + 1].index) << "slot " << i;
+  std::set<std::uint32_t> shown;
+  for (const auto& p : {page1, page2})
+    for (const auto& it : p.items) shown.insert(it.index);
+  EXPECT_EQ(shown.count(next.items[9].index), 0u);
+  for (int r = 0; r < 20; ++r) {
+    const auto fresh = rec.recommend(7, "fresh-" + std::to_string(r), 30, 0, true);
+    ASSERT_EQ(fresh.items.size(), 30u);
+    for (const auto& it : fresh.items) EXPECT_NE(it.index, gone);
+  }
+  // Undo: it comes back where it was sampled.
+  rec.set_hidden(gone, false);
+  const auto back = rec.recommend(7, "r1", 10, 0, true);
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(back.items[i].index, page1.items[i].index);
+}

@@ -10,7 +10,7 @@ import { CLI, MODELS, PROFILE, requireBuild } from './helpers.mjs';
 const run = (...args) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120000 });
 
 test('--help works for the command and every subcommand', () => {
-  for (const args of [['--help'], ['recommend', '--help'], ['track', '--help'], ['embed', '--help'], ['sync', '--help'], ['shard', '--help']]) {
+  for (const args of [['--help'], ['recommend', '--help'], ['track', '--help'], ['embed', '--help'], ['sync', '--help'], ['saved', '--help'], ['history', '--help'], ['forget', '--help'], ['shard', '--help']]) {
     const r = run(...args);
     assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stdout, /Usage: wayfinder/);
@@ -23,6 +23,7 @@ test('bad arguments exit 2 with a message naming the problem', () => {
   assert.match(run('recommend', '--profile', 'x', '--limit', 'zero').stderr, /--limit must be an integer/);
   assert.match(run('frobnicate').stderr, /unknown command/);
   assert.match(run('track', '--state', os.tmpdir()).stderr, /--type is required/);
+  for (const cmd of ['saved', 'history', 'forget']) assert.match(run(cmd).stderr, /--state DIR is required/);
 });
 
 test('track then recommend: local counts persist in --state and show in the JSON output', () => {
@@ -48,4 +49,33 @@ test('track then recommend: local counts persist in --state and show in the JSON
   assert.ok(it && it.evidence > 0, 'the next ranking sees the stored evidence');
   const noRl = JSON.parse(run('recommend', '--profile', profile, '--no-rl', '--state', dir, '--json', '--models', MODELS).stdout);
   assert.equal(noRl.arm, 'similarity');
+});
+
+test('saved and history: bookmark, rate, re-rate and unbookmark from the shell; forget clears the state folder', () => {
+  requireBuild();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-cli-space-'));
+  const [a, b] = ['karpathy/micrograd', 'karpathy/nanogpt'];
+  const track = (...args) => {
+    const r = run('track', '--state', dir, '--models', MODELS, ...args);
+    assert.equal(r.status, 0, r.stderr);
+  };
+  track('--type', 'bookmark', '--project', a);
+  track('--type', 'bookmark', '--project', b);
+  track('--type', 'rating', '--stars', '5', '--project', a);
+  track('--type', 'rating', '--stars', '2', '--project', a);
+  let r = run('saved', '--state', dir, '--models', MODELS, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).map((s) => s.projectId), [b, a]);
+  r = run('history', '--state', dir, '--models', MODELS);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /micrograd\s+★★ \(2\/5\)/);
+  track('--type', 'unbookmark', '--project', b);
+  r = run('saved', '--state', dir, '--models', MODELS);
+  assert.doesNotMatch(r.stdout, /nanogpt/);
+  assert.match(r.stdout, /micrograd/);
+  r = run('forget', '--state', dir, '--models', MODELS);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /forgotten/);
+  r = run('saved', '--state', dir, '--models', MODELS);
+  assert.match(r.stdout, /nothing saved yet/);
 });

@@ -54,3 +54,21 @@ test('the recommender object offers exactly the declared methods and properties'
   const missing = sorted([...declared].filter((k) => !(k in rec)));
   assert.deepEqual({ undeclared, missing }, { undeclared: [], missing: [] });
 });
+
+test("the learner's space views and the export carry exactly the declared members", async () => {
+  const declared = declaredMembers();
+  const page = await rec.recommend(PROFILE, { limit: 3 });
+  const [a] = page.items;
+  await rec.track({ type: 'bookmark', projectId: a.projectId, rankingId: page.rankingId });
+  await rec.track({ type: 'click', projectId: a.projectId, rankingId: page.rankingId });
+  await rec.track({ type: 'rating', projectId: a.projectId, stars: 4, rankingId: page.rankingId });
+  await rec.notInterested(page.items[1].projectId);
+  const card = [...declared.ProjectCard];
+  const views = { SavedProject: await rec.saved(), HistoryEntry: await rec.history(), NotInterestedEntry: await rec.notInterestedList() };
+  for (const [name, list] of Object.entries(views)) {
+    assert.equal(list.length, 1, name);
+    assert.deepEqual(sorted(Object.keys(list[0])), sorted(new Set([...card, ...declared[name]])), name);
+  }
+  const data = await rec.exportData();
+  assert.deepEqual(sorted(Object.keys(data)), sorted(declared.ExportedData), 'ExportedData');
+});

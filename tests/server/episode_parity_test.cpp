@@ -62,7 +62,11 @@ Stream learner_stream(std::mt19937_64& rng, int learner) {
   Stream s;
   s.client = "learner-" + std::to_string(learner);
   auto uniform = [&](std::int64_t lo, std::int64_t hi) { return lo + static_cast<std::int64_t>(rng() % (hi - lo)); };
-  const EventType follow[] = {EventType::kClick, EventType::kBookmark, EventType::kRating, EventType::kDwell};
+  // Corrections too: an unbookmark takes a bookmark back, a second rating replaces the first, "not interested" and
+  // its undo (docs/BANDIT.md).
+  const EventType follow[] = {EventType::kClick,      EventType::kBookmark,      EventType::kRating,
+                              EventType::kDwell,      EventType::kUnbookmark,    EventType::kNotInterested,
+                              EventType::kUndoNotInterested, EventType::kRating};
   int n = 0;
   for (int key = 0; key < 10; ++key) {
     const auto project = "l" + std::to_string(learner) + "/p" + std::to_string(rng() % 4);
@@ -77,7 +81,7 @@ Stream learner_stream(std::mt19937_64& rng, int learner) {
       const int kind = static_cast<int>(rng() % 10);
       const std::int64_t at = kind < 6 ? t0 + uniform(-50000, 3600000) : kind < 9 ? t0 + uniform(kDayMs, 6 * kDayMs)
                                                                                   : t0 + uniform(7 * kDayMs, 9 * kDayMs);
-      s.events.push_back(make(rng, id(), follow[rng() % 4], project, ranking, at));
+      s.events.push_back(make(rng, id(), follow[rng() % 8], project, ranking, at));
     }
   }
   const std::size_t originals = s.events.size();

@@ -2,6 +2,7 @@
 // (track → local counts at once + outbox → server when online). The profile is kept in IndexedDB only.
 import { createRecommender } from './lib/index.js';
 import { LoadingView } from './loading.js';
+import { mountSpace, notInterestedButton } from './views.js';
 
 const $ = (sel) => document.querySelector(sel);
 const statusEl = $('#status');
@@ -158,11 +159,12 @@ function bookmarkButton(item, base, s) {
       class: 'bookmark',
       'aria-pressed': s.bookmarked ? 'true' : 'false',
       onclick: (ev) => {
-        if (ev.currentTarget.getAttribute('aria-pressed') === 'true') return;
-        rec.track({ type: 'bookmark', ...base });
-        state.set(item.projectId, { ...state.get(item.projectId), bookmarked: true });
-        ev.currentTarget.setAttribute('aria-pressed', 'true');
-        ev.currentTarget.textContent = 'Bookmarked';
+        const on = ev.currentTarget.getAttribute('aria-pressed') !== 'true'; // a second press takes it back
+        if (on) rec.track({ type: 'bookmark', ...base });
+        else rec.unbookmark(item.projectId);
+        state.set(item.projectId, { ...state.get(item.projectId), bookmarked: on });
+        ev.currentTarget.setAttribute('aria-pressed', String(on));
+        ev.currentTarget.textContent = on ? 'Bookmarked' : 'Bookmark';
       },
     },
     s.bookmarked ? 'Bookmarked' : 'Bookmark',
@@ -220,7 +222,8 @@ function card(item, rankingId) {
     el('p', { class: 'desc' }, item.description || 'No description.'),
     facts(item),
     whyLine(item),
-    el('div', { class: 'actions' }, bookmarkButton(item, base, s), starButtons(item, base, s)),
+    el('div', { class: 'actions' }, bookmarkButton(item, base, s), starButtons(item, base, s),
+      notInterestedButton({ el, facts }, rec, item, rankingId, refill)),
   );
   observer.observe(a);
   return a;
@@ -256,6 +259,27 @@ async function show(profile, offset, kinds = []) {
   if (res.stage === 'lexical' && offset === 0) offerRefinement(profile, res.rankingId);
   return res;
 }
+
+// After "not interested" (or its undo) the pages shown so far are asked again: the core leaves hidden projects out
+// and refills, so the list still holds as many cards as before.
+async function refill() {
+  const res = await rec.recommend(current.profile, { limit: current.offset + 10, offset: 0, kinds: current.kinds, rankingId: current.rankingId, allowLexical: true });
+  cardsEl.replaceChildren(...res.items.map((item) => card(item, res.rankingId)));
+  moreBtn.hidden = res.items.length === 0 || res.exhausted;
+  statusEl.textContent = `${cardsEl.children.length} projects.`;
+}
+document.addEventListener('wayfinder:unbookmarked', (ev) => {
+  state.set(ev.detail, { ...state.get(ev.detail), bookmarked: false });
+  const btn = cardsEl.querySelector(`article[data-project-id="${CSS.escape(ev.detail)}"] .bookmark`);
+  if (btn) (btn.setAttribute('aria-pressed', 'false'), (btn.textContent = 'Bookmark'));
+});
+// Forgotten: the recommender is disposed and this device's id dropped; a reload starts afresh with a new one.
+document.addEventListener('wayfinder:forgotten', () => {
+  localStorage.removeItem('wayfinder.userId');
+  state.clear();
+  cardsEl.replaceChildren();
+  statusEl.textContent = 'Everything about you was deleted. Reload the page to start afresh.';
+});
 
 // Re-ranking with the model: the cards the learner is looking at never move on their own. When the model is in,
 // the embedding-based ranking is computed in the background and offered ("Show refined ranking"); it replaces the
@@ -338,6 +362,10 @@ async function main() {
     return;
   }
   window.wayfinder = rec; // for tests and curious learners
+  mountSpace({ el, facts }, rec);
+  // Cards show what the learner already saved and rated (the core's learner space, kept on this device).
+  for (const h of await rec.history()) if (h.stars) state.set(h.projectId, { stars: h.stars });
+  for (const s of await rec.saved()) state.set(s.projectId, { ...state.get(s.projectId), bookmarked: true });
   window.wayfinderTimings.ready = performance.now() - t0;
   watchModel();
   const saved = await rec.savedProfile();

@@ -4,7 +4,7 @@
 // The big files (model, ORT's .wasm, vocabulary, shard, manifest) are not precached here: the package keeps them in
 // wayfinder-assets-v1 itself as it downloads them (web/src/assets.js), and this worker answers from that cache too.
 // The sync API (/v1/…) is never cached: the package queues feedback itself and sends it when back online.
-const SHELL_CACHE = 'wayfinder-shell-v2';
+const SHELL_CACHE = 'wayfinder-shell-v3';
 const ASSET_CACHE = 'wayfinder-assets-v1';
 
 const SHELL = [
@@ -12,6 +12,7 @@ const SHELL = [
   'index.html',
   'app.js',
   'loading.js',
+  'views.js',
   'styles.css',
   'dashboard.html',
   'dashboard.js',

@@ -13,6 +13,9 @@ Commands:
   track       record feedback for a project (updates the local counts in --state at once)
   embed       print the embedding of a text
   sync        send queued feedback to a sync server and pull the community counts
+  saved       list the bookmarked projects in --state, newest first
+  history     list the projects opened or rated in --state, with the current rating
+  forget      delete everything the server and --state hold about this learner
   shard       build|inspect project-vector shards
 
 Run "wayfinder <command> --help" for the options of a command.`,
@@ -30,7 +33,8 @@ Run "wayfinder <command> --help" for the options of a command.`,
   --server URL    sync server (models are fetched from it unless --models is given)
   --models DIR    folder holding model-info.json, the model, vocab.json and shards/ (default: models/build)
   --backend B     ONNX Runtime: web (WASM, default) or node (native onnxruntime-node)`,
-  track: `Usage: wayfinder track --state DIR --type click|bookmark|rating|dwell|impression --project owner/repo
+  track: `Usage: wayfinder track --state DIR --type click|bookmark|rating|dwell|impression|unbookmark|not_interested|undo_not_interested
+                       --project owner/repo
                        [--stars N] [--seconds N] [--position N]
 
   Applies the event to the local counts in DIR at once (the core's reward mapping) and queues it for sync.
@@ -42,6 +46,18 @@ Run "wayfinder <command> --help" for the options of a command.`,
   sync: `Usage: wayfinder sync --state DIR --server URL
 
   Sends the queued events in DIR to the server (retried, idempotent) and pulls the community counts.`,
+  saved: `Usage: wayfinder saved --state DIR [--json]
+
+  Lists the projects bookmarked in DIR, newest first (the card's facts from the shard; works offline).`,
+  history: `Usage: wayfinder history --state DIR [--json]
+
+  Lists the projects opened or rated in DIR, latest first, with the current rating. Re-rate with
+  "wayfinder track --type rating": a later rating replaces the earlier one.`,
+  forget: `Usage: wayfinder forget --state DIR [--server URL] [--json]
+
+  Asks the server (when --server is given) to delete every event, session and experiment assignment of this
+  learner, authorised by the learner's own credential, prints what it deleted, then clears DIR. Community counts
+  already merged are aggregates and stay.`,
   shard: `Usage: wayfinder shard build|inspect [options]
 
   build     build shards and manifest from the catalog and the model (models/build/shards)
@@ -199,6 +215,45 @@ async function sync(argv) {
   }
 }
 
+// saved / history: one line per project (or the JSON list with --json).
+function listCommand(name, line) {
+  return async (argv) => {
+    const { values } = parse(argv, { ...common, json: { type: 'boolean' } }, HELP[name]);
+    if (!values.state) die(`--state DIR is required\n\n${HELP[name]}`);
+    const rec = await open(values, { preloadModel: false });
+    try {
+      const list = await rec[name]();
+      if (values.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      else process.stdout.write(list.length ? `${list.map(line).join('\n')}\n` : `nothing ${name === 'saved' ? 'saved' : 'opened or rated'} yet\n`);
+    } finally {
+      await rec.dispose();
+    }
+  };
+}
+const day = (iso) => (iso ? iso.slice(0, 10) : '');
+const saved = listCommand('saved', (s) => `${day(s.savedAt)}  ${s.fullName ?? s.projectId}${s.description ? ` — ${s.description}` : ''}`);
+const history = listCommand('history', (h) =>
+  `${day(h.ratedAt && (!h.openedAt || h.ratedAt > h.openedAt) ? h.ratedAt : h.openedAt)}  ${h.fullName ?? h.projectId}  ${h.stars ? `${'★'.repeat(h.stars)} (${h.stars}/5)` : 'not rated'}`);
+
+async function forget(argv) {
+  const { values } = parse(argv, { ...common, json: { type: 'boolean' } }, HELP.forget);
+  if (!values.state) die(`--state DIR is required\n\n${HELP.forget}`);
+  const rec = await open(values, { preloadModel: false });
+  let r;
+  try {
+    r = await rec.forget();
+  } catch (e) {
+    await rec.dispose().catch(() => {});
+    die(e.message, 1);
+  }
+  fs.rmSync(path.resolve(values.state, 'user-id'), { force: true }); // a new pseudonymous id next time
+  if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else {
+    const server = r.deleted ? Object.entries(r.deleted).map(([t, n]) => `${t} ${n}`).join(', ') : 'no server given';
+    process.stdout.write(`forgotten: this state folder is cleared; the server deleted: ${server}\n`);
+  }
+}
+
 async function shard(argv) {
   const sub = argv[0];
   if (!sub || sub === '--help' || sub === '-h') {
@@ -219,7 +274,7 @@ async function shard(argv) {
 }
 
 const [cmd, ...rest] = process.argv.slice(2);
-const commands = { recommend, track, embed, sync, shard };
+const commands = { recommend, track, embed, sync, saved, history, forget, shard };
 if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
   process.stdout.write(`${HELP.main}\n`);
   process.exit(cmd ? 0 : 2);

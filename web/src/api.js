@@ -1,5 +1,6 @@
 // The Recommender object (web/src/index.d.ts) over the opened parts: recommend, track, sync, embed, dispose and the
 // extras. Background sync (after tracking, on `online`) is scheduled here; every rule is in the parts and the core.
+import { createSpace } from './space.js';
 import { createTracker } from './tracker.js';
 
 function checkRequest(profile, limit, offset) {
@@ -71,27 +72,40 @@ function startBackground(api, { options, sync, community, experiments }, autoSyn
   }
 }
 
+// One background sync a moment after tracking (a burst of events goes in one batch), when online.
+function syncScheduler(options, autoSync, syncNow) {
+  let timer = null;
+  const schedule = () => {
+    if (!autoSync || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      if (typeof navigator === 'undefined' || navigator.onLine !== false) syncNow().catch(() => {});
+    }, options.syncDelayMs ?? 2000);
+  };
+  return { schedule, cancel: () => timer && clearTimeout(timer) };
+}
+
+// The learner's space (web/src/space.js): every method rejects once the recommender is disposed.
+function liveSpace(parts, tracker, liveAsync) {
+  return Object.fromEntries(Object.entries(createSpace({ ...parts, tracker })).map(([k, fn]) => [k, liveAsync(fn)]));
+}
+
 export function createApi(parts) {
   const { options, server, storage, timings, opened, userId, learner, stats, sync, embeddings } = parts;
   const { core, modelVersion, shardVersion } = opened;
   const autoSync = Boolean(server) && options.autoSync !== false;
   let disposed = false;
-  let autoTimer = null;
+  let forgotten = false; // after forget() nothing is written back
   const assertLive = () => {
     if (disposed) throw new Error('recommender is disposed');
   };
   const live = (fn) => (...args) => (assertLive(), fn(...args)); // track() throws at once
   const liveAsync = (fn) => async (...args) => (assertLive(), fn(...args)); // the async calls reject
-  const scheduleSync = () => {
-    if (!autoSync || autoTimer) return;
-    autoTimer = setTimeout(() => {
-      autoTimer = null;
-      if (typeof navigator === 'undefined' || navigator.onLine !== false) api.sync().catch(() => {});
-    }, options.syncDelayMs ?? 2000);
-  };
-  const tracker = createTracker({ ...parts, versions: { modelVersion, shardVersion }, onQueued: scheduleSync });
+  const scheduler = syncScheduler(options, autoSync, () => api.sync());
+  const tracker = createTracker({ ...parts, versions: { modelVersion, shardVersion }, onQueued: scheduler.schedule });
   const ensure = contentRankings(parts);
   const recommend = recommender(parts, ensure);
+  const { forgetData, ...space } = liveSpace(parts, tracker, liveAsync);
   const api = {
     userId,
     modelVersion,
@@ -114,14 +128,18 @@ export function createApi(parts) {
     pending: () => sync.counts(),
     stats: () => ({ ...stats, ...sync.counts() }),
     localCounts: (projectId) => learner.counts(projectId),
+    // The learner's space: saved, history, notInterested (+ undo), exportData, importData (web/src/space.js).
+    ...space,
+    // The server's rows of this learner, then the device's; disposed afterwards (a new one gets a new client id).
+    forget: async () => forgetData().then(async (result) => ((forgotten = true), await api.dispose(), result)),
     flushOnHide: () => (disposed ? 0 : sync.beacon()),
     liveHandles: () => core.registry.live(),
     async dispose() {
       if (disposed) return;
       await tracker.settled();
       disposed = true;
-      if (autoTimer) clearTimeout(autoTimer);
-      await storage.set(learner.stateKey, learner.state());
+      scheduler.cancel();
+      if (!forgotten) await storage.setMany(learner.states());
       for (const h of opened.owned.reverse()) core.registry.release(h);
       await opened.embedder.release();
       await storage.close?.();

@@ -81,5 +81,11 @@ export async function loadCore({ simd, wasmUrl } = {}) {
     loadLearnerState: (ses, stateJson) => ses.loadLearnerStateJson(stateJson),
     localCounts: (ses, projectId) => JSON.parse(ses.localCountsJson(projectId === undefined ? '' : String(projectId))),
     setCommunity: (ses, snapshot) => ses.setCommunityJson(JSON.stringify(snapshot)),
+    // The learner's space (core space/learner_space.h): saved, history and hidden projects with their card facts.
+    spaceState: (ses) => ses.spaceStateJson(),
+    loadSpaceState: (ses, stateJson) => ses.loadSpaceStateJson(stateJson),
+    saved: (ses) => JSON.parse(ses.savedJson()),
+    history: (ses) => JSON.parse(ses.historyJson()),
+    hidden: (ses) => JSON.parse(ses.hiddenJson()),
   };
 }

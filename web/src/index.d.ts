@@ -89,9 +89,59 @@ export interface RecommendationPage {
   shardVersion: string;
 }
 export type TrackEvent =
-  | { type: 'impression' | 'click' | 'bookmark'; projectId: string; position?: number; rankingId?: string; at?: number | string }
+  | { type: 'impression' | 'click' | 'bookmark' | 'unbookmark' | 'not_interested' | 'undo_not_interested'; projectId: string; position?: number; rankingId?: string; at?: number | string }
   | { type: 'rating'; projectId: string; stars: 1 | 2 | 3 | 4 | 5; comment?: string; position?: number; rankingId?: string; at?: number | string }
   | { type: 'dwell'; projectId: string; seconds: number; position?: number; rankingId?: string; at?: number | string };
+/** A project's card facts outside a ranking (from the shard on this device); only projectId when it is not in it. */
+export interface ProjectCard {
+  projectId: string;
+  fullName?: string;
+  description?: string;
+  language?: string;
+  url?: string;
+  stars?: number;
+  complexity?: 'beginner' | 'intermediate' | 'advanced';
+  kind?: RecommendationItem['kind'];
+  topics?: string[];
+  /** The ranking of the event that decided this entry: a correction is sent under it (same episode). */
+  rankingId: string;
+}
+export interface SavedProject extends ProjectCard {
+  /** ISO-8601 UTC time of the bookmark. */
+  savedAt: string;
+}
+export interface HistoryEntry extends ProjectCard {
+  /** Latest click or dwell. */
+  openedAt?: string;
+  /** Latest rating and its stars (a later rating replaced any earlier one). */
+  ratedAt?: string;
+  stars?: 1 | 2 | 3 | 4 | 5;
+}
+export interface NotInterestedEntry extends ProjectCard {
+  hiddenAt: string;
+}
+/** The export file: docs/export.schema.json. */
+export interface ExportedData {
+  format: 'wayfinder-export';
+  version: 1;
+  exportedAt: string;
+  clientId: string;
+  profile: Profile | null;
+  saved: SavedProject[];
+  history: HistoryEntry[];
+  notInterested: NotInterestedEntry[];
+  localCounts: Record<string, { alpha: number; beta: number }>;
+  /** Wire events not yet acknowledged by the server. */
+  queuedEvents: Record<string, unknown>[];
+  /** The core's saved states (what importData restores). */
+  state: { learner: Record<string, unknown>; space: Record<string, unknown> };
+}
+export interface ForgetResult {
+  /** Rows the server deleted, per table (null when there is no server). */
+  deleted: Record<string, number> | null;
+  /** Keys cleared on this device. */
+  cleared: string[];
+}
 export interface SyncResult {
   accepted: number;
   duplicates: number;
@@ -127,6 +177,27 @@ export interface Recommender {
   localCounts(): Record<string, { alpha: number; beta: number }>;
   flushOnHide(): number;
   liveHandles(): number;
+  /** Bookmarked projects, newest first, with the card's facts (works offline). */
+  saved(): Promise<SavedProject[]>;
+  /** Projects opened or rated, latest activity first, with the current rating. */
+  history(): Promise<HistoryEntry[]>;
+  /** Projects marked "not interested" (hidden from every page until undone). */
+  notInterestedList(): Promise<NotInterestedEntry[]>;
+  /** Takes a bookmark back (an `unbookmark` event; the fold takes the bookmark's reward back). */
+  unbookmark(projectId: string): Promise<{ changed: boolean }>;
+  /** Rates (or re-rates) a project; the new rating replaces the earlier one. */
+  rate(projectId: string, stars: 1 | 2 | 3 | 4 | 5, options?: { comment?: string }): Promise<{ changed: boolean }>;
+  /** Hides the project from this learner's pages at once (pages still hold the number asked for); reward −10. */
+  notInterested(projectId: string, options?: { rankingId?: string }): Promise<{ changed: boolean }>;
+  undoNotInterested(projectId: string): Promise<{ changed: boolean }>;
+  /** Everything the device holds, as one JSON object (docs/export.schema.json). */
+  exportData(): Promise<ExportedData>;
+  /** Asks the server to delete every event, session and assignment of this client (authorised by its own
+   *  credential), then clears the device and disposes the recommender. Rejects, touching nothing, when the server
+   *  cannot be reached or refuses. Merged community counts are aggregates and stay. */
+  forget(): Promise<ForgetResult>;
+  /** Restores an export on a device that holds no learner data yet. */
+  importData(data: ExportedData): Promise<{ saved: number; history: number; notInterested: number }>;
 }
 export function createRecommender(options?: RecommenderOptions): Promise<Recommender>;
 export default createRecommender;

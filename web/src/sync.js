@@ -224,6 +224,14 @@ export class SyncClient {
   }
 
   // GET /v1/bandit with If-None-Match. Returns {changed, snapshot}.
+  // The credential that authorises acting for this client (POST /v1/forget): asked for first when the client holds
+  // none yet or it is due for renewal; null when the server gave none (the forget is then refused, naming why).
+  async credentialForForget() {
+    this.credentialRetryAt = 0;
+    await this.ensureCredential();
+    return this.usableCredential();
+  }
+
   async pullCommunity() {
     if (!this.server) return { changed: false, snapshot: (await this.storage.get('community'))?.snapshot ?? null };
     const cached = await this.storage.get('community');

@@ -38,10 +38,10 @@ export function createTracker({ learner, rankings, experiments, sync, stats, ver
   function track(event) {
     const wire = wireEvent(event);
     learner.fold(wire); // throws on an invalid event: nothing is stored or queued
-    const state = learner.state(); // exactly the events queued up to this one
+    const states = learner.states(); // exactly the events queued up to this one
     const done = (chain = chain.then(async () => {
       stats.tracked += 1;
-      await sync.enqueue([wire], { [learner.stateKey]: state, stats }); // the count never misses a queued event
+      await sync.enqueue([wire], { ...states, stats }); // the count never misses a queued event
       onQueued();
     }));
     // track() is fire-and-forget for UIs; the returned promise resolves once the event is stored locally.

@@ -46,7 +46,16 @@ void join(Episode& ep, const Event& e, bool& has_position) {
       }
       return;
     case EventType::kClick: ep.episode.clicked = true; break;
-    case EventType::kBookmark: ep.episode.bookmarked = true; break;  // an unbookmark event would set false here
+    case EventType::kBookmark: ep.episode.bookmarked = true; break;  // events come in time order: the latest wins
+    case EventType::kUnbookmark:
+      ep.episode.withdrawn = true;  // an action on the card, never an ignored view; the bookmark's reward is gone
+      ep.episode.bookmarked = false;
+      break;
+    case EventType::kNotInterested: ep.episode.not_interested = true; break;
+    case EventType::kUndoNotInterested:
+      ep.episode.withdrawn = true;
+      ep.episode.not_interested = false;
+      break;
     case EventType::kRating: ep.episode.stars = e.stars; break;      // events come in time order: the latest wins
     case EventType::kDwell: ep.episode.dwell_seconds += e.seconds.value_or(0.0); break;
   }

@@ -18,6 +18,11 @@ void require_finite_nonneg(double x, const char* field) {
   if (!std::isfinite(x) || x < 0.0) throw std::invalid_argument(std::string(field) + " must be finite and >= 0");
 }
 
+// The learner did something with the card (else the episode is an ignored view).
+bool engaged(const ImpressionEpisode& e) {
+  return e.clicked || e.bookmarked || e.stars.has_value() || e.dwell_seconds > 0.0 || e.not_interested || e.withdrawn;
+}
+
 }  // namespace
 
 double RewardTable::stars_reward(int stars) const {
@@ -33,11 +38,11 @@ void validate(const ImpressionEpisode& e) {
 
 double episode_reward(const ImpressionEpisode& e, const RewardTable& table) {
   validate(e);
-  const bool engaged = e.clicked || e.bookmarked || e.stars.has_value() || e.dwell_seconds > 0.0;
-  if (!engaged) return table.ignored_view;
+  if (!engaged(e)) return table.ignored_view;
   double r = 0.0;
   if (e.clicked) r += table.click;
   if (e.bookmarked) r += table.bookmark;
+  if (e.not_interested) r += table.not_interested;
   if (e.stars) r += table.stars_reward(*e.stars);
   r += table.dwell_per_second * std::min(e.dwell_seconds, table.dwell_cap_seconds);
   return r;
@@ -69,7 +74,7 @@ BetaUpdate reward_to_update(const ImpressionEpisode& e, const RewardTable& table
   if (!(mapping.success_at > 0.0) || !(mapping.failure_at > 0.0))
     throw std::invalid_argument("RewardMapping success_at and failure_at must be > 0");
   const double r = episode_reward(e, table);
-  const bool ignored = !(e.clicked || e.bookmarked || e.stars.has_value() || e.dwell_seconds > 0.0);
+  const bool ignored = !engaged(e);
   BetaUpdate u;
   if (r > 0.0) {
     u.success = clamp01(r / mapping.success_at);
@@ -91,6 +96,8 @@ BetaUpdate cap_daily(const BetaUpdate& already_today, const BetaUpdate& add, dou
 void to_json(nlohmann::json& j, const ImpressionEpisode& e) {
   j = {{"position", e.position}, {"clicked", e.clicked}, {"bookmarked", e.bookmarked}, {"dwellSeconds", e.dwell_seconds}};
   if (e.stars) j["stars"] = *e.stars;
+  if (e.not_interested) j["notInterested"] = true;
+  if (e.withdrawn) j["withdrawn"] = true;
 }
 
 void from_json(const nlohmann::json& j, ImpressionEpisode& e) {
@@ -101,11 +108,13 @@ void from_json(const nlohmann::json& j, ImpressionEpisode& e) {
   need("position", j.contains("position") && j["position"].is_number_integer(), "must be an integer");
   ImpressionEpisode next;
   next.position = j["position"].get<int>();
-  for (const char* flag : {"clicked", "bookmarked"}) {
+  for (const char* flag : {"clicked", "bookmarked", "notInterested", "withdrawn"}) {
     need(flag, !j.contains(flag) || j[flag].is_boolean(), "must be true or false");
   }
   next.clicked = j.value("clicked", false);
   next.bookmarked = j.value("bookmarked", false);
+  next.not_interested = j.value("notInterested", false);
+  next.withdrawn = j.value("withdrawn", false);
   if (j.contains("stars") && !j["stars"].is_null()) {
     need("stars", j["stars"].is_number_integer(), "must be an integer from 1 to 5");
     next.stars = j["stars"].get<int>();

@@ -22,7 +22,8 @@ void check_id(const std::string& field, std::string_view s) {
 
 namespace {
 
-constexpr const char* kTypeNames[] = {"impression", "click", "bookmark", "rating", "dwell"};
+constexpr const char* kTypeNames[kEventTypeCount] = {"impression", "click",      "bookmark",       "rating",
+                                                     "dwell",      "unbookmark", "not_interested", "undo_not_interested"};
 
 std::string join(const std::string& path, const char* field) { return path.empty() ? field : path + "." + field; }
 
@@ -116,7 +117,7 @@ SchemaError::SchemaError(std::string field, const std::string& what)
 std::string_view to_string(EventType t) { return kTypeNames[static_cast<int>(t)]; }
 
 std::optional<EventType> parse_event_type(std::string_view s) {
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < kEventTypeCount; ++i) {
     if (s == kTypeNames[i]) return static_cast<EventType>(i);
   }
   return std::nullopt;
@@ -130,7 +131,8 @@ EventType parse_type_field(const nlohmann::json& j, const std::string& path) {
   if (it == j.end() || it->is_null()) fail(f, "is missing");
   if (!it->is_string()) fail(f, "must be a string");
   const auto t = parse_event_type(it->get_ref<const std::string&>());
-  if (!t) fail(f, "must be one of impression, click, bookmark, rating, dwell");
+  if (!t) fail(f, "must be one of impression, click, bookmark, rating, dwell, unbookmark, not_interested, "
+            "undo_not_interested");
   return *t;
 }
 

@@ -32,6 +32,13 @@ PageItem page_item(const RankedItem& it, const ProjectMeta& m, std::optional<dou
   return p;
 }
 
+nlohmann::json card_json(const ProjectMeta& meta) {
+  const auto p = page_item(RankedItem{}, meta, std::nullopt);
+  return {{"projectId", p.project_id}, {"fullName", p.full_name}, {"description", p.description},
+          {"language", p.language},    {"url", p.url},            {"stars", p.stars},
+          {"complexity", p.complexity}, {"kind", p.kind},         {"topics", p.topics}};
+}
+
 void to_json(nlohmann::json& j, const PageItem& p) {
   j = {{"projectId", p.project_id},
        {"fullName", p.full_name},

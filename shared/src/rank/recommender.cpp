@@ -48,6 +48,11 @@ void Recommender::set_content(std::uint64_t profile_hash, search::ContentRanking
   evict_oldest(contents_, config_.content_cache_size);
 }
 
+void Recommender::set_hidden(std::uint32_t index, bool hidden) {
+  if (hidden) hidden_.insert(index);
+  else hidden_.erase(index);
+}
+
 std::uint64_t Recommender::ranking_seed(std::string_view ranking_id) const {
   return random::derive_seed(config_.seed, fnv1a64(ranking_id));
 }
@@ -75,17 +80,26 @@ Ranking Recommender::recommend(std::uint64_t profile_hash, std::string_view rank
   }
   entry->last_used = ++tick_;
   const std::uint64_t seed = ranking_seed(ranking_id);
-  if (entry->placed.size() < offset + limit && entry->more)
+  // Pages count the visible slots: extend the sampled prefix until it holds offset + limit of them (or runs out).
+  auto visible = [&] {
+    return static_cast<std::size_t>(std::count_if(entry->placed.begin(), entry->placed.end(),
+                                                  [&](const RankedItem& it) { return !is_hidden(it.index); }));
+  };
+  for (std::size_t seen = visible(); seen < offset + limit && entry->more; seen = visible()) {
     entry->more = extend_ranking(content->content, evidence_, entry->rerank, seed, use_rl, entry->placed,
-                                 offset + limit);
+                                 entry->placed.size() + (offset + limit - seen));
+  }
 
   Ranking r;
   r.seed = seed;
   r.use_rl = use_rl;
   r.offset = offset;
-  const std::size_t end = std::min(entry->placed.size(), offset + limit);
-  for (std::size_t i = offset; i < end; ++i) r.items.push_back(entry->placed[i]);
-  r.exhausted = !entry->more && end >= entry->placed.size();
+  std::size_t k = 0;  // visible slots passed
+  for (std::size_t i = 0; i < entry->placed.size() && k < offset + limit; ++i) {
+    if (is_hidden(entry->placed[i].index)) continue;
+    if (k++ >= offset) r.items.push_back(entry->placed[i]);
+  }
+  r.exhausted = !entry->more && visible() <= offset + limit;
   evict_oldest(rankings_, config_.ranking_cache_size);
   return r;
 }

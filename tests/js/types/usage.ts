@@ -4,6 +4,11 @@ import createRecommender, {
   backoffDelay,
   SCHEMA_VERSION,
   type Profile,
+  type SavedProject,
+  type HistoryEntry,
+  type NotInterestedEntry,
+  type ExportedData,
+  type ForgetResult,
   type RecommendationItem,
   type RecommendationPage,
   type Recommender,
@@ -32,6 +37,21 @@ export async function tour(): Promise<number> {
     const all: Record<string, { alpha: number; beta: number }> = rec.localCounts();
     void counts, all;
   }
+  const saved: SavedProject[] = await rec.saved();
+  const history: HistoryEntry[] = await rec.history();
+  if (saved[0]) await rec.unbookmark(saved[0].projectId);
+  if (history[0]) await rec.rate(history[0].projectId, 3);
+  await rec.notInterested('a/b');
+  await rec.undoNotInterested('a/b');
+  const hidden: NotInterestedEntry[] = await rec.notInterestedList();
+  const exported: ExportedData = await rec.exportData();
+  const restored: { saved: number } = await rec.importData(exported);
+  void hidden, restored;
+  const gone: ForgetResult = await rec.forget();
+  const tables: Record<string, number> | null = gone.deleted;
+  void tables;
+  // @ts-expect-error a rating needs stars from 1 to 5
+  await rec.rate('a/b', 0);
   const synced: SyncResult = await rec.sync();
   const one: Float32Array = await rec.embed('learn rust');
   const many: Float32Array[] = await rec.embed(['a', 'b']);

@@ -17,6 +17,7 @@ struct RewardTable {
   double dwell_per_second = 0.1;
   double dwell_cap_seconds = 600.0;  // dwell beyond this earns nothing more (tabs left open)
   double ignored_view = -1.0;        // shown, examined or not, and nothing else happened
+  double not_interested = -10.0;     // "not interested" on the card: one full failure, like a 1★ rating
 
   double stars_reward(int stars) const;  // throws std::invalid_argument unless 1 <= stars <= 5
 };
@@ -28,17 +29,23 @@ struct ImpressionEpisode {
   bool bookmarked = false;
   std::optional<int> stars;    // 1..5 when rated
   double dwell_seconds = 0.0;  // time spent on the project after opening it
+  bool not_interested = false; // the learner said "not interested" (and did not undo it)
+  // A bookmark or a "not interested" was taken back: the learner acted on the card, so the episode is never an
+  // ignored view, but the taken-back part earns nothing.
+  bool withdrawn = false;
 };
 
 // Throws std::invalid_argument naming the field: position < 0, stars outside 1..5, dwell negative/non-finite.
 void validate(const ImpressionEpisode& e);
 
-// {"position", "clicked", "bookmarked", "stars"? (absent or null when not rated), "dwellSeconds"}; from_json
+// {"position", "clicked", "bookmarked", "stars"? (absent or null when not rated), "dwellSeconds", "notInterested"?,
+// "withdrawn"?}; from_json
 // requires position and validates (wrong types and ranges throw std::invalid_argument naming the field).
 void to_json(nlohmann::json& j, const ImpressionEpisode& e);
 void from_json(const nlohmann::json& j, ImpressionEpisode& e);
 
-// Sum of the earned rewards; an episode with no click, bookmark, rating or dwell earns exactly ignored_view.
+// Sum of the earned rewards; an episode with no click, bookmark, rating, dwell, "not interested" or taken-back
+// action earns exactly ignored_view.
 double episode_reward(const ImpressionEpisode& e, const RewardTable& table = {});
 
 // Position-based examination model: P(the learner looked at slot p). Defaults to 1 / (1 + p)^exponent;

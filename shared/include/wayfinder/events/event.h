@@ -20,10 +20,17 @@ inline constexpr std::size_t kMaxIdBytes = 128;       // eventId, batchId, clien
 inline constexpr double kMaxDwellSeconds = 3600.0;    // longer dwell is clamped to this
 inline constexpr std::int32_t kMaxPosition = 10000;
 
-enum class EventType : std::uint8_t { kImpression = 0, kClick = 1, kBookmark = 2, kRating = 3, kDwell = 4 };
+// kUnbookmark takes a bookmark back; kNotInterested hides a project from this learner (a negative reward) and
+// kUndoNotInterested takes that back (docs/BANDIT.md, "Rewards").
+enum class EventType : std::uint8_t {
+  kImpression = 0, kClick = 1, kBookmark = 2, kRating = 3, kDwell = 4,
+  kUnbookmark = 5, kNotInterested = 6, kUndoNotInterested = 7
+};
+inline constexpr int kEventTypeCount = 8;
 
 std::string_view to_string(EventType t);
-// "impression" | "click" | "bookmark" | "rating" | "dwell"; nullopt for anything else.
+// "impression" | "click" | "bookmark" | "rating" | "dwell" | "unbookmark" | "not_interested" |
+// "undo_not_interested"; nullopt for anything else.
 std::optional<EventType> parse_event_type(std::string_view s);
 
 // A validation failure; field() is the JSON path of the offending field, e.g. "events[3].stars".

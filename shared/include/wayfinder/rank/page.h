@@ -41,6 +41,10 @@ struct PageItem {
 
 PageItem page_item(const RankedItem& item, const ProjectMeta& meta, std::optional<double> community_score);
 
+// A project's card facts outside a ranking (the learner's saved and history views): projectId, fullName,
+// description, language, url, stars, complexity, kind, topics — the same keys and values as a page item's.
+nlohmann::json card_json(const ProjectMeta& meta);
+
 // Keys: projectId, fullName, description, language, url, stars, complexity, kind, topics, position, score, similarity,
 // bandit, posteriorMean, evidence, explored, propensity, altPropensity, reason, reasons, communityScore.
 // from_json requires every key and checks its type; throws std::invalid_argument naming the key.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,7 @@ class Recommender {
   bool has_content(std::uint64_t profile_hash) const;
   void set_content(std::uint64_t profile_hash, search::ContentRanking content);
 
-  // Page [offset, offset + limit) of ranking `ranking_id`. A new ranking id re-ranks with the current evidence
+  // Page [offset, offset + limit) of ranking `ranking_id`, counted over its slots not hidden (set_hidden). A new ranking id re-ranks with the current evidence
   // (feedback shows at once); a known one extends and pages its stored slots (no repeats, even after feedback).
   // Throws std::invalid_argument when no content is cached for profile_hash.
   Ranking recommend(std::uint64_t profile_hash, std::string_view ranking_id, std::size_t limit, std::size_t offset,
@@ -37,6 +38,11 @@ class Recommender {
   // keeps the config it was first sampled with, so its later pages extend it consistently.
   Ranking recommend(std::uint64_t profile_hash, std::string_view ranking_id, std::size_t limit, std::size_t offset,
                     bool use_rl, const RerankConfig& rerank);
+
+  // Projects (shard indices) this learner said "not interested" in: no page of any ranking shows them from now on,
+  // and a page still holds `limit` items (it reaches further down the ranking's slots). Unhiding shows it again.
+  void set_hidden(std::uint32_t index, bool hidden);
+  bool is_hidden(std::uint32_t index) const { return hidden_.count(index) > 0; }
 
   // Seed of a ranking id: derive_seed(config.seed, fnv1a64(ranking_id)).
   std::uint64_t ranking_seed(std::string_view ranking_id) const;
@@ -63,6 +69,7 @@ class Recommender {
 
   RecommenderConfig config_;
   bandit::EvidenceStore evidence_;
+  std::set<std::uint32_t> hidden_;
   std::vector<ContentEntry> contents_;
   std::vector<RankingEntry> rankings_;
   std::uint64_t tick_ = 0;
