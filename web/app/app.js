@@ -1,6 +1,7 @@
 // The learner-facing page: profile form → recommendations as cards; every interaction goes through the package
 // (track → local counts at once + outbox → server when online). The profile is kept in IndexedDB only.
-import { createRecommender } from './lib/index.js';
+// The recommender runs in a Web Worker (lib/worker.js); this page keeps only the UI (docs/WEB.md).
+import { createRecommenderInWorker } from './lib/bridge.js';
 import { LoadingView } from './loading.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -102,6 +103,9 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+// Every event goes to the worker; a refused one (the core names the field) is reported, never thrown at the UI.
+const track = (event) => Promise.resolve().then(() => rec.track(event)).catch((e) => console.warn(`track: ${e.message}`));
+
 // Impressions when a card is at least half visible, once per ranking and project.
 const seen = new Set();
 const observer = new IntersectionObserver(
@@ -113,7 +117,7 @@ const observer = new IntersectionObserver(
       if (seen.has(key)) continue;
       seen.add(key);
       observer.unobserve(en.target);
-      rec.track({ type: 'impression', projectId, position: Number(position), rankingId });
+      track({ type: 'impression', projectId, position: Number(position), rankingId });
     }
   },
   { threshold: 0.5 },
@@ -127,7 +131,7 @@ document.addEventListener('visibilitychange', () => {
     rec?.flushOnHide();
   } else if (opened?.hiddenAt != null) {
     const seconds = Math.round((performance.now() - opened.hiddenAt) / 100) / 10;
-    rec.track({ type: 'dwell', projectId: opened.projectId, position: opened.position, rankingId: opened.rankingId, seconds });
+    track({ type: 'dwell', projectId: opened.projectId, position: opened.position, rankingId: opened.rankingId, seconds });
     opened = null;
   }
 });
@@ -142,7 +146,7 @@ function titleLink(item, base) {
       target: '_blank',
       rel: 'noopener',
       onclick: () => {
-        rec.track({ type: 'click', ...base });
+        track({ type: 'click', ...base });
         opened = { ...base, hiddenAt: null };
       },
     },
@@ -159,7 +163,7 @@ function bookmarkButton(item, base, s) {
       'aria-pressed': s.bookmarked ? 'true' : 'false',
       onclick: (ev) => {
         if (ev.currentTarget.getAttribute('aria-pressed') === 'true') return;
-        rec.track({ type: 'bookmark', ...base });
+        track({ type: 'bookmark', ...base });
         state.set(item.projectId, { ...state.get(item.projectId), bookmarked: true });
         ev.currentTarget.setAttribute('aria-pressed', 'true');
         ev.currentTarget.textContent = 'Bookmarked';
@@ -173,7 +177,7 @@ function starButtons(item, base, s) {
   const stars = el('fieldset', { class: 'stars' }, el('legend', {}, `Rate ${item.fullName}`));
   for (let n = 1; n <= 5; n++) {
     const onclick = (ev) => {
-      rec.track({ type: 'rating', stars: n, ...base });
+      track({ type: 'rating', stars: n, ...base });
       state.set(item.projectId, { ...state.get(item.projectId), stars: n });
       for (const b of stars.querySelectorAll('button')) b.setAttribute('aria-pressed', 'false');
       ev.currentTarget.setAttribute('aria-pressed', 'true');
@@ -330,7 +334,7 @@ function watchModel() {
 async function main() {
   statusEl.textContent = 'Loading the recommender… You can fill in your profile and press “Get recommendations” now.';
   try {
-    rec = await createRecommender({ server: location.origin, userId: userId(), autoSync: true, onProgress: (p) => loading.update(p) });
+    rec = await createRecommenderInWorker({ server: location.origin, userId: userId(), autoSync: true, onProgress: (p) => loading.update(p) });
   } catch (e) {
     statusEl.textContent = `The recommender failed to load: ${e.message}`;
     loading.fail('recommender', e, main);
@@ -352,6 +356,7 @@ async function main() {
   }
 }
 addEventListener('online', () => {
+  rec?.sync().catch(() => {}); // the worker is told: queued feedback leaves now
   if ($('#loading').dataset.failed === 'true') $('#retry').click(); // back online: resume where it stopped
 });
 main();

@@ -115,6 +115,8 @@ export function createApi(parts) {
     stats: () => ({ ...stats, ...sync.counts() }),
     localCounts: (projectId) => learner.counts(projectId),
     flushOnHide: () => (disposed ? 0 : sync.beacon()),
+    // The requests flushOnHide() would send, for a page whose recommender runs in a worker (web/src/bridge.js).
+    pageHideRequests: () => (disposed ? [] : sync.beaconRequests()),
     liveHandles: () => core.registry.live(),
     async dispose() {
       if (disposed) return;

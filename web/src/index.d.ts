@@ -126,9 +126,18 @@ export interface Recommender {
   localCounts(projectId: string): { alpha: number; beta: number };
   localCounts(): Record<string, { alpha: number; beta: number }>;
   flushOnHide(): number;
+  /** What flushOnHide() would send (the outbox sealed first), for a page whose recommender runs in a worker. */
+  pageHideRequests(): Array<{ url: string; body: string; count: number }>;
   liveHandles(): number;
 }
 export function createRecommender(options?: RecommenderOptions): Promise<Recommender>;
+/** A Recommender running in a module Web Worker (web/src/bridge.js): any method is forwarded and returns a Promise
+ *  (also a method added later); plain properties are mirrored after every call; flushOnHide() runs on the page. */
+export type RemoteRecommender = {
+  readonly [K in keyof Recommender]: Recommender[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : Recommender[K];
+} & { readonly remote: true; flushOnHide(): number };
+/** createRecommender inside a module Web Worker where the platform has workers (browsers), else in this thread. */
+export function createRecommenderInWorker(options?: RecommenderOptions, how?: { workerUrl?: string | URL }): Promise<RemoteRecommender | Recommender>;
 export default createRecommender;
 export const SCHEMA_VERSION: number;
 export function backoffDelay(attempt: number, options?: { baseMs?: number; capMs?: number; random?: () => number }): number;

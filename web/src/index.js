@@ -16,6 +16,7 @@ import { SyncClient } from './sync.js';
 
 export { MemoryStorage, FileStorage, SCHEMA_VERSION } from './storage.js';
 export { backoffDelay } from './sync.js';
+export { createRecommenderInWorker } from './bridge.js';
 
 /**
  * @param {import('./index.d.ts').RecommenderOptions} options
