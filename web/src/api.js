@@ -114,8 +114,7 @@ export function createApi(parts) {
     pending: () => sync.counts(),
     stats: () => ({ ...stats, ...sync.counts() }),
     localCounts: (projectId) => learner.counts(projectId),
-    flushOnHide: () => (disposed ? 0 : sync.beacon()),
-    // The requests flushOnHide() would send, for a page whose recommender runs in a worker (web/src/bridge.js).
+    flushOnHide: () => (disposed ? 0 : sync.beacon()), // pageHideRequests: what it sends, for web/src/bridge.js
     pageHideRequests: () => (disposed ? [] : sync.beaconRequests()),
     liveHandles: () => core.registry.live(),
     async dispose() {
