@@ -31,7 +31,8 @@ export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, w
     else if (!isNode && typeof location !== 'undefined') ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
     // On a page ORT runs in its own Web Worker (ORT's proxy worker, started from our /ort/ copy of
     // ort.wasm.min.mjs): the session start-up and every run stay off the page's main thread. Never a remote default.
-    // Inside the recommender's own worker (web/src/worker.js) it runs right there.
+    // Inside the recommender's own worker (web/src/worker.js) it runs right there (ORT proxies only from a document),
+    // so the model's start-up occupies that worker for a moment; the page's main thread is never involved.
     ort.env.wasm.proxy = proxy && !isNode && !inWorker && typeof Worker !== 'undefined';
   }
   const session = await ort.InferenceSession.create(modelBytes, backend === 'node' ? {} : { executionProviders: ['wasm'] });
