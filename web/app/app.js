@@ -334,7 +334,9 @@ function watchModel() {
 async function main() {
   statusEl.textContent = 'Loading the recommender… You can fill in your profile and press “Get recommendations” now.';
   try {
-    rec = await createRecommenderInWorker({ server: location.origin, userId: userId(), autoSync: true, onProgress: (p) => loading.update(p) });
+    // modelStartAfterRanking: ONNX Runtime's start-up waits for the first ranking (it shares the worker's thread).
+    const options = { server: location.origin, userId: userId(), autoSync: true, modelStartAfterRanking: true };
+    rec = await createRecommenderInWorker({ ...options, onProgress: (p) => loading.update(p) });
   } catch (e) {
     statusEl.textContent = `The recommender failed to load: ${e.message}`;
     loading.fail('recommender', e, main);
@@ -343,7 +345,6 @@ async function main() {
   }
   window.wayfinder = rec; // for tests and curious learners
   window.wayfinderTimings.ready = performance.now() - t0;
-  watchModel();
   const saved = await rec.savedProfile();
   fillProfile(saved);
   statusEl.textContent = 'Ready. Fill in your profile and press “Get recommendations”.';
@@ -354,6 +355,7 @@ async function main() {
   } else if (saved && Object.keys(saved).length && touched.size === 0) {
     await show(saved, 0, readKinds()).catch((e) => (statusEl.textContent = `Could not recommend: ${e.message}`));
   }
+  watchModel(); // after the first ranking, which the model's start-up would otherwise delay
 }
 addEventListener('online', () => {
   rec?.sync().catch(() => {}); // the worker is told: queued feedback leaves now

@@ -24,6 +24,8 @@ export interface RecommenderOptions {
   modelUrl?: string;
   /** 'int8' (default when model-info.json lists one: ~4x fewer bytes) or 'float32' (the reference model). */
   modelPrecision?: 'int8' | 'float32';
+  /** ONNX Runtime's start-up waits until the first ranking is out or the model is needed (default false). */
+  modelStartAfterRanking?: boolean;
   /** Start the model download when the shard's bytes are in (default true: the first ranking comes sooner). */
   modelAfterShard?: boolean;
   vocabUrl?: string;

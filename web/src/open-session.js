@@ -51,9 +51,14 @@ const progressOf = (options, assetOpts) => (stage, total) => ({
 
 // {get, release, ready}: the embedder is created on the first get() and disposed by release() if it ever was; a
 // failed download or start-up is tried again by the next get(). ready() tells whether it is in.
+// With modelStartAfterRanking, ONNX Runtime's start-up (which occupies the thread it runs on) waits after the
+// download until ungate(): the first ranking is out, or someone needs the model (modelReady, embed, a ranking).
 function embedderLoader(options, server, d, progress, timings) {
   let promise = null;
   let ready = false;
+  let ungate;
+  const gate = new Promise((r) => (ungate = r));
+  if (!options.modelStartAfterRanking) ungate();
   const start = async () => {
     const t = performance.now();
     const wasmPaths = options.ortWasmPaths ?? (isNode ? undefined : new URL('/ort/', server ?? location.href).href);
@@ -67,6 +72,7 @@ function embedderLoader(options, server, d, progress, timings) {
       loadVerifiedBytes(d.modelUrl, d.model.sha256, progress('model', d.model.bytes)),
       runtime,
     ]);
+    await gate;
     const e = await createEmbedder({ modelBytes: bytes, backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1 });
     timings.modelMs = performance.now() - t;
     ready = true;
@@ -82,7 +88,7 @@ function embedderLoader(options, server, d, progress, timings) {
   const release = async () => {
     if (promise) await (await promise.catch(() => null))?.dispose();
   };
-  return { get, release, ready: () => ready };
+  return { get, release, ready: () => ready, ungate: () => ungate() };
 }
 
 // The model downloads in the background; recommend() need not wait for it (a lexical + structured ranking first).
