@@ -279,11 +279,11 @@ if (fv) {
     'target in Chromium and would leave the service worker unthrottled, so the link is modelled at the proxy. ' +
     `Cold visit = fresh profile; the learner fills the form and presses the button at once (the baseline drops an early press, so there it is pressed again when the page is ready). Repeat visit = reload. ` +
     `Times from navigation start to 10 cards on screen (first ranking) and to cards ranked with the embedding (a lexical first ranking offers the refined one; the bench presses "Show refined ranking" at once). ` +
-    `Longest task: Long Tasks API on the main thread, during load and during three later presses. Memory: peak of CDP \`Runtime.getHeapUsage\` used JS heap + ArrayBuffer backing stores of the page (the WASM core's memory included; ONNX Runtime's proxy worker is a separate heap and not included), sampled every 100 ms. Baseline = commit ${fv.baselineCommit} (float32 model, nothing precompressed, service worker downloading in parallel).`, '');
-  L.push('| link | app | visit | MB on the wire (assets) | first ranking s | embedding ranking s | longest task load / recommend ms | peak memory MB (to first ranking / whole visit) |', '|---|---|---|---|---|---|---|---|');
+    `Longest task: Long Tasks API on the main thread, during load and during three later presses. Memory: peak of CDP \`Runtime.getHeapUsage\` used JS heap + ArrayBuffer backing stores (WASM memories included) of the page plus its dedicated workers (this tree: the recommender's worker with the WASM core, the shard and ONNX Runtime; in brackets the workers' part), sampled every 100 ms. Baseline = commit ${fv.baselineCommit} (float32 model, nothing precompressed, service worker downloading in parallel).`, '');
+  L.push('| link | app | visit | MB on the wire (assets) | first ranking s | embedding ranking s | longest task load / recommend ms | peak memory MB, page + workers (workers), to first ranking / whole visit |', '|---|---|---|---|---|---|---|---|');
   for (const r of fv.results) {
     for (const [v, x] of [['cold', r.cold], ['repeat', r.repeat]]) {
-      L.push(`| ${r.link} | ${r.app} | ${v} | ${mbs(x.bytes)} (${mbs(x.assetBytes)}) | ${sec(x.firstRankingMs)} | ${sec(x.embeddingRankingMs)} | ${x.longestTaskLoadMs} / ${x.longestTaskRecommendMs} | ${mbs(x.peakMemoryBytesToFirstRanking)} / ${mbs(x.peakMemoryBytes)} |`);
+      L.push(`| ${r.link} | ${r.app} | ${v} | ${mbs(x.bytes)} (${mbs(x.assetBytes)}) | ${sec(x.firstRankingMs)} | ${sec(x.embeddingRankingMs)} | ${x.longestTaskLoadMs} / ${x.longestTaskRecommendMs} | ${mbs(x.peakMemoryBytesToFirstRanking)} (${mbs(x.peakWorkerMemoryBytesToFirstRanking ?? 0)}) / ${mbs(x.peakMemoryBytes)} (${mbs(x.peakWorkerMemoryBytes ?? 0)}) |`);
     }
   }
   L.push('', 'Largest responses of each cold visit (bytes on the wire):', '');

@@ -1,12 +1,15 @@
 // Issue 11, "make the shard smaller without losing recall": recall@10 of smaller vector encodings against the exact
 // float32 catalog vectors, for the two options tried — a PCA (uncentred, top-k eigenvectors of XᵀX/n, Eigen) to k
 // dimensions, then per-row int8 (with and without scaling each component to unit variance first); and fewer
-// quantisation levels at full dimension (±31 = 6 bits, ±15, ±7).
+// quantisation levels at full dimension (±31 = 6 bits, ±15, ±7). Second round (`--codes`): non-uniform 6-bit
+// codes (a Lloyd-Max codebook fitted to the per-row-scaled values), per-dimension scaled 6-bit codes, and k-means
+// coarse centroids plus residuals coded at 5-6 bits (uniform per row, or Lloyd-Max); each decoded back to the
+// shard's per-row int8 layout before scoring, as a reader would hold it.
 // The per-row symmetric quantisation here is the shard's rule (docs/SHARD-FORMAT.md), written again only for this
 // one-off measurement. Not built by CMake:
 //   g++ -O2 -isystem /usr/include/eigen3 tests/bench/shard_shrink_eval.cpp -o build/shard_shrink_eval
 //   node tests/bench/shard_shrink_queries.mjs build/shrink
-//   build/shard_shrink_eval build/bench-cache/vectors.f32 build/shrink/queries.f32
+//   build/shard_shrink_eval build/bench-cache/vectors.f32 build/shrink/queries.f32 [512] [--codes]
 // (vectors.f32: the float32 catalog vectors, written by scripts/bench.sh's scratch shard build with --float-out.)
 #include <Eigen/Dense>
 
@@ -57,6 +60,110 @@ static double recall(const Rows& rows, const Rows& queries, const std::vector<st
   return hits / (10.0 * static_cast<double>(queries.rows()));
 }
 
+// Per-row max scaling to [-1, 1], then one 2^bits-level codebook for every value, fitted by Lloyd-Max (1-D k-means,
+// on a 4096-bin histogram of the values, initialised at quantiles). Returns the dequantised rows.
+static std::vector<float> lloyd_codebook(const Rows& unit, int levels) {
+  constexpr int bins = 4096;
+  std::vector<double> hist(bins, 0.0);
+  for (Eigen::Index i = 0; i < unit.size(); ++i) hist[static_cast<std::size_t>(std::clamp(static_cast<int>((unit.data()[i] + 1.0f) / 2.0f * (bins - 1) + 0.5f), 0, bins - 1))] += 1;
+  const auto centre = [&](int b) { return -1.0 + 2.0 * b / (bins - 1); };
+  std::vector<double> code(static_cast<std::size_t>(levels));
+  double total = static_cast<double>(unit.size()), run = 0;
+  for (int b = 0, l = 0; b < bins && l < levels; ++b) {
+    run += hist[static_cast<std::size_t>(b)];
+    while (l < levels && run >= (l + 0.5) / levels * total) code[static_cast<std::size_t>(l++)] = centre(b);
+  }
+  for (int it = 0; it < 100; ++it) {
+    std::vector<double> sum(code.size(), 0.0), n(code.size(), 0.0);
+    for (int b = 0; b < bins; ++b) {
+      const double v = centre(b);
+      const auto at = std::lower_bound(code.begin(), code.end(), v);
+      std::size_t k = static_cast<std::size_t>(at - code.begin());
+      if (k == code.size() || (k > 0 && v - code[k - 1] < code[k] - v)) k = k == 0 ? 0 : k - 1;
+      sum[k] += v * hist[static_cast<std::size_t>(b)];
+      n[k] += hist[static_cast<std::size_t>(b)];
+    }
+    for (std::size_t k = 0; k < code.size(); ++k) if (n[k] > 0) code[k] = sum[k] / n[k];
+    std::sort(code.begin(), code.end());
+  }
+  return {code.begin(), code.end()};
+}
+
+static float nearest(const std::vector<float>& code, float v) {
+  const auto at = std::lower_bound(code.begin(), code.end(), v);
+  if (at == code.end()) return code.back();
+  if (at == code.begin()) return *at;
+  return (v - *(at - 1) < *at - v) ? *(at - 1) : *at;
+}
+
+static Rows lloyd(const Rows& x, int bits) {
+  Rows unit = x;
+  Eigen::VectorXf scale(x.rows());
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    scale[r] = std::max(x.row(r).cwiseAbs().maxCoeff(), 1e-12f);
+    unit.row(r) /= scale[r];
+  }
+  const auto code = lloyd_codebook(unit, 1 << bits);
+  for (Eigen::Index i = 0; i < unit.size(); ++i) unit.data()[i] = nearest(code, unit.data()[i]);
+  return scale.asDiagonal() * unit;
+}
+
+// Each dimension divided by its standard deviation before the per-row uniform code, multiplied back after.
+static Rows per_dimension(const Rows& x, int levels) {
+  const Eigen::RowVectorXf sd = (x.array().square().colwise().mean()).sqrt().cwiseMax(1e-12f);
+  const Rows scaled = x * sd.cwiseInverse().asDiagonal();
+  return quantise(scaled, levels) * sd.asDiagonal();
+}
+
+// k-means (Lloyd, k-means++-like seeding by a fixed stride, 12 rounds, Eigen) → centroids; the residual of each
+// row to its centroid coded by `code` (uniform per row or Lloyd-Max), added back.
+static Rows kmeans_residual(const Rows& x, int k, int bits, bool use_lloyd) {
+  Rows c(k, x.cols());
+  for (int j = 0; j < k; ++j) c.row(j) = x.row(static_cast<Eigen::Index>(j) * x.rows() / k);
+  std::vector<int> assign(static_cast<std::size_t>(x.rows()), 0);
+  for (int it = 0; it < 12; ++it) {
+    const Rows sim = x * c.transpose();  // unit rows: nearest centroid ≈ largest dot minus half its squared norm
+    const Eigen::VectorXf half = c.rowwise().squaredNorm() * 0.5f;
+    Rows sum = Rows::Zero(k, x.cols());
+    std::vector<int> n(static_cast<std::size_t>(k), 0);
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      Eigen::Index best = 0;
+      (sim.row(r) - half.transpose()).maxCoeff(&best);
+      assign[static_cast<std::size_t>(r)] = static_cast<int>(best);
+      sum.row(best) += x.row(r);
+      ++n[static_cast<std::size_t>(best)];
+    }
+    for (int j = 0; j < k; ++j) if (n[static_cast<std::size_t>(j)] > 0) c.row(j) = sum.row(j) / static_cast<float>(n[static_cast<std::size_t>(j)]);
+  }
+  Rows residual = x;
+  for (Eigen::Index r = 0; r < x.rows(); ++r) residual.row(r) -= c.row(assign[static_cast<std::size_t>(r)]);
+  const Rows coded = use_lloyd ? lloyd(residual, bits) : quantise(residual, (1 << (bits - 1)) - 1);
+  Rows out = coded;
+  for (Eigen::Index r = 0; r < x.rows(); ++r) out.row(r) += c.row(assign[static_cast<std::size_t>(r)]);
+  return out;
+}
+
+// What the reader would hold in memory: the decoded rows in the shard's per-row int8 layout (search unchanged).
+static Rows int8(const Rows& decoded) { return quantise(decoded, 127); }
+
+static void codes(const Rows& x, const Rows& q, const std::vector<std::vector<int>>& exact) {
+  const double rows = static_cast<double>(x.rows()), dim = static_cast<double>(x.cols());
+  for (int bits : {7, 6, 5}) {
+    std::printf("Lloyd-Max %d-bit codebook, per-row scale: recall@10 %.4f, vector bytes %.2f MB\n", bits, recall(int8(lloyd(x, bits)), q, exact), rows * (dim * bits / 8 + 4) / 1e6);
+    std::printf("per-dimension scaled %d-bit uniform: recall@10 %.4f, vector bytes %.2f MB\n", bits, recall(int8(per_dimension(x, (1 << (bits - 1)) - 1)), q, exact), rows * (dim * bits / 8 + 4) / 1e6);
+  }
+  for (int k : {256, 1024}) {
+    for (int bits : {6, 5}) {
+      for (bool use_lloyd : {false, true}) {
+        std::printf("k-means %d centroids + residual %d-bit %s: recall@10 %.4f, vector bytes %.2f MB + centroids %.2f MB (int8)\n", k, bits,
+                    use_lloyd ? "Lloyd-Max" : "uniform", recall(int8(kmeans_residual(x, k, bits, use_lloyd)), q, exact),
+                    rows * (dim * bits / 8 + 4 + 2) / 1e6, k * dim / 1e6);
+        std::fflush(stdout);
+      }
+    }
+  }
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: shard_shrink_eval VECTORS.f32 QUERIES.f32 [dim=512]\n");
@@ -67,6 +174,7 @@ int main(int argc, char** argv) {
   std::vector<std::vector<int>> exact;
   for (Eigen::Index i = 0; i < q.rows(); ++i) exact.push_back(top10(x * q.row(i).transpose()));
   std::printf("%ld rows, %ld queries; recall@10 against exact float32\n", static_cast<long>(x.rows()), static_cast<long>(q.rows()));
+  if (argc > 4 && std::string(argv[4]) == "--codes") return codes(x, q, exact), 0;
   for (int levels : {127, 31, 15, 7}) {
     std::printf("full %d-d, levels ±%d: recall@10 %.4f, vector bytes %.2f MB\n", dim, levels, recall(quantise(x, levels), q, exact),
                 static_cast<double>(x.rows()) * dim * std::ceil(std::log2(2.0 * levels + 1)) / 8 / 1e6);

@@ -94,7 +94,7 @@ async function quiesce() {
     const s = await page.evaluate(async () => {
       await new Promise((r) => setTimeout(r, 150));
       await window.wayfinder.sync().catch(() => {});
-      return window.wayfinder.stats();
+      return await window.wayfinder.stats();
     });
     if (s.outbox + s.pendingEvents === 0 && s.tracked === last) return s;
     last = s.tracked;
@@ -267,14 +267,14 @@ test('the page is usable by keyboard alone: fill the profile, get recommendation
   assert.equal(await page.evaluate(() => document.activeElement.closest('article.card h3') !== null), true);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Bookmark');
-  const tracked = await page.evaluate(() => window.wayfinder.stats().tracked);
+  const tracked = await page.evaluate(async () => (await window.wayfinder.stats()).tracked);
   await page.keyboard.press('Space');
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-pressed')), 'true');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter'); // "Rate 2 stars"
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Rate 2 stars');
-  await page.waitForFunction((t) => window.wayfinder.stats().tracked >= t + 2, tracked);
+  await page.waitForFunction(async (t) => (await window.wayfinder.stats()).tracked >= t + 2, tracked);
   const focus = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   assert.notEqual(focus, 'none', 'the focused control shows a focus ring');
   assert.deepEqual(await accessibilityProblems(), []);
@@ -299,8 +299,8 @@ test('repeat visit uses the caches; offline reload still recommends; queued even
   await c.getByRole('button', { name: 'Rate 4 stars' }).click();
   // Stored locally (IndexedDB) a moment after the clicks; offline, nothing can leave the outbox.
   await page
-    .waitForFunction(() => {
-      const s = window.wayfinder.stats();
+    .waitForFunction(async () => {
+      const s = await window.wayfinder.stats();
       return s.outbox + s.pendingEvents >= 2;
     }, null, { timeout: 30000 })
     .catch(() => {});
@@ -310,9 +310,9 @@ test('repeat visit uses the caches; offline reload still recommends; queued even
 
   await browser.context.setOffline(false);
   await page.waitForFunction(async () => {
-    const s = window.wayfinder.stats();
+    const s = await window.wayfinder.stats();
     if (s.outbox + s.pendingEvents > 0) await window.wayfinder.sync().catch(() => {});
-    const t = window.wayfinder.stats();
+    const t = await window.wayfinder.stats();
     return t.outbox + t.pendingEvents === 0;
   }, null, { timeout: 30000, polling: 500 });
   const stats = await quiesce();
@@ -331,9 +331,9 @@ test('page hide sends the queue by beacon; the next sync resends the same batch;
   await c.scrollIntoViewIfNeeded(); // impressions of the cards that scroll in are tracked now, not mid-test
   await quiesce();
   const replayedBefore = await metric('wayfinder_batches_replayed_total');
-  const tracked = await page.evaluate(() => window.wayfinder.stats().tracked);
+  const tracked = await page.evaluate(async () => (await window.wayfinder.stats()).tracked);
   await c.getByRole('button', { name: 'Rate 3 stars' }).click();
-  await page.waitForFunction((t) => window.wayfinder.stats().tracked > t, tracked);
+  await page.waitForFunction(async (t) => (await window.wayfinder.stats()).tracked > t, tracked);
   const beaconed = await page.evaluate(() => window.wayfinder.flushOnHide()); // what pagehide/hidden does
   assert.ok(beaconed >= 1, 'a beacon part was sent');
   const ratingStored = `SELECT count(*) AS n FROM user_feedback WHERE client_id = '${clientId}' AND project_id = '${cards0[4].id}' AND stars = 3`;

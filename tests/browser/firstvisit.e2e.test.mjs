@@ -78,6 +78,16 @@ test('cold visit: an early press is kept, a lexical ranking comes first, the emb
   assert.ok((await cardCount()) >= 10);
   await page.screenshot({ path: path.join(ROOT, 'build/screenshots/app-first-visit.png') });
 
+  // The core, the shard and the model live in the recommender's Web Worker: the page itself never fetched them (the
+  // worker's static module imports are fetched on the page's behalf, by the spec, so only run-time fetches count).
+  assert.deepEqual(page.workers().map((w) => new URL(w.url()).pathname), ['/lib/worker.js'], 'one worker: the recommender');
+  const pageFetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  const heavy = pageFetched.filter((p) => /\.wasm$|\.wfshard$|\.onnx$|wayfinder_core|ort\.wasm/.test(p));
+  assert.deepEqual(heavy, [], 'the main thread loads neither the WASM core, the shard, the model nor ONNX Runtime');
+  // The bridge forwards any method name; one the recommender lacks is named in the error.
+  assert.match(await page.evaluate(() => window.wayfinder.noSuchMethod().catch((e) => e.message)), /has no method noSuchMethod\(\)/);
+  assert.equal(typeof (await page.evaluate(() => window.wayfinder.liveHandles())), 'number');
+
   // The service worker is registered after the downloads and copies the page's files from the HTTP cache.
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated', null, { timeout: 120000 });

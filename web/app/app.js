@@ -1,6 +1,7 @@
 // The learner-facing page: profile form → recommendations as cards; every interaction goes through the package
 // (track → local counts at once + outbox → server when online). The profile is kept in IndexedDB only.
-import { createRecommender } from './lib/index.js';
+// The recommender runs in a Web Worker (lib/worker.js); this page keeps only the UI (docs/WEB.md).
+import { createRecommenderInWorker } from './lib/bridge.js';
 import { LoadingView } from './loading.js';
 import { mountSpace, notInterestedButton } from './views.js';
 
@@ -103,6 +104,9 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+// Every event goes to the worker; a refused one (the core names the field) is reported, never thrown at the UI.
+const track = (event) => Promise.resolve().then(() => rec.track(event)).catch((e) => console.warn(`track: ${e.message}`));
+
 // Impressions when a card is at least half visible, once per ranking and project.
 const seen = new Set();
 const observer = new IntersectionObserver(
@@ -114,7 +118,7 @@ const observer = new IntersectionObserver(
       if (seen.has(key)) continue;
       seen.add(key);
       observer.unobserve(en.target);
-      rec.track({ type: 'impression', projectId, position: Number(position), rankingId });
+      track({ type: 'impression', projectId, position: Number(position), rankingId });
     }
   },
   { threshold: 0.5 },
@@ -128,7 +132,7 @@ document.addEventListener('visibilitychange', () => {
     rec?.flushOnHide();
   } else if (opened?.hiddenAt != null) {
     const seconds = Math.round((performance.now() - opened.hiddenAt) / 100) / 10;
-    rec.track({ type: 'dwell', projectId: opened.projectId, position: opened.position, rankingId: opened.rankingId, seconds });
+    track({ type: 'dwell', projectId: opened.projectId, position: opened.position, rankingId: opened.rankingId, seconds });
     opened = null;
   }
 });
@@ -143,7 +147,7 @@ function titleLink(item, base) {
       target: '_blank',
       rel: 'noopener',
       onclick: () => {
-        rec.track({ type: 'click', ...base });
+        track({ type: 'click', ...base });
         opened = { ...base, hiddenAt: null };
       },
     },
@@ -160,7 +164,7 @@ function bookmarkButton(item, base, s) {
       'aria-pressed': s.bookmarked ? 'true' : 'false',
       onclick: (ev) => {
         const on = ev.currentTarget.getAttribute('aria-pressed') !== 'true'; // a second press takes it back
-        if (on) rec.track({ type: 'bookmark', ...base });
+        if (on) track({ type: 'bookmark', ...base });
         else rec.unbookmark(item.projectId);
         state.set(item.projectId, { ...state.get(item.projectId), bookmarked: on });
         ev.currentTarget.setAttribute('aria-pressed', String(on));
@@ -175,7 +179,7 @@ function starButtons(item, base, s) {
   const stars = el('fieldset', { class: 'stars' }, el('legend', {}, `Rate ${item.fullName}`));
   for (let n = 1; n <= 5; n++) {
     const onclick = (ev) => {
-      rec.track({ type: 'rating', stars: n, ...base });
+      track({ type: 'rating', stars: n, ...base });
       state.set(item.projectId, { ...state.get(item.projectId), stars: n });
       for (const b of stars.querySelectorAll('button')) b.setAttribute('aria-pressed', 'false');
       ev.currentTarget.setAttribute('aria-pressed', 'true');
@@ -354,7 +358,9 @@ function watchModel() {
 async function main() {
   statusEl.textContent = 'Loading the recommender… You can fill in your profile and press “Get recommendations” now.';
   try {
-    rec = await createRecommender({ server: location.origin, userId: userId(), autoSync: true, onProgress: (p) => loading.update(p) });
+    // modelStartAfterRanking: ONNX Runtime's start-up waits for the first ranking (it shares the worker's thread).
+    const options = { server: location.origin, userId: userId(), autoSync: true, modelStartAfterRanking: true };
+    rec = await createRecommenderInWorker({ ...options, onProgress: (p) => loading.update(p) });
   } catch (e) {
     statusEl.textContent = `The recommender failed to load: ${e.message}`;
     loading.fail('recommender', e, main);
@@ -367,7 +373,6 @@ async function main() {
   for (const h of await rec.history()) if (h.stars) state.set(h.projectId, { stars: h.stars });
   for (const s of await rec.saved()) state.set(s.projectId, { ...state.get(s.projectId), bookmarked: true });
   window.wayfinderTimings.ready = performance.now() - t0;
-  watchModel();
   const saved = await rec.savedProfile();
   fillProfile(saved);
   statusEl.textContent = 'Ready. Fill in your profile and press “Get recommendations”.';
@@ -378,8 +383,10 @@ async function main() {
   } else if (saved && Object.keys(saved).length && touched.size === 0) {
     await show(saved, 0, readKinds()).catch((e) => (statusEl.textContent = `Could not recommend: ${e.message}`));
   }
+  watchModel(); // after the first ranking, which the model's start-up would otherwise delay
 }
 addEventListener('online', () => {
+  rec?.sync().catch(() => {}); // the worker is told: queued feedback leaves now
   if ($('#loading').dataset.failed === 'true') $('#retry').click(); // back online: resume where it stopped
 });
 main();

@@ -46,6 +46,7 @@ function recommender(parts, ensure) {
     const id = rankings.rankingIdFor({ rankingId, offset, hash, rl });
     const { items, arm, experimentId, policy, exhausted } = rankings.page({ hash, id, limit, offset, useRL });
     await storage.set('profile', profile);
+    opened.embedder.ungate(); // a ranking is out: the model may start (modelStartAfterRanking)
     timings.lastRecommendMs = performance.now() - t;
     return { items, rankingId: id, arm, experimentId, policy, offset, exhausted, modelVersion, shardVersion, stage };
   };
@@ -114,7 +115,7 @@ export function createApi(parts) {
     storage,
     recommend: liveAsync(recommend),
     // Resolves when the embedding model is loaded (rejects with the download or start-up error).
-    modelReady: () => opened.embedder.get().then(() => true),
+    modelReady: () => (opened.embedder.ungate(), opened.embedder.get().then(() => true)),
     // Computes (and caches) the profile's embedding-based content ranking without starting a ranking, so a later
     // recommend() of the same profile is immediate. Resolves to 'embedding'.
     prepare: liveAsync(async (profile, { kinds = [] } = {}) => (await ensure(profile, kinds, false)).stage),
@@ -133,6 +134,7 @@ export function createApi(parts) {
     // The server's rows of this learner, then the device's; disposed afterwards (a new one gets a new client id).
     forget: async () => forgetData().then(async (result) => ((forgotten = true), await api.dispose(), result)),
     flushOnHide: () => (disposed ? 0 : sync.beacon()),
+    pageHideRequests: () => (disposed ? [] : sync.beaconRequests()),
     liveHandles: () => core.registry.live(),
     async dispose() {
       if (disposed) return;

@@ -3,9 +3,17 @@
 // /ort/ (browser) or node_modules (Node) — never from a CDN.
 const isNode = typeof process === 'object' && !!process.versions?.node && typeof window === 'undefined';
 
-async function importOrtWeb() {
-  return import('onnxruntime-web');
+// The bare name resolves through the page's import map or a bundler; a module worker has no import map, so there
+// ONNX Runtime's module comes from the same folder as its .wasm (our server's /ort/).
+async function importOrtWeb(wasmPaths) {
+  try {
+    return await import('onnxruntime-web');
+  } catch (e) {
+    if (isNode || !wasmPaths) throw e;
+    return import(/* @vite-ignore */ `${wasmPaths}ort.wasm.min.mjs`);
+  }
 }
+const inWorker = typeof WorkerGlobalScope !== 'undefined' && typeof window === 'undefined';
 
 // backend: 'web' (default) | 'node'. wasmPaths: the folder (URL ending in '/') holding ort-wasm-*.{mjs,wasm}.
 // wasmBinary: ORT's .wasm bytes when the caller fetched them (browser: through the asset cache, with progress).
@@ -15,15 +23,17 @@ export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, w
     ort = await import('onnxruntime-node');
     ort = ort.default ?? ort;
   } else {
-    ort = await importOrtWeb();
+    ort = await importOrtWeb(wasmPaths);
     ort = ort.default?.InferenceSession ? ort.default : ort;
     ort.env.wasm.numThreads = numThreads;
     if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
     if (wasmBinary) ort.env.wasm.wasmBinary = wasmBinary;
     else if (!isNode && typeof location !== 'undefined') ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
-    // In a browser ORT runs in its own Web Worker (ORT's proxy worker, started from our /ort/ copy of
+    // On a page ORT runs in its own Web Worker (ORT's proxy worker, started from our /ort/ copy of
     // ort.wasm.min.mjs): the session start-up and every run stay off the page's main thread. Never a remote default.
-    ort.env.wasm.proxy = proxy && !isNode && typeof Worker !== 'undefined';
+    // Inside the recommender's own worker (web/src/worker.js) it runs right there (ORT proxies only from a document),
+    // so the model's start-up occupies that worker for a moment; the page's main thread is never involved.
+    ort.env.wasm.proxy = proxy && !isNode && !inWorker && typeof Worker !== 'undefined';
   }
   const session = await ort.InferenceSession.create(modelBytes, backend === 'node' ? {} : { executionProviders: ['wasm'] });
   const outputName = session.outputNames[0];

@@ -24,6 +24,8 @@ export interface RecommenderOptions {
   modelUrl?: string;
   /** 'int8' (default when model-info.json lists one: ~4x fewer bytes) or 'float32' (the reference model). */
   modelPrecision?: 'int8' | 'float32';
+  /** ONNX Runtime's start-up waits until the first ranking is out or the model is needed (default false). */
+  modelStartAfterRanking?: boolean;
   /** Start the model download when the shard's bytes are in (default true: the first ranking comes sooner). */
   modelAfterShard?: boolean;
   vocabUrl?: string;
@@ -176,6 +178,8 @@ export interface Recommender {
   localCounts(projectId: string): { alpha: number; beta: number };
   localCounts(): Record<string, { alpha: number; beta: number }>;
   flushOnHide(): number;
+  /** What flushOnHide() would send (the outbox sealed first), for a page whose recommender runs in a worker. */
+  pageHideRequests(): Array<{ url: string; body: string; count: number }>;
   liveHandles(): number;
   /** Bookmarked projects, newest first, with the card's facts (works offline). */
   saved(): Promise<SavedProject[]>;
@@ -200,6 +204,13 @@ export interface Recommender {
   importData(data: ExportedData): Promise<{ saved: number; history: number; notInterested: number }>;
 }
 export function createRecommender(options?: RecommenderOptions): Promise<Recommender>;
+/** A Recommender running in a module Web Worker (web/src/bridge.js): any method is forwarded and returns a Promise
+ *  (also a method added later); plain properties are mirrored after every call; flushOnHide() runs on the page. */
+export type RemoteRecommender = {
+  readonly [K in keyof Recommender]: Recommender[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : Recommender[K];
+} & { readonly remote: true; flushOnHide(): number };
+/** createRecommender inside a module Web Worker where the platform has workers (browsers), else in this thread. */
+export function createRecommenderInWorker(options?: RecommenderOptions, how?: { workerUrl?: string | URL }): Promise<RemoteRecommender | Recommender>;
 export default createRecommender;
 export const SCHEMA_VERSION: number;
 export function backoffDelay(attempt: number, options?: { baseMs?: number; capMs?: number; random?: () => number }): number;

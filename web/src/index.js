@@ -16,6 +16,7 @@ import { SyncClient } from './sync.js';
 
 export { MemoryStorage, FileStorage, SCHEMA_VERSION } from './storage.js';
 export { backoffDelay } from './sync.js';
+export { createRecommenderInWorker } from './bridge.js';
 
 /**
  * @param {import('./index.d.ts').RecommenderOptions} options
@@ -43,7 +44,7 @@ export async function createRecommender(options = {}) {
     community: await openCommunity({ core, session, storage }),
     sync: new SyncClient({ server, storage, identity, fetch: fetchImpl, retry: options.retry }),
     experiments: await openExperiments({ core, session, storage, userId: identity.clientId }),
-    embeddings: await openEmbeddings({ core, session, storage, getEmbedder: opened.embedder.get, modelVersion, vocabJson: opened.vocabJson }),
+    embeddings: await openEmbeddings({ core, session, storage, getEmbedder: () => (opened.embedder.ungate(), opened.embedder.get()), modelVersion, vocabJson: opened.vocabJson }),
     rankings: createRankings({ core, session, seed: options.seed }),
   };
   await parts.sync.load();

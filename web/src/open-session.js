@@ -16,8 +16,10 @@ async function describe(options, server, assetOpts) {
   const modelsBase = options.modelsUrl ?? defaultModelsBase(server);
   const modelInfoUrl = options.modelInfoUrl ?? resolveUrl(modelsBase, 'model-info.json');
   const manifestUrl = options.manifestUrl ?? resolveUrl(modelsBase, 'shards/manifest.json');
-  const [core, modelInfo, manifestText] = await Promise.all([
-    loadCore({ simd: options.simd, wasmUrl: options.wasmUrl }),
+  // The core compiles while the manifest and model-info arrive and the shard downloads (awaited in openSession).
+  const core = loadCore({ simd: options.simd, wasmUrl: options.wasmUrl });
+  core.catch(() => {}); // awaited later; a failure is reported there
+  const [modelInfo, manifestText] = await Promise.all([
     loadText(modelInfoUrl, { ...assetOpts, revalidate: true }).then(JSON.parse),
     loadText(manifestUrl, { ...assetOpts, revalidate: true }),
   ]);
@@ -49,9 +51,14 @@ const progressOf = (options, assetOpts) => (stage, total) => ({
 
 // {get, release, ready}: the embedder is created on the first get() and disposed by release() if it ever was; a
 // failed download or start-up is tried again by the next get(). ready() tells whether it is in.
+// With modelStartAfterRanking, ONNX Runtime's start-up (which occupies the thread it runs on) waits after the
+// download until ungate(): the first ranking is out, or someone needs the model (modelReady, embed, a ranking).
 function embedderLoader(options, server, d, progress, timings) {
   let promise = null;
   let ready = false;
+  let ungate;
+  const gate = new Promise((r) => (ungate = r));
+  if (!options.modelStartAfterRanking) ungate();
   const start = async () => {
     const t = performance.now();
     const wasmPaths = options.ortWasmPaths ?? (isNode ? undefined : new URL('/ort/', server ?? location.href).href);
@@ -65,6 +72,7 @@ function embedderLoader(options, server, d, progress, timings) {
       loadVerifiedBytes(d.modelUrl, d.model.sha256, progress('model', d.model.bytes)),
       runtime,
     ]);
+    await gate;
     const e = await createEmbedder({ modelBytes: bytes, backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1 });
     timings.modelMs = performance.now() - t;
     ready = true;
@@ -80,7 +88,7 @@ function embedderLoader(options, server, d, progress, timings) {
   const release = async () => {
     if (promise) await (await promise.catch(() => null))?.dispose();
   };
-  return { get, release, ready: () => ready };
+  return { get, release, ready: () => ready, ungate: () => ungate() };
 }
 
 // The model downloads in the background; recommend() need not wait for it (a lexical + structured ranking first).
@@ -99,12 +107,12 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
   const assetOpts = { fetch: fetchImpl };
   const progress = progressOf(options, assetOpts);
   const d = await describe(options, server, assetOpts);
-  timings.coreMs = performance.now() - tStart;
+  d.core.then(() => (timings.coreMs = performance.now() - tStart)).catch(() => {});
   const embedder = embedderLoader(options, server, d, progress, timings);
   let shardArrived;
   preloadModel(options, d, embedder, new Promise((r) => (shardArrived = r)));
-  const { core } = d;
   const owned = []; // long-lived handles, deleted by dispose()
+  let core = null;
   try {
     const [vocabBytes, shard] = await Promise.all([
       d.modelInfo.vocab_sha256
@@ -112,6 +120,7 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
         : loadBytes(d.vocabUrl, progress('vocab')),
       loadVerifiedBytes(d.shardUrl, d.shardEntry.sha256, progress('shard', d.shardEntry.bytes)).then((r) => (shardArrived(), r)),
     ]);
+    core = await d.core;
     const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
     // When WebCrypto already checked the shard's sha256, the core checks that it is the manifest's and skips its own
     // (slower) hash; otherwise the core hashes the bytes itself.
@@ -131,7 +140,7 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
   } catch (e) {
     // The preloaded model's ORT session and any handle are released.
     embedder.release().catch(() => {});
-    for (const h of owned.reverse()) core.registry.release(h);
+    for (const h of owned.reverse()) core?.registry.release(h);
     throw e;
   }
 }

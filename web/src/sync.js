@@ -203,24 +203,32 @@ export class SyncClient {
   // Page hide: hand every pending batch to sendBeacon (or fetch keepalive) within 64 KiB per request. The
   // batches stay pending; the next flush resends them with the same ids and the server reports duplicates.
   beacon() {
-    if (!this.server) return 0;
-    this.sealSync()?.catch(() => {});
     let sent = 0;
-    for (const batch of this.pending) {
-      for (const part of splitToFit(batch, (b) => this.body(b))) {
-        const body = this.body(part);
-        const url = `${this.server}/v1/feedback`;
-        let ok = false;
-        if (typeof navigator !== 'undefined' && navigator.sendBeacon) {
-          ok = navigator.sendBeacon(url, new Blob([body], { type: 'application/json' }));
-        }
-        if (!ok) {
-          this.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(() => {});
-        }
-        sent += part.events.length;
+    for (const { url, body, count } of this.beaconRequests()) {
+      let ok = false;
+      if (typeof navigator !== 'undefined' && navigator.sendBeacon) {
+        ok = navigator.sendBeacon(url, new Blob([body], { type: 'application/json' }));
       }
+      if (!ok) {
+        this.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(() => {});
+      }
+      sent += count;
     }
     return sent;
+  }
+
+  // What beacon() sends, without sending it: the outbox is sealed first (so every batch id always names the same
+  // events), then every pending batch in parts of at most 64 KiB → [{url, body, count}]. The page sends these
+  // itself when the recommender runs in a worker (web/src/bridge.js).
+  beaconRequests() {
+    if (!this.server) return [];
+    this.sealSync()?.catch(() => {});
+    const url = `${this.server}/v1/feedback`;
+    const out = [];
+    for (const batch of this.pending) {
+      for (const part of splitToFit(batch, (b) => this.body(b))) out.push({ url, body: this.body(part), count: part.events.length });
+    }
+    return out;
   }
 
   // GET /v1/bandit with If-None-Match. Returns {changed, snapshot}.

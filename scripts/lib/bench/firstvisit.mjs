@@ -7,8 +7,8 @@
 // visit (fresh browser profile) and a repeat visit (reload in the same profile) report: bytes on the wire (all, and
 // assets = everything but /v1/), time from navigation start to the first 10 cards and to cards ranked with the
 // embedding, the longest main-thread task (Long Tasks API) during load and during three later recommend() clicks,
-// and the peak of the page's JS heap + ArrayBuffer backing stores (the WASM core's memory included; ORT's proxy
-// worker is another heap, not included; CDP Runtime.getHeapUsage, sampled).
+// and the peak of JS heap + ArrayBuffer backing stores (WASM memories included) of the page plus its dedicated
+// workers (the recommender's worker with the core and ONNX Runtime; CDP Runtime.getHeapUsage, sampled).
 //   node scripts/lib/bench/firstvisit.mjs [--quick] [--only new|baseline]  → JSON on stdout
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -58,15 +58,44 @@ const INIT = () => {
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-stage'] });
 };
 
-async function sampleMemory(cdp, into) {
+// The page's dedicated workers (the recommender's worker: WASM core, shard, ONNX Runtime), attached through the
+// page's DevTools session; their heaps are read with Runtime.getHeapUsage sent into each worker's target.
+async function workerHeaps(cdp) {
+  const sessions = new Set();
+  const waiting = new Map();
+  let next = 1;
+  cdp.on('Target.attachedToTarget', (e) => e.targetInfo.type === 'worker' && sessions.add(e.sessionId));
+  cdp.on('Target.detachedFromTarget', (e) => sessions.delete(e.sessionId));
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    waiting.get(m.id)?.(m.result);
+    waiting.delete(m.id);
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  return async () => {
+    let bytes = 0;
+    for (const sessionId of sessions) {
+      const id = next++;
+      const answer = new Promise((r) => waiting.set(id, r));
+      await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(() => {});
+      const h = await Promise.race([answer, new Promise((r) => setTimeout(() => r(null), 1000))]);
+      if (h) bytes += h.usedSize + (h.backingStorageSize ?? 0);
+    }
+    return bytes;
+  };
+}
+
+async function sampleMemory(cdp, into, workers) {
   let stop = false;
   const loop = (async () => {
     while (!stop) {
       try {
         const h = await cdp.send('Runtime.getHeapUsage');
-        const bytes = h.usedSize + (h.backingStorageSize ?? 0);
-        into.peak = Math.max(into.peak, bytes);
-        into.last = bytes;
+        const page = h.usedSize + (h.backingStorageSize ?? 0);
+        const inWorkers = await workers();
+        into.peak = Math.max(into.peak, page + inWorkers);
+        into.peakWorkers = Math.max(into.peakWorkers, inWorkers);
+        into.last = page + inWorkers;
       } catch {
         /* page navigating */
       }
@@ -88,9 +117,9 @@ async function fillAndPress(page) {
 
 // One visit. cold: the learner fills the form and presses the button at once (the baseline app drops a press made
 // before it is ready, so there the press is repeated once window.wayfinder exists, as a learner would).
-async function visit(page, cdp, url, { cold, baseline }) {
-  const mem = { peak: 0, last: 0 };
-  const stopMem = await sampleMemory(cdp, mem);
+async function visit(page, cdp, url, { cold, baseline, workers }) {
+  const mem = { peak: 0, last: 0, peakWorkers: 0 };
+  const stopMem = await sampleMemory(cdp, mem, workers);
   if (cold) await page.goto(url, { waitUntil: 'domcontentloaded' });
   else await page.reload({ waitUntil: 'domcontentloaded' });
   if (cold) {
@@ -102,6 +131,7 @@ async function visit(page, cdp, url, { cold, baseline }) {
   }
   await page.waitForFunction(() => window.__bench.first !== null, null, { timeout: 600000, polling: 50 });
   const memFirst = mem.peak;
+  const memFirstWorkers = mem.peakWorkers;
   // A lexical first ranking: wait for the offer of the embedding ranking and take it.
   for (;;) {
     if (await page.evaluate(() => window.__bench.embedding !== null)) break;
@@ -131,6 +161,8 @@ async function visit(page, cdp, url, { cold, baseline }) {
     longTasksDuringLoad: b.longTasks.filter((t) => t.start <= loadEnd).length,
     peakMemoryBytesToFirstRanking: memFirst,
     peakMemoryBytes: mem.peak,
+    peakWorkerMemoryBytesToFirstRanking: memFirstWorkers,
+    peakWorkerMemoryBytes: mem.peakWorkers,
   };
 }
 
@@ -153,14 +185,15 @@ async function scenario(appName, server, link, baseline) {
     await context.addInitScript(INIT);
     const page = context.pages()[0] ?? (await context.newPage());
     const cdp = await context.newCDPSession(page);
-    const cold = await visit(page, cdp, `${proxy.url}/`, { cold: true, baseline });
+    const workers = await workerHeaps(cdp);
+    const cold = await visit(page, cdp, `${proxy.url}/`, { cold: true, baseline, workers });
     await quiet(page);
     cold.bytes = proxy.counts.total;
     cold.assetBytes = proxy.counts.assets;
     cold.requests = proxy.counts.requests;
     cold.largest = Object.entries(proxy.counts.byPath).sort((a, b) => b[1] - a[1]).slice(0, 6);
     proxy.reset();
-    const repeat = await visit(page, cdp, `${proxy.url}/`, { cold: false, baseline });
+    const repeat = await visit(page, cdp, `${proxy.url}/`, { cold: false, baseline, workers });
     repeat.bytes = proxy.counts.total;
     repeat.assetBytes = proxy.counts.assets;
     repeat.requests = proxy.counts.requests;
