@@ -165,4 +165,15 @@ void ShardFeatures::features(std::uint32_t index, std::span<double> out) const {
   project_features(basis_, shard_.row(index), shard_.scale(index), f.complexity[index], f.kind[index], out);
 }
 
+FeatureTable::FeatureTable(const FeatureSource& source) : values_(source.size() * kFeatureDim) {
+  for (std::size_t i = 0; i < source.size(); ++i)
+    source.features(static_cast<std::uint32_t>(i), std::span(values_).subspan(i * kFeatureDim, kFeatureDim));
+}
+
+void FeatureTable::features(std::uint32_t index, std::span<double> out) const {
+  require(index < size(), "features: row " + std::to_string(index) + " is out of range");
+  require(out.size() == kFeatureDim, "features: output must hold " + std::to_string(kFeatureDim) + " values");
+  std::copy_n(values_.begin() + static_cast<std::ptrdiff_t>(index * kFeatureDim), kFeatureDim, out.begin());
+}
+
 }  // namespace wayfinder::bandit

@@ -1,6 +1,7 @@
 #include "wayfinder/rank/rerank.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -197,7 +198,12 @@ class SlotSampler {
   }
 
   bandit::ThompsonDraw thompson_draw(std::uint32_t index) {
-    if (config_.bandit == BanditKind::kLinear) return linear_draw(index, linear().theta);
+    if (config_.bandit == BanditKind::kLinear) {
+      const auto& theta = linear().theta;  // throws when no features are set
+      std::array<double, bandit::kFeatureDim> x;
+      evidence_.features()->features(index, x);
+      return linear_draw(x, theta);
+    }
     random::Xoshiro256ss rng(random::derive_seed(thompson_seed_, index));
     return sampler_.draw(evidence_.posterior(index, config_.posterior), rng);
   }
@@ -221,10 +227,8 @@ class SlotSampler {
     return linear_;
   }
 
-  bandit::ThompsonDraw linear_draw(std::uint32_t index, const std::vector<double>& theta) {
+  bandit::ThompsonDraw linear_draw(std::span<const double> x, const std::vector<double>& theta) {
     const auto& post = *linear().posterior;
-    double x[bandit::kFeatureDim];
-    evidence_.features()->features(index, x);
     bandit::ThompsonDraw d;
     d.sample = post.prior_mean() + bandit::LinearPosterior::dot(x, theta);
     d.quality = post.quality(x, theta);
@@ -257,9 +261,11 @@ class SlotSampler {
       // No evidence: the quality is the prior mean in every draw, so the re-draws are all equal.
       std::fill(s.mc_scores.begin(), s.mc_scores.end(), s.rl_score);
     } else if (config_.bandit == BanditKind::kLinear) {
+      std::array<double, bandit::kFeatureDim> x;  // features once per candidate, then one dot per draw
+      evidence_.features()->features(c.index, x);
+      const auto& post = *linear().posterior;
       const auto& mc_theta = linear().mc_theta;
-      for (std::size_t d = 0; d < mc_theta.size(); ++d)
-        s.mc_scores[d] = blend(c.relevance, linear_draw(c.index, mc_theta[d]).quality);
+      for (std::size_t d = 0; d < mc_theta.size(); ++d) s.mc_scores[d] = blend(c.relevance, post.quality(x, mc_theta[d]));
     } else {
       const auto posterior = evidence_.posterior(c.index, config_.posterior);
       random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));

@@ -74,4 +74,16 @@ class ShardFeatures final : public FeatureSource {
   FeatureBasis basis_;
 };
 
+// Every row's features computed once from another source (kFeatureDim doubles per row): for callers that score the
+// whole catalog many times (the simulator's nightly community rebuilds).
+class FeatureTable final : public FeatureSource {
+ public:
+  explicit FeatureTable(const FeatureSource& source);
+  std::size_t size() const override { return values_.size() / kFeatureDim; }
+  void features(std::uint32_t index, std::span<double> out) const override;
+
+ private:
+  std::vector<double> values_;
+};
+
 }  // namespace wayfinder::bandit
