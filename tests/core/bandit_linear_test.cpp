@@ -16,6 +16,7 @@
 #include "wayfinder/bandit/evidence_store.h"
 #include "wayfinder/bandit/features.h"
 #include "wayfinder/bandit/linear_ts.h"
+#include "wayfinder/experiment/policy.h"
 #include "wayfinder/random/samplers.h"
 #include "wayfinder/random/xoshiro.h"
 #include "wayfinder/rank/rerank.h"
@@ -309,4 +310,24 @@ TEST(BanditLinear, ConfigNamesTheBanditKind) {
   rank::from_json({{"bandit", "linear"}}, c);
   EXPECT_EQ(c.bandit, rank::BanditKind::kLinear);
   EXPECT_THROW(rank::from_json({{"bandit", "lin"}}, c), std::invalid_argument);
+}
+
+// A published arm with "bandit": "linear" selects the contextual arm for its learners; "beta" and "none" keep theirs.
+TEST(BanditLinear, ExperimentArmSelectsTheContextualArm) {
+  const auto list = nlohmann::json::parse(R"({"experiments": [{"id": "ctx-vs-beta", "arms": ["beta", "linear"],
+      "status": "running", "config": {"split": {"beta": 0.5, "linear": 0.5},
+      "arms": {"beta": {"bandit": "beta"}, "linear": {"bandit": "linear"}}}}]})");
+  const auto published = experiment::parse_published(list);
+  int linear = 0, beta = 0;
+  for (int u = 0; u < 400; ++u) {
+    const auto p = experiment::policy_for(published, "user-" + std::to_string(u), rank::RerankConfig{});
+    EXPECT_TRUE(p.use_rl);
+    EXPECT_EQ(p.rerank.bandit, p.arm == "linear" ? rank::BanditKind::kLinear : rank::BanditKind::kBeta) << p.arm;
+    (p.arm == "linear" ? linear : beta)++;
+  }
+  EXPECT_GT(linear, 150);
+  EXPECT_GT(beta, 150);
+  auto bad = list;
+  bad["experiments"][0]["config"]["arms"]["linear"]["bandit"] = "lin";
+  EXPECT_THROW(experiment::parse_published(bad), std::invalid_argument);
 }
