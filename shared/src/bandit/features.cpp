@@ -130,10 +130,11 @@ void from_json(const nlohmann::json& j, FeatureBasis& out) {
 
 void project_features(const FeatureBasis& basis, std::span<const std::int8_t> row, float scale, Complexity complexity,
                       LearningKind kind, std::span<double> out) {
-  require(row.size() == basis.input_dim, "features: the project vector has " + std::to_string(row.size()) +
-                                             " values, the basis expects " + std::to_string(basis.input_dim));
-  require(out.size() == kFeatureDim, "features: output must hold " + std::to_string(kFeatureDim) + " values");
-  require(std::isfinite(scale), "features: the row scale must be finite");
+  if (row.size() != basis.input_dim)  // messages built only on failure: this runs per scored candidate
+    throw std::invalid_argument("features: the project vector has " + std::to_string(row.size()) +
+                                " values, the basis expects " + std::to_string(basis.input_dim));
+  if (out.size() != kFeatureDim) throw std::invalid_argument("features: output must hold 13 values");
+  if (!std::isfinite(scale)) throw std::invalid_argument("features: the row scale must be finite");
   out[0] = 1.0;
   for (std::size_t k = 0; k < kPcaComponents; ++k) {
     const double* u = basis.components.data() + k * basis.input_dim;
@@ -160,7 +161,7 @@ ShardFeatures::ShardFeatures(const shard::Shard& shard, FeatureBasis basis) : sh
 std::size_t ShardFeatures::size() const { return shard_.size(); }
 
 void ShardFeatures::features(std::uint32_t index, std::span<double> out) const {
-  require(index < shard_.size(), "features: row " + std::to_string(index) + " is out of range");
+  if (index >= shard_.size()) throw std::invalid_argument("features: row " + std::to_string(index) + " is out of range");
   const auto& f = shard_.facets();
   project_features(basis_, shard_.row(index), shard_.scale(index), f.complexity[index], f.kind[index], out);
 }
@@ -171,8 +172,8 @@ FeatureTable::FeatureTable(const FeatureSource& source) : values_(source.size() 
 }
 
 void FeatureTable::features(std::uint32_t index, std::span<double> out) const {
-  require(index < size(), "features: row " + std::to_string(index) + " is out of range");
-  require(out.size() == kFeatureDim, "features: output must hold " + std::to_string(kFeatureDim) + " values");
+  if (index >= size()) throw std::invalid_argument("features: row " + std::to_string(index) + " is out of range");
+  if (out.size() != kFeatureDim) throw std::invalid_argument("features: output must hold 13 values");
   std::copy_n(values_.begin() + static_cast<std::ptrdiff_t>(index * kFeatureDim), kFeatureDim, out.begin());
 }
 

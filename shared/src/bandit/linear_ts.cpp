@@ -31,9 +31,10 @@ void validate(const LinearConfig& c) {
 }
 
 void require_features(std::span<const double> x) {
-  require(x.size() == kD, "features: expected " + std::to_string(kD) + " values, got " + std::to_string(x.size()));
+  if (x.size() != kD)
+    throw std::invalid_argument("features: expected " + std::to_string(kD) + " values, got " + std::to_string(x.size()));
   for (std::size_t i = 0; i < x.size(); ++i)
-    require(std::isfinite(x[i]), "features: value " + std::to_string(i) + " is not finite");
+    if (!std::isfinite(x[i])) throw std::invalid_argument("features: value " + std::to_string(i) + " is not finite");
 }
 
 LinearPosterior::LinearPosterior(LinearConfig config) : config_(config) {
@@ -124,7 +125,7 @@ double LinearPosterior::dot(std::span<const double> x, std::span<const double> t
 }
 
 double LinearPosterior::quality(std::span<const double> x, std::span<const double> theta) const {
-  require(x.size() == kD && theta.size() == kD, "linear: quality needs " + std::to_string(kD) + " features");
+  if (x.size() != kD || theta.size() != kD) throw std::invalid_argument("linear: quality needs 13 features and 13 weights");
   const double deviation = std::clamp(dot(x, theta), -prior_mean_, 1.0 - prior_mean_);
   return prior_mean_ + influence() * deviation;
 }

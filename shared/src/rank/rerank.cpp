@@ -30,6 +30,7 @@ struct Scored {
   bandit::ThompsonDraw draw;
   double rl_score = 0.0;          // w_s·relevance + w_b·quality: what the RL policy maximises
   std::vector<double> mc_scores;  // propensity_draws re-draws of rl_score
+  std::array<double, bandit::kFeatureDim> x{};  // the contextual arm's features (computed once per candidate)
 };
 
 // The projects an exploration slot draws from, uniformly. exploration_pool > 0: the unshown candidates among
@@ -254,18 +255,22 @@ class SlotSampler {
     Scored& s = scored_[i];
     if (s.ready) return;
     const auto& c = content_.top[i];
-    s.draw = thompson_draw(c.index);
+    if (config_.bandit == BanditKind::kLinear) {
+      const auto& theta = linear().theta;  // throws when no features are set
+      evidence_.features()->features(c.index, s.x);
+      s.draw = linear_draw(s.x, theta);
+    } else {
+      s.draw = thompson_draw(c.index);
+    }
     s.rl_score = blend(c.relevance, s.draw.quality);
     s.mc_scores.resize(config_.propensity_draws);
     if (s.draw.influence == 0.0) {
       // No evidence: the quality is the prior mean in every draw, so the re-draws are all equal.
       std::fill(s.mc_scores.begin(), s.mc_scores.end(), s.rl_score);
     } else if (config_.bandit == BanditKind::kLinear) {
-      std::array<double, bandit::kFeatureDim> x;  // features once per candidate, then one dot per draw
-      evidence_.features()->features(c.index, x);
-      const auto& post = *linear().posterior;
+      const auto& post = *linear().posterior;  // one dot product per draw
       const auto& mc_theta = linear().mc_theta;
-      for (std::size_t d = 0; d < mc_theta.size(); ++d) s.mc_scores[d] = blend(c.relevance, post.quality(x, mc_theta[d]));
+      for (std::size_t d = 0; d < mc_theta.size(); ++d) s.mc_scores[d] = blend(c.relevance, post.quality(s.x, mc_theta[d]));
     } else {
       const auto posterior = evidence_.posterior(c.index, config_.posterior);
       random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));
