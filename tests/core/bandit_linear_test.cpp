@@ -19,6 +19,7 @@
 #include "wayfinder/experiment/policy.h"
 #include "wayfinder/random/samplers.h"
 #include "wayfinder/random/xoshiro.h"
+#include "wayfinder/rank/recommender.h"
 #include "wayfinder/rank/rerank.h"
 
 using namespace wayfinder;
@@ -330,4 +331,22 @@ TEST(BanditLinear, ExperimentArmSelectsTheContextualArm) {
   auto bad = list;
   bad["experiments"][0]["config"]["arms"]["linear"]["bandit"] = "lin";
   EXPECT_THROW(experiment::parse_published(bad), std::invalid_argument);
+}
+
+// The Recommender (what the JS session holds) ranks a linear-arm config with the Beta arm while no features are set,
+// and with the contextual arm once they are.
+TEST(BanditLinear, RecommenderFallsBackToBetaWithoutFeatures) {
+  auto cat = std::make_shared<Catalog>(3, 20, 8);
+  rank::Recommender rec;
+  rec.set_content(1, content_of(*cat));
+  rec.evidence().add_local(0, 1, {1.0, 0.0});
+  const auto cfg = linear_config();
+  const auto without = rec.recommend(1, "r1", 10, 0, true, cfg);
+  const auto beta = rank::rerank(content_of(*cat), rec.evidence(), rank::RerankConfig{}, without.seed, 10, 0, true);
+  ASSERT_EQ(without.items.size(), 10u);
+  for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(bits(without.items[k].score), bits(beta.items[k].score));
+  rec.evidence().set_features(cat);
+  const auto with = rec.recommend(1, "r3", 10, 0, true, cfg);
+  const auto direct = rank::rerank(content_of(*cat), rec.evidence(), cfg, with.seed, 10, 0, true);
+  for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(with.items[k].index, direct.items[k].index);
 }
