@@ -197,6 +197,15 @@ if (gb || kj) {
     const w2 = kj?.rerank?.wayfinder_core?.find((r) => r.n === n && r.draws === d)?.ms_median;
     L.push(`| ${n} | ${d} | ${f(nat, 3)} | ${f(w1, 3)} | ${f(w2, 3)} | ${f(w1 / nat)} |`);
   }
+  L.push('', '### The contextual arm (bandit kind "linear") against the Beta arm, same fixture and run (median ms)', '',
+    'The same pages with `bandit: linear`: one θ per ranking and per propensity draw from the Cholesky factor, the 13 features of each scored candidate ' +
+    '(8 projections of its 512-d row + facets) computed once. Native: `BM_RerankPageLinear`; WASM: `core.benchRerankLinear`. Target: linear / Beta ≤ 2 in WASM.', '',
+    '| page N | propensity draws | native Beta | native linear | native linear / Beta | WASM SIMD Beta | WASM SIMD linear | WASM linear / Beta |', '|---|---|---|---|---|---|---|---|');
+  for (const [n, d] of [[10, 200], [10, 1], [30, 200]]) {
+    const nb = gmed(`BM_RerankPage/${n}/${d}`), nl = gmed(`BM_RerankPageLinear/${n}/${d}`);
+    const r = kj?.rerank?.wayfinder_core_simd?.find((x) => x.n === n && x.draws === d);
+    L.push(`| ${n} | ${d} | ${f(nb, 3)} | ${f(nl, 3)} | ${f(nl / nb)} | ${f(r?.ms_median, 3)} | ${f(r?.linear_ms_median, 3)} | ${f(r?.linear_ms_median / r?.ms_median)} |`);
+  }
   L.push('');
 }
 const rc = read('recommend.json');

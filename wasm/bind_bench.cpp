@@ -78,12 +78,16 @@ val bench_memcpy(double bytes, int reps) {
   });
 }
 
-val bench_rerank(int n, int draws, int reps) {
-  return js_errors("benchRerank", [&] {
+val rerank_timings(const char* name, int n, int draws, int reps, bool linear) {
+  return js_errors(name, [&] {
     if (n <= 0 || draws <= 0 || reps <= 0) throw std::invalid_argument("n, draws, reps must be > 0");
-    const auto f = wayfinder::bench::make_rerank_fixture(13412, 3 * static_cast<std::size_t>(n), 7);
+    const auto f = wayfinder::bench::make_rerank_fixture(13412, 3 * static_cast<std::size_t>(n), 7, linear);
     wayfinder::rank::RerankConfig cfg;
     cfg.propensity_draws = static_cast<std::size_t>(draws);
+    if (linear) {
+      cfg.bandit = wayfinder::rank::BanditKind::kLinear;
+      (void)f.evidence.linear(cfg.linear);  // built once per community snapshot, not per page
+    }
     std::vector<double> ms;
     for (int r = 0; r < reps; ++r) {
       const double t0 = emscripten_get_now();
@@ -96,10 +100,15 @@ val bench_rerank(int n, int draws, int reps) {
   });
 }
 
+val bench_rerank(int n, int draws, int reps) { return rerank_timings("benchRerank", n, draws, reps, false); }
+// The contextual arm on the same fixture (bandit kind "linear", 512-d rows and their features).
+val bench_rerank_linear(int n, int draws, int reps) { return rerank_timings("benchRerankLinear", n, draws, reps, true); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(wayfinder_bench) {
   emscripten::function("benchScanTopK", &bench_scan_top_k);
   emscripten::function("benchMemcpy", &bench_memcpy);
   emscripten::function("benchRerank", &bench_rerank);
+  emscripten::function("benchRerankLinear", &bench_rerank_linear);
 }

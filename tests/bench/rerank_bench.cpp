@@ -20,6 +20,23 @@ void BM_RerankPage(benchmark::State& state) {
   state.SetLabel("N=" + std::to_string(n) + " draws=" + std::to_string(cfg.propensity_draws));
 }
 
+// The contextual arm (bandit kind "linear") on the same fixture, plus 512-d rows and their features.
+void BM_RerankPageLinear(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto f = wayfinder::bench::make_rerank_fixture(13412, 3 * n, 7, true);
+  wayfinder::rank::RerankConfig cfg;
+  cfg.propensity_draws = static_cast<std::size_t>(state.range(1));
+  cfg.bandit = wayfinder::rank::BanditKind::kLinear;
+  (void)f.evidence.linear(cfg.linear);  // the community part is built once per snapshot, not per page
+  std::uint64_t seed = 1;
+  for (auto _ : state) {
+    auto r = wayfinder::rank::rerank(f.content, f.evidence, cfg, seed++, n, 0, true);
+    benchmark::DoNotOptimize(r.items.data());
+  }
+  state.SetLabel("N=" + std::to_string(n) + " draws=" + std::to_string(cfg.propensity_draws) + " linear");
+}
+
 }  // namespace
 
 BENCHMARK(BM_RerankPage)->Args({10, 200})->Args({10, 1})->Args({30, 200})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RerankPageLinear)->Args({10, 200})->Args({10, 1})->Args({30, 200})->Unit(benchmark::kMillisecond);

@@ -5,21 +5,46 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "wayfinder/bandit/evidence_store.h"
+#include "wayfinder/bandit/features.h"
 #include "wayfinder/random/xoshiro.h"
 #include "wayfinder/search/candidate.h"
 
 namespace wayfinder::bench {
+
+// Seeded 512-d int8 rows (the real catalog's width) and a PCA basis fitted to 1,024 of them, for the contextual arm:
+// the feature cost per candidate is the real one (8 projections of a 512-d row).
+struct RowFeatures final : bandit::FeatureSource {
+  static constexpr std::size_t kDim = 512;
+  std::vector<std::int8_t> rows;
+  std::vector<float> scales;
+  bandit::FeatureBasis basis;
+  RowFeatures(std::size_t count, std::uint64_t seed) : rows(count * kDim), scales(count, 1.0f / 127.0f / 22.6f) {
+    random::Xoshiro256ss rng(seed);
+    for (auto& v : rows) v = static_cast<std::int8_t>(static_cast<int>(rng.below(255)) - 127);
+    basis = bandit::fit_feature_basis(rows, scales, kDim, 1024);
+  }
+  std::size_t size() const override { return scales.size(); }
+  void features(std::uint32_t i, std::span<double> out) const override {
+    bandit::project_features(basis, std::span(rows).subspan(i * kDim, kDim), scales[i],
+                             static_cast<Complexity>(i % 3), static_cast<LearningKind>(i % 9), out);
+  }
+};
 
 struct RerankFixture {
   search::ContentRanking content;
   bandit::EvidenceStore evidence;
 };
 
-inline RerankFixture make_rerank_fixture(std::size_t eligible, std::size_t m, std::uint64_t seed) {
+// with_features: also the contextual arm's features (RowFeatures over `eligible` rows).
+inline RerankFixture make_rerank_fixture(std::size_t eligible, std::size_t m, std::uint64_t seed,
+                                         bool with_features = false) {
   RerankFixture f;
+  if (with_features) f.evidence.set_features(std::make_shared<RowFeatures>(eligible, seed));
   random::Xoshiro256ss rng(seed);
   for (std::uint32_t i = 0; i < eligible; ++i) f.content.eligible.push_back(i);
   std::vector<std::uint32_t> idx;

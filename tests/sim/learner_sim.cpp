@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <set>
@@ -171,6 +172,8 @@ std::vector<PolicySpec> standard_policies() {
   };
 }
 
+PolicySpec contextual_policy() { return {"contextual", PolicyKind::contextual, true, 0.9}; }
+
 double RunMetrics::ctr() const {
   double c = 0, n = 0;
   for (const auto& d : days) { c += d.clicks; n += d.impressions; }
@@ -211,6 +214,17 @@ struct LearnerWorld::State {
   std::vector<Learner> learners;
   bandit::ExaminationModel examination;
   std::size_t embedded = 0;  // learners whose query was a real profile embedding
+  std::shared_ptr<const bandit::FeatureSource> features;  // the contextual arm's, built on first use
+
+  // Every shard row's features under a PCA basis fitted (with the core, Eigen) to the shard's vectors.
+  std::shared_ptr<const bandit::FeatureSource> project_features() {
+    if (features) return features;
+    if (!catalog->shard) throw std::invalid_argument("the contextual policy needs a catalog loaded from the shard");
+    const auto& sh = *catalog->shard;
+    const bandit::ShardFeatures by_row(sh, bandit::fit_feature_basis(sh.rows(), sh.scales(), sh.dim()));
+    features = std::make_shared<bandit::FeatureTable>(by_row);
+    return features;
+  }
 
   // The core's content ranker over the shard, queried with the profile's real embedding when available.
   search::ContentRanking rank_by_shard(const Learner& l, std::uint32_t profile_tag) {
@@ -416,6 +430,13 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy, const EpisodeSink& sink) 
   }
   const bandit::RewardTable rewards;
   std::vector<bandit::EvidenceStore> stores(cfg.users);
+  const bool learns = policy.kind == PolicyKind::thompson || policy.kind == PolicyKind::hybrid ||
+                      policy.kind == PolicyKind::contextual;
+  if (policy.kind == PolicyKind::contextual) {
+    rr.bandit = rank::BanditKind::kLinear;
+    const auto features = state_->project_features();
+    for (auto& st : stores) st.set_features(features);
+  }
   std::vector<std::set<std::uint32_t>> clicked(cfg.users);
   std::map<std::uint32_t, bandit::BetaCounts> community;
   std::vector<char> shown(n, 0);
@@ -476,7 +497,7 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy, const EpisodeSink& sink) 
           if (p < best.size()) dm.oracle_expected_clicks += exam * best[p];
           if (!shown[i]) { shown[i] = 1; ++shown_count; }
           if (sink) sink({day, u, i, ep});
-          if (policy.kind == PolicyKind::thompson || policy.kind == PolicyKind::hybrid) {
+          if (learns) {
             const auto applied = stores[u].add_local(i, day, bandit::reward_to_update(ep, rewards, s.examination));
             today[{prefix_of(policy, u), i}].add(applied);
           }

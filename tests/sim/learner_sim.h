@@ -49,7 +49,8 @@ SimCatalog load_catalog_from_shard(const std::string& manifest_json, const std::
 // the JSON keys of SimCatalog::profile_vectors; the input of tests/sim/embed_profiles.mjs.
 std::vector<std::string> possible_profiles(const SimCatalog& catalog);
 
-enum class PolicyKind { random, popularity, similarity, thompson, hybrid };
+// contextual: the hybrid blend with the linear Thompson arm (bandit kind "linear", features of the shard rows).
+enum class PolicyKind { random, popularity, similarity, thompson, hybrid, contextual };
 
 struct PolicySpec {
   std::string name;
@@ -65,6 +66,8 @@ struct PolicySpec {
 // random, popularity, similarity, thompson (community + decay), hybrid local-only, hybrid community without decay,
 // hybrid (community + decay, the default).
 std::vector<PolicySpec> standard_policies();
+// The contextual arm with community counts and decay, as the hybrid (needs a catalog loaded from the shard).
+PolicySpec contextual_policy();
 
 struct WorldConfig {
   std::size_t users = 200;

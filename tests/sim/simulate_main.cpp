@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!spam_out.empty()) return write_spam_section(catalog, world, seeds, spam, spam_out, out_json);
-  const auto policies = standard_policies();
+  auto policies = standard_policies();
+  if (catalog.shard) policies.push_back(contextual_policy());  // needs the shard's vectors for its features
   nlohmann::json js;
   std::ostringstream md;
 
@@ -164,7 +165,10 @@ int main(int argc, char** argv) {
                                                                        {"hybrid", "thompson"},
                                                                        {"hybrid", "hybrid-local"},
                                                                        {"hybrid", "hybrid-nodecay"},
-                                                                       {"thompson", "similarity"}}) {
+                                                                       {"thompson", "similarity"},
+                                                                       {"contextual", "similarity"},
+                                                                       {"contextual", "hybrid"}}) {
+    if (!runs.count(a) || !runs.count(b)) continue;
     const auto diff = paired(a, b, false), rat = paired(a, b, true);
     md << "| " << a << " − " << b << " | " << format_interval(diff, 2, 100) << " | " << format_interval(rat, 3) << " |\n";
     js["paired"][a + " vs " + b] = {{"diff", diff.mean}, {"diff_lo", diff.lo}, {"diff_hi", diff.hi},
@@ -221,6 +225,26 @@ int main(int argc, char** argv) {
     }
     md << "| " << p.name << " | " << format_interval(mean_ci95(a), 2, 100) << "% | " << format_interval(mean_ci95(b), 2, 100)
        << "% |\n";
+  }
+
+  // Cold start: every learner's first 3 sessions (the days holding them), and the lift over similarity-only there.
+  const int cold_days = std::max(1, (3 + world.sessions_per_day - 1) / world.sessions_per_day);
+  auto early_ctr = [&](const RunMetrics& r) {
+    double c = 0, n = 0;
+    for (int d = 0; d < cold_days && d < world.days; ++d) { c += r.days[d].clicks; n += r.days[d].impressions; }
+    return c / n;
+  };
+  md << "\nCold start — each learner's first 3 sessions (days 1–" << cold_days
+     << "), CTR and paired ratio to similarity-only:\n\n| policy | CTR, first 3 sessions | ratio to similarity |\n|---|---|---|\n";
+  for (const auto& p : policies) {
+    std::vector<double> c, r;
+    for (int s = 0; s < seeds; ++s) {
+      c.push_back(early_ctr(runs[p.name][s]));
+      r.push_back(early_ctr(runs[p.name][s]) / early_ctr(runs["similarity"][s]));
+    }
+    const auto ci = mean_ci95(c), ri = mean_ci95(r);
+    md << "| " << p.name << " | " << format_interval(ci, 2, 100) << "% | " << format_interval(ri, 3) << " |\n";
+    js["cold_start"][p.name] = {{"ctr", ci.mean}, {"ratio", ri.mean}, {"ratio_lo", ri.lo}, {"ratio_hi", ri.hi}};
   }
 
   // Traffic: how the hybrid's advantage depends on the number of learners feeding the community counts.

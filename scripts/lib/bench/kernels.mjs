@@ -2,7 +2,8 @@
 // (tests/bench/scan_top_k.h): one 512-d int8 query against N rows, scores scaled, exact top-10.
 //  - WASM: core.benchScanTopK from wasm/bind_bench.cpp in both ES modules (wasm-simd128 kernel / scalar kernel),
 //    the matrix filled with seeded data inside WASM memory and timed inside WASM; core.benchMemcpy as the
-//    bandwidth baseline; core.benchRerank for the whole re-rank step.
+//    bandwidth baseline; core.benchRerank (Beta arm) and core.benchRerankLinear (contextual arm) for the whole
+//    re-rank step.
 //  - plain JS: an Int8Array loop with the same blocking, scaling and a top-10 insertion list.
 // Prints one JSON object.   node scripts/lib/bench/kernels.mjs [--quick]
 import { existsSync } from 'node:fs';
@@ -37,7 +38,8 @@ for (const variant of ['wayfinder_core_simd', 'wayfinder_core']) {
     result.rerank[variant] = [];
     for (const [n, draws] of [[10, 200], [10, 1], [30, 200]]) {
       const rr = core.benchRerank(n, draws, quick ? 20 : 100);
-      result.rerank[variant].push({ n, draws, ms_median: rr.msMedian });
+      const lin = typeof core.benchRerankLinear === 'function' ? core.benchRerankLinear(n, draws, quick ? 20 : 100) : null;
+      result.rerank[variant].push({ n, draws, ms_median: rr.msMedian, linear_ms_median: lin?.msMedian });
     }
   } catch (e) {
     result.wasm_note[variant] = `failed: ${e.message}`;

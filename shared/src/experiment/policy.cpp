@@ -31,8 +31,10 @@ void read_settings(const nlohmann::json& j, const std::string& where, ArmSetting
   read_blend(j, where, s);
   if (j.contains("bandit") && !j["bandit"].is_null()) {
     const auto kind = j["bandit"].is_string() ? j["bandit"].get<std::string>() : "";
-    if (kind != "beta" && kind != "none") fail(where + ".bandit", "must be \"beta\" or \"none\"");
-    s.use_rl = kind == "beta";
+    if (kind != "beta" && kind != "linear" && kind != "none")
+      fail(where + ".bandit", "must be \"beta\", \"linear\" or \"none\"");
+    s.use_rl = kind != "none";
+    if (s.use_rl) s.bandit = kind == "linear" ? rank::BanditKind::kLinear : rank::BanditKind::kBeta;
   }
 }
 
@@ -63,7 +65,10 @@ PublishedExperiment parse_one(const nlohmann::json& e, const std::string& where)
     ArmSettings s = shared;
     s.use_rl = arm.use_rl;  // the arm rule of assignment.h
     if (per_arm.contains(arm.name)) read_settings(per_arm[arm.name], where + ".config.arms." + arm.name, s);
-    if (!s.use_rl) s.epsilon = s.similarity_weight = s.bandit_weight = std::nullopt;  // content order: nothing to set
+    if (!s.use_rl) {  // content order: nothing to set
+      s.epsilon = s.similarity_weight = s.bandit_weight = std::nullopt;
+      s.bandit = std::nullopt;
+    }
     out.settings.push_back(s);
   }
   return out;
@@ -100,6 +105,7 @@ Policy policy_for(const std::vector<PublishedExperiment>& experiments, std::stri
     if (s.epsilon) p.rerank.epsilon = *s.epsilon;
     if (s.similarity_weight) p.rerank.similarity_weight = *s.similarity_weight;
     if (s.bandit_weight) p.rerank.bandit_weight = *s.bandit_weight;
+    if (s.bandit) p.rerank.bandit = *s.bandit;
   }
   rank::validate(p.rerank);
   if (force_rl) {

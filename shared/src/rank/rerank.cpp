@@ -1,6 +1,7 @@
 #include "wayfinder/rank/rerank.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -20,6 +21,7 @@ namespace {
 constexpr std::uint64_t kThompsonStream = 1;
 constexpr std::uint64_t kPropensityStream = 2;
 constexpr std::uint64_t kExploreStream = 3;
+constexpr std::uint64_t kLinearStream = 4;  // the contextual arm: θ of the ranking, then θ of each propensity draw
 
 const char* const kExploreReason = "Exploring: a project outside your closest matches";
 
@@ -28,6 +30,7 @@ struct Scored {
   bandit::ThompsonDraw draw;
   double rl_score = 0.0;          // w_s·relevance + w_b·quality: what the RL policy maximises
   std::vector<double> mc_scores;  // propensity_draws re-draws of rl_score
+  std::array<double, bandit::kFeatureDim> x{};  // the contextual arm's features (computed once per candidate)
 };
 
 // The projects an exploration slot draws from, uniformly. exploration_pool > 0: the unshown candidates among
@@ -49,6 +52,7 @@ class SlotSampler {
         thompson_seed_(random::derive_seed(seed, kThompsonStream)),
         propensity_seed_(random::derive_seed(seed, kPropensityStream)),
         explore_seed_(random::derive_seed(seed, kExploreStream)),
+        linear_seed_(random::derive_seed(seed, kLinearStream)),
         scored_(content.top.size()) {
     if (content.eligible.empty()) {
       for (const auto& c : content.top) fallback_pool_.push_back(c.index);
@@ -194,9 +198,45 @@ class SlotSampler {
     throw std::logic_error("exploration pool draw out of range");  // unreachable: r < p.size
   }
 
-  bandit::ThompsonDraw thompson_draw(std::uint32_t index) const {
+  bandit::ThompsonDraw thompson_draw(std::uint32_t index) {
+    if (config_.bandit == BanditKind::kLinear) {
+      const auto& theta = linear().theta;  // throws when no features are set
+      std::array<double, bandit::kFeatureDim> x;
+      evidence_.features()->features(index, x);
+      return linear_draw(x, theta);
+    }
     random::Xoshiro256ss rng(random::derive_seed(thompson_seed_, index));
     return sampler_.draw(evidence_.posterior(index, config_.posterior), rng);
+  }
+
+  // The contextual arm: one θ per ranking (its own stream), one per propensity draw; features only for the
+  // candidates that are scored.
+  struct LinearDraws {
+    const bandit::LinearPosterior* posterior = nullptr;
+    std::vector<double> theta;
+    std::vector<std::vector<double>> mc_theta;
+  };
+  const LinearDraws& linear() {
+    if (linear_.posterior) return linear_;
+    linear_.posterior = &evidence_.linear(config_.linear);
+    random::Xoshiro256ss rng(random::derive_seed(linear_seed_, 0));
+    linear_.theta = linear_.posterior->draw(rng);
+    if (linear_.posterior->influence() > 0.0) {
+      random::Xoshiro256ss mc(random::derive_seed(linear_seed_, 1));
+      for (std::size_t d = 0; d < config_.propensity_draws; ++d) linear_.mc_theta.push_back(linear_.posterior->draw(mc));
+    }
+    return linear_;
+  }
+
+  bandit::ThompsonDraw linear_draw(std::span<const double> x, const std::vector<double>& theta) {
+    const auto& post = *linear().posterior;
+    bandit::ThompsonDraw d;
+    d.sample = post.prior_mean() + bandit::LinearPosterior::dot(x, theta);
+    d.quality = post.quality(x, theta);
+    d.posterior_mean = post.prior_mean() + bandit::LinearPosterior::dot(x, post.mean());
+    d.evidence = post.evidence();
+    d.influence = post.influence();
+    return d;
   }
 
   static void fill_bandit(RankedItem& item, const bandit::ThompsonDraw& d) {
@@ -215,12 +255,22 @@ class SlotSampler {
     Scored& s = scored_[i];
     if (s.ready) return;
     const auto& c = content_.top[i];
-    s.draw = thompson_draw(c.index);
+    if (config_.bandit == BanditKind::kLinear) {
+      const auto& theta = linear().theta;  // throws when no features are set
+      evidence_.features()->features(c.index, s.x);
+      s.draw = linear_draw(s.x, theta);
+    } else {
+      s.draw = thompson_draw(c.index);
+    }
     s.rl_score = blend(c.relevance, s.draw.quality);
     s.mc_scores.resize(config_.propensity_draws);
     if (s.draw.influence == 0.0) {
       // No evidence: the quality is the prior mean in every draw, so the re-draws are all equal.
       std::fill(s.mc_scores.begin(), s.mc_scores.end(), s.rl_score);
+    } else if (config_.bandit == BanditKind::kLinear) {
+      const auto& post = *linear().posterior;  // one dot product per draw
+      const auto& mc_theta = linear().mc_theta;
+      for (std::size_t d = 0; d < mc_theta.size(); ++d) s.mc_scores[d] = blend(c.relevance, post.quality(s.x, mc_theta[d]));
     } else {
       const auto posterior = evidence_.posterior(c.index, config_.posterior);
       random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));
@@ -234,7 +284,8 @@ class SlotSampler {
   const RerankConfig& config_;
   bandit::ThompsonSampler sampler_;
   bool use_rl_;
-  std::uint64_t thompson_seed_, propensity_seed_, explore_seed_;
+  std::uint64_t thompson_seed_, propensity_seed_, explore_seed_, linear_seed_;
+  LinearDraws linear_;
   std::vector<Scored> scored_;
   std::vector<std::uint32_t> fallback_pool_;
   std::span<const std::uint32_t> eligible_;
@@ -258,7 +309,11 @@ void validate(const RerankConfig& c) {
   require(c.epsilon >= 0.0 && c.epsilon <= 1.0, "epsilon must be in [0, 1]");
   require(c.propensity_draws >= 1, "propensity_draws must be >= 1");
   bandit::combine({}, {}, c.posterior);  // throws on a bad posterior config
+  bandit::validate(c.linear);
+  require(c.bandit == BanditKind::kBeta || c.bandit == BanditKind::kLinear, "bandit must be \"beta\" or \"linear\"");
 }
+
+const char* to_string(BanditKind kind) { return kind == BanditKind::kLinear ? "linear" : "beta"; }
 
 bool extend_ranking(const search::ContentRanking& content, const bandit::EvidenceStore& evidence,
                     const RerankConfig& config, std::uint64_t seed, bool use_rl, std::vector<RankedItem>& placed,
@@ -306,7 +361,7 @@ void to_json(nlohmann::json& j, const RerankConfig& c) {
   j = {{"similarityWeight", c.similarity_weight}, {"banditWeight", c.bandit_weight},
        {"epsilon", c.epsilon},                    {"candidateMultiplier", c.candidate_multiplier},
        {"minDepth", c.min_depth},                 {"explorationPool", c.exploration_pool},
-       {"propensityDraws", c.propensity_draws}};
+       {"propensityDraws", c.propensity_draws},  {"bandit", to_string(c.bandit)}};
 }
 
 void from_json(const nlohmann::json& j, RerankConfig& c) {
@@ -319,6 +374,11 @@ void from_json(const nlohmann::json& j, RerankConfig& c) {
   next.min_depth = count_option(j, "minDepth", c.min_depth);
   next.exploration_pool = count_option(j, "explorationPool", c.exploration_pool);
   next.propensity_draws = count_option(j, "propensityDraws", c.propensity_draws);
+  if (j.contains("bandit") && !j["bandit"].is_null()) {
+    const auto& b = j["bandit"];
+    if (!b.is_string() || (b != "beta" && b != "linear")) throw std::invalid_argument("bandit must be \"beta\" or \"linear\"");
+    next.bandit = b == "linear" ? BanditKind::kLinear : BanditKind::kBeta;
+  }
   validate(next);
   c = next;
 }

@@ -4,9 +4,12 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 
+#include "wayfinder/bandit/features.h"
+#include "wayfinder/bandit/linear_ts.h"
 #include "wayfinder/bandit/posterior.h"
 #include "wayfinder/bandit/reward.h"
 
@@ -38,11 +41,30 @@ class EvidenceStore {
   }
   const std::map<std::uint32_t, BetaCounts>& local_counts() const { return local_; }
 
+  // The contextual arm (linear_ts.h). Features by shard row; null until the feature basis is loaded.
+  void set_features(std::shared_ptr<const FeatureSource> features);
+  const FeatureSource* features() const { return features_.get(); }
+  // The linear posterior of these counts under `config`: built from the community and local counts on first use
+  // after a change of the snapshot, the prior mean, the features or a lowered count; add_local's increments are
+  // rank-one updates of the built factor. Throws std::logic_error when no features are set.
+  const LinearPosterior& linear(const LinearConfig& config = {}) const;
+
  private:
+  void rebuild_linear(const LinearConfig& config) const;
+  void linear_changed(bool community) {
+    linear_ready_ = false;
+    if (community) community_ready_ = false;
+  }
   std::map<std::uint32_t, BetaCounts> community_;
   std::map<std::uint32_t, BetaCounts> local_;
   std::map<std::uint32_t, std::pair<std::int64_t, BetaUpdate>> today_;  // index → (day, applied that day)
   double prior_mean_ = PosteriorConfig{}.prior_mean;
+  std::shared_ptr<const FeatureSource> features_;
+  mutable LinearPosterior community_linear_;  // the community part alone (rebuilt only when it changes)
+  mutable LinearPosterior linear_;            // community part + local counts
+  mutable LinearConfig linear_config_;
+  mutable bool community_ready_ = false;
+  mutable bool linear_ready_ = false;
 };
 
 }  // namespace wayfinder::bandit

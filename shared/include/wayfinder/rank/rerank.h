@@ -16,6 +16,11 @@
 
 namespace wayfinder::rank {
 
+// The bandit term of the re-rank: per-project Beta counts, or the linear model over project features (the
+// contextual arm, bandit/linear_ts.h), which carries what a learner teaches to projects close in feature space.
+enum class BanditKind { kBeta, kLinear };
+const char* to_string(BanditKind kind);  // "beta", "linear"
+
 struct RerankConfig {
   // Slot k chooses among the first candidate_multiplier · max(k + 1, min_depth) content candidates, so a page of
   // min_depth items re-ranks 3× as many, and deeper slots widen the window by 3 per slot.
@@ -34,13 +39,15 @@ struct RerankConfig {
   // sqrt(p(1−p)/200) <= 0.035; enough for self-normalised OPE and cheap (200 × window Beta draws per ranking).
   std::size_t propensity_draws = 200;
   bandit::PosteriorConfig posterior;
+  BanditKind bandit = BanditKind::kBeta;
+  bandit::LinearConfig linear;  // used when bandit == kLinear (needs EvidenceStore::set_features)
 };
 
 // Throws std::invalid_argument naming the field when out of range.
 void validate(const RerankConfig& config);
 
 // JSON (camelCase, the JS option names): {"similarityWeight", "banditWeight", "epsilon", "candidateMultiplier",
-// "minDepth", "explorationPool", "propensityDraws"}. from_json: every field optional (keeps the value already in
+// "minDepth", "explorationPool", "propensityDraws", "bandit": "beta" | "linear"}. from_json: every field optional (keeps the value already in
 // `c`), other keys ignored; a wrong type, a negative or fractional count or an out-of-range value throws
 // std::invalid_argument naming the option.
 void to_json(nlohmann::json& j, const RerankConfig& c);

@@ -1,0 +1,89 @@
+// Low-dimensional project features for the contextual (linear Thompson) arm: a bias, a whitened PCA of the project
+// vectors and the shard's facets. Invariant: a feature vector has kFeatureDim finite entries and depends only on
+// the project (so a project's Beta counts are also its linear sufficient statistics, see linear_ts.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "wayfinder/catalog/project.h"
+
+namespace wayfinder::shard {
+class Shard;
+}
+
+namespace wayfinder::bandit {
+
+inline constexpr std::size_t kPcaComponents = 8;
+// [1, pca_1..pca_8, beginner, advanced, hands-on, learning material] (intermediate is the baseline, so the flags
+// carry no second bias)
+inline constexpr std::size_t kFeatureDim = 1 + kPcaComponents + 2 + 2;
+
+// The PCA basis: the top kPcaComponents eigenvectors u_j of the covariance (X − 1mᵀ)ᵀ(X − 1mᵀ)/n of the
+// dequantised project vectors (centred on their mean m: uncentred, the first component is the mean direction that
+// every project shares, so it would act as a second bias and lift the whole catalog), each divided by
+// sqrt(eigenvalue_j), so every PCA feature has mean 0 and variance 1 over the catalog. Row j = component j.
+struct FeatureBasis {
+  std::size_t input_dim = 0;
+  std::vector<double> mean;             // input_dim
+  std::vector<double> components;       // kPcaComponents × input_dim, row-major
+  std::vector<double> eigenvalues;      // kPcaComponents, descending
+  std::size_t fitted_rows = 0;
+};
+
+// Fits the basis with Eigen (XᵀX accumulated in double, SelfAdjointEigenSolver); a component's sign makes its
+// largest-magnitude entry positive, so the basis is a function of the data. rows: count × dim int8, row-major;
+// scales: count. max_rows > 0 fits on every (count / max_rows)-th row. Throws std::invalid_argument on sizes,
+// dim < kPcaComponents or fewer rows than components.
+FeatureBasis fit_feature_basis(std::span<const std::int8_t> rows, std::span<const float> scales, std::size_t dim,
+                               std::size_t max_rows = 0);
+
+// JSON: {"format": 1, "inputDim", "mean": [...], "components": [[...], ...], "eigenvalues": [...], "fittedRows"}. from_json
+// refuses a wrong format, sizes, non-finite numbers or non-positive eigenvalues, naming the field.
+void to_json(nlohmann::json& j, const FeatureBasis& b);
+void from_json(const nlohmann::json& j, FeatureBasis& b);
+
+// The features of one project. Fixed-order scalar loops (bit-identical natively and in WASM).
+// Throws std::invalid_argument when row.size() != basis.input_dim or out.size() != kFeatureDim.
+void project_features(const FeatureBasis& basis, std::span<const std::int8_t> row, float scale, Complexity complexity,
+                      LearningKind kind, std::span<double> out);
+
+// Source of feature vectors by shard row, computed on demand (only for the candidates being re-ranked).
+class FeatureSource {
+ public:
+  virtual ~FeatureSource() = default;
+  virtual std::size_t size() const = 0;  // rows
+  virtual void features(std::uint32_t index, std::span<double> out) const = 0;
+};
+
+// Features of a shard's rows under a basis fitted to vectors of the shard's dimension. Keeps a reference to the
+// shard, which must outlive it. Throws std::invalid_argument on a dimension mismatch or an index out of range.
+class ShardFeatures final : public FeatureSource {
+ public:
+  ShardFeatures(const shard::Shard& shard, FeatureBasis basis);
+  std::size_t size() const override;
+  void features(std::uint32_t index, std::span<double> out) const override;
+  const FeatureBasis& basis() const { return basis_; }
+
+ private:
+  const shard::Shard& shard_;
+  FeatureBasis basis_;
+};
+
+// Every row's features computed once from another source (kFeatureDim doubles per row): for callers that score the
+// whole catalog many times (the simulator's nightly community rebuilds).
+class FeatureTable final : public FeatureSource {
+ public:
+  explicit FeatureTable(const FeatureSource& source);
+  std::size_t size() const override { return values_.size() / kFeatureDim; }
+  void features(std::uint32_t index, std::span<double> out) const override;
+
+ private:
+  std::vector<double> values_;
+};
+
+}  // namespace wayfinder::bandit
