@@ -172,7 +172,7 @@ std::vector<PolicySpec> standard_policies() {
   };
 }
 
-PolicySpec contextual_policy() { return {"contextual", PolicyKind::contextual, true, 0.9}; }
+PolicySpec contextual_policy() { return {"contextual", PolicyKind::contextual, true, 0.9, {}, 0.0}; }
 
 double RunMetrics::ctr() const {
   double c = 0, n = 0;
