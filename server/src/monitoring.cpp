@@ -4,6 +4,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "wayfinder/bandit/event_reward.h"
+
 namespace wayfinder::server {
 namespace {
 
@@ -12,19 +14,28 @@ struct Window {
   double reward_sum = 0;
 };
 
-// A cheap per-event reward proxy (monitoring needs trends, not the merge's exact episodes).
+// Counts and a per-event reward proxy (monitoring needs trends, not the merge's exact episodes). The SQL only
+// groups the raw rows; each group's reward is the core's event_reward (dwell summed after the core's cap, so a
+// group's mean dwell gives its exact sum).
 Window read_window(Database& db, std::int64_t from, std::int64_t to) {
+  const bandit::RewardTable table;
   auto st = db.prepare(R"SQL(
-SELECT count(*), coalesce(sum(CASE WHEN type = 'impression' THEN 1 ELSE 0 END), 0),
-       coalesce(sum(CASE WHEN type = 'click' THEN 1 ELSE 0 END), 0),
-       coalesce(sum(CASE type WHEN 'click' THEN 5.0 WHEN 'bookmark' THEN 10.0
-                              WHEN 'rating' THEN (CASE stars WHEN 1 THEN -10 WHEN 2 THEN -5 WHEN 3 THEN 3
-                                                             WHEN 4 THEN 7 ELSE 10 END)
-                              WHEN 'dwell' THEN least(seconds, 600) * 0.1 ELSE 0 END), 0)
-FROM user_interactions WHERE at_ms >= ? AND at_ms < ?)SQL");
-  st.bind(1, from).bind(2, to);
-  st.step();
-  return {st.int64(0), st.int64(1), st.int64(2), st.real(3)};
+SELECT type, coalesce(stars, 0), count(*), coalesce(sum(least(coalesce(seconds, 0), ?3)), 0)
+FROM user_interactions WHERE at_ms >= ?1 AND at_ms < ?2 GROUP BY type, coalesce(stars, 0))SQL");
+  st.bind(1, from).bind(2, to).bind(3, table.dwell_cap_seconds);
+  Window w;
+  while (st.step()) {
+    const auto type = events::parse_event_type(st.text(0));
+    const auto n = st.int64(2);
+    w.events += n;
+    if (!type || n == 0) continue;
+    if (*type == events::EventType::kImpression) w.impressions += n;
+    if (*type == events::EventType::kClick) w.clicks += n;
+    const auto stars = static_cast<int>(st.int64(1));
+    const double mean_seconds = st.real(3) / static_cast<double>(n);
+    w.reward_sum += static_cast<double>(n) * bandit::event_reward(*type, stars, mean_seconds, table);
+  }
+  return w;
 }
 
 constexpr std::int64_t kHour = 3600000;
