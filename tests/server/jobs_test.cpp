@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "config.h"
+#include "wayfinder/bandit/reward.h"
 #include "episodes.h"
 #include "experiment_evaluation.h"
 #include "monitoring.h"
@@ -164,6 +165,9 @@ TEST(Monitoring, FlagsACtrDropAndAClientFlood) {
   EXPECT_TRUE(kinds.count("client_flood"));
   EXPECT_TRUE(kinds.count("volume_spike"));
   EXPECT_EQ(f.db.query_int("SELECT count(*) FROM alerts"), static_cast<std::int64_t>(m.alerts.size()));
+  // Average reward per impression from the core's reward table: 240 clicks over 2,400 impressions, then none.
+  EXPECT_DOUBLE_EQ(m.baseline_avg_reward, 240 * wayfinder::bandit::RewardTable{}.click / 2400);
+  EXPECT_EQ(m.avg_reward, 0.0);
 }
 
 TEST(Monitoring, QuietTrafficRaisesNoAlert) {
