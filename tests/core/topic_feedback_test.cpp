@@ -5,6 +5,7 @@
 #include "wayfinder/search/content_ranker.h"
 #include "wayfinder/search/topic_feedback.h"
 #include "wayfinder/shard/shard.h"
+#include "../support/tiny_shard.h"
 
 using namespace wayfinder;
 using namespace wayfinder::search;
@@ -17,23 +18,20 @@ constexpr std::uint32_t kDim = 4;
 // topics; the last row carries "security" but its vector points elsewhere (the learner's words do not reach it), and
 // it is last so that ties by row order never favour it.
 shard::Shard make_shard() {
-  shard::ShardInput in;
-  in.model_name = "test";
-  in.dim = kDim;
   const struct { const char* id; int axis; std::vector<std::string> topics; } rows[] = {
       {"a/near-one", 0, {"python", "security"}}, {"b/near-two", 0, {"python", "security"}},
       {"c/near-three", 0, {"python", "security", "ctf"}}, {"e/other", 1, {"python", "web"}},
       {"f/other", 1, {"python", "web"}}, {"g/other", 3, {"python", "games"}}, {"h/other", 3, {"python", "games"}},
       {"d/far-on-topic", 2, {"security"}},
   };
+  std::vector<ProjectMeta> projects;
+  std::vector<float> vectors;
   for (const auto& r : rows) {
-    ProjectMeta p;
-    p.id = r.id;
-    p.topics = r.topics;
-    in.projects.push_back(p);
-    for (std::uint32_t d = 0; d < kDim; ++d) in.vectors.push_back(d == static_cast<std::uint32_t>(r.axis) ? 1.0f : 0.05f);
+    projects.push_back(test_support::project(r.id));
+    projects.back().topics = r.topics;
+    for (std::uint32_t d = 0; d < kDim; ++d) vectors.push_back(d == static_cast<std::uint32_t>(r.axis) ? 1.0f : 0.05f);
   }
-  return shard::Shard::open(shard::write_shard(in));
+  return test_support::open_shard(test_support::shard_input(std::move(projects), std::move(vectors), kDim));
 }
 
 std::uint32_t tag(const shard::Shard& s, const std::string& name) {
