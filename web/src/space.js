@@ -27,14 +27,16 @@ function checkExport(data) {
 
 // Corrections and "not interested": tracked events that name the ranking of the event they correct.
 function corrections({ learner, tracker }) {
+  // Takes back the entry of `list` for this project (a bookmark, a "not interested"), under its ranking.
+  const takeBack = async (list, projectId, type) => {
+    const id = norm(projectId);
+    const entry = entryOf(list, id);
+    if (!entry) return { changed: false };
+    await tracker.track({ type, projectId: id, rankingId: entry.rankingId });
+    return { changed: true };
+  };
   return {
-    async unbookmark(projectId) {
-      const id = norm(projectId);
-      const saved = entryOf(learner.saved(), id);
-      if (!saved) return { changed: false };
-      await tracker.track({ type: 'unbookmark', projectId: id, rankingId: saved.rankingId });
-      return { changed: true };
-    },
+    unbookmark: (projectId) => takeBack(learner.saved(), projectId, 'unbookmark'),
     // A new rating replaces the earlier one (the fold's rule); sent under the earlier rating's ranking so it
     // lands in the same episode.
     async rate(projectId, stars, { comment } = {}) {
@@ -51,13 +53,7 @@ function corrections({ learner, tracker }) {
       await tracker.track(rankingId === undefined ? { type: 'not_interested', projectId: id } : { type: 'not_interested', projectId: id, rankingId });
       return { changed: true };
     },
-    async undoNotInterested(projectId) {
-      const id = norm(projectId);
-      const hidden = entryOf(learner.hidden(), id);
-      if (!hidden) return { changed: false };
-      await tracker.track({ type: 'undo_not_interested', projectId: id, rankingId: hidden.rankingId });
-      return { changed: true };
-    },
+    undoNotInterested: (projectId) => takeBack(learner.hidden(), projectId, 'undo_not_interested'),
   };
 }
 
