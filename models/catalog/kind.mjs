@@ -12,14 +12,17 @@ export const LEARNING_KINDS = Object.freeze(['tutorial', 'book', 'exercises', 'e
 const FIELD_NAMES = /\b(machine|deep|reinforcement|federated|statistical|active|transfer|meta|metric|representation|contrastive|online|multi[- ]task|self[- ]supervised|unsupervised|supervised|semi[- ]supervised|few[- ]shot|zero[- ]shot|graph|imitation|incremental|continual|ensemble|q|scikit|easy to|fast to|simple to) ?-?learn(ing|s)?\b/g;
 
 // Each rule: [kind, name shown in reasons, regular expression over "repo name words + description"].
-// Order matters: the first rule that matches decides (a list of tutorials is a list; solutions to a book's
-// exercises are exercises; a tutorial with examples is a tutorial).
+// Order matters: the first rule that matches decides (algorithm implementations are a reference; a list of tutorials
+// is a list; solutions to a book's exercises are exercises; a tutorial with examples is a tutorial).
 const TEXT_RULES = [
+  // Collections of algorithm implementations are read and looked up, not followed ("All Algorithms implemented in
+  // Python"), unless they say they are examples.
+  ['reference', 'algorithm implementations', /\b(algorithms?|data structures)\b[^.]{0,40}\bimplemented\b|\b(algorithms?|data structures?) implementations?\b|\bimplementations? of (various |common |popular |classic )?(algorithms|data structures)\b/],
   ['list', 'curated list', /^awesome\b|^[a-z0-9 ]*\bawesome$|^[a-z0-9 ]*\bawesome [a-z0-9 ]*\b(a )?(collection|list) of|collection of [a-z ]*resources|\b(awesome[- ]lists?|curated list|curated collection of (links|resources|books|tools|tutorials|articles|papers)|list of (awesome|free|useful|great|best|public|resources|links|books|tools|apis|projects|tutorials|courses)|lists? of lists|collection of (awesome|links|resources|books|tutorials|papers)|reading list|resources? (list|for learning)|roadmaps? (to|for|of)|developer roadmap|learning (paths?|resources))\b|^[a-z0-9 ]*\broadmaps?\b/],
   ['exercises', 'exercises', /^[a-z0-9 ]*\b(challenges|interview)\b|\b(exercises?|project ideas|ctf challenges|katas?|koans|coding challenges?|programming challenges?|practice problems?|problem sets?|leetcode|hackerrank|codewars|interviews?|interview questions?|coding interviews?|interview (prep|preparation)|quiz(zes)?|puzzles?|\d+ ?days of|assignments|homework|(problems'?|leetcode) solutions|solutions? (to|for|of) (the )?(exercises|problems|assignments|homework|leetcode|puzzles|challenges))\b/],
   ['book', 'book', /\b(books?|ebooks?|textbooks?|handbook|book series|free book|open[- ]source book|chapters?)\b/],
   ['tutorial', 'tutorial or course', /\b(tutorials?|(?<!of )courses?|curriculum|bootcamp|lessons?|lectures?|workshops? (material|for)|learn(ing)? (to|how|the|about|[a-z+#]+ (by|with|in|the hard way))|step[- ]by[- ]step|(build|write|implement|make|create|learn)\w* [^.]{0,40}from scratch|from scratch (tutorial|guide|course)|for beginners|beginners? guide|guide to|introduction to|intro to|explained|study (notes|guide|plan)|educational|when learning|learning notes|teach(es|ing)? (you|how))\b|^(learn|learning)\b|^[a-z0-9 ]*from scratch\b/],
-  ['example', 'example app or template', /\b(examples?|samples?|sample (app|code|project)s?|demo (app|application|project|code|site)s?|starters?|starter kit|boilerplates?|templates?|scaffold(ing)?|skeleton|seed project|clone of|(app|ui|website|site) clone|\w+ clone (built|made|written|using|app|in|with)|showcase|realworld|real world example|(personal|developer|portfolio) (website|site|template|page)|portfolio (website|site|template|page)|dotfiles|dot files|(jekyll|hugo|wordpress|bootstrap|admin|blog|ghost|hexo) theme)\b/],
+  ['example', 'example app or template', /\b(examples?|samples?|sample (app|code|project)s?|demo (app|application|project|code|site)s?|starters?|starter kit|boilerplates?|templates?|scaffold(ing)?|skeleton|seed project|clone of|(app|ui|website|site) clone|\w+ clone (built|made|written|using|app|in|with)|showcase|realworld|real world example|(personal|developer|portfolio) (website|site|template|page)|portfolio (website|site|template|page)|dotfiles|dot files|(jekyll|hugo|wordpress|bootstrap|admin|blog|ghost|hexo) theme|(app|application|project) (illustrating|demonstrating|showing))\b/],
   ['reference', 'cheatsheet or reference', /\b(cheat ?sheets?|quick reference|references? for|style ?guides?|^[a-z0-9.+# ]*best practices|best practices (list|for)|design patterns|one[- ]liners|(collection of|useful|code) snippets|^[a-z0-9.+# ]*\bsnippets|guidelines|tips( and tricks)?|conventions|api documentation|man pages)\b/],
 ];
 // Curated tags that say the kind on their own: Explore collections, best-of categories, and the few topics that are
@@ -39,7 +42,7 @@ const BOOK_VETO = /\b(library|software|generator|markup|reader|readers|reading a
 // A list rule fires on "awesome" and "collection of", which also name software ("a collection of awesome flat UI
 // components", "awesome-slugify: Python slugify function"): these words keep it software.
 const LIST_VETO = /\b(function|color ?schemes|organi[sz]e)\b|^(?!awesome\b).*\bcomponents\b/;
-const MAKES_MATERIAL = /\b(create|creates|build|builds|generate|generates|write|writing|building|publish|publishing|download|downloader|reader|editor|platform|app for|manage|render|viewer|lms|serve)\b[^.]{0,40}\b(books?|ebooks?|courses?|tutorials?|lessons?|exercises|quiz(zes)?|cheat ?sheets?|templates?|themes?|demos?)\b|\b(gitbook|mdbook|notebook|bookmarks?|storybook|facebook|template engine|templating|theme (engine|switcher)|themes? for|example-based|demo mode)\b/;
+const MAKES_MATERIAL = /\b(create|creates|build|builds|generate|generates|write|writing|building|publish|publishing|authoring|download|downloader|reader|editor|platform|app for|manage|render|viewer|lms|serve)\b[^.]{0,40}\b(books?|ebooks?|courses?|tutorials?|lessons?|exercises|quiz(zes)?|cheat ?sheets?|templates?|themes?|demos?)\b|\b(gitbook|mdbook|notebook|bookmarks?|storybook|facebook|template engine|templating|theme (engine|switcher)|themes? for|example-based|demo mode)\b/;
 
 const APP_WORDS = /\b(app|apps|application|gui client|desktop client|player|game|games|self-hosted|desktop|dashboard|platform|website|web site|bot|launcher|browser|server for|music player|reader|viewer|manager for|emulator|operating system|distribution|os|wallet|messenger|chat|editor for|note[- ]taking|notes app|social network|forum|blog engine|cms|e-commerce|erp|crm)\b/;
 const TOOL_WORDS = /\b(cli|command[- ]line|tools?|utilit(y|ies)|linters?|formatters?|generators?|plugins?|extensions?|ide|debuggers?|profilers?|package managers?|build (system|tool)|bundlers?|compilers?|converters?|downloaders?|terminal|shell|scripts?|automation|deploy(ment)? tool|static site generator|version manager|checker|analy[sz]er|benchmark(ing)?|monitor(ing)?|proxy|vpn)\b/;
@@ -55,8 +58,10 @@ const norm = (s) => String(s).trim().toLowerCase().replace(/[\s_]+/g, '-');
 
 function textOf(row) {
   const name = (row.id || '').split('/')[1] || '';
-  // Emoji shortcodes (":books:") are decoration, not words.
-  const description = (row.description || '').replace(/:[a-z0-9_+-]+:/g, ' ');
+  // Emoji shortcodes (":books:") are decoration, not words; a web address and the word labelling it ("Book:
+  // https://…", "…/fq-book") are links, not what the project is.
+  const description = (row.description || '').replace(/:[a-z0-9_+-]+:/g, ' ')
+    .replace(/(\b[\w-]+: ?)?(https?:\/\/|www\.)\S*/gi, ' ');
   // "curriculum vitae" is a CV, not a curriculum.
   return `${name.replace(/[-_.]+/g, ' ')} ${description}`.toLowerCase().replace(FIELD_NAMES, '$1-field').replace(/curriculum vitae/g, 'cv');
 }
@@ -66,8 +71,10 @@ function learningKind(text, tags) {
   for (const [kind, why, re] of TEXT_RULES) {
     if (!re.test(text) || (makesMaterial && kind !== 'list')) continue;
     if ((kind === 'reference' || kind === 'example') && SOFTWARE_HEAD.test(text)) continue;
+    if (kind === 'reference' && /\b(theme|icons?)\b/.test(text)) continue;
+    if (why === 'algorithm implementations' && /\bexamples?\b/.test(text)) continue;
     if (kind === 'book' && BOOK_VETO.test(text)) continue;
-    if (kind === 'tutorial' && /\b(generator|tool|plugin)\b/.test(text)) continue;
+    if (kind === 'tutorial' && /\b(generator|tool|plugin|organi[sz]e)\b/.test(text)) continue;
     if (kind === 'exercises' && /\b(templates?|showcases?)\b/.test(text)) continue;
     if (kind === 'list' && LIST_VETO.test(text)) continue;
     return { kind, reason: `description: ${why}` };

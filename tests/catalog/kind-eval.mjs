@@ -1,5 +1,6 @@
 // Precision and recall of the learning-kind facet against the hand labels (tests/catalog/kind-labels.tsv).
-// Usage: node tests/catalog/kind-eval.mjs   (prints a table per kind and the confusions)
+// Usage: node tests/catalog/kind-eval.mjs   (prints a table per kind and the confusions, for the original labels and
+// the second fresh draw, kind-labels-fresh2.tsv)
 // The sample is stratified by the builder's kind at sampling time (tests/catalog/kind-sample.tsv), so every labelled
 // row is weighted by its stratum's size / rows drawn from it: precision and recall then estimate the whole catalog's.
 import { readFileSync } from 'node:fs';
@@ -8,17 +9,33 @@ import { KINDS, LEARNING_KINDS } from '../../models/catalog/kind.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
-export function readLabels() {
+// Hand labels joined with the sample they were drawn from (stratum and its size per id): the original set by default,
+// or the second fresh draw (readLabels('./kind-labels-fresh2.tsv', './kind-sample-fresh2.tsv')).
+export function readLabels(labelsFile = './kind-labels.tsv', sampleFile = './kind-sample.tsv') {
   const lines = (f) => readFileSync(here(f), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
-  const strata = new Map(lines('./kind-sample.tsv').map(([id, stratum, size]) => [id, { stratum, size: Number(size) }]));
+  const strata = new Map(lines(sampleFile).map(([id, stratum, size]) => [id, { stratum, size: Number(size) }]));
   const drawn = new Map();
   for (const { stratum } of strata.values()) drawn.set(stratum, (drawn.get(stratum) ?? 0) + 1);
-  return lines('./kind-labels.tsv').map(([id, label]) => {
+  return lines(labelsFile).map(([id, label]) => {
     const s = strata.get(id);
-    if (!s) throw new Error(`kind-labels.tsv: ${id} is not in kind-sample.tsv`);
-    if (!KINDS.includes(label)) throw new Error(`kind-labels.tsv: ${id}: unknown kind ${label}`);
+    if (!s) throw new Error(`${labelsFile}: ${id} is not in ${sampleFile}`);
+    if (!KINDS.includes(label)) throw new Error(`${labelsFile}: ${id}: unknown kind ${label}`);
     return { id, label, weight: s.size / drawn.get(s.stratum) };
   });
+}
+
+// Per kind table of weighted precision and recall (and the learning-material group) for one labelled set.
+function printTable(title, labels, kindOf) {
+  const { perKind, confusions } = scoreKinds(labels, kindOf);
+  const f = (x) => (Number.isNaN(x) ? '–' : x.toFixed(2));
+  console.log(`${title}: ${labels.length} hand labels\n| kind | labelled | predicted (in sample) | precision | recall |\n|---|---|---|---|---|`);
+  for (const k of KINDS) {
+    const s = perKind[k];
+    console.log(`| ${k} | ${s.tp + s.fn} | ${s.tp + s.fp} | ${f(s.precision)} | ${f(s.recall)} |`);
+  }
+  const group = scoreGroup(labels, kindOf, LEARNING_KINDS);
+  console.log(`| learning material (any of ${LEARNING_KINDS.join(', ')}) | ${group.labelled} | ${group.predicted} | ${f(group.precision)} | ${f(group.recall)} |`);
+  for (const [key, ids] of [...confusions].sort((a, b) => b[1].length - a[1].length)) console.log(`${key}: ${ids.length} (${ids.slice(0, 6).join(', ')})`);
 }
 
 /** Per kind: weighted precision, recall, and the unweighted counts behind them. */
@@ -91,15 +108,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`${file.slice(2)} (${check.n} rows): learning material precision ${check.learning.toFixed(2)} ` +
       `(${check.right}/${check.predicted}); per kind ` + Object.entries(check.perKind).map(([k, v]) => `${k} ${v.right}/${v.n}`).join(', '));
   }
-  const labels = readLabels();
-  const { perKind, confusions } = scoreKinds(labels, (id) => kinds.get(id));
-  const f = (x) => (Number.isNaN(x) ? '–' : x.toFixed(2));
-  console.log(`${labels.length} hand labels\n| kind | labelled | predicted (in sample) | precision | recall |\n|---|---|---|---|---|`);
-  for (const k of KINDS) {
-    const s = perKind[k];
-    console.log(`| ${k} | ${s.tp + s.fn} | ${s.tp + s.fp} | ${f(s.precision)} | ${f(s.recall)} |`);
-  }
-  const group = scoreGroup(labels, (id) => kinds.get(id), LEARNING_KINDS);
-  console.log(`| learning material (any of ${LEARNING_KINDS.join(', ')}) | ${group.labelled} | ${group.predicted} | ${f(group.precision)} | ${f(group.recall)} |`);
-  for (const [key, ids] of [...confusions].sort((a, b) => b[1].length - a[1].length)) console.log(`${key}: ${ids.length} (${ids.slice(0, 6).join(', ')})`);
+  printTable('kind-labels.tsv (guided the rule)', readLabels(), (id) => kinds.get(id));
+  printTable('kind-labels-fresh2.tsv (fresh, all kinds)', readLabels('./kind-labels-fresh2.tsv', './kind-sample-fresh2.tsv'), (id) => kinds.get(id));
 }

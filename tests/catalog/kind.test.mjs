@@ -46,9 +46,19 @@ test('hand labels: learning material (what the ranker promotes) has precision >=
   for (const k of KINDS) assert.ok(perKind[k].precision > 0 && perKind[k].recall > 0, k);
 });
 
-test('fresh labels (drawn and labelled after the rule was last changed): learning material precision stays >= 0.88', () => {
+test('first fresh labels (drawn after the second correction): learning material precision stays >= 0.88', () => {
   const fresh = checkPrecision((id) => kindOf.get(id), './kind-labels-fresh.tsv');
   assert.ok(fresh.n >= 60, `${fresh.n} fresh labels`);
-  // Measured 59/66 = 0.894 when labelled (models/catalog/README.md); a rule change that loses precision fails here.
+  // Measured 59/66 = 0.894 when labelled, 59/63 = 0.937 after the third correction (models/catalog/README.md).
   assert.ok(fresh.learning >= 0.88, `fresh learning material precision ${fresh.learning.toFixed(3)}`);
+});
+
+test('second fresh labels (every kind, drawn after the third correction, never used to change it): figures pinned', () => {
+  const labels = readLabels('./kind-labels-fresh2.tsv', './kind-sample-fresh2.tsv');
+  assert.ok(labels.length >= 100, `${labels.length} fresh labels`);
+  // Measured when labelled (models/catalog/README.md): weighted learning-material precision 0.85, recall 0.82 —
+  // under the 0.9 target, reported as it is; a rule change that loses more fails here.
+  const group = scoreGroup(labels, (id) => kindOf.get(id), LEARNING_KINDS);
+  assert.ok(group.precision >= 0.84, `fresh learning material precision ${group.precision.toFixed(3)}`);
+  assert.ok(group.recall >= 0.8, `fresh learning material recall ${group.recall.toFixed(3)}`);
 });
