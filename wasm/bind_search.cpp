@@ -148,7 +148,7 @@ std::string sha256_hex(const val& bytes) {
   return ws::to_hex(ws::sha256(b));
 }
 
-// ContentWeights <-> JSON {"cosine","bm25","structured","popularity","skill","kind","topic"}; the same object may carry
+// ContentWeights <-> JSON {"cosine","bm25","structured","popularity","skill","kind","topic","size"}; the same object may carry
 // the ranking options {"diversity": MMR λ in [0, 1], "ownerCap": n, "diversityDepth": n, "kinds": [names],
 // "topicSeeds": n, "topicSupport": n}. A missing field keeps its default; an unknown, non-finite or out-of-range one
 // is an error naming it.
@@ -207,6 +207,7 @@ RankSettings parse_settings(const std::string& text) {
                    : key == "skill"      ? &w.skill
                    : key == "kind"       ? &w.kind
                    : key == "topic"      ? &w.topic
+                   : key == "size"       ? &w.size
                                          : nullptr;
     if (!field) throw std::invalid_argument("weights." + key + ": unknown weight");
     if (!v.is_number() || !std::isfinite(v.get<double>())) throw std::invalid_argument("weights." + key + ": not a finite number");
@@ -217,8 +218,7 @@ RankSettings parse_settings(const std::string& text) {
 
 std::string weights_json(const wayfinder::search::ContentWeights& w) {
   return json{{"cosine", w.cosine}, {"bm25", w.bm25}, {"structured", w.structured}, {"popularity", w.popularity},
-              {"skill", w.skill}, {"kind", w.kind},
-              {"topic", w.topic}}
+              {"skill", w.skill}, {"kind", w.kind}, {"topic", w.topic}, {"size", w.size}}
       .dump();
 }
 

@@ -151,6 +151,38 @@ TEST(ContentRanker, StructuredMatchUsesLanguagesFrameworksAndSynonyms) {
   EXPECT_NE(std::find(reasons.begin(), reasons.end(), "uses ReactJS"), reasons.end());
 }
 
+TEST(ContentRanker, NotebooksArePythonAndLearningMaterialWithoutLanguageSuitsAnyLanguage) {
+  std::vector<ProjectMeta> projects;
+  for (const char* id : {"a/notebooks", "b/awesome-list", "c/library", "d/js-course"}) projects.push_back(test_support::project(id));
+  projects[0].language = "Jupyter Notebook";
+  projects[1].kind = LearningKind::kList;  // no language
+  projects[2].kind = LearningKind::kLibrary;  // no language, software
+  projects[3].language = "JavaScript";
+  projects[3].kind = LearningKind::kTutorial;
+  const auto shard = test_support::open_shard(test_support::shard_input(projects, std::vector<float>(4 * kDim, 0.5f), kDim));
+  Profile p;
+  p.languages = {"Python"};
+  EXPECT_FLOAT_EQ(structured_match(p, shard, 0), 1.0f);
+  EXPECT_FLOAT_EQ(structured_match(p, shard, 1), 0.5f);
+  EXPECT_FLOAT_EQ(structured_match(p, shard, 2), 0.0f);
+  EXPECT_FLOAT_EQ(structured_match(p, shard, 3), 0.0f);  // another language stays no match
+}
+
+TEST(ContentRanker, SizePriorLiftsSubstantialProjectsForAdvancedLearners) {
+  std::vector<Row> rows = {
+      {"a/tiny", "parser", "Go", {}, Complexity::kIntermediate, 20, 0},
+      {"b/big", "parser", "Go", {}, Complexity::kIntermediate, 8000, 0},
+  };
+  const auto shard = make_shard(rows);
+  Profile p;
+  p.skill_level = Complexity::kAdvanced;
+  ContentWeights w;
+  w.size = 0.0f;
+  EXPECT_EQ(rank_content(shard, axis(0), p, 1, w, kNoDiversity).top.at(0).index, 0u);  // tie: lower row first
+  w.size = 1.0f;
+  EXPECT_EQ(rank_content(shard, axis(0), p, 1, w, kNoDiversity).top.at(0).index, 1u);
+}
+
 TEST(ContentRanker, IsDeterministicAndBreaksTiesByIndex) {
   std::vector<Row> same;
   for (int i = 0; i < 5; ++i) same.push_back({"o/r" + std::to_string(i), "x", "", {}, Complexity::kIntermediate, 0, 0});

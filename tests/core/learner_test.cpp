@@ -78,3 +78,26 @@ TEST(Learner, WhyLineIsPlainWords) {
   EXPECT_EQ(why_line(LearningKind::kLibrary, "", "Go", 50000), "a widely used library in Go");
   EXPECT_EQ(why_line(LearningKind::kList, "", "", 0), "a curated list of resources");
 }
+
+TEST(SizeFit, ApproachableForIntermediatesSubstantialForAdvancedNeutralWithoutLevel) {
+  const auto beginner = Complexity::kBeginner, intermediate = Complexity::kIntermediate, advanced = Complexity::kAdvanced;
+  EXPECT_FLOAT_EQ(size_fit(std::nullopt, 0), 1.0f);
+  EXPECT_FLOAT_EQ(size_fit(std::nullopt, 500000), 1.0f);
+  // Known to people: 0 up to 9 stars, 1 from 99 on (L = log10(stars + 1) from 1 to 2).
+  EXPECT_FLOAT_EQ(size_fit(beginner, 0), 0.0f);
+  EXPECT_FLOAT_EQ(size_fit(beginner, 9), 0.0f);
+  EXPECT_NEAR(size_fit(beginner, 30), 0.491f, 0.002f);
+  EXPECT_FLOAT_EQ(size_fit(beginner, 99), 1.0f);
+  EXPECT_FLOAT_EQ(size_fit(beginner, 300000), 1.0f);  // a beginner's course may be huge
+  // An intermediate: approachable real projects; a giant codebase fits less (down to 0.3).
+  EXPECT_FLOAT_EQ(size_fit(intermediate, 5000), 1.0f);
+  EXPECT_LT(size_fit(intermediate, 60000), 1.0f);
+  EXPECT_GT(size_fit(intermediate, 60000), size_fit(intermediate, 150000));
+  EXPECT_FLOAT_EQ(size_fit(intermediate, 5000000), 0.3f);
+  // An advanced learner: substantial projects (1k stars and more).
+  EXPECT_FLOAT_EQ(size_fit(advanced, 99), 0.0f);
+  EXPECT_LT(size_fit(advanced, 300), size_fit(advanced, 600));
+  EXPECT_FLOAT_EQ(size_fit(advanced, 999), 1.0f);
+  EXPECT_FLOAT_EQ(size_fit(advanced, 5000000), 1.0f);
+  EXPECT_FLOAT_EQ(size_fit(advanced, -5), 0.0f);  // a missing count is no evidence of size
+}

@@ -80,7 +80,8 @@ ProfileTech profile_tech(const Profile& p, const shard::Shard& shard) {
   t.framework_of_tag.resize(f.tag_names.size());
   for (std::size_t k = 0; k < f.tag_names.size(); ++k) {
     const std::string c = canonical_tech(f.tag_names[k]);
-    t.language_of_tag[k] = first(languages, c);
+    // A Jupyter notebook is Python code: the language GitHub reports for most Python course material.
+    t.language_of_tag[k] = first(languages, c == "jupyter-notebook" ? std::string("python") : c);
     t.framework_of_tag[k] = first(frameworks, c);
   }
   t.framework_mentioned.assign(shard.size(), -1);
@@ -144,8 +145,11 @@ StructuredDetail structured_detail(const ProfileTech& t, const shard::Shard& sha
   int parts = 0;
   if (!t.language_names.empty()) {
     ++parts;
-    const int exact = f.language[index] != shard::RowFacets::kNoTag ? t.language_of_tag[f.language[index]] : -1;
-    total += score_component(exact, earliest_tagged(t.language_of_tag), t.language_names, d.language, d.related);
+    const bool none = f.language[index] == shard::RowFacets::kNoTag;
+    const int exact = none ? -1 : t.language_of_tag[f.language[index]];
+    const float score = score_component(exact, earliest_tagged(t.language_of_tag), t.language_names, d.language, d.related);
+    // Learning material without a code language (a list of links, a book in Markdown) suits a learner of any language.
+    total += score == 0.0f && none && is_learning_material(f.kind[index]) ? 0.5f : score;
   }
   if (!t.framework_names.empty()) {
     ++parts;
@@ -236,6 +240,18 @@ std::vector<float> topic_feedback(const shard::Shard& shard, const std::vector<s
   return topic_scores(shard, eligible, topic_weights(shard, seeds, rule));
 }
 
+// What suits the learner whatever the topic: popularity, skill fit, learning kind for the level and goals, size.
+float learner_prior(const shard::Shard& shard, const Profile& profile, const Signals& s, const ContentWeights& w,
+                    std::uint32_t i, double log_stars_max) {
+  const shard::RowFacets& facets = shard.facets();
+  const float pop = log_stars_max > 0.0
+                        ? static_cast<float>(log2_portable(static_cast<std::uint64_t>(facets.stars[i]) + 1) / log_stars_max)
+                        : 0.0f;
+  return w.popularity * pop + w.skill * skill_fit(profile.skill_level, facets.complexity[i]) +
+         w.kind * kind_fit(profile.skill_level, s.intent, facets.kind[i]) +
+         w.size * size_fit(profile.skill_level, facets.stars[i]);
+}
+
 std::vector<float> blend(const shard::Shard& shard, const Profile& profile, const std::vector<std::uint32_t>& eligible,
                          const Signals& s, const ContentWeights& w, const TopicFeedbackRule& rule) {
   const shard::RowFacets& facets = shard.facets();
@@ -250,12 +266,8 @@ std::vector<float> blend(const shard::Shard& shard, const Profile& profile, cons
   for (std::size_t e = 0; e < eligible.size(); ++e) {
     const auto i = eligible[e];
     const float b = bm25_max > 0.0f ? s.bm25[i] / bm25_max : 0.0f;
-    const float pop = log_stars_max > 0.0
-                          ? static_cast<float>(log2_portable(static_cast<std::uint64_t>(facets.stars[i]) + 1) / log_stars_max)
-                          : 0.0f;
     topical[e] = w.cosine * s.cosine[i] + w.bm25 * b + w.structured * structured_detail(s.tech, shard, i).score;
-    blended[e] = topical[e] + w.popularity * pop + w.skill * skill_fit(profile.skill_level, facets.complexity[i]) +
-                 w.kind * kind_fit(profile.skill_level, s.intent, facets.kind[i]);
+    blended[e] = topical[e] + learner_prior(shard, profile, s, w, i, log_stars_max);
   }
   if (w.topic != 0.0f) {
     const auto topic = topic_feedback(shard, eligible, topical, rule);

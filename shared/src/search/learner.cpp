@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "wayfinder/random/det_math.h"
+
 namespace wayfinder::search {
 namespace {
 
@@ -92,6 +94,19 @@ float kind_fit(std::optional<Complexity> level, const GoalIntent& intent, Learni
   if (intent.build && makes) fit += 0.15f;
   if (intent.contribute && software) fit += 0.15f;
   return std::min(fit, 1.0f);
+}
+
+float size_fit(std::optional<Complexity> level, std::int64_t stars) {
+  if (!level) return 1.0f;
+  const double l = wayfinder::random::det_log(static_cast<double>(std::max<std::int64_t>(stars, 0)) + 1.0) /
+                   wayfinder::random::det_log(10.0);
+  auto ramp = [](double x) { return static_cast<float>(std::clamp(x, 0.0, 1.0)); };
+  switch (*level) {
+    case Complexity::kBeginner: return ramp(l - 1.0);
+    case Complexity::kIntermediate: return l <= 4.3 ? ramp(l - 1.0) : std::max(0.3f, ramp(1.0 - 0.7 * (l - 4.3)));
+    case Complexity::kAdvanced: return ramp(l - 2.0);
+  }
+  return 1.0f;
 }
 
 std::vector<std::string> field_terms(std::string_view field_of_study) {

@@ -29,6 +29,7 @@ struct ContentWeights {
   float skill = 0.05f;       // skill_fit()
   float kind = 0.75f;        // kind_fit(): the project's learning kind for the learner's level and goals
   float topic = 0.50f;       // topic feedback (topic_feedback.h): shares a catalog tag with the best topical rows
+  float size = 0.0f;         // size_fit(): approachable (intermediate) or substantial (advanced) by stars
 };
 
 // Canonical name of a language / framework / topic: lowercase, spaces and '_' to '-', synonyms merged

@@ -32,6 +32,13 @@ GoalIntent goal_intent(const Profile& p);
 // app), capped at 1. No level stated: 0.7 for every kind (no preference).
 float kind_fit(std::optional<Complexity> level, const GoalIntent& intent, LearningKind kind);
 
+// How well a project's size suits the level (the "approachable real projects" for an intermediate,
+// "substantial libraries and systems" for an advanced learner), in [0, 1], piecewise linear in L = log10(stars + 1):
+// beginner and intermediate — known to people: 0 at L ≤ 1 (≤ 9 stars) rising to 1 at L = 2 (100 stars); an
+// intermediate's fit then falls from 1 at L = 4.3 (20k stars, a giant codebase) to 0.3 at L = 5.3 and stays there;
+// advanced — substantial: 0 at L ≤ 2, rising to 1 at L = 3 (1k stars). No level stated: 1.
+float size_fit(std::optional<Complexity> level, std::int64_t stars);
+
 // Extra search words a field of study implies ("biology" → bioinformatics, genomics, sequencing, protein …), so a
 // biology student's query reaches bioinformatics material whose text never says "biology". Empty for other fields.
 std::vector<std::string> field_terms(std::string_view field_of_study);
