@@ -185,7 +185,9 @@ std::vector<std::string> profile_query_terms(const Profile& p) {
   }
   text += p.field_of_study;
   for (const auto& t : field_terms(p.field_of_study)) (text += ' ') += t;
-  return wayfinder::index::analyze(text);
+  auto terms = wayfinder::index::analyze(text);
+  std::erase_if(terms, [](const std::string& t) { return is_wish_word(t); });
+  return terms;
 }
 
 float skill_fit(std::optional<Complexity> learner, Complexity project) {

@@ -70,7 +70,18 @@ constexpr FieldEntry kFields[] = {
     {"creative writing", "writing markdown blog"},
 };
 
+constexpr std::string_view kWishWords[] = {
+    "i",      "me",     "my",       "mine",     "own",   "we",    "our",   "want",  "wanna", "would", "like",
+    "learn",  "learning", "understand", "how",  "what",  "why",   "first", "get",   "better", "make", "making",
+    "build",  "building", "start",  "started",  "starting", "basics", "basic", "do",  "some",  "thing", "things",
+    "about",  "can",    "use",      "using",    "really", "finally", "more",
+};
+
 }  // namespace
+
+bool is_wish_word(std::string_view term) {
+  return std::find(std::begin(kWishWords), std::end(kWishWords), term) != std::end(kWishWords);
+}
 
 GoalIntent goal_intent(const Profile& p) {
   std::string text;

@@ -39,6 +39,11 @@ float kind_fit(std::optional<Complexity> level, const GoalIntent& intent, Learni
 // advanced — substantial: 0 at L ≤ 2, rising to 1 at L = 3 (1k stars). No level stated: 1.
 float size_fit(std::optional<Complexity> level, std::int64_t stars);
 
+// Words of how a learner phrases a wish, not of what it is about ("I want to make my first …", "learn how to …",
+// "get better at …"): pronouns and the intent verbs goal_intent() reads. Not BM25 query terms: they match the
+// text of every "learn X" or "build your own Y" project whatever its subject. `term` is analyzed (lowercase).
+bool is_wish_word(std::string_view term);
+
 // Extra search words a field of study implies ("biology" → bioinformatics, genomics, sequencing, protein …), so a
 // biology student's query reaches bioinformatics material whose text never says "biology". Empty for other fields.
 std::vector<std::string> field_terms(std::string_view field_of_study);
