@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wayfinder/catalog/project.h"
+#include "wayfinder/search/content_ranker.h"
 #include "wayfinder/search/learner.h"
 
 using namespace wayfinder;
@@ -100,4 +101,20 @@ TEST(SizeFit, ApproachableForIntermediatesSubstantialForAdvancedNeutralWithoutLe
   EXPECT_FLOAT_EQ(size_fit(advanced, 999), 1.0f);
   EXPECT_FLOAT_EQ(size_fit(advanced, 5000000), 1.0f);
   EXPECT_FLOAT_EQ(size_fit(advanced, -5), 0.0f);  // a missing count is no evidence of size
+}
+
+TEST(WishWords, AreNotQueryTermsButTheSubjectAndFieldWordsAre) {
+  Profile p;
+  p.interests = {"I want to make my first website"};
+  p.goals = {"learn how to build a blog"};
+  p.field_of_study = "biology";
+  const auto terms = profile_query_terms(p);
+  for (const char* wish : {"i", "want", "make", "my", "first", "learn", "how", "build"}) {
+    EXPECT_EQ(std::find(terms.begin(), terms.end(), wish), terms.end()) << wish;
+  }
+  for (const char* subject : {"website", "blog", "biology", "bioinformatics"}) {
+    EXPECT_NE(std::find(terms.begin(), terms.end(), subject), terms.end()) << subject;
+  }
+  EXPECT_TRUE(is_wish_word("learn"));
+  EXPECT_FALSE(is_wish_word("django"));
 }

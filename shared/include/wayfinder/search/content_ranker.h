@@ -38,7 +38,8 @@ struct ContentWeights {
 std::string canonical_tech(std::string_view name);
 
 // BM25 query terms of a profile: interests, goals, frameworks, languages and field of study, analyzed, plus the
-// words the field of study implies (field_terms in learner.h).
+// words the field of study implies (field_terms in learner.h), less the learner's wish words (is_wish_word: "my",
+// "want", "learn", "make", "first" …), which say how the wish is phrased, not its subject.
 std::vector<std::string> profile_query_terms(const Profile& p);
 
 // Skill rule. No skill level: every project eligible, fit 1. Beginner: advanced projects are not eligible unless
