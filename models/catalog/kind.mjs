@@ -10,6 +10,8 @@ export const LEARNING_KINDS = Object.freeze(['tutorial', 'book', 'exercises', 'e
 // Fields of study whose names contain "learn": hidden before the learning-word tests ("machine learning" is a
 // library's subject, not a course).
 const FIELD_NAMES = /\b(machine|deep|reinforcement|federated|statistical|active|transfer|meta|metric|representation|contrastive|online|multi[- ]task|self[- ]supervised|unsupervised|supervised|semi[- ]supervised|few[- ]shot|zero[- ]shot|graph|imitation|incremental|continual|ensemble|q|scikit|easy to|fast to|simple to) ?-?learn(ing|s)?\b/g;
+// "Learning to Rank", "Learning to Learn": research tasks named in paper titles, not courses.
+const LEARNING_TO_TASK = /\blearning to (rank|learn|hash|see|paint|walk|drive|navigate|optimi[sz]e|search|segment|communicate|reason|simulate)\b/g;
 
 // Each rule: [kind, name shown in reasons, regular expression over "repo name words + description"].
 // Order matters: the first rule that matches decides (algorithm implementations are a reference; a list of tutorials
@@ -63,7 +65,8 @@ function textOf(row) {
   const description = (row.description || '').replace(/:[a-z0-9_+-]+:/g, ' ')
     .replace(/(\b[\w-]+: ?)?(https?:\/\/|www\.)\S*/gi, ' ');
   // "curriculum vitae" is a CV, not a curriculum.
-  return `${name.replace(/[-_.]+/g, ' ')} ${description}`.toLowerCase().replace(FIELD_NAMES, '$1-field').replace(/curriculum vitae/g, 'cv');
+  return `${name.replace(/[-_.]+/g, ' ')} ${description}`.toLowerCase().replace(FIELD_NAMES, '$1-field')
+    .replace(LEARNING_TO_TASK, 'task-field-$1').replace(/curriculum vitae/g, 'cv');
 }
 
 function learningKind(text, tags) {
@@ -87,9 +90,9 @@ function learningKind(text, tags) {
 }
 
 // The tag rules obey the same software vetoes as the text rules ("an interactive cheatsheet tool", "doc/tutorial
-// generator" tagged cheatsheet / tutorial are software).
+// generator" tagged cheatsheet / tutorial, "script for downloading Coursera videos" tagged coursera are software).
 function softwareHead(kind, text) {
-  return kind !== 'exercises' && /\b(tool|cli|generator|plugin)\b/.test(text);
+  return kind !== 'exercises' && /\b(tool|cli|generator|plugin|script|downloader|downloading)\b/.test(text);
 }
 
 function softwareKind(row, text, tags) {
