@@ -54,6 +54,9 @@ TEST(Learner, KindFitServesEachLevelItsMaterial) {
   const GoalIntent none;
   const auto fit = [&](Complexity c, LearningKind k) { return kind_fit(c, none, k); };
   EXPECT_GT(fit(Complexity::kBeginner, LearningKind::kTutorial), fit(Complexity::kBeginner, LearningKind::kLibrary));
+  // A beginner: learning material, then example apps and templates, then software.
+  EXPECT_GT(fit(Complexity::kBeginner, LearningKind::kReference), fit(Complexity::kBeginner, LearningKind::kExample));
+  EXPECT_GT(fit(Complexity::kBeginner, LearningKind::kExample), fit(Complexity::kBeginner, LearningKind::kApp));
   EXPECT_GT(fit(Complexity::kIntermediate, LearningKind::kExample), fit(Complexity::kIntermediate, LearningKind::kList));
   EXPECT_GT(fit(Complexity::kAdvanced, LearningKind::kLibrary), fit(Complexity::kAdvanced, LearningKind::kTutorial));
   EXPECT_FLOAT_EQ(kind_fit(std::nullopt, none, LearningKind::kTool), kind_fit(std::nullopt, none, LearningKind::kBook));

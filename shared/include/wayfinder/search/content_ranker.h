@@ -20,8 +20,8 @@ namespace wayfinder::search {
 
 // Defaults chosen on the 78 train profiles of tests/eval/learners.json only (docs/RANKING-EVAL.md): coordinate search
 // raised cosine to 1 (from the previous defaults plus kind 0.5), then, with topic feedback, set structured 0.35 and
-// kind 0.75; with the size prior, a sweep and one more search set topic 0.35 and skill 0, and size 2.5 — the largest
-// size whose train intermediates stay within 0.05 of the train beginners (size 3 scores 0.003 more, gap 0.058).
+// kind 0.75; with the size prior and the beginner's example fit at 0.4, sweeps and one more search set size 3,
+// topic 0.35 and skill 0, with the train intermediates within 0.05 of the train beginners (0.764 vs 0.728).
 // Only ratios matter (relevance is min-max normalised).
 struct ContentWeights {
   float cosine = 1.0f;       // semantic similarity to the profile embedding
@@ -31,7 +31,7 @@ struct ContentWeights {
   float skill = 0.0f;        // skill_fit() (the skill rule still hides advanced projects from beginners)
   float kind = 0.75f;        // kind_fit(): the project's learning kind for the learner's level and goals
   float topic = 0.35f;       // topic feedback (topic_feedback.h): shares a catalog tag with the best topical rows
-  float size = 2.5f;         // size_fit(): approachable (intermediate) or substantial (advanced) by stars
+  float size = 3.0f;         // size_fit(): approachable (intermediate) or substantial (advanced) by stars
 };
 
 // Canonical name of a language / framework / topic: lowercase, spaces and '_' to '-', synonyms merged
