@@ -349,7 +349,9 @@ class RecommenderSession {
     if (verified.empty()) {
       wayfinder::shard::verify_against_manifest(entry, std::as_bytes(std::span(text.data(), text.size())));
     } else if (verified != entry.sha256 || n != entry.bytes) {
-      throw std::invalid_argument(entry.file + ": sha256 or size differs from manifest field 'features'");
+      throw std::invalid_argument(entry.file + ": sha256 " + verified + " and " + std::to_string(n) +
+                                  " bytes differ from manifest fields 'features.sha256' and 'features.bytes' (" +
+                                  entry.sha256 + ", " + std::to_string(entry.bytes) + ")");
     }
     auto basis = wayfinder::bandit::parse_feature_basis(text, entry.file, shard_.dim());
     recommender_.evidence().set_features(std::make_shared<wayfinder::bandit::ShardFeatures>(shard_, std::move(basis)));

@@ -46,8 +46,9 @@ async function describe(options, server, assetOpts) {
   };
 }
 
-// The feature basis into the session once both are in. Refused (a hash or size that is not the manifest's, a corrupt
-// or wrongly sized basis; the core names the file and the field) or not shipped: a warning, and the contextual arm
+// The feature basis into the session once both are in; the core checks its hash and size against the manifest and
+// parses it. Refused (bytes that are not the manifest's, a corrupt or wrongly sized basis: the core names the file
+// and the field) or not downloadable: a warning, and the contextual arm
 // ranks with the Beta arm (pages say so in `warning`); the learner's data is untouched.
 async function applyFeatures(core, session, d, download) {
   const fail = (msg) => console.warn(`wayfinder: ${msg}; the contextual arm ranks with the Beta arm`);
@@ -132,7 +133,7 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
   const owned = []; // long-lived handles, deleted by dispose()
   let core = null;
   // Small (≈ 90 KB): fetched beside the shard, applied once the session exists (applyFeatures).
-  const features = d.featuresEntry ? loadVerifiedBytes(d.featuresUrl, d.featuresEntry.sha256, progress('features', d.featuresEntry.bytes)) : null;
+  const features = d.featuresEntry ? loadVerifiedBytes(d.featuresUrl, d.featuresEntry.sha256, { ...progress('features', d.featuresEntry.bytes), returnMismatch: true }) : null;
   features?.catch(() => {}); // reported by applyFeatures
   try {
     const [vocabBytes, shard] = await Promise.all([
