@@ -69,7 +69,7 @@ test('the shipped basis is loaded: a linear-arm page is ranked by the contextual
   try {
     const page = await rec.recommend(PROFILE, { limit: 5, allowLexical: true });
     assert.equal(page.bandit, 'linear');
-    assert.equal(page.warning, undefined);
+    assert.equal(page.warning, null);
     assert.deepEqual(warnings, []);
   } finally {
     await rec.dispose();

@@ -48,7 +48,7 @@ function recommender(parts, ensure) {
     await storage.set('profile', profile);
     opened.embedder.ungate(); // a ranking is out: the model may start (modelStartAfterRanking)
     timings.lastRecommendMs = performance.now() - t;
-    return { items, rankingId: id, arm, experimentId, policy, bandit, ...(warning ? { warning } : {}), offset, exhausted, modelVersion, shardVersion, stage };
+    return { items, rankingId: id, arm, experimentId, policy, bandit, warning: warning ?? null, offset, exhausted, modelVersion, shardVersion, stage };
   };
 }
 

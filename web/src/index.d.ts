@@ -89,8 +89,8 @@ export interface RecommendationPage {
   policy: { useRL: boolean; epsilon: number; similarityWeight: number; banditWeight: number };
   /** The bandit term that ranked this page: 'beta' (per-project counts), 'linear' (the contextual arm), 'none'. */
   bandit: 'beta' | 'linear' | 'none';
-  /** Set when the page was not ranked as asked, e.g. a contextual arm without a loaded feature basis. */
-  warning?: string;
+  /** Why the page was not ranked as asked (e.g. a contextual arm without a loaded feature basis), else null. */
+  warning: string | null;
   offset: number;
   exhausted: boolean;
   /** 'lexical': ranked before the model was in (no embedding term); 'embedding': the full content ranking. */
