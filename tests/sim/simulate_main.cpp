@@ -177,14 +177,13 @@ int main(int argc, char** argv) {
     return mean_ci95(d);
   };
   md << "\nPaired over seeds (same learners and click draws):\n\n| comparison | CTR difference (points) | CTR ratio |\n|---|---|---|\n";
-  for (auto [a, b] : std::vector<std::pair<std::string, std::string>>{{"hybrid", "similarity"},
-                                                                       {"hybrid", "random"},
-                                                                       {"hybrid", "thompson"},
-                                                                       {"hybrid", "hybrid-local"},
-                                                                       {"hybrid", "hybrid-nodecay"},
-                                                                       {"thompson", "similarity"},
-                                                                       {"contextual", "similarity"},
-                                                                       {"contextual", "hybrid"}}) {
+  std::vector<std::pair<std::string, std::string>> pairs{
+      {"hybrid", "similarity"},   {"hybrid", "random"},         {"hybrid", "thompson"},
+      {"hybrid", "hybrid-local"}, {"hybrid", "hybrid-nodecay"}, {"thompson", "similarity"},
+      {"contextual", "similarity"}, {"contextual", "hybrid"}};
+  for (const auto& p : policies)  // the tuning variants against similarity-only too
+    if (p.tune) pairs.push_back({p.name, "similarity"});
+  for (auto [a, b] : pairs) {
     if (!runs.count(a) || !runs.count(b)) continue;
     const auto diff = paired(a, b, false), rat = paired(a, b, true);
     md << "| " << a << " − " << b << " | " << format_interval(diff, 2, 100) << " | " << format_interval(rat, 3) << " |\n";
