@@ -48,16 +48,15 @@ async function describe(options, server, assetOpts) {
 
 // The feature basis into the session once both are in; the core checks its hash and size against the manifest and
 // parses it. Refused (bytes that are not the manifest's, a corrupt or wrongly sized basis: the core names the file
-// and the field) or not downloadable: a warning, and the contextual arm
-// ranks with the Beta arm (pages say so in `warning`); the learner's data is untouched.
+// and the field) or not downloadable: a warning, and the contextual arm ranks with the Beta arm (pages say so in
+// `warning`); the learner's data is untouched. Without a manifest entry there is nothing to load (pages say so too).
 async function applyFeatures(core, session, d, download) {
-  const fail = (msg) => console.warn(`wayfinder: ${msg}; the contextual arm ranks with the Beta arm`);
   if (!d.featuresEntry) return;
   try {
     const { bytes, verified } = await download;
     core.loadFeatureBasis(session, bytes, verified);
   } catch (e) {
-    fail(`the feature basis was refused (${e.message})`);
+    console.warn(`wayfinder: the feature basis was refused (${e.message}); the contextual arm ranks with the Beta arm`);
   }
 }
 
