@@ -29,6 +29,12 @@ if [[ -f models/shard/build.mjs ]] && ((with_wasm)); then
   log "project-vector shard of the catalog"
   node web/bin/wayfinder.js shard build
 fi
+if [[ -f models/build/shards/manifest.json ]]; then
+  # The contextual arm's feature basis: fitted natively (Eigen) once per shard, shipped as shards/features.json and
+  # listed in the manifest's "features" member; up to date while the shard is unchanged (docs/BANDIT.md).
+  log "feature basis of the shard's vectors"
+  "$BUILD_NATIVE/models/shard/wayfinder-feature-basis" --manifest models/build/shards/manifest.json
+fi
 
 if ((with_wasm)); then
   # Last, so the shard is in: copies package, WASM core and ORT's files into web/app and precompresses (gzip +

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "wayfinder/bandit/episode_fold.h"
+#include "wayfinder/bandit/features.h"
 #include "wayfinder/catalog/project.h"
 #include "wayfinder/events/event.h"
 #include "wayfinder/experiment/assignment.h"
@@ -80,7 +81,27 @@ class RecommenderSession {
                          [&] { return open_shard(shard_bytes, manifest_json, shard_file, verified_sha256(config_json)); })),
         recommender_(js_errors("RecommenderSession config", [&] { return parse_config(config_json); })),
         content_depth_(js_errors("RecommenderSession config", [&] { return parse_content_depth(config_json); })),
-        learner_(js_errors("RecommenderSession config", [&] { return parse_learner(config_json); })) {}
+        learner_(js_errors("RecommenderSession config", [&] { return parse_learner(config_json); })),
+        features_entry_(js_errors("RecommenderSession manifest",
+                                  [&] { return wayfinder::shard::parse_manifest(manifest_json).features; })),
+        features_status_(features_entry_ ? "no feature basis is loaded yet" : "the manifest lists no feature basis") {}
+
+  // The contextual arm's feature basis: the file named by the manifest's "features" member (bytes copied in;
+  // `verified`: the hex sha256 WebCrypto computed, "" = the core hashes them). A corrupt or wrongly sized basis is
+  // refused with an error naming the file and the field; the session keeps no basis, so a contextual arm ranks with
+  // the Beta arm and its pages carry a "warning". The learner's counts are untouched either way.
+  void load_feature_basis(const val& bytes, const std::string& verified) {
+    js_errors("loadFeatureBasis", [&] {
+      try {
+        load_feature_basis_unchecked(bytes, verified);
+      } catch (const std::exception& e) {
+        features_status_ = e.what();
+        throw;
+      }
+    });
+  }
+  // "" when the basis is loaded, else why the contextual arm ranks with the Beta arm.
+  std::string features_status() const { return features_status_; }
 
   // The core's tokenizer, owned by the session (vocab.json text copied in once).
   void load_vocab(const std::string& vocab_json) {
@@ -168,6 +189,9 @@ class RecommenderSession {
     }
     auto out = policy_to_json(policy);
     out["items"] = std::move(items);
+    out["bandit"] = r.use_rl ? wayfinder::rank::to_string(r.bandit) : "none";
+    if (r.use_rl && policy.rerank.bandit == wayfinder::rank::BanditKind::kLinear && r.bandit != policy.rerank.bandit)
+      out["warning"] = "the contextual arm ranked with the Beta arm: " + features_status_;
     out["exhausted"] = r.exhausted;
     out["seed"] = std::to_string(r.seed);
     return out.dump();
@@ -316,6 +340,23 @@ class RecommenderSession {
     const auto c = json::parse(config_json.empty() ? "{}" : config_json);
     return c.contains("sha256Verified") ? c["sha256Verified"].get<std::string>() : std::string();
   }
+  void load_feature_basis_unchecked(const val& bytes, const std::string& verified) {
+    if (!features_entry_) throw std::invalid_argument("manifest: no field 'features' (no feature basis is shipped)");
+    const auto& entry = *features_entry_;
+    const auto n = bytes["length"].as<std::size_t>();
+    std::string text(n, '\0');
+    val(emscripten::typed_memory_view(n, reinterpret_cast<std::uint8_t*>(text.data()))).call<void>("set", bytes);
+    if (verified.empty()) {
+      wayfinder::shard::verify_against_manifest(entry, std::as_bytes(std::span(text.data(), text.size())));
+    } else if (verified != entry.sha256 || n != entry.bytes) {
+      throw std::invalid_argument(entry.file + ": sha256 " + verified + " and " + std::to_string(n) +
+                                  " bytes differ from manifest fields 'features.sha256' and 'features.bytes' (" +
+                                  entry.sha256 + ", " + std::to_string(entry.bytes) + ")");
+    }
+    auto basis = wayfinder::bandit::parse_feature_basis(text, entry.file, shard_.dim());
+    recommender_.evidence().set_features(std::make_shared<wayfinder::bandit::ShardFeatures>(shard_, std::move(basis)));
+    features_status_.clear();
+  }
   static wayfinder::shard::Shard open_shard(const val& bytes, const std::string& manifest_json,
                                             const std::string& file, const std::string& verified) {
     // One bulk copy (TypedArray.set into a view of the vector): element-wise conversion took ~1.5 s for 13 MB.
@@ -363,6 +404,8 @@ class RecommenderSession {
   std::optional<wayfinder::text::Tokenizer> tokenizer_;
   wayfinder::bandit::LearnerFold learner_;
   wayfinder::space::LearnerSpace space_;
+  std::optional<wayfinder::shard::ManifestFeatures> features_entry_;
+  std::string features_status_;
   std::vector<wayfinder::experiment::PublishedExperiment> experiments_;
   std::string user_id_;
 };
@@ -394,6 +437,8 @@ EMSCRIPTEN_BINDINGS(wayfinder_recommender) {
       .function("setCommunityJson", &RecommenderSession::set_community_json)
       .function("setExperimentsJson", &RecommenderSession::set_experiments_json)
       .function("policyJson", &RecommenderSession::policy_json)
+      .function("loadFeatureBasis", &RecommenderSession::load_feature_basis)
+      .function("featuresStatus", &RecommenderSession::features_status)
       .class_function("profileHash", &RecommenderSession::profile_hash)
       .class_function("contentKey", &RecommenderSession::content_key)
       .class_function("hashString", &RecommenderSession::hash_string);

@@ -235,6 +235,18 @@ class ShardSearcher {
   std::string meta_json(int i) const {
     return js_errors("ShardSearcher.metaJson", [&] { return json(shard_.meta(static_cast<std::size_t>(i))).dump(); });
   }
+  // Row i's vector dequantised (int8 × the row's scale) as a Float32Array: for tools and tests that look at
+  // distances between projects (e.g. the contextual arm's "close in vector space").
+  val vector(int i) const {
+    return js_errors("ShardSearcher.vector", [&] {
+      if (i < 0 || static_cast<std::size_t>(i) >= shard_.size()) throw std::invalid_argument("row out of range");
+      const auto row = shard_.row(static_cast<std::size_t>(i));
+      const float s = shard_.scale(static_cast<std::size_t>(i));
+      val out = val::global("Float32Array").new_(row.size());
+      for (std::size_t c = 0; c < row.size(); ++c) out.set(c, static_cast<float>(row[c]) * s);
+      return out;
+    });
+  }
 
   // query: Float32Array [dim]; profile: Profile JSON; weights: ContentWeights JSON with optional ranking options
   // ("" = defaults). Returns {"top": [{"index","id","relevance","cosine","bm25","structured","reasons","kind"}],
@@ -293,5 +305,6 @@ EMSCRIPTEN_BINDINGS(wayfinder_search) {
       .function("size", &ShardSearcher::size)
       .function("id", &ShardSearcher::id)
       .function("metaJson", &ShardSearcher::meta_json)
+      .function("vector", &ShardSearcher::vector)
       .function("rank", &ShardSearcher::rank);
 }

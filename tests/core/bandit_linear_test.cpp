@@ -345,8 +345,10 @@ TEST(BanditLinear, RecommenderFallsBackToBetaWithoutFeatures) {
   const auto beta = rank::rerank(content_of(*cat), rec.evidence(), rank::RerankConfig{}, without.seed, 10, 0, true);
   ASSERT_EQ(without.items.size(), 10u);
   for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(bits(without.items[k].score), bits(beta.items[k].score));
+  EXPECT_EQ(without.bandit, rank::BanditKind::kBeta) << "the ranking says which bandit ranked it";
   rec.evidence().set_features(cat);
   const auto with = rec.recommend(1, "r3", 10, 0, true, cfg);
+  EXPECT_EQ(with.bandit, rank::BanditKind::kLinear);
   const auto direct = rank::rerank(content_of(*cat), rec.evidence(), cfg, with.seed, 10, 0, true);
   for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(with.items[k].index, direct.items[k].index);
 }

@@ -19,6 +19,7 @@
 #include "wayfinder/random/samplers.h"
 #include "wayfinder/random/xoshiro.h"
 #include "wayfinder/search/content_ranker.h"
+#include "wayfinder/shard/manifest.h"
 
 namespace wayfinder::sim {
 
@@ -64,6 +65,11 @@ std::vector<std::byte> read_bytes(const std::string& path) {
   return b;
 }
 
+std::string read_text(const std::string& path) {
+  const auto b = read_bytes(path);
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
 // Profile topics: tags carried by 30–3000 projects, not languages.
 std::vector<std::uint32_t> topic_pool(const SimCatalog& catalog) {
   std::vector<std::uint32_t> pool;
@@ -105,6 +111,17 @@ SimCatalog load_catalog(const std::string& catalog_jsonl) {
   return c;
 }
 
+// The contextual arm's basis as clients get it: the manifest's "features" file (models/shard/feature_basis_main.cpp),
+// checked against the manifest by the core. nullopt for a manifest without one (the simulator then fits it itself).
+static std::optional<bandit::FeatureBasis> shipped_basis(const std::string& manifest_path, const shard::Shard& sh) {
+  const auto manifest = shard::parse_manifest(read_text(manifest_path));
+  if (!manifest.features) return std::nullopt;
+  const auto path = (std::filesystem::path(manifest_path).parent_path() / manifest.features->file).string();
+  const auto text = read_text(path);
+  shard::verify_against_manifest(*manifest.features, std::as_bytes(std::span(text.data(), text.size())));
+  return bandit::parse_feature_basis(text, manifest.features->file, sh.dim());
+}
+
 SimCatalog load_catalog_from_shard(const std::string& manifest_json, const std::string& profile_vectors_jsonl) {
   std::ifstream mf(manifest_json);
   if (!mf) throw std::runtime_error("cannot open " + manifest_json + " (run `wayfinder shard build` first)");
@@ -119,6 +136,7 @@ SimCatalog load_catalog_from_shard(const std::string& manifest_json, const std::
   for (std::size_t i = 0; i < c.shard->size(); ++i) c.projects.push_back(c.shard->meta(i));
   index_tags(c);
   c.bm25 = c.shard->bm25();
+  c.basis = shipped_basis(manifest_json, *c.shard);
   if (!profile_vectors_jsonl.empty()) {
     std::ifstream pv(profile_vectors_jsonl);
     if (!pv) throw std::runtime_error("cannot open " + profile_vectors_jsonl);
@@ -174,6 +192,20 @@ std::vector<PolicySpec> standard_policies() {
 
 PolicySpec contextual_policy() { return {"contextual", PolicyKind::contextual, true, 0.9, {}, 0.0}; }
 
+std::vector<PolicySpec> tuning_variants() {
+  auto v = [](std::string name, PolicyKind kind, std::function<void(rank::RerankConfig&)> tune) {
+    return PolicySpec{std::move(name), kind, true, 0.9, {}, 0.0, std::move(tune)};
+  };
+  return {
+      v("thompson-linear", PolicyKind::thompson, [](auto& r) { r.bandit = rank::BanditKind::kLinear; }),
+      v("thompson-eps05", PolicyKind::thompson, [](auto& r) { r.epsilon = 0.05; }),
+      v("thompson-k1", PolicyKind::thompson, [](auto& r) { r.posterior.influence_half = 1.0; }),
+      v("thompson-wide", PolicyKind::thompson, [](auto& r) { r.candidate_multiplier = 6; }),
+      v("thompson-local10", PolicyKind::thompson, [](auto& r) { r.posterior.local_weight = 10.0; }),
+      v("thompson-nocommunity-cap10", PolicyKind::thompson, [](auto& r) { r.posterior.community_cap = 10.0; }),
+  };
+}
+
 double RunMetrics::ctr() const {
   double c = 0, n = 0;
   for (const auto& d : days) { c += d.clicks; n += d.impressions; }
@@ -221,7 +253,8 @@ struct LearnerWorld::State {
     if (features) return features;
     if (!catalog->shard) throw std::invalid_argument("the contextual policy needs a catalog loaded from the shard");
     const auto& sh = *catalog->shard;
-    const bandit::ShardFeatures by_row(sh, bandit::fit_feature_basis(sh.rows(), sh.scales(), sh.dim()));
+    const bandit::ShardFeatures by_row(sh, catalog->basis ? *catalog->basis
+                                                          : bandit::fit_feature_basis(sh.rows(), sh.scales(), sh.dim()));
     features = std::make_shared<bandit::FeatureTable>(by_row);
     return features;
   }
@@ -432,8 +465,9 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy, const EpisodeSink& sink) 
   std::vector<bandit::EvidenceStore> stores(cfg.users);
   const bool learns = policy.kind == PolicyKind::thompson || policy.kind == PolicyKind::hybrid ||
                       policy.kind == PolicyKind::contextual;
-  if (policy.kind == PolicyKind::contextual) {
-    rr.bandit = rank::BanditKind::kLinear;
+  if (policy.kind == PolicyKind::contextual) rr.bandit = rank::BanditKind::kLinear;
+  if (policy.tune) policy.tune(rr);
+  if (rr.bandit == rank::BanditKind::kLinear) {
     const auto features = state_->project_features();
     for (auto& st : stores) st.set_features(features);
   }
@@ -441,6 +475,8 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy, const EpisodeSink& sink) 
   std::map<std::uint32_t, bandit::BetaCounts> community;
   std::vector<char> shown(n, 0);
   std::size_t shown_count = 0;
+  out.user_day_impressions.assign(cfg.users * static_cast<std::size_t>(cfg.days), 0);
+  out.user_day_clicks.assign(cfg.users * static_cast<std::size_t>(cfg.days), 0);
 
   for (int day = 0; day < cfg.days; ++day) {
     const int phase = day >= cfg.days / 2 ? 1 : 0;
@@ -492,6 +528,8 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy, const EpisodeSink& sink) 
           }
           dm.impressions += 1;
           dm.clicks += ep.clicked;
+          ++out.user_day_impressions[static_cast<std::size_t>(day) * cfg.users + u];
+          out.user_day_clicks[static_cast<std::size_t>(day) * cfg.users + u] += ep.clicked;
           dm.reward += bandit::episode_reward(ep, rewards);
           dm.expected_clicks += exam * pc;
           if (p < best.size()) dm.oracle_expected_clicks += exam * best[p];

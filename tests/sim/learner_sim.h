@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "wayfinder/bandit/episode_fold.h"
+#include "wayfinder/bandit/features.h"
 #include "wayfinder/bandit/reward.h"
 #include "wayfinder/catalog/project.h"
 #include "wayfinder/rank/rerank.h"
@@ -37,6 +38,9 @@ struct SimCatalog {
   std::vector<std::uint32_t> tag_frequency;
   index::Bm25Index bm25;
   std::string source;  // how content rankings are made (reported)
+  // The contextual arm's feature basis shipped with the shard (the manifest's "features" file); without one the
+  // simulator fits it with the core's fit_feature_basis.
+  std::optional<bandit::FeatureBasis> basis;
 
   bool has_tag(std::uint32_t project, std::uint32_t tag) const;
 };
@@ -62,12 +66,16 @@ struct PolicySpec {
   bandit::PrefixRule prefix_rule;
   // Share of learners behind one address (a school NAT); every other learner has a network of its own.
   double shared_address_fraction = 0.0;
+  // Changes to the re-rank config after the kind's own (tuning variants, e.g. another ε or window); empty = none.
+  std::function<void(rank::RerankConfig&)> tune = {};
 };
 // random, popularity, similarity, thompson (community + decay), hybrid local-only, hybrid community without decay,
 // hybrid (community + decay, the default).
 std::vector<PolicySpec> standard_policies();
 // The contextual arm with community counts and decay, as the hybrid (needs a catalog loaded from the shard).
 PolicySpec contextual_policy();
+// Variants of the learning arms for tuning (--variants; tune them on seeds other than the reported ones).
+std::vector<PolicySpec> tuning_variants();
 
 struct WorldConfig {
   std::size_t users = 200;
@@ -108,6 +116,9 @@ struct RunMetrics {
   // The community snapshot after the last nightly merge (empty without community counts).
   std::vector<std::uint32_t> community_index;
   std::vector<bandit::BetaCounts> community_counts;
+  // Per learner and day (index day · users + user): impressions and clicks, for splitting learners between the arms
+  // of a simulated experiment (sim_sequential.h).
+  std::vector<std::uint16_t> user_day_impressions, user_day_clicks;
   double ctr() const;
   double avg_reward() const;
   double regret_per_impression() const;  // (oracle expected clicks − expected clicks) / impressions

@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "learner_sim.h"
 #include "obd_bandit.h"
 #include "obd_log.h"
+#include "sim_sequential.h"
 #include "stats.h"
 #include "wayfinder/shard/shard.h"
 #include "../support/tiny_shard.h"
@@ -137,4 +140,36 @@ TEST(SimChecks, IntervalOfConstantValuesIsAPoint) {
   EXPECT_DOUBLE_EQ(i.lo, 0.5);
   EXPECT_DOUBLE_EQ(i.hi, 0.5);
   EXPECT_THROW(mean_ci95(std::vector<double>{}), std::invalid_argument);
+}
+
+TEST(SimChecks, SplitTestsGoThroughTheSequentialTest) {
+  const auto catalog = load_catalog(write_small_catalog());
+  auto w = small_world();
+  w.users = 100;
+  std::map<std::string, std::vector<RunMetrics>> runs;
+  for (std::uint64_t seed : {1, 2}) {
+    const LearnerWorld world(catalog, w, seed);
+    for (const auto& p : standard_policies())
+      if (p.name == "random" || p.name == "hybrid") runs[p.name].push_back(world.run(p));
+  }
+  // Per-learner counts add up to the day totals (what the split reads).
+  for (const auto& r : runs["hybrid"])
+    for (std::size_t d = 0; d < r.days.size(); ++d) {
+      double n = 0, c = 0;
+      for (std::size_t u = 0; u < w.users; ++u) {
+        n += r.user_day_impressions[d * w.users + u];
+        c += r.user_day_clicks[d * w.users + u];
+      }
+      EXPECT_EQ(n, r.days[d].impressions);
+      EXPECT_EQ(c, r.days[d].clicks);
+    }
+  nlohmann::json js;
+  const auto md = run_sequential_section(runs, {{"A/A hybrid", "hybrid", "hybrid"}, {"A/B hybrid vs random", "random", "hybrid"}},
+                                         w.users, w.days, 10, js);
+  std::printf("%s", md.c_str());
+  EXPECT_EQ(js["sequential"]["A/A hybrid"]["experiments"], 20);
+  EXPECT_LE(js["sequential"]["A/A hybrid"]["decided"].get<int>(), 2) << "an A/A must not find a winner";
+  const auto& ab = js["sequential"]["A/B hybrid vs random"];
+  EXPECT_GE(ab["decided"].get<int>(), 18) << "a large real difference is found";
+  EXPECT_EQ(ab["winners"].value("hybrid", 0), ab["decided"].get<int>()) << "and its winner is the better arm";
 }

@@ -11,6 +11,7 @@
 
 #include "learner_sim.h"
 #include "sim_ope.h"
+#include "sim_sequential.h"
 #include "sim_spam.h"
 #include "stats.h"
 #include "svg_plot.h"
@@ -53,6 +54,10 @@ int main(int argc, char** argv) {
   std::string profile_vectors, list_profiles;
   std::string out_md, ope_md, out_json, img_dir = std::string(WF_SOURCE_DIR) + "/docs/img";
   int seeds = 10;
+  int seed_base = 100;  // seed s of a run is seed_base + s; tune on another base than the reported 100
+  int salts = 10;       // independent 50/50 splits per seed in the A/A and A/B section
+  std::string only;     // --policies a,b: run only these (and similarity)
+  bool with_variants = false;  // --variants: add the tuning variants (learner_sim.h tuning_variants)
   WorldConfig world;
   std::vector<std::size_t> traffic{25, 50, 100};  // plus the main run's learners
   bool with_traffic = true, with_ope = true;
@@ -71,6 +76,10 @@ int main(int argc, char** argv) {
     else if (a == "--profile-vectors") profile_vectors = next();
     else if (a == "--list-profiles") list_profiles = next();
     else if (a == "--seeds") seeds = std::stoi(next());
+    else if (a == "--seed-base") seed_base = std::stoi(next());
+    else if (a == "--splits") salts = std::stoi(next());
+    else if (a == "--policies") only = next();
+    else if (a == "--variants") with_variants = true;
     else if (a == "--users") world.users = std::stoul(next());
     else if (a == "--days") world.days = std::stoi(next());
     else if (a == "--fatigue") world.fatigue = std::stod(next());
@@ -98,7 +107,7 @@ int main(int argc, char** argv) {
       std::cerr << "usage: wayfinder-simulate [--quick] [--seeds N] [--users N] [--days N] [--manifest FILE] "
                    "[--profile-vectors FILE] [--list-profiles FILE] [--catalog FILE (metadata ranker)] "
                    "[--out sim.md] [--ope-out ope.md] [--json summary.json] [--img-dir DIR] "
-                   "[--spam-only spam.md [--shared-fraction 0.3] [--caps 5,2,1]]\n";
+                   "[--spam-only spam.md [--shared-fraction 0.3] [--caps 5,2,1]] [--seed-base 100] [--splits 10] [--policies a,b] [--variants]\n";
       return 2;
     }
   }
@@ -113,6 +122,14 @@ int main(int argc, char** argv) {
   if (!spam_out.empty()) return write_spam_section(catalog, world, seeds, spam, spam_out, out_json);
   auto policies = standard_policies();
   if (catalog.shard) policies.push_back(contextual_policy());  // needs the shard's vectors for its features
+  if (with_variants)
+    for (auto& v : tuning_variants()) policies.push_back(std::move(v));
+  if (!only.empty()) {  // --policies: keep these (and similarity, the baseline of every ratio)
+    std::erase_if(policies, [&](const PolicySpec& p) {
+      return p.name != "similarity" && (","+only+",").find("," + p.name + ",") == std::string::npos;
+    });
+    with_traffic = false;  // the traffic section needs the standard policies
+  }
   nlohmann::json js;
   std::ostringstream md;
 
@@ -120,7 +137,7 @@ int main(int argc, char** argv) {
   std::map<std::string, std::vector<RunMetrics>> runs;
   std::vector<LearnerWorld> worlds;
   for (int s = 0; s < seeds; ++s) {
-    worlds.emplace_back(catalog, world, 100 + s);
+    worlds.emplace_back(catalog, world, seed_base + s);
     for (const auto& p : policies) runs[p.name].push_back(worlds.back().run(p));
   }
   std::size_t embedded = 0;
@@ -160,14 +177,13 @@ int main(int argc, char** argv) {
     return mean_ci95(d);
   };
   md << "\nPaired over seeds (same learners and click draws):\n\n| comparison | CTR difference (points) | CTR ratio |\n|---|---|---|\n";
-  for (auto [a, b] : std::vector<std::pair<std::string, std::string>>{{"hybrid", "similarity"},
-                                                                       {"hybrid", "random"},
-                                                                       {"hybrid", "thompson"},
-                                                                       {"hybrid", "hybrid-local"},
-                                                                       {"hybrid", "hybrid-nodecay"},
-                                                                       {"thompson", "similarity"},
-                                                                       {"contextual", "similarity"},
-                                                                       {"contextual", "hybrid"}}) {
+  std::vector<std::pair<std::string, std::string>> pairs{
+      {"hybrid", "similarity"},   {"hybrid", "random"},         {"hybrid", "thompson"},
+      {"hybrid", "hybrid-local"}, {"hybrid", "hybrid-nodecay"}, {"thompson", "similarity"},
+      {"contextual", "similarity"}, {"contextual", "hybrid"}};
+  for (const auto& p : policies)  // the tuning variants against similarity-only too
+    if (p.tune) pairs.push_back({p.name, "similarity"});
+  for (auto [a, b] : pairs) {
     if (!runs.count(a) || !runs.count(b)) continue;
     const auto diff = paired(a, b, false), rat = paired(a, b, true);
     md << "| " << a << " − " << b << " | " << format_interval(diff, 2, 100) << " | " << format_interval(rat, 3) << " |\n";
@@ -247,6 +263,21 @@ int main(int argc, char** argv) {
     js["cold_start"][p.name] = {{"ctr", ci.mean}, {"ratio", ri.mean}, {"ratio_lo", ri.lo}, {"ratio_hi", ri.hi}};
   }
 
+  // A/A and A/B through the core's sequential test (the server's rule), learners split 50/50 by the assignment hash.
+  md << "\n### A/A and A/B through the server's sequential test\n\n"
+     << "Each experiment splits the " << world.users << " learners of a seed 50/50 with the core's assignment hash "
+     << "(experiment id per split); a learner in an arm contributes its impressions and clicks from the run of that "
+     << "arm's policy; the core's `sequential_decision` (mSPRT, alpha 0.05, tau 0.01, ≥ 1000 impressions per arm — "
+     << "the server's defaults) looks once per simulated day. " << salts << " splits per seed.\n\n"
+     << run_sequential_section(runs,
+                               {{"A/A hybrid", "hybrid", "hybrid"},
+                                {"A/A contextual", "contextual", "contextual"},
+                                {"A/B contextual vs hybrid", "hybrid", "contextual"},
+                                {"A/B hybrid vs similarity", "similarity", "hybrid"},
+                                {"A/B contextual vs similarity", "similarity", "contextual"},
+                                {"A/B thompson vs hybrid", "hybrid", "thompson"}},
+                               world.users, world.days, salts, js);
+
   // Traffic: how the hybrid's advantage depends on the number of learners feeding the community counts.
   if (with_traffic)
     md << "\n### Dependence on traffic (number of learners feeding the nightly merge)\n\n"
@@ -262,7 +293,7 @@ int main(int argc, char** argv) {
     for (int s = 0; s < seeds; ++s) {
       const bool main_run = users == world.users;
       std::optional<LearnerWorld> lw;
-      if (!main_run) lw.emplace(catalog, w, 100 + s);
+      if (!main_run) lw.emplace(catalog, w, seed_base + s);
       const auto rs = main_run ? runs["similarity"][s] : lw->run(policies[2]);
       const auto rh = main_run ? runs["hybrid"][s] : lw->run(policies[6]);
       const auto rl = main_run ? runs["hybrid-local"][s] : lw->run(policies[4]);

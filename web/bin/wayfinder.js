@@ -19,14 +19,18 @@ Commands:
   shard       build|inspect project-vector shards
 
 Run "wayfinder <command> --help" for the options of a command.`,
-  recommend: `Usage: wayfinder recommend --profile FILE [--limit N] [--offset N] [--no-rl] [--seed N] [--state DIR] [--json]
-                           [--server URL] [--models DIR] [--backend web|node]
+  recommend: `Usage: wayfinder recommend --profile FILE [--limit N] [--offset N] [--no-rl] [--bandit beta|linear] [--seed N]
+                           [--state DIR] [--json] [--server URL] [--models DIR] [--backend web|node]
 
   --profile FILE  profile JSON ({"interests":[…],"languages":[…],"frameworks":[…],"goals":[…],
                   "field_of_study":"…","skill_level":"beginner|intermediate|advanced"}); "-" reads stdin
   --limit N       items per page (default 10)
   --offset N      page offset (default 0)
   --no-rl         similarity ranking only (no Thompson re-rank, no exploration)
+  --bandit KIND   the re-rank's bandit term: beta (per-project counts, default) or linear (the contextual arm over
+                  project features: feedback on one project also moves the projects close to it; needs the
+                  manifest's feature basis, else it ranks with beta and says so). Each item's posteriorMean and
+                  bandit (the sampled score) show what the bandit believes
   --seed N        seed of the ranking (default: derived from the user id)
   --state DIR     keep local counts, outbox and identity in DIR/state.json (learning persists between calls)
   --json          print the page as JSON
@@ -58,10 +62,11 @@ Run "wayfinder <command> --help" for the options of a command.`,
   Asks the server (when --server is given) to delete every event, session and experiment assignment of this
   learner, authorised by the learner's own credential, prints what it deleted, then clears DIR. Community counts
   already merged are aggregates and stay.`,
-  shard: `Usage: wayfinder shard build|inspect [options]
+  shard: `Usage: wayfinder shard build|inspect|features [options]
 
   build     build shards and manifest from the catalog and the model (models/build/shards)
-  inspect   print a shard's header and checks`,
+  inspect   print a shard's header and checks
+  features  fit the contextual arm's feature basis (native, once per shard) into shards/features.json`,
 };
 
 function die(msg, code = 2) {
@@ -125,9 +130,10 @@ async function open(values, extra = {}) {
 async function recommend(argv) {
   const { values } = parse(
     argv,
-    { ...common, profile: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, 'no-rl': { type: 'boolean' }, json: { type: 'boolean' } },
+    { ...common, profile: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, 'no-rl': { type: 'boolean' }, bandit: { type: 'string' }, json: { type: 'boolean' } },
     HELP.recommend,
   );
+  if (values.bandit !== undefined && !['beta', 'linear'].includes(values.bandit)) die(`--bandit must be beta or linear, got "${values.bandit}"`);
   if (!values.profile) die(`--profile FILE is required\n\n${HELP.recommend}`);
   const limit = int(values.limit, 'limit', 1) ?? 10;
   const offset = int(values.offset, 'offset', 0) ?? 0;
@@ -137,9 +143,10 @@ async function recommend(argv) {
   } catch (e) {
     die(`--profile ${values.profile}: ${e.message}`);
   }
-  const rec = await open(values);
+  const rec = await open(values, values.bandit ? { rerank: { bandit: values.bandit } } : {});
   try {
     const page = await rec.recommend(profile, { limit, offset, useRL: values['no-rl'] ? false : undefined });
+    if (page.warning) process.stderr.write(`wayfinder: ${page.warning}\n`);
     if (values.json) {
       process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
     } else {
@@ -152,7 +159,7 @@ async function recommend(argv) {
             `     ${it.description.slice(0, 110)}\n     why: ${it.reason || '–'}\n`,
         );
       }
-      process.stdout.write(`arm ${page.arm} · ranking ${page.rankingId} · model ${page.modelVersion}\n`);
+      process.stdout.write(`arm ${page.arm} (bandit ${page.bandit}) · ranking ${page.rankingId} · model ${page.modelVersion}\n`);
     }
   } finally {
     await rec.dispose();

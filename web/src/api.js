@@ -44,11 +44,11 @@ function recommender(parts, ensure) {
     const { key: hash, stage } = await ensure(profile, kinds, allowLexical);
     const rl = useRL ?? experiments.current().policy.useRL;
     const id = rankings.rankingIdFor({ rankingId, offset, hash, rl });
-    const { items, arm, experimentId, policy, exhausted } = rankings.page({ hash, id, limit, offset, useRL });
+    const { items, arm, experimentId, policy, exhausted, bandit, warning } = rankings.page({ hash, id, limit, offset, useRL });
     await storage.set('profile', profile);
     opened.embedder.ungate(); // a ranking is out: the model may start (modelStartAfterRanking)
     timings.lastRecommendMs = performance.now() - t;
-    return { items, rankingId: id, arm, experimentId, policy, offset, exhausted, modelVersion, shardVersion, stage };
+    return { items, rankingId: id, arm, experimentId, policy, bandit, warning: warning ?? null, offset, exhausted, modelVersion, shardVersion, stage };
   };
 }
 

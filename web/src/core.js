@@ -81,6 +81,9 @@ export async function loadCore({ simd, wasmUrl } = {}) {
     loadLearnerState: (ses, stateJson) => ses.loadLearnerStateJson(stateJson),
     localCounts: (ses, projectId) => JSON.parse(ses.localCountsJson(projectId === undefined ? '' : String(projectId))),
     setCommunity: (ses, snapshot) => ses.setCommunityJson(JSON.stringify(snapshot)),
+    // The contextual arm's feature basis (the manifest's "features" file): refused naming the file and field.
+    loadFeatureBasis: (ses, bytes, verifiedSha256) => ses.loadFeatureBasis(bytes, verifiedSha256 ?? ''),
+    featuresStatus: (ses) => ses.featuresStatus(),
     // The learner's space (core space/learner_space.h): saved, history and hidden projects with their card facts.
     spaceState: (ses) => ses.spaceStateJson(),
     loadSpaceState: (ses, stateJson) => ses.loadSpaceStateJson(stateJson),

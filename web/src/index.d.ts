@@ -30,6 +30,8 @@ export interface RecommenderOptions {
   modelAfterShard?: boolean;
   vocabUrl?: string;
   shardUrl?: string;
+  /** The feature basis file (default: the manifest's "features" entry next to the manifest). */
+  featuresUrl?: string;
   backend?: 'web' | 'node';
   ortWasmPaths?: string;
   numThreads?: number;
@@ -37,6 +39,8 @@ export interface RecommenderOptions {
     similarityWeight?: number; banditWeight?: number; epsilon?: number; candidateMultiplier?: number; minDepth?: number;
     /** first N unshown content candidates that ε-exploration picks from (default 200; 0 = every eligible project) */
     explorationPool?: number; propensityDraws?: number; contentDepth?: number;
+    /** 'beta' (default) or 'linear': the contextual arm, which needs the manifest's feature basis */
+    bandit?: 'beta' | 'linear';
   };
   dailyCap?: number;
   retry?: { maxAttempts?: number; baseMs?: number; capMs?: number };
@@ -44,7 +48,7 @@ export interface RecommenderOptions {
   syncDelayMs?: number;
   preloadModel?: boolean;
   /** Every download's progress: stage, decoded bytes so far, expected total (from the manifest / model-info). */
-  onProgress?: (p: { stage: 'shard' | 'model' | 'runtime' | 'vocab'; loaded: number; total: number | null; cached: boolean; done?: boolean }) => void;
+  onProgress?: (p: { stage: 'shard' | 'model' | 'runtime' | 'vocab' | 'features'; loaded: number; total: number | null; cached: boolean; done?: boolean }) => void;
   /** Expected bytes of ONNX Runtime's .wasm, for onProgress totals (the app reads it from sizes.json). */
   ortWasmBytes?: number;
   simd?: boolean;
@@ -83,6 +87,10 @@ export interface RecommendationPage {
   experimentId: string | null;
   /** What ranked this page: the bandit on or off and its ε and blend, after this learner's experiment arms. */
   policy: { useRL: boolean; epsilon: number; similarityWeight: number; banditWeight: number };
+  /** The bandit term that ranked this page: 'beta' (per-project counts), 'linear' (the contextual arm), 'none'. */
+  bandit: 'beta' | 'linear' | 'none';
+  /** Why the page was not ranked as asked (e.g. a contextual arm without a loaded feature basis), else null. */
+  warning: string | null;
   offset: number;
   exhausted: boolean;
   /** 'lexical': ranked before the model was in (no embedding term); 'embedding': the full content ranking. */

@@ -23,8 +23,10 @@ async function describe(options, server, assetOpts) {
     loadText(modelInfoUrl, { ...assetOpts, revalidate: true }).then(JSON.parse),
     loadText(manifestUrl, { ...assetOpts, revalidate: true }),
   ]);
-  const shardEntry = JSON.parse(manifestText).shards?.[0];
+  const manifest = JSON.parse(manifestText);
+  const shardEntry = manifest.shards?.[0];
   if (!shardEntry) throw new Error(`${manifestUrl}: no shards listed`);
+  const featuresEntry = manifest.features ?? null; // the contextual arm's basis (docs/BANDIT.md); older builds lack it
   // The int8 model (a quarter of the bytes; models/README.md) unless float32 is asked for or not built.
   const model =
     options.modelPrecision !== 'float32' && modelInfo.int8
@@ -39,10 +41,26 @@ async function describe(options, server, assetOpts) {
     modelUrl: options.modelUrl ?? resolveUrl(modelsBase, model.file),
     vocabUrl: options.vocabUrl ?? resolveUrl(modelsBase, modelInfo.vocab_file),
     shardUrl: options.shardUrl ?? resolveUrl(manifestUrl.replace(/[^/]*$/, ''), shardEntry.file),
+    featuresEntry,
+    featuresUrl: featuresEntry && (options.featuresUrl ?? resolveUrl(manifestUrl.replace(/[^/]*$/, ''), featuresEntry.file)),
   };
 }
 
-// Progress of each download: onProgress({stage: 'shard'|'model'|'runtime'|'vocab', loaded, total, cached, done}).
+// The feature basis into the session once both are in; the core checks its hash and size against the manifest and
+// parses it. Refused (bytes that are not the manifest's, a corrupt or wrongly sized basis: the core names the file
+// and the field) or not downloadable: a warning, and the contextual arm ranks with the Beta arm (pages say so in
+// `warning`); the learner's data is untouched. Without a manifest entry there is nothing to load (pages say so too).
+async function applyFeatures(core, session, d, download) {
+  if (!d.featuresEntry) return;
+  try {
+    const { bytes, verified } = await download;
+    core.loadFeatureBasis(session, bytes, verified);
+  } catch (e) {
+    console.warn(`wayfinder: the feature basis was refused (${e.message}); the contextual arm ranks with the Beta arm`);
+  }
+}
+
+// Progress of each download: onProgress({stage: 'shard'|'model'|'runtime'|'vocab'|'features', loaded, total, cached, done}).
 const progressOf = (options, assetOpts) => (stage, total) => ({
   ...assetOpts,
   total,
@@ -113,6 +131,9 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
   preloadModel(options, d, embedder, new Promise((r) => (shardArrived = r)));
   const owned = []; // long-lived handles, deleted by dispose()
   let core = null;
+  // Small (≈ 90 KB): fetched beside the shard, applied once the session exists (applyFeatures).
+  const features = d.featuresEntry ? loadVerifiedBytes(d.featuresUrl, d.featuresEntry.sha256, { ...progress('features', d.featuresEntry.bytes), returnMismatch: true }) : null;
+  features?.catch(() => {}); // reported by applyFeatures
   try {
     const [vocabBytes, shard] = await Promise.all([
       d.modelInfo.vocab_sha256
@@ -127,6 +148,7 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
     const config = { seed, ...(options.rerank ?? {}), dailyCap: options.dailyCap, ...(shard.verified ? { sha256Verified: shard.verified } : {}) };
     const session = core.newSession(shard.bytes, d.manifestText, d.shardEntry.file, config);
     owned.push(core.registry.own(session));
+    await applyFeatures(core, session, d, features);
     return {
       core,
       session,

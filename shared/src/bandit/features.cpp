@@ -90,6 +90,7 @@ void to_json(nlohmann::json& j, const FeatureBasis& b) {
        {"components", comps},
        {"eigenvalues", b.eigenvalues},
        {"fittedRows", b.fitted_rows}};
+  if (!b.fitted_on.empty()) j["fittedOn"] = b.fitted_on;
 }
 
 namespace {
@@ -107,6 +108,10 @@ void from_json(const nlohmann::json& j, FeatureBasis& out) {
   FeatureBasis b;
   b.input_dim = j["inputDim"].get<std::size_t>();
   b.fitted_rows = j.contains("fittedRows") && j["fittedRows"].is_number_unsigned() ? j["fittedRows"].get<std::size_t>() : 0;
+  if (j.contains("fittedOn")) {
+    require(j["fittedOn"].is_string(), "feature basis: fittedOn must be a string");
+    b.fitted_on = j["fittedOn"].get<std::string>();
+  }
   const auto& mean = j.contains("mean") ? j["mean"] : nlohmann::json();
   require(mean.is_array() && mean.size() == b.input_dim, "feature basis: mean must hold inputDim numbers");
   for (const auto& v : mean) b.mean.push_back(finite_number(v, "mean"));
@@ -126,6 +131,24 @@ void from_json(const nlohmann::json& j, FeatureBasis& out) {
     require(b.eigenvalues.back() > 0.0, "feature basis: eigenvalues must be > 0");
   }
   out = std::move(b);
+}
+
+FeatureBasis parse_feature_basis(std::string_view text, const std::string& file, std::size_t dim) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::invalid_argument(file + ": not valid JSON: " + e.what());
+  }
+  FeatureBasis b;
+  try {
+    from_json(j, b);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(file + ": " + e.what());
+  }
+  require(b.input_dim == dim, file + ": feature basis: inputDim is " + std::to_string(b.input_dim) +
+                                  ", the shard's vectors have " + std::to_string(dim) + " values");
+  return b;
 }
 
 void project_features(const FeatureBasis& basis, std::span<const std::int8_t> row, float scale, Complexity complexity,

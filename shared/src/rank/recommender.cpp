@@ -96,6 +96,7 @@ Ranking Recommender::recommend(std::uint64_t profile_hash, std::string_view rank
   r.seed = seed;
   r.use_rl = use_rl;
   r.offset = offset;
+  r.bandit = entry->rerank.bandit;
   std::size_t k = 0;  // visible slots passed
   for (std::size_t i = 0; i < entry->placed.size() && k < offset + limit; ++i) {
     if (is_hidden(entry->placed[i].index)) continue;

@@ -40,6 +40,24 @@ std::string string_field(const nlohmann::json& j, const char* name, const std::s
   return v.get<std::string>();
 }
 
+bool plain_file_name(const std::string& f) {
+  return f.find('/') == std::string::npos && f.find('\\') == std::string::npos && f != "." && f != ".." &&
+         f.find('\0') == std::string::npos;
+}
+
+std::optional<ManifestFeatures> features_field(const nlohmann::json& j) {
+  const auto it = j.find("features");
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) throw std::invalid_argument("manifest: field 'features' must be an object");
+  ManifestFeatures f;
+  f.file = string_field(*it, "file", "features.");
+  if (!plain_file_name(f.file)) throw std::invalid_argument("manifest: field 'features.file' must be a plain file name");
+  f.sha256 = hex_field(*it, "sha256", "features.");
+  f.bytes = uint_field(*it, "bytes", "features.", UINT64_MAX);
+  if (f.bytes == 0) throw std::invalid_argument("manifest: field 'features.bytes' must be positive");
+  return f;
+}
+
 }  // namespace
 
 void from_json(const nlohmann::json& j, Manifest& m) {
@@ -73,6 +91,7 @@ void from_json(const nlohmann::json& j, Manifest& m) {
     e.built_at = string_field(s, "builtAt", where);
     m.shards.push_back(std::move(e));
   }
+  m.features = features_field(j);
 }
 
 void to_json(nlohmann::json& j, const Manifest& m) {
@@ -84,6 +103,7 @@ void to_json(nlohmann::json& j, const Manifest& m) {
     j["shards"].push_back(
         {{"file", s.file}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"count", s.count}, {"builtAt", s.built_at}});
   }
+  if (m.features) j["features"] = {{"file", m.features->file}, {"sha256", m.features->sha256}, {"bytes", m.features->bytes}};
 }
 
 Manifest parse_manifest(std::string_view text) {
@@ -114,6 +134,15 @@ void verify_against_manifest(const ManifestShard& entry, std::span<const std::by
                      std::to_string(entry.bytes) + (b.size() < entry.bytes ? " (truncated)" : ""));
   }
   if (to_hex(sha256(b)) != entry.sha256) throw ShardError("shard: " + entry.file + " sha256 differs from the manifest (corrupted)");
+}
+
+void verify_against_manifest(const ManifestFeatures& entry, std::span<const std::byte> b) {
+  if (b.size() != entry.bytes) {
+    throw ShardError(entry.file + ": " + std::to_string(b.size()) + " bytes, manifest field 'features.bytes' says " +
+                     std::to_string(entry.bytes));
+  }
+  if (to_hex(sha256(b)) != entry.sha256)
+    throw ShardError(entry.file + ": sha256 differs from manifest field 'features.sha256' (corrupted)");
 }
 
 }  // namespace wayfinder::shard

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -33,6 +35,7 @@ struct FeatureBasis {
   std::vector<double> components;       // kPcaComponents × input_dim, row-major
   std::vector<double> eigenvalues;      // kPcaComponents, descending
   std::size_t fitted_rows = 0;
+  std::string fitted_on;  // "fittedOn": sha256 of the shard file the basis was fitted on ("" = not recorded)
 };
 
 // Fits the basis with Eigen (XᵀX accumulated in double, SelfAdjointEigenSolver); a component's sign makes its
@@ -42,10 +45,16 @@ struct FeatureBasis {
 FeatureBasis fit_feature_basis(std::span<const std::int8_t> rows, std::span<const float> scales, std::size_t dim,
                                std::size_t max_rows = 0);
 
-// JSON: {"format": 1, "inputDim", "mean": [...], "components": [[...], ...], "eigenvalues": [...], "fittedRows"}. from_json
-// refuses a wrong format, sizes, non-finite numbers or non-positive eigenvalues, naming the field.
+// JSON: {"format": 1, "inputDim", "mean": [...], "components": [[...], ...], "eigenvalues": [...], "fittedRows",
+// "fittedOn"?}. from_json refuses a wrong format, sizes, non-finite numbers or non-positive eigenvalues, naming the
+// field. Doubles are written with 17 significant digits, so a basis reads back bit for bit.
 void to_json(nlohmann::json& j, const FeatureBasis& b);
 void from_json(const nlohmann::json& j, FeatureBasis& b);
+
+// The shipped basis file (features.json, its bytes already checked against the manifest) for project vectors of
+// `dim` values. Throws std::invalid_argument naming the file and the field, e.g. "features.json: feature basis:
+// inputDim is 384, the shard's vectors have 512 values" or "features.json: not valid JSON: …".
+FeatureBasis parse_feature_basis(std::string_view text, const std::string& file, std::size_t dim);
 
 // The features of one project. Fixed-order scalar loops (bit-identical natively and in WASM).
 // Throws std::invalid_argument when row.size() != basis.input_dim or out.size() != kFeatureDim.

@@ -80,6 +80,7 @@ struct Ranking {
   std::size_t offset = 0;
   std::vector<RankedItem> items;  // the page: positions offset, offset + 1, …
   bool exhausted = false;         // no project is left after this page
+  BanditKind bandit = BanditKind::kBeta;  // the bandit term the ranking used (Recommender: after any fallback)
 };
 
 // Extends `placed` (a prefix of this seed's ranking) to `depth` slots or until nothing is left; returns false when

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,13 +28,24 @@ struct ManifestShard {
   std::string built_at;  // "builtAt", ISO-8601 UTC
 };
 
+// The contextual arm's feature basis (bandit/features.h): a small JSON file next to the shards, fitted once
+// natively by the builder step (wayfinder-feature-basis) and shipped, because the Eigen fit is not bit-identical
+// across targets.
+struct ManifestFeatures {
+  std::string file;    // relative to the manifest, no '/' or '..'
+  std::string sha256;  // lowercase hex of the whole file
+  std::uint64_t bytes = 0;
+};
+
 struct Manifest {
   int format = 1;
   ManifestModel model;
   std::vector<ManifestShard> shards;
+  std::optional<ManifestFeatures> features;  // "features"; absent in manifests built before it existed
 };
 
-// Wire names: {"format":1,"model":{"name","sha256","dimension"},"shards":[{"file","sha256","bytes","count","builtAt"}]}.
+// Wire names: {"format":1,"model":{"name","sha256","dimension"},"shards":[{"file","sha256","bytes","count","builtAt"}],
+//              "features"?: {"file","sha256","bytes"}}.
 // from_json throws std::invalid_argument naming the field.
 void from_json(const nlohmann::json& j, Manifest& m);
 void to_json(nlohmann::json& j, const Manifest& m);
@@ -46,5 +58,8 @@ ManifestShard manifest_entry(std::string file, std::span<const std::byte> shard_
 ShardExpectation expectation_of(const Manifest& m);
 // Throws ShardError when the bytes' size or sha256 differ from the entry.
 void verify_against_manifest(const ManifestShard& entry, std::span<const std::byte> shard_bytes);
+// The same for the feature basis file: "<file> has N bytes, manifest says M" / "<file> sha256 differs from the
+// manifest (corrupted)". Throws ShardError.
+void verify_against_manifest(const ManifestFeatures& entry, std::span<const std::byte> bytes);
 
 }  // namespace wayfinder::shard
