@@ -340,7 +340,8 @@ moreBtn.addEventListener('click', async () => {
   }
 });
 
-// The model downloads in the background from the start; when it is in (or failed) the service worker is registered.
+// The model and the shard's vectors part download in the background from the start; when both are in (or one
+// failed) the service worker is registered.
 function watchModel() {
   rec
     .modelReady()
@@ -350,7 +351,8 @@ function watchModel() {
       registerServiceWorker();
     })
     .catch((e) => {
-      loading.fail('language model', e, watchModel); // lexical rankings keep working meanwhile
+      // lexical rankings keep working meanwhile
+      loading.fail(e.message.startsWith('project vectors:') ? 'project vectors' : 'language model', e, watchModel);
       registerServiceWorker();
     });
 }

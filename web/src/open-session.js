@@ -1,6 +1,7 @@
-// Opening a recommender's assets: the WASM core, the model description and shard manifest, the verified shard and
-// vocabulary inside one core session, and the ONNX embedder (started early, awaited lazily).
-import { loadBytes, loadText, loadVerifiedBytes, resolveUrl } from './assets.js';
+// Opening a recommender's assets: the WASM core, the model description and shard manifest, the verified lexical
+// part of the shard and the vocabulary inside one core session; then, in the background, ONNX Runtime, the model
+// and the shard's vectors part (the embedding ranking needs both), awaited lazily.
+import { isCached, loadBytes, loadText, loadVerifiedBytes, resolveUrl } from './assets.js';
 import { loadCore } from './core.js';
 import { createEmbedder } from './embedder.js';
 
@@ -25,6 +26,7 @@ async function describe(options, server, assetOpts) {
   ]);
   const shardEntry = JSON.parse(manifestText).shards?.[0];
   if (!shardEntry) throw new Error(`${manifestUrl}: no shards listed`);
+  if (!shardEntry.vectors?.file) throw new Error(`${manifestUrl}: shards[0] has no vectors file (a one-file shard of an older format)`);
   // The int8 model (a quarter of the bytes; models/README.md) unless float32 is asked for or not built.
   const model =
     options.modelPrecision !== 'float32' && modelInfo.int8
@@ -39,10 +41,11 @@ async function describe(options, server, assetOpts) {
     modelUrl: options.modelUrl ?? resolveUrl(modelsBase, model.file),
     vocabUrl: options.vocabUrl ?? resolveUrl(modelsBase, modelInfo.vocab_file),
     shardUrl: options.shardUrl ?? resolveUrl(manifestUrl.replace(/[^/]*$/, ''), shardEntry.file),
+    vectorsUrl: options.vectorsUrl ?? resolveUrl(manifestUrl.replace(/[^/]*$/, ''), shardEntry.vectors.file),
   };
 }
 
-// Progress of each download: onProgress({stage: 'shard'|'model'|'runtime'|'vocab', loaded, total, cached, done}).
+// Progress of each download: onProgress({stage: 'shard'|'vectors'|'model'|'runtime'|'vocab', loaded, total, cached, done}).
 const progressOf = (options, assetOpts) => (stage, total) => ({
   ...assetOpts,
   total,
@@ -57,7 +60,9 @@ function embedderLoader(options, server, d, progress, timings) {
   let promise = null;
   let ready = false;
   let ungate;
+  let downloaded; // resolves when the model's and runtime's bytes are in (or failed): the next download may start
   const gate = new Promise((r) => (ungate = r));
+  const bytesIn = new Promise((r) => (downloaded = r));
   if (!options.modelStartAfterRanking) ungate();
   const start = async () => {
     const t = performance.now();
@@ -71,7 +76,7 @@ function embedderLoader(options, server, d, progress, timings) {
     const [{ bytes }, wasmBinary] = await Promise.all([
       loadVerifiedBytes(d.modelUrl, d.model.sha256, progress('model', d.model.bytes)),
       runtime,
-    ]);
+    ]).finally(() => downloaded());
     await gate;
     const e = await createEmbedder({ modelBytes: bytes, backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1 });
     timings.modelMs = performance.now() - t;
@@ -88,18 +93,56 @@ function embedderLoader(options, server, d, progress, timings) {
   const release = async () => {
     if (promise) await (await promise.catch(() => null))?.dispose();
   };
-  return { get, release, ready: () => ready, ungate: () => ungate() };
+  return { get, release, ready: () => ready, ungate: () => ungate(), downloaded: () => bytesIn };
+}
+
+// {get, ready}: the shard's vectors part, verified and attached to the session by the first get(); a failed
+// download is tried again by the next get(). Without it rankings are lexical and a linear arm ranks as Beta.
+function vectorsLoader(d, progress, timings, tStart) {
+  let promise = null;
+  let ready = false;
+  let session = null;
+  let core = null;
+  const start = async () => {
+    const entry = d.shardEntry.vectors;
+    try {
+      const { bytes, verified } = await loadVerifiedBytes(d.vectorsUrl, entry.sha256, progress('vectors', entry.bytes));
+      core.attachVectors(session, bytes, verified ? { sha256Verified: verified } : {});
+    } catch (e) {
+      throw new Error(`project vectors: ${e.message}`); // the app names what failed by this prefix
+    }
+    timings.vectorsMs = performance.now() - tStart;
+    ready = true;
+  };
+  const get = () => {
+    if (!session) return Promise.reject(new Error('the shard is not open yet'));
+    promise ??= start().catch((e) => {
+      promise = null;
+      throw e;
+    });
+    return promise;
+  };
+  return { get, ready: () => ready, bind: (c, s) => ((core = c), (session = s)) };
 }
 
 // The model downloads in the background; recommend() need not wait for it (a lexical + structured ranking first).
-// With modelAfterShard (default) its download starts when the shard's bytes are in, so on a slow link the shard —
-// what the first ranking needs — has the whole bandwidth; the progress shows both from the start.
-function preloadModel(options, d, embedder, shardIn) {
+// Order on the link (modelAfterShard, default): core, vocabulary and the shard's lexical part first (the first
+// ranking needs only them), then ONNX Runtime's wasm and the model, then the shard's vectors part — so ONNX
+// Runtime's start-up overlaps the vectors' download, and the link is never idle. The progress shows the model from
+// the start.
+function preloadModel(options, d, embedder, vectors, shardIn) {
   if (options.preloadModel === false) return;
+  const modelThenVectors = () => {
+    embedder.get().catch(() => {});
+    return embedder.downloaded().then(() => vectors.get());
+  };
   if (options.modelAfterShard !== false) {
     options.onProgress?.({ stage: 'model', loaded: 0, total: d.model.bytes, cached: false });
-    shardIn.then(() => embedder.get()).catch(() => {});
-  } else embedder.get().catch(() => {});
+    shardIn.then(modelThenVectors).catch(() => {});
+  } else {
+    embedder.get().catch(() => {});
+    shardIn.then(() => vectors.get()).catch(() => {});
+  }
 }
 
 // → {core, session, owned, embedder: {get, release}, modelVersion, shardVersion}; nothing half-made stays behind.
@@ -109,8 +152,9 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
   const d = await describe(options, server, assetOpts);
   d.core.then(() => (timings.coreMs = performance.now() - tStart)).catch(() => {});
   const embedder = embedderLoader(options, server, d, progress, timings);
-  let shardArrived;
-  preloadModel(options, d, embedder, new Promise((r) => (shardArrived = r)));
+  const vectors = vectorsLoader(d, progress, timings, tStart);
+  let sessionOpen;
+  preloadModel(options, d, embedder, vectors, new Promise((r) => (sessionOpen = r)));
   const owned = []; // long-lived handles, deleted by dispose()
   let core = null;
   try {
@@ -118,7 +162,7 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
       d.modelInfo.vocab_sha256
         ? loadVerifiedBytes(d.vocabUrl, d.modelInfo.vocab_sha256, progress('vocab')).then((r) => r.bytes)
         : loadBytes(d.vocabUrl, progress('vocab')),
-      loadVerifiedBytes(d.shardUrl, d.shardEntry.sha256, progress('shard', d.shardEntry.bytes)).then((r) => (shardArrived(), r)),
+      loadVerifiedBytes(d.shardUrl, d.shardEntry.sha256, progress('shard', d.shardEntry.bytes)),
     ]);
     core = await d.core;
     const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
@@ -127,11 +171,16 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
     const config = { seed, ...(options.rerank ?? {}), dailyCap: options.dailyCap, ...(shard.verified ? { sha256Verified: shard.verified } : {}) };
     const session = core.newSession(shard.bytes, d.manifestText, d.shardEntry.file, config);
     owned.push(core.registry.own(session));
+    vectors.bind(core, session);
+    sessionOpen();
+    // Node and a repeat visit (the vectors part on disk / in the cache) open the whole shard before resolving.
+    if (isNode || (await isCached(d.vectorsUrl))) await vectors.get();
     return {
       core,
       session,
       owned,
       embedder,
+      vectors,
       // handed to the core's tokenizer on the first embedding (not on the first ranking's path)
       vocabJson: new TextDecoder().decode(vocabBytes),
       modelVersion: `${d.modelInfo.name}:${d.model.sha256.slice(0, 12)}`, // ids allow [A-Za-z0-9._:-] only
