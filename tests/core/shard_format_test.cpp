@@ -91,6 +91,16 @@ TEST(ShardQuantise, UsesMaxAbsOver127AndRoundsHalfAwayFromZero) {
   EXPECT_THROW(quantize_row(bad, qb), std::invalid_argument);
 }
 
+TEST(ShardQuantise, FewerLevelsKeepEveryValueInsideThemWithTheirOwnScale) {
+  const std::vector<float> x = {0.94f, -0.47f, 0.01f, 0.015f};
+  std::vector<std::int8_t> q(x.size());
+  const float s = quantize_row(x, q, 47);
+  EXPECT_FLOAT_EQ(s, 0.94f / 47.0f);
+  EXPECT_EQ(q, (std::vector<std::int8_t>{47, -24, 1, 1}));  // -23.5 -> -24, 0.5 -> 1, 0.75 -> 1
+  EXPECT_THROW(quantize_row(x, q, 0), std::invalid_argument);
+  EXPECT_THROW(quantize_row(x, q, 128), std::invalid_argument);
+}
+
 TEST(ShardQuantise, ReconstructionErrorIsAtMostHalfAStep) {
   TestRng rng{7};
   std::vector<float> x(513);
@@ -111,6 +121,7 @@ TEST(ShardFormat, RoundTripsVectorsMetadataAndIds) {
   EXPECT_EQ(shard.header().model_name, "use-lite-512");
   EXPECT_EQ(shard.header().built_at, 1795000000);
   EXPECT_EQ(shard.header().part, ShardPart::kLexical);
+  EXPECT_EQ(shard.header().levels, kVectorLevels);
   EXPECT_EQ(shard.header().sections.size(), 4u);  // ids, meta, bm25, facets
   ASSERT_TRUE(shard.vectors_header());
   EXPECT_EQ(shard.vectors_header()->part, ShardPart::kVectors);
@@ -118,16 +129,20 @@ TEST(ShardFormat, RoundTripsVectorsMetadataAndIds) {
   EXPECT_EQ(shard.vectors_header()->pair_key, shard.header().pair_key);
   for (const auto& s : shard.header().sections) EXPECT_EQ(s.offset % 64, 0u);
   for (const auto& s : shard.vectors_header()->sections) EXPECT_EQ(s.offset % 64, 0u);
-  EXPECT_EQ(shard.row(0).data() - reinterpret_cast<const std::int8_t*>(shard.vector_bytes().data()),
-            static_cast<std::ptrdiff_t>(shard.vectors_header()->sections[0].offset));
+  // On disk the vectors section is dimension-major: value (row i, dimension d) at d × count + i.
+  const auto* disk = reinterpret_cast<const std::int8_t*>(shard.vector_bytes().data()) + shard.vectors_header()->sections[0].offset;
+  for (std::size_t i = 0; i < 5; ++i) {
+    for (std::size_t d = 0; d < 7; ++d) EXPECT_EQ(shard.row(i)[d], disk[d * 5 + i]) << i << "," << d;
+  }
   for (std::size_t i = 0; i < in.projects.size(); ++i) {
     EXPECT_EQ(shard.id(i), in.projects[i].id);
     nlohmann::json a = shard.meta(i), b = in.projects[i];
     EXPECT_EQ(a, b);
     EXPECT_EQ(shard.index_of(in.projects[i].id), i);
     std::vector<std::int8_t> q(in.dim);
-    const float s = quantize_row(std::span(in.vectors).subspan(i * in.dim, in.dim), q);
+    const float s = quantize_row(std::span(in.vectors).subspan(i * in.dim, in.dim), q, static_cast<int>(kVectorLevels));
     EXPECT_EQ(shard.scale(i), s);
+    for (const auto v : shard.row(i)) EXPECT_LE(std::abs(v), static_cast<int>(kVectorLevels));
     EXPECT_TRUE(std::equal(q.begin(), q.end(), shard.row(i).begin()));
   }
   EXPECT_FALSE(shard.index_of("nobody/here"));

@@ -20,7 +20,7 @@ constexpr std::size_t kSectionEntry = 32;
 constexpr std::size_t kTrailer = 8;  // u32 crc32 of everything before it + "WFEN"
 constexpr std::size_t kAlign = 64;
 constexpr std::size_t kModelNameField = 64;
-constexpr std::size_t kPartField = 144;  // u32 part, u32 zero, u64 pair key
+constexpr std::size_t kPartField = 144;  // u32 part, u32 levels, u64 pair key
 
 // The sections of each part, in file order.
 constexpr SectionKind kLexicalSections[] = {SectionKind::kIds, SectionKind::kMeta, SectionKind::kBm25, SectionKind::kFacets};
@@ -323,6 +323,7 @@ void check_input(const ShardInput& in) {
   if (in.built_at < 0 || in.built_at > kMaxBuiltAt) {
     throw std::invalid_argument("shard input: built_at must be unix seconds in 1970..9999");
   }
+  if (in.levels < 1 || in.levels > 127) throw std::invalid_argument("shard input: levels must be in 1..127");
   if (n > 0xFFFFFFFFu) throw std::invalid_argument("shard input: too many projects");
   if (in.vectors.size() != n * in.dim) {
     throw std::invalid_argument("shard input: vectors has " + std::to_string(in.vectors.size()) +
@@ -341,7 +342,9 @@ void check_input(const ShardInput& in) {
   }
 }
 
-// The vectors and scales sections: every row quantised to int8 with its own scale.
+// The vectors and scales sections: every row quantised to ±levels with its own scale. The vectors section is
+// dimension-major (all rows' value of dimension 0, then of dimension 1, …): brotli models each dimension's values
+// better that way (5.17 vs 5.65 MB at ±47); the reader transposes it back to rows.
 void write_vectors(const ShardInput& in, std::vector<std::byte>& vec, std::vector<std::byte>& sc) {
   const std::size_t n = in.projects.size();
   vec.resize(n * in.dim);
@@ -350,11 +353,11 @@ void write_vectors(const ShardInput& in, std::vector<std::byte>& vec, std::vecto
   for (std::size_t i = 0; i < n; ++i) {
     float s;
     try {
-      s = quantize_row(std::span(in.vectors).subspan(i * in.dim, in.dim), q);
+      s = quantize_row(std::span(in.vectors).subspan(i * in.dim, in.dim), q, static_cast<int>(in.levels));
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument("shard input: row " + std::to_string(i) + " (" + in.projects[i].id + "): " + e.what());
     }
-    std::memcpy(vec.data() + i * in.dim, q.data(), in.dim);
+    for (std::size_t d = 0; d < in.dim; ++d) vec[d * n + i] = static_cast<std::byte>(q[d]);
     put_u32(sc, 4 * i, float_bits(s));
   }
 }
@@ -406,6 +409,7 @@ void write_fixed_header(std::vector<std::byte>& out, const ShardInput& in, std::
   std::memcpy(out.data() + 48, in.model_sha256.data(), 32);
   std::memcpy(out.data() + 80, in.model_name.data(), in.model_name.size());
   put_u32(out, kPartField, static_cast<std::uint32_t>(part));
+  put_u32(out, kPartField + 4, in.levels);
   put_u64(out, kPartField + 8, pair_key);
 }
 
@@ -505,6 +509,8 @@ std::pair<std::uint32_t, std::uint32_t> read_fixed_header(std::span<const std::b
     fail("corrupted: unknown part " + std::to_string(part) + " (1 lexical, 2 vectors)");
   }
   h.part = static_cast<ShardPart>(part);
+  h.levels = get_u32(b, kPartField + 4);
+  if (h.levels < 1 || h.levels > 127) fail("corrupted: quantisation levels " + std::to_string(h.levels) + " outside 1..127");
   h.pair_key = get_u64(b, kPartField + 8);
   return {quant, nsec};
 }
@@ -576,7 +582,7 @@ PartView read_part(std::span<const std::byte> b, ShardPart want, const ShardExpe
 
 // The vectors file belongs to the lexical one: same pair key, and the same model, dimension, count and build time.
 void check_pair(const ShardHeader& lex, const ShardHeader& vec, const std::string& lexical_name) {
-  if (vec.pair_key != lex.pair_key || vec.count != lex.count || vec.built_at != lex.built_at) {
+  if (vec.pair_key != lex.pair_key || vec.count != lex.count || vec.built_at != lex.built_at || vec.levels != lex.levels) {
     char keys[64];
     std::snprintf(keys, sizeof keys, "%016llx, %016llx", static_cast<unsigned long long>(vec.pair_key),
                   static_cast<unsigned long long>(lex.pair_key));
@@ -695,9 +701,16 @@ void Shard::attach_vectors(std::vector<std::byte> bytes, std::string name) {
            " bytes, expected count × dim = " + std::to_string(n * header_.dim));
     }
     auto scales = read_scales(v.sections[1], n);
-    const std::size_t at = static_cast<std::size_t>(v.sections[0].data() - bytes.data());
-    vector_bytes_ = std::move(bytes);  // the buffer moves with its data: `at` still points at the vectors
-    vectors_ = std::span(reinterpret_cast<const std::int8_t*>(vector_bytes_.data() + at), n * header_.dim);
+    // Dimension-major on disk, row-major in memory (what the scan reads): one transposition.
+    const std::size_t dim = header_.dim;
+    std::vector<std::int8_t> rows(n * dim);
+    const auto* src = reinterpret_cast<const std::int8_t*>(v.sections[0].data());
+    for (std::size_t d = 0; d < dim; ++d) {
+      for (std::size_t i = 0; i < n; ++i) rows[i * dim + d] = src[d * n + i];
+    }
+    vector_bytes_ = std::move(bytes);
+    rows_ = std::move(rows);
+    vectors_ = rows_;
     scales_ = std::move(scales);
     vectors_header_ = std::move(v.header);
   } catch (const ShardError& e) {
@@ -760,6 +773,7 @@ std::string header_json(const ShardHeader& h) {
   j["model"] = {{"name", h.model_name}, {"sha256", to_hex(h.model_sha256)}, {"dimension", h.dim}};
   j["count"] = h.count;
   j["quantisation"] = "int8-symmetric-per-row";
+  j["levels"] = h.levels;
   j["builtAt"] = built_at_iso8601(h);
   j["bytes"] = h.file_bytes;
   char crc[16];

@@ -28,6 +28,10 @@ inline constexpr std::uint32_t kMaxDimension = 65536;  // keeps every int8 dot p
 inline constexpr std::int64_t kMaxBuiltAt = 253402300799;  // 9999-12-31T23:59:59Z: build times are 0..this (unix s)
 
 enum class Quantisation : std::uint32_t { kInt8SymmetricPerRow = 1 };
+// The writer's quantisation levels: each row's values are integers in ±levels with scale max|x| / levels
+// (docs/SHARD-FORMAT.md, "Why ±47"): fewer levels than int8's ±127 keep recall@10 ≥ 0.98 against float32 and
+// let the server's brotli send the vectors in fewer bytes, while the reader holds the same int8 rows.
+inline constexpr std::uint32_t kVectorLevels = 47;
 enum class ShardPart : std::uint32_t { kLexical = 1, kVectors = 2 };
 enum class SectionKind : std::uint32_t { kVectors = 1, kScales = 2, kIds = 3, kMeta = 4, kBm25 = 5, kFacets = 6 };
 
@@ -53,6 +57,7 @@ struct ShardHeader {
   std::uint32_t dim = 0;
   std::uint32_t count = 0;
   Quantisation quantisation = Quantisation::kInt8SymmetricPerRow;
+  std::uint32_t levels = kVectorLevels;  // every vector value lies in ±levels (1..127)
   std::int64_t built_at = 0;  // unix seconds
   std::uint64_t file_bytes = 0;
   std::uint32_t file_crc32 = 0;
@@ -66,6 +71,7 @@ struct ShardInput {
   std::vector<ProjectMeta> projects;
   std::vector<float> vectors;  // row-major, projects.size() × dim
   std::int64_t built_at = 0;   // unix seconds; pass a fixed value for reproducible bytes
+  std::uint32_t levels = kVectorLevels;  // quantisation levels, 1..127
 };
 
 // What the reader insists on; an unset field is not checked.
@@ -141,6 +147,7 @@ class Shard {
   std::string name_;
   ShardHeader header_;
   std::optional<ShardHeader> vectors_header_;
+  std::vector<std::int8_t> rows_;  // the vectors, row-major (the file stores them dimension-major)
   std::span<const std::int8_t> vectors_;
   std::vector<float> scales_;
   RowFacets facets_;  // decoded from the facets section by open()
