@@ -96,33 +96,39 @@ function embedderLoader(options, server, d, progress, timings) {
   return { get, release, ready: () => ready, ungate: () => ungate(), downloaded: () => bytesIn };
 }
 
-// {get, ready}: the shard's vectors part, verified and attached to the session by the first get(); a failed
-// download is tried again by the next get(). Without it rankings are lexical and a linear arm ranks as Beta.
+// {fetch, get, ready}: the shard's vectors part. fetch() starts its download (or cache read) and sha256 check;
+// get() also attaches it to the session, once. A failed download is tried again by the next call. Without it
+// rankings are lexical and a linear arm ranks as Beta.
 function vectorsLoader(d, progress, timings, tStart) {
-  let promise = null;
   let ready = false;
   let session = null;
   let core = null;
-  const start = async () => {
-    const entry = d.shardEntry.vectors;
+  const entry = d.shardEntry.vectors;
+  const retryable = (f) => {
+    let p = null;
+    return () =>
+      (p ??= f().catch((e) => {
+        p = null;
+        throw e;
+      }));
+  };
+  const fetchBytes = retryable(() =>
+    loadVerifiedBytes(d.vectorsUrl, entry.sha256, progress('vectors', entry.bytes)).catch((e) => {
+      throw new Error(`project vectors: ${e.message}`); // the app names what failed by this prefix
+    }),
+  );
+  const attach = retryable(async () => {
+    const { bytes, verified } = await fetchBytes();
     try {
-      const { bytes, verified } = await loadVerifiedBytes(d.vectorsUrl, entry.sha256, progress('vectors', entry.bytes));
       core.attachVectors(session, bytes, verified ? { sha256Verified: verified } : {});
     } catch (e) {
-      throw new Error(`project vectors: ${e.message}`); // the app names what failed by this prefix
+      throw new Error(`project vectors: ${e.message}`);
     }
     timings.vectorsMs = performance.now() - tStart;
     ready = true;
-  };
-  const get = () => {
-    if (!session) return Promise.reject(new Error('the shard is not open yet'));
-    promise ??= start().catch((e) => {
-      promise = null;
-      throw e;
-    });
-    return promise;
-  };
-  return { get, ready: () => ready, bind: (c, s) => ((core = c), (session = s)) };
+  });
+  const get = () => (session ? attach() : Promise.reject(new Error('the shard is not open yet')));
+  return { fetch: fetchBytes, get, ready: () => ready, bind: (c, s) => ((core = c), (session = s)) };
 }
 
 // The model downloads in the background; recommend() need not wait for it (a lexical + structured ranking first).
@@ -157,6 +163,10 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
   preloadModel(options, d, embedder, vectors, new Promise((r) => (sessionOpen = r)));
   const owned = []; // long-lived handles, deleted by dispose()
   let core = null;
+  // Node and a repeat visit (the vectors part on disk / in the cache) read it beside the lexical part and attach it
+  // before resolving, so they rank with the whole shard at once.
+  const vectorsNow = isNode ? Promise.resolve(true) : isCached(d.vectorsUrl);
+  vectorsNow.then((now) => now && vectors.fetch().catch(() => {})); // awaited below
   try {
     const [vocabBytes, shard] = await Promise.all([
       d.modelInfo.vocab_sha256
@@ -173,8 +183,7 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
     owned.push(core.registry.own(session));
     vectors.bind(core, session);
     sessionOpen();
-    // Node and a repeat visit (the vectors part on disk / in the cache) open the whole shard before resolving.
-    if (isNode || (await isCached(d.vectorsUrl))) await vectors.get();
+    if (await vectorsNow) await vectors.get();
     return {
       core,
       session,
