@@ -170,7 +170,9 @@ test('a model download cut off halfway says what failed, offers a retry, and res
     await p.waitForFunction(() => navigator.onLine === false, null, { timeout: 30000 });
     await context.setOffline(false);
     // The model's second download and ORT's start-up: generous, as CI machines are shared (a wait, not a limit).
-    await p.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 300000 });
+    await p.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 300000 }).catch(async (e) => {
+      throw new Error(`${e.message}; the page says: ${await p.textContent('#load-text')}; requests ${JSON.stringify(proxy.counts.requestsByPath)}`);
+    });
     assert.equal(proxy.counts.requestsByPath[MODEL_PATH], modelTries + 1, 'the model was fetched again once');
     assert.equal(proxy.counts.requestsByPath[SHARD_PATH], 1, 'the shard was not');
     assert.equal(proxy.counts.requestsByPath[VECTORS_PATH], 1, 'nor its vectors part');

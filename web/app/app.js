@@ -341,8 +341,8 @@ moreBtn.addEventListener('click', async () => {
 });
 
 // The model and the shard's vectors part download in the background from the start; when both are in (or one
-// failed) the service worker is registered.
-function watchModel() {
+// failed) the service worker is registered. `retries`: how many times this is a retry (Retry button, 'online').
+function watchModel(retries = 0) {
   rec
     .modelReady()
     .then(() => {
@@ -352,8 +352,14 @@ function watchModel() {
     })
     .catch((e) => {
       // lexical rankings keep working meanwhile
-      loading.fail(e.message.startsWith('project vectors:') ? 'project vectors' : 'language model', e, watchModel);
+      const what = e.message.startsWith('project vectors:') ? 'project vectors' : 'language model';
+      loading.fail(what, e, () => watchModel(retries + 1));
       registerServiceWorker();
+      // A download still under way when the connection dropped can fail after the 'online' event that retried:
+      // a retry that fails while online is tried again by itself, a few times (the Retry button stays).
+      if (retries > 0 && retries < 4 && navigator.onLine) {
+        setTimeout(() => $('#loading').dataset.failed === 'true' && $('#retry').click(), 2000 * retries);
+      }
     });
 }
 

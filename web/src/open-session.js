@@ -135,7 +135,7 @@ function vectorsLoader(d, progress, timings, tStart) {
 // Order on the link (modelAfterShard, default): core, vocabulary and the shard's lexical part first (the first
 // ranking needs only them), then ONNX Runtime's wasm and the model, then the shard's vectors part — so ONNX
 // Runtime's start-up overlaps the vectors' download, and the link is never idle. The progress shows the model from
-// the start.
+// the start, and the vectors part.
 function preloadModel(options, d, embedder, vectors, shardIn) {
   if (options.preloadModel === false) return;
   const modelThenVectors = () => {
@@ -144,6 +144,7 @@ function preloadModel(options, d, embedder, vectors, shardIn) {
   };
   if (options.modelAfterShard !== false) {
     options.onProgress?.({ stage: 'model', loaded: 0, total: d.model.bytes, cached: false });
+    options.onProgress?.({ stage: 'vectors', loaded: 0, total: d.shardEntry.vectors.bytes, cached: false });
     shardIn.then(modelThenVectors).catch(() => {});
   } else {
     embedder.get().catch(() => {});
