@@ -285,13 +285,13 @@ document.addEventListener('wayfinder:forgotten', () => {
   statusEl.textContent = 'Everything about you was deleted. Reload the page to start afresh.';
 });
 
-// Re-ranking with the model: the cards the learner is looking at never move on their own. When the model is in,
-// the embedding-based ranking is computed in the background and offered ("Show refined ranking"); it replaces the
+// Re-ranking with the model: the cards the learner is looking at never move on their own. When the model and the
+// shard's vectors are in, the embedding-based ranking is computed in the background and offered ("Show refined ranking"); it replaces the
 // list only when the learner asks.
 function offerRefinement(profile, rankingId) {
+  // prepare() embeds the profile as soon as the model is in, while the shard's vectors may still be arriving.
   rec
-    .modelReady()
-    .then(() => rec.prepare(profile))
+    .prepare(profile)
     .then(() => {
       if (current.rankingId !== rankingId) return; // the learner already asked for another ranking
       window.wayfinderTimings.embeddingRankingReady = performance.now() - t0;

@@ -56,7 +56,7 @@ const progressOf = (options, assetOpts) => (stage, total) => ({
 // failed download or start-up is tried again by the next get(). ready() tells whether it is in.
 // With modelStartAfterRanking, ONNX Runtime's start-up (which occupies the thread it runs on) waits after the
 // download until ungate(): the first ranking is out, or someone needs the model (modelReady, embed, a ranking).
-function embedderLoader(options, server, d, progress, timings) {
+function embedderLoader(options, server, d, progress, timings, tStart) {
   let promise = null;
   let ready = false;
   let ungate;
@@ -77,9 +77,11 @@ function embedderLoader(options, server, d, progress, timings) {
       loadVerifiedBytes(d.modelUrl, d.model.sha256, progress('model', d.model.bytes)),
       runtime,
     ]).finally(() => downloaded());
+    timings.modelBytesMs = performance.now() - tStart;
     await gate;
     const e = await createEmbedder({ modelBytes: bytes, backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1 });
     timings.modelMs = performance.now() - t;
+    timings.modelReadyMs = performance.now() - tStart;
     ready = true;
     return e;
   };
@@ -101,6 +103,7 @@ function embedderLoader(options, server, d, progress, timings) {
 // rankings are lexical and a linear arm ranks as Beta.
 function vectorsLoader(d, progress, timings, tStart) {
   let ready = false;
+  let notBefore = Promise.resolve(); // after(p): the download starts once p settles (the order on the link)
   let session = null;
   let core = null;
   const entry = d.shardEntry.vectors;
@@ -113,9 +116,11 @@ function vectorsLoader(d, progress, timings, tStart) {
       }));
   };
   const fetchBytes = retryable(() =>
-    loadVerifiedBytes(d.vectorsUrl, entry.sha256, progress('vectors', entry.bytes)).catch((e) => {
-      throw new Error(`project vectors: ${e.message}`); // the app names what failed by this prefix
-    }),
+    notBefore
+      .then(() => loadVerifiedBytes(d.vectorsUrl, entry.sha256, progress('vectors', entry.bytes)))
+      .catch((e) => {
+        throw new Error(`project vectors: ${e.message}`); // the app names what failed by this prefix
+      }),
   );
   const attach = retryable(async () => {
     const { bytes, verified } = await fetchBytes();
@@ -128,7 +133,8 @@ function vectorsLoader(d, progress, timings, tStart) {
     ready = true;
   });
   const get = () => (session ? attach() : Promise.reject(new Error('the shard is not open yet')));
-  return { fetch: fetchBytes, get, ready: () => ready, bind: (c, s) => ((core = c), (session = s)) };
+  const after = (p) => (notBefore = p.catch(() => {}));
+  return { fetch: fetchBytes, get, after, ready: () => ready, bind: (c, s) => ((core = c), (session = s)) };
 }
 
 // The model downloads in the background; recommend() need not wait for it (a lexical + structured ranking first).
@@ -136,20 +142,15 @@ function vectorsLoader(d, progress, timings, tStart) {
 // ranking needs only them), then ONNX Runtime's wasm and the model, then the shard's vectors part — so ONNX
 // Runtime's start-up overlaps the vectors' download, and the link is never idle. The progress shows the model from
 // the start, and the vectors part.
-function preloadModel(options, d, embedder, vectors, shardIn) {
+function preloadModel(options, d, embedder, vectors, shardIn, vectorsNow) {
   if (options.preloadModel === false) return;
-  const modelThenVectors = () => {
-    embedder.get().catch(() => {});
-    return embedder.downloaded().then(() => vectors.get());
-  };
   if (options.modelAfterShard !== false) {
     options.onProgress?.({ stage: 'model', loaded: 0, total: d.model.bytes, cached: false });
     options.onProgress?.({ stage: 'vectors', loaded: 0, total: d.shardEntry.vectors.bytes, cached: false });
-    shardIn.then(modelThenVectors).catch(() => {});
-  } else {
-    embedder.get().catch(() => {});
-    shardIn.then(() => vectors.get()).catch(() => {});
-  }
+    // Not cached: whoever asks for the vectors first (a ranking, modelReady()), their download waits for the model's.
+    vectorsNow.then((now) => now || vectors.after(embedder.downloaded()));
+    shardIn.then(() => embedder.get()).catch(() => {});
+  } else embedder.get().catch(() => {});
 }
 
 // → {core, session, owned, embedder: {get, release}, modelVersion, shardVersion}; nothing half-made stays behind.
@@ -158,22 +159,22 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
   const progress = progressOf(options, assetOpts);
   const d = await describe(options, server, assetOpts);
   d.core.then(() => (timings.coreMs = performance.now() - tStart)).catch(() => {});
-  const embedder = embedderLoader(options, server, d, progress, timings);
+  const embedder = embedderLoader(options, server, d, progress, timings, tStart);
   const vectors = vectorsLoader(d, progress, timings, tStart);
-  let sessionOpen;
-  preloadModel(options, d, embedder, vectors, new Promise((r) => (sessionOpen = r)));
-  const owned = []; // long-lived handles, deleted by dispose()
-  let core = null;
   // Node and a repeat visit (the vectors part on disk / in the cache) read it beside the lexical part and attach it
   // before resolving, so they rank with the whole shard at once.
   const vectorsNow = isNode ? Promise.resolve(true) : isCached(d.vectorsUrl);
+  let lexicalIn;
+  preloadModel(options, d, embedder, vectors, new Promise((r) => (lexicalIn = r)), vectorsNow);
   vectorsNow.then((now) => now && vectors.fetch().catch(() => {})); // awaited below
+  const owned = []; // long-lived handles, deleted by dispose()
+  let core = null;
   try {
     const [vocabBytes, shard] = await Promise.all([
       d.modelInfo.vocab_sha256
         ? loadVerifiedBytes(d.vocabUrl, d.modelInfo.vocab_sha256, progress('vocab')).then((r) => r.bytes)
         : loadBytes(d.vocabUrl, progress('vocab')),
-      loadVerifiedBytes(d.shardUrl, d.shardEntry.sha256, progress('shard', d.shardEntry.bytes)),
+      loadVerifiedBytes(d.shardUrl, d.shardEntry.sha256, progress('shard', d.shardEntry.bytes)).then((r) => (lexicalIn(), r)),
     ]);
     core = await d.core;
     const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
@@ -183,8 +184,8 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
     const session = core.newSession(shard.bytes, d.manifestText, d.shardEntry.file, config);
     owned.push(core.registry.own(session));
     vectors.bind(core, session);
-    sessionOpen();
     if (await vectorsNow) await vectors.get();
+    else if (options.preloadModel !== false) embedder.downloaded().then(() => vectors.get()).catch(() => {});
     return {
       core,
       session,
