@@ -319,6 +319,16 @@ TEST(ShardErrors, BuildTimeOutsideTheCalendarIsCorruptionNotOverflow) {
   EXPECT_EQ(built_at_iso8601(Shard::open(write_shard(in)).header()), "9999-12-31T23:59:59Z");
 }
 
+TEST(ShardErrors, ACountBeyondTheIdsSectionIsRefusedBeforeAnythingIsReserved) {
+  // Found by the fuzzer: a flipped count in the lexical part (which has no vectors section to bound it) reserved
+  // gigabytes for the ids before the lines were read.
+  auto bytes = write_shard(sample_input()).lexical;
+  put_u32(bytes, 28, 0xFFFFFF00u);
+  reseal(bytes);
+  const auto msg = error_of(bytes);
+  EXPECT_EQ(msg.rfind("shard: lexical part: corrupted: count 4294967040 is more rows than the ", 0), 0u) << msg;
+}
+
 TEST(ShardErrors, OutOfBoundsSectionIsRejectedNotRead) {
   const auto files = write_shard(sample_input());
   auto bytes = files.vectors;

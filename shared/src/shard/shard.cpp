@@ -620,6 +620,12 @@ struct RowIndex {
 RowIndex index_rows(std::string_view ids, std::string_view meta, std::size_t n) {
   if (!valid_utf8(meta)) fail("corrupted: meta section is not valid UTF-8");
   if (meta.size() >= 0xFFFFFFFFu) fail("corrupted: meta section is too large");
+  // Every id line takes at least 2 bytes: a count beyond that is corruption, refused before anything is reserved
+  // (the fuzzer found a flipped count reserving gigabytes; in format 3 the vectors section's size bounded it).
+  if (n > ids.size() / 2) {
+    fail("corrupted: count " + std::to_string(n) + " is more rows than the " + std::to_string(ids.size()) +
+         "-byte ids section holds");
+  }
   RowIndex r;
   r.ids.reserve(n);
   r.meta_begin.reserve(n + 1);
