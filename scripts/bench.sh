@@ -87,7 +87,7 @@ fi
 #    real models/build/shards is never touched); --quick uses the cache only.
 if ls models/build/shards/*.wfshard >/dev/null 2>&1; then
   node -e 'const fs=require("fs");const d="models/build/shards/";
-    console.log(JSON.stringify(fs.readdirSync(d).filter(f=>f.endsWith(".wfshard")).map(f=>({file:d+f,bytes:fs.statSync(d+f).size,count:JSON.parse(fs.readFileSync(d+"manifest.json")).shards.find(s=>s.file===f)?.count}))))' \
+    console.log(JSON.stringify(fs.readdirSync(d).filter(f=>f.endsWith(".wfshard")).map(f=>({file:d+f,bytes:fs.statSync(d+f).size,count:JSON.parse(fs.readFileSync(d+"manifest.json")).shards.find(s=>s.file===f||s.vectors?.file===f)?.count}))))' \
     > "$OUT/shard.json" && RAN+=("shard|ls -l models/build/shards/*.wfshard")
   CACHE="$ROOT/build/bench-cache"; SCR="$CACHE/models"
   # Also after the real shard was rebuilt (e.g. a format version bump: the scratch shard must be readable too).
@@ -269,6 +269,7 @@ if (merges.length) {
 }
 const sh = read('shard.json'), rcl = read('recall.json');
 if (sh) {
+  // Shard format 4: two files per shard (lexical part, vectors part), one row each.
   L.push('## Shard', '', '| file | projects | MiB | bytes per project (float32 would be 2048 + metadata) |', '|---|---|---|---|');
   for (const x of sh) L.push(`| ${x.file} | ${x.count ?? '—'} | ${f(x.bytes / 2 ** 20)} | ${x.count ? f(x.bytes / x.count, 0) : '—'} |`);
   L.push('');

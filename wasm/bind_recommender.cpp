@@ -75,9 +75,11 @@ class RecommenderSession {
   // config: {"seed": "<decimal u64>", "contentDepth", "dailyCap", "sha256Verified", and the RerankConfig options
   //          (rank/rerank.h from_json: "similarityWeight", "banditWeight", "epsilon", "candidateMultiplier",
   //          "minDepth", "explorationPool", "propensityDraws")} — every field optional.
+  // shard_bytes: the lexical part of the manifest's shard `shard_file`; its vectors part comes later (attachVectors).
   RecommenderSession(const val& shard_bytes, const std::string& manifest_json, const std::string& shard_file,
                      const std::string& config_json)
-      : shard_(js_errors("RecommenderSession shard",
+      : vectors_entry_(js_errors("RecommenderSession manifest", [&] { return entry_of(manifest_json, shard_file).vectors; })),
+        shard_(js_errors("RecommenderSession shard",
                          [&] { return open_shard(shard_bytes, manifest_json, shard_file, verified_sha256(config_json)); })),
         recommender_(js_errors("RecommenderSession config", [&] { return parse_config(config_json); })),
         content_depth_(js_errors("RecommenderSession config", [&] { return parse_content_depth(config_json); })),
@@ -123,6 +125,17 @@ class RecommenderSession {
   }
   std::size_t size() const { return shard_.size(); }
   std::size_t dimension() const { return shard_.dim(); }
+
+  // The shard's vectors part (checked against the manifest entry, or against `sha256Verified` in config_json, then
+  // against the lexical part's pair key): from now on rankings use the embedding and a linear arm its features.
+  void attach_vectors(const val& bytes, const std::string& config_json) {
+    js_errors("attachVectors", [&] {
+      auto data = copy_bytes(bytes);
+      check_against(vectors_entry_, data, verified_sha256(config_json));
+      shard_.attach_vectors(std::move(data), vectors_entry_.file);
+    });
+  }
+  bool has_vectors() const { return shard_.has_vectors(); }
   std::string shard_header_json() const { return wayfinder::shard::header_json(shard_.header()); }
 
   bool has_content(const std::string& hash) const {
@@ -357,24 +370,34 @@ class RecommenderSession {
     recommender_.evidence().set_features(std::make_shared<wayfinder::bandit::ShardFeatures>(shard_, std::move(basis)));
     features_status_.clear();
   }
-  static wayfinder::shard::Shard open_shard(const val& bytes, const std::string& manifest_json,
-                                            const std::string& file, const std::string& verified) {
+  static std::vector<std::byte> copy_bytes(const val& bytes) {
     // One bulk copy (TypedArray.set into a view of the vector): element-wise conversion took ~1.5 s for 13 MB.
     const auto n = bytes["length"].as<std::size_t>();
     std::vector<std::byte> data(n);
     val(emscripten::typed_memory_view(n, reinterpret_cast<std::uint8_t*>(data.data()))).call<void>("set", bytes);
-    const auto manifest = wayfinder::shard::parse_manifest(manifest_json);
-    const wayfinder::shard::ManifestShard* entry = nullptr;
-    for (const auto& s : manifest.shards)
-      if (s.file == file) entry = &s;
-    if (!entry) throw std::invalid_argument("manifest: no shard named " + file);
+    return data;
+  }
+  static wayfinder::shard::ManifestShard entry_of(const std::string& manifest_json, const std::string& file) {
+    for (const auto& s : wayfinder::shard::parse_manifest(manifest_json).shards)
+      if (s.file == file) return s;
+    throw std::invalid_argument("manifest: no shard named " + file);
+  }
+  // The core hashes the bytes itself unless the caller's WebCrypto hash is given; that must be the manifest's.
+  static void check_against(const wayfinder::shard::ManifestFile& entry, const std::vector<std::byte>& data,
+                            const std::string& verified) {
     if (verified.empty()) {
-      wayfinder::shard::verify_against_manifest(*entry, data);
-    } else if (verified != entry->sha256 || data.size() != entry->bytes) {
-      throw std::invalid_argument("sha256Verified: " + verified + " is not the manifest's sha256 of " + file +
+      wayfinder::shard::verify_against_manifest(entry, data);
+    } else if (verified != entry.sha256 || data.size() != entry.bytes) {
+      throw std::invalid_argument("sha256Verified: " + verified + " is not the manifest's sha256 of " + entry.file +
                                   " (or the byte count differs)");
     }
-    return wayfinder::shard::Shard::open(std::move(data), wayfinder::shard::expectation_of(manifest));
+  }
+  static wayfinder::shard::Shard open_shard(const val& bytes, const std::string& manifest_json,
+                                            const std::string& file, const std::string& verified) {
+    auto data = copy_bytes(bytes);
+    const auto entry = entry_of(manifest_json, file);
+    check_against(wayfinder::shard::lexical_file(entry), data, verified);
+    return wayfinder::shard::Shard::open_lexical(std::move(data), wayfinder::shard::expectation_of(wayfinder::shard::parse_manifest(manifest_json)), file);
   }
   static std::size_t parse_content_depth(const std::string& config_json) {
     const auto depth = wayfinder::rank::count_option(json::parse(config_json.empty() ? "{}" : config_json), "contentDepth", kContentDepth);
@@ -398,6 +421,7 @@ class RecommenderSession {
     return wayfinder::bandit::LearnerFold({}, credit);
   }
 
+  wayfinder::shard::ManifestFile vectors_entry_;
   wayfinder::shard::Shard shard_;
   wayfinder::rank::Recommender recommender_;
   std::size_t content_depth_ = kContentDepth;
@@ -420,6 +444,8 @@ EMSCRIPTEN_BINDINGS(wayfinder_recommender) {
       .function("indexOf", &RecommenderSession::index_of)
       .function("size", &RecommenderSession::size)
       .function("dimension", &RecommenderSession::dimension)
+      .function("attachVectors", &RecommenderSession::attach_vectors)
+      .function("hasVectors", &RecommenderSession::has_vectors)
       .function("shardHeaderJson", &RecommenderSession::shard_header_json)
       .function("hasContent", &RecommenderSession::has_content)
       .function("setContent", &RecommenderSession::set_content)

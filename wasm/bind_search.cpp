@@ -60,7 +60,8 @@ ws::ShardExpectation parse_expectation(const std::string& text) {
 }
 
 // vectors: Float32Array [rows × dim]; catalogJsonl: one catalog row per line (blank lines skipped);
-// model: {"name", "sha256", "dimension"}; builtAt: unix seconds. Returns the shard as a Uint8Array.
+// model: {"name", "sha256", "dimension"}; builtAt: unix seconds. Returns the shard's two files,
+// {lexical: Uint8Array, vectors: Uint8Array}.
 val shard_write(const val& vectors, const std::string& catalog_jsonl, const std::string& model_json, double built_at) {
   return js_errors("shardWrite", [&] {
     const auto model = json::parse(model_json);
@@ -84,29 +85,39 @@ val shard_write(const val& vectors, const std::string& catalog_jsonl, const std:
       }
     }
     in.vectors = copy_in<float>(vectors);
-    return bytes_out(ws::write_shard(in));
+    const auto files = ws::write_shard(in);
+    val out = val::object();
+    out.set("lexical", bytes_out(files.lexical));
+    out.set("vectors", bytes_out(files.vectors));
+    return out;
   });
 }
 
-// Opens (fully validates) the shard; expectation JSON {"name","sha256","dimension"} (any subset, or "").
-std::string shard_inspect(const val& bytes, const std::string& expectation_json) {
+// A shard's two files from JS (Uint8Arrays: the lexical part, the vectors part).
+ws::ShardFiles files_in(const val& lexical, const val& vectors) { return {bytes_in(lexical), bytes_in(vectors)}; }
+
+// Opens (fully validates) both files of the shard; expectation JSON {"name","sha256","dimension"} (any subset, or "").
+// → the lexical part's header JSON with the vectors part's header as "vectorsPart".
+std::string shard_inspect(const val& lexical, const val& vectors, const std::string& expectation_json) {
   return js_errors("shardInspect", [&] {
-    const auto shard = ws::Shard::open(bytes_in(bytes), parse_expectation(expectation_json));
-    return ws::header_json(shard.header());
+    const auto shard = ws::Shard::open(files_in(lexical, vectors), parse_expectation(expectation_json));
+    auto j = json::parse(ws::header_json(shard.header()));
+    j["vectorsPart"] = json::parse(ws::header_json(*shard.vectors_header()));
+    return j.dump();
   });
 }
 
-std::string shard_meta(const val& bytes, int index) {
+std::string shard_meta(const val& lexical, int index) {
   return js_errors("shardMeta", [&] {
-    const auto shard = ws::Shard::open(bytes_in(bytes));
+    const auto shard = ws::Shard::open_lexical(bytes_in(lexical));
     return json(shard.meta(static_cast<std::size_t>(index))).dump();
   });
 }
 
 // Exact int8 top-k: JSON [{"index","id","score"}].
-std::string shard_search(const val& bytes, const val& query, int k) {
+std::string shard_search(const val& lexical, const val& vectors, const val& query, int k) {
   return js_errors("shardSearch", [&] {
-    const auto shard = ws::Shard::open(bytes_in(bytes));
+    const auto shard = ws::Shard::open(files_in(lexical, vectors));
     const auto q = copy_in<float>(query);
     json out = json::array();
     for (const auto& s : wayfinder::search::search_top_k(shard, q, static_cast<std::size_t>(k))) {
@@ -116,11 +127,13 @@ std::string shard_search(const val& bytes, const val& query, int k) {
   });
 }
 
-std::string manifest_entry(const std::string& file, const val& bytes) {
+// The manifest entry of a shard's two files (named lexical_file and vectors_file), as JSON.
+std::string manifest_entry(const std::string& lexical_file, const std::string& vectors_file, const val& lexical,
+                           const val& vectors) {
   return js_errors("shardManifestEntry", [&] {
-    const auto e = ws::manifest_entry(file, bytes_in(bytes));
-    return json{{"file", e.file}, {"sha256", e.sha256}, {"bytes", e.bytes}, {"count", e.count}, {"builtAt", e.built_at}}
-        .dump();
+    ws::Manifest m;
+    m.shards.push_back(ws::manifest_entry(lexical_file, vectors_file, files_in(lexical, vectors)));
+    return json(m)["shards"][0].dump();
   });
 }
 
@@ -129,14 +142,18 @@ std::string manifest_validate(const std::string& text) {
   return js_errors("manifest", [&] { return ws::manifest_json(ws::parse_manifest(text)); });
 }
 
-void manifest_verify_shard(const std::string& manifest_text, const std::string& file, const val& bytes) {
+// Both files of the shard whose lexical part is `file`: sizes and sha256s against the manifest, then opened.
+void manifest_verify_shard(const std::string& manifest_text, const std::string& file, const val& lexical,
+                           const val& vectors) {
   js_errors("manifestVerifyShard", [&] {
     const auto m = ws::parse_manifest(manifest_text);
     for (const auto& e : m.shards) {
       if (e.file != file) continue;
-      const auto b = bytes_in(bytes);
-      ws::verify_against_manifest(e, b);
-      (void)ws::Shard::open(b, ws::expectation_of(m));
+      auto files = files_in(lexical, vectors);
+      ws::verify_against_manifest(ws::lexical_file(e), files.lexical);
+      ws::verify_against_manifest(e.vectors, files.vectors);
+      auto shard = ws::Shard::open_lexical(std::move(files.lexical), ws::expectation_of(m), e.file);
+      shard.attach_vectors(std::move(files.vectors), e.vectors.file);
       return;
     }
     throw std::invalid_argument("manifest has no shard named '" + file + "'");
@@ -222,11 +239,11 @@ std::string weights_json(const wayfinder::search::ContentWeights& w) {
       .dump();
 }
 
-// One opened shard for repeated content rankings (tools and evaluation): opened and verified once.
+// One opened shard (both files) for repeated content rankings (tools and evaluation): opened and verified once.
 class ShardSearcher {
  public:
-  ShardSearcher(const val& bytes, const std::string& expectation_json)
-      : shard_(js_errors("ShardSearcher", [&] { return ws::Shard::open(bytes_in(bytes), parse_expectation(expectation_json)); })) {}
+  ShardSearcher(const val& lexical, const val& vectors, const std::string& expectation_json)
+      : shard_(js_errors("ShardSearcher", [&] { return ws::Shard::open(files_in(lexical, vectors), parse_expectation(expectation_json)); })) {}
 
   int size() const { return static_cast<int>(shard_.size()); }
   std::string id(int i) const {
@@ -301,7 +318,7 @@ EMSCRIPTEN_BINDINGS(wayfinder_search) {
   emscripten::function("learningKinds", &learning_kinds);
   emscripten::function("shardFormatVersion", &shard_format_version);
   emscripten::class_<ShardSearcher>("ShardSearcher")
-      .constructor<const val&, const std::string&>()
+      .constructor<const val&, const val&, const std::string&>()
       .function("size", &ShardSearcher::size)
       .function("id", &ShardSearcher::id)
       .function("metaJson", &ShardSearcher::meta_json)

@@ -1,4 +1,5 @@
-// `wayfinder shard build`: catalog.jsonl + use-lite.onnx -> shards/catalog-000.wfshard + shards/manifest.json.
+// `wayfinder shard build`: catalog.jsonl + use-lite.onnx -> the shard's two files (shards/catalog-000.lexical.wfshard:
+// ids, metadata, BM25, facets; shards/catalog-000.vectors.wfshard: int8 vectors and scales) + shards/manifest.json.
 // Idempotent: skips when the catalog, model sha256, core version and format are unchanged and the outputs verify.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -78,11 +79,13 @@ function plan(o, core) {
     outDir,
     modelFile: path.join(o.models, info.onnx_file),
     vocabFile: path.join(o.models, info.vocab_file ?? 'vocab.json'),
-    shardName: 'catalog-000.wfshard',
+    shardName: 'catalog-000.lexical.wfshard',
+    vectorsName: 'catalog-000.vectors.wfshard',
     manifestFile: path.join(outDir, 'manifest.json'),
     stampFile: path.join(outDir, 'build-stamp.json'),
   };
   p.shardFile = path.join(outDir, p.shardName);
+  p.vectorsFile = path.join(outDir, p.vectorsName);
   const modelSha = sha256File(p.modelFile);
   if (info.onnx_sha256 && info.onnx_sha256 !== modelSha) {
     throw new Error(`${p.modelFile}: sha256 ${modelSha} differs from model-info.json (${info.onnx_sha256})`);
@@ -105,10 +108,10 @@ function plan(o, core) {
 
 // True when the stamp matches and the existing shard still verifies against its manifest.
 function upToDate(p, core) {
-  if (!fs.existsSync(p.stampFile) || !fs.existsSync(p.shardFile) || !fs.existsSync(p.manifestFile)) return false;
+  if (![p.stampFile, p.shardFile, p.vectorsFile, p.manifestFile].every((f) => fs.existsSync(f))) return false;
   if (JSON.stringify(JSON.parse(fs.readFileSync(p.stampFile, 'utf8'))) !== JSON.stringify(p.stamp)) return false;
   try {
-    core.manifestVerifyShard(fs.readFileSync(p.manifestFile, 'utf8'), p.shardName, fs.readFileSync(p.shardFile));
+    core.manifestVerifyShard(fs.readFileSync(p.manifestFile, 'utf8'), p.shardName, fs.readFileSync(p.shardFile), fs.readFileSync(p.vectorsFile));
     return true;
   } catch (e) {
     process.stderr.write(`shard build: existing outputs fail verification (${e.message}); rebuilding\n`);
@@ -132,16 +135,20 @@ async function embedCatalog(p, core, o) {
   return vectors;
 }
 
-// The shard (written atomically), its manifest and the stamp.
+// The shard's two files (each written atomically), its manifest and the stamp; the one-file shard of format 3
+// (catalog-000.wfshard and its precompressed siblings) is removed.
 function writeOutputs(p, core, vectors) {
-  const bytes = core.shardWrite(vectors, p.catalogText, JSON.stringify(p.model), Math.floor(Date.now() / 1000));
+  const files = core.shardWrite(vectors, p.catalogText, JSON.stringify(p.model), Math.floor(Date.now() / 1000));
   fs.mkdirSync(p.outDir, { recursive: true });
-  fs.writeFileSync(`${p.shardFile}.tmp`, bytes);
-  fs.renameSync(`${p.shardFile}.tmp`, p.shardFile);
-  const entry = JSON.parse(core.shardManifestEntry(p.shardName, bytes));
+  for (const [file, bytes] of [[p.shardFile, files.lexical], [p.vectorsFile, files.vectors]]) {
+    fs.writeFileSync(`${file}.tmp`, bytes);
+    fs.renameSync(`${file}.tmp`, file);
+  }
+  for (const old of ['catalog-000.wfshard', 'catalog-000.wfshard.gz', 'catalog-000.wfshard.br']) fs.rmSync(path.join(p.outDir, old), { force: true });
+  const entry = JSON.parse(core.shardManifestEntry(p.shardName, p.vectorsName, files.lexical, files.vectors));
   fs.writeFileSync(p.manifestFile, core.manifestValidate(JSON.stringify({ format: 1, model: p.model, shards: [entry] })));
   fs.writeFileSync(p.stampFile, `${JSON.stringify(p.stamp, null, 2)}\n`);
-  return bytes;
+  return files;
 }
 
 export async function main(argv = []) {
@@ -150,19 +157,20 @@ export async function main(argv = []) {
   const p = plan(o, core);
   if (!o.force && !o.floatOut && upToDate(p, core)) {
     process.stderr.write(`shard build: up to date (${p.shardFile})\n`);
-    return { skipped: true, shardFile: p.shardFile, manifestFile: p.manifestFile };
+    return { skipped: true, shardFile: p.shardFile, vectorsFile: p.vectorsFile, manifestFile: p.manifestFile };
   }
   const t0 = Date.now();
   const vectors = await embedCatalog(p, core, o);
   if (o.floatOut) fs.writeFileSync(o.floatOut, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
-  const bytes = writeOutputs(p, core, vectors);
+  const files = writeOutputs(p, core, vectors);
   const n = p.lines.length;
+  const bytes = files.lexical.length + files.vectors.length;
   process.stderr.write(
-    `shard build: ${n} projects, ${bytes.length} bytes (${(bytes.length / n).toFixed(1)} B/project; ` +
-      `float32 vectors alone would be ${((n * p.info.dimension * 4) / n).toFixed(0)} B/project) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n` +
-      `  ${p.shardFile}\n  ${p.manifestFile}\n`,
+    `shard build: ${n} projects, ${bytes} bytes (lexical ${files.lexical.length} + vectors ${files.vectors.length}; ` +
+      `${(bytes / n).toFixed(1)} B/project; float32 vectors alone would be ${((n * p.info.dimension * 4) / n).toFixed(0)} B/project) ` +
+      `in ${((Date.now() - t0) / 1000).toFixed(1)} s\n  ${p.shardFile}\n  ${p.vectorsFile}\n  ${p.manifestFile}\n`,
   );
-  return { skipped: false, shardFile: p.shardFile, manifestFile: p.manifestFile, bytes: bytes.length, count: n };
+  return { skipped: false, shardFile: p.shardFile, vectorsFile: p.vectorsFile, manifestFile: p.manifestFile, bytes, count: n };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -19,6 +19,19 @@ export async function loadCoreModule() {
   return core;
 }
 
+// A shard's two files, found through the manifest beside `lexicalFile` (its entry's `vectors.file`):
+// {lexical, vectors, entry, manifest}. Node tools open shards with both.
+export function readShardFiles(lexicalFile) {
+  const dir = path.dirname(lexicalFile);
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} is missing: it names the vectors file of ${lexicalFile}`);
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  const entry = manifest.shards?.find((s) => s.file === path.basename(lexicalFile));
+  if (!entry) throw new Error(`${manifestFile} lists no shard named ${path.basename(lexicalFile)}`);
+  if (!entry.vectors?.file) throw new Error(`${manifestFile}: shard ${entry.file} has no vectors file (a format-3 manifest: rebuild the shard)`);
+  return { lexical: fs.readFileSync(lexicalFile), vectors: fs.readFileSync(path.join(dir, entry.vectors.file)), entry, manifest, manifestFile };
+}
+
 // catalog row (JSON text) -> the embedding text of the core's text::project_text.
 export function projectTextFn(core) {
   if (typeof core.projectText === 'function') return (line) => core.projectText(line);

@@ -1,35 +1,32 @@
-// `wayfinder shard inspect [FILE] [--manifest FILE]`: prints a shard's header (JSON) after the core has verified
-// every checksum; with a manifest, also its sha256/size entry and the expected model and dimension.
+// `wayfinder shard inspect [LEXICAL-FILE] [--manifest FILE]`: prints a shard's headers (JSON; the vectors part's as
+// "vectorsPart") after the core has verified every checksum of both files; the manifest (default: beside the file)
+// names the vectors file and gives both files' sha256/size and the expected model and dimension.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadCoreModule, repoRoot } from './core-tools.mjs';
+import { loadCoreModule, readShardFiles, repoRoot } from './core-tools.mjs';
 
 export async function main(argv = []) {
-  let file = path.join(repoRoot, 'models/build/shards/catalog-000.wfshard');
+  let file = path.join(repoRoot, 'models/build/shards/catalog-000.lexical.wfshard');
   let manifest = null;
   for (let i = 0; i < argv.length; ++i) {
     if (argv[i] === '--manifest') manifest = path.resolve(argv[++i] ?? '');
     else if (argv[i] === '--help' || argv[i] === '-h') {
-      process.stdout.write('Usage: wayfinder shard inspect [SHARD] [--manifest manifest.json]\n');
+      process.stdout.write('Usage: wayfinder shard inspect [LEXICAL-SHARD-FILE] [--manifest manifest.json]\n');
       return 0;
     } else file = path.resolve(argv[i]);
   }
-  if (!manifest && fs.existsSync(path.join(path.dirname(file), 'manifest.json'))) {
-    manifest = path.join(path.dirname(file), 'manifest.json');
-  }
   const core = await loadCoreModule();
-  const bytes = fs.readFileSync(file);
   try {
-    let expectation = '';
-    if (manifest) {
-      const text = fs.readFileSync(manifest, 'utf8');
-      core.manifestVerifyShard(text, path.basename(file), bytes);
-      expectation = JSON.stringify(JSON.parse(text).model);
-    }
-    const header = JSON.parse(core.shardInspect(bytes, expectation));
+    const files = readShardFiles(file);
+    manifest ??= files.manifestFile;
+    const text = fs.readFileSync(manifest, 'utf8');
+    core.manifestVerifyShard(text, path.basename(file), files.lexical, files.vectors);
+    const header = JSON.parse(core.shardInspect(files.lexical, files.vectors, JSON.stringify(JSON.parse(text).model)));
     header.file = file;
-    header.sha256 = core.sha256Hex(bytes);
-    header.manifest = manifest ? { file: manifest, verified: true } : null;
+    header.sha256 = core.sha256Hex(files.lexical);
+    header.vectorsPart.file = path.join(path.dirname(file), files.entry.vectors.file);
+    header.vectorsPart.sha256 = core.sha256Hex(files.vectors);
+    header.manifest = { file: manifest, verified: true };
     header.kernel = core.searchKernelName();
     process.stdout.write(`${JSON.stringify(header, null, 2)}\n`);
     return 0;

@@ -45,13 +45,18 @@ std::unique_ptr<KnownProjects> load_known_projects(const std::string& models_dir
     const auto manifest = shard::parse_manifest(text);
     std::unordered_set<std::string> ids;
     for (const auto& entry : manifest.shards) {
-      std::ifstream sf(manifest_path.parent_path() / entry.file, std::ios::binary);
-      if (!sf) throw std::runtime_error("cannot open shard " + entry.file + " listed in " + manifest_path.string());
-      const std::string raw((std::istreambuf_iterator<char>(sf)), std::istreambuf_iterator<char>());
-      std::vector<std::byte> bytes(raw.size());
-      std::memcpy(bytes.data(), raw.data(), raw.size());
-      shard::verify_against_manifest(entry, bytes);
-      const auto opened = shard::Shard::open(std::move(bytes), shard::expectation_of(manifest));
+      // Both files of the shard, each verified against the manifest, then opened as a pair.
+      auto read_file = [&](const shard::ManifestFile& f) {
+        std::ifstream sf(manifest_path.parent_path() / f.file, std::ios::binary);
+        if (!sf) throw std::runtime_error("cannot open shard file " + f.file + " listed in " + manifest_path.string());
+        const std::string raw((std::istreambuf_iterator<char>(sf)), std::istreambuf_iterator<char>());
+        std::vector<std::byte> bytes(raw.size());
+        std::memcpy(bytes.data(), raw.data(), raw.size());
+        shard::verify_against_manifest(f, bytes);
+        return bytes;
+      };
+      auto opened = shard::Shard::open_lexical(read_file(shard::lexical_file(entry)), shard::expectation_of(manifest), entry.file);
+      opened.attach_vectors(read_file(entry.vectors), entry.vectors.file);
       for (std::size_t i = 0; i < opened.size(); ++i) ids.insert(opened.id(i));
     }
     if (!ids.empty()) return std::make_unique<ProjectIdSet>(std::move(ids), manifest_path.string());

@@ -1,16 +1,17 @@
 // Time to open the real shard in WASM and to rank it the first and second time (the first used to pay for the
 // per-row facets; shard format v2 stores them). Not part of test.sh: a measurement.
-//   node tests/bench/first_rank_wasm.mjs [shard=models/build/shards/catalog-000.wfshard]
+//   node tests/bench/first_rank_wasm.mjs [lexical shard file=models/build/shards/catalog-000.lexical.wfshard]
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readShardFiles } from '../../models/shard/core-tools.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const shardFile = process.argv[2] ?? path.join(ROOT, 'models/build/shards/catalog-000.wfshard');
+const shardFile = process.argv[2] ?? path.join(ROOT, 'models/build/shards/catalog-000.lexical.wfshard');
 const core = await (await import(path.join(ROOT, 'web/wasm/wayfinder_core_simd.mjs'))).default();
-const bytes = new Uint8Array(fs.readFileSync(shardFile));
+const files = readShardFiles(shardFile);
 let t = performance.now();
-const shard = new core.ShardSearcher(bytes, '{}');
+const shard = new core.ShardSearcher(files.lexical, files.vectors, '{}');
 const openMs = performance.now() - t;
 const q = new Float32Array(512);
 for (let i = 0; i < q.length; i++) q[i] = Math.sin(i + 1);

@@ -2,13 +2,15 @@
 // catalog vectors written by `wayfinder shard build --float-out FILE`. Queries: the first Q learner-profile embeddings
 // of PROFILE_VECTORS.jsonl when given (tests/sim/embed_profiles.mjs output: the product's own pipeline), else every
 // (n/Q)-th project's vector with small seeded noise (so the query is not exactly a row).
-// Usage: node tests/bench/recall_eval.mjs VECTORS.f32 [SHARD] [Q] [PROFILE_VECTORS.jsonl]
+// Usage: node tests/bench/recall_eval.mjs VECTORS.f32 [LEXICAL-SHARD-FILE] [Q] [PROFILE_VECTORS.jsonl] (the vectors file is
+// found through the manifest beside it)
 import fs from 'node:fs';
+import { readShardFiles } from '../../models/shard/core-tools.mjs';
 
-const [vecFile, shardFile = 'models/build/shards/catalog-000.wfshard', qArg = '200', profileFile] = process.argv.slice(2);
+const [vecFile, shardFile = 'models/build/shards/catalog-000.lexical.wfshard', qArg = '200', profileFile] = process.argv.slice(2);
 const core = await (await import(new URL('../../web/wasm/wayfinder_core_simd.mjs', import.meta.url).href)).default();
-const bytes = fs.readFileSync(shardFile);
-const header = JSON.parse(core.shardInspect(bytes, ''));
+const files = readShardFiles(shardFile);
+const header = JSON.parse(core.shardInspect(files.lexical, files.vectors, ''));
 const dim = header.model.dimension;
 const buf = fs.readFileSync(vecFile);
 const vecs = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
@@ -42,9 +44,9 @@ for (let qi = 0; qi < Q; ++qi) {
   }
   exact.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   const want = new Set(exact.slice(0, 10).map((e) => e[1]));
-  const got = JSON.parse(core.shardSearch(bytes, q, 10));
+  const got = JSON.parse(core.shardSearch(files.lexical, files.vectors, q, 10));
   hits += got.filter((g) => want.has(g.index)).length;
   top1 += got[0].index === exact[0][1] ? 1 : 0;
 }
 console.log(JSON.stringify({ projects: n, dim, queries: Q, queryKind: profileQueries ? 'learner profiles' : 'noisy catalog rows', recallAt10: hits / (10 * Q), top1Agreement: top1 / Q,
-  shardBytes: bytes.length, bytesPerProject: bytes.length / n, float32BytesPerProject: dim * 4, seconds: (Date.now() - t0) / 1000 }));
+  shardBytes: files.lexical.length + files.vectors.length, vectorBytes: files.vectors.length, bytesPerProject: (files.lexical.length + files.vectors.length) / n, float32BytesPerProject: dim * 4, seconds: (Date.now() - t0) / 1000 }));

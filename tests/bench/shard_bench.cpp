@@ -1,4 +1,5 @@
-// Shard::open and rank_content on the real catalog shard (models/build/shards/catalog-000.wfshard), when built.
+// Shard::open and rank_content on the real catalog shard (models/build/shards/catalog-000.{lexical,vectors}.wfshard),
+// when built.
 #include <benchmark/benchmark.h>
 
 #include <fstream>
@@ -10,19 +11,30 @@
 
 namespace {
 
-std::vector<std::byte> real_shard_bytes() {
-  std::ifstream f(WF_SOURCE_DIR "/models/build/shards/catalog-000.wfshard", std::ios::binary);
+std::vector<std::byte> read_file(const char* path) {
+  std::ifstream f(path, std::ios::binary);
   std::vector<char> raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   std::vector<std::byte> b(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) b[i] = static_cast<std::byte>(raw[i]);
   return b;
 }
 
+struct RealShard {
+  wayfinder::shard::ShardFiles files;
+  bool empty() const { return files.lexical.empty() || files.vectors.empty(); }
+  std::size_t size() const { return files.lexical.size() + files.vectors.size(); }
+};
+
+RealShard real_shard_bytes() {
+  return {{read_file(WF_SOURCE_DIR "/models/build/shards/catalog-000.lexical.wfshard"),
+           read_file(WF_SOURCE_DIR "/models/build/shards/catalog-000.vectors.wfshard")}};
+}
+
 void BM_ShardOpenRealCatalog(benchmark::State& state) {
   const auto bytes = real_shard_bytes();
   if (bytes.empty()) return state.SkipWithError("no shard: run `wayfinder shard build` first");
   for (auto _ : state) {
-    auto s = wayfinder::shard::Shard::open(bytes);
+    auto s = wayfinder::shard::Shard::open(bytes.files);
     benchmark::DoNotOptimize(s.size());
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
@@ -31,7 +43,7 @@ void BM_ShardOpenRealCatalog(benchmark::State& state) {
 void BM_RankContentRealCatalog(benchmark::State& state) {
   const auto bytes = real_shard_bytes();
   if (bytes.empty()) return state.SkipWithError("no shard: run `wayfinder shard build` first");
-  const auto shard = wayfinder::shard::Shard::open(bytes);
+  const auto shard = wayfinder::shard::Shard::open(bytes.files);
   std::vector<float> q(shard.dim());
   for (std::size_t d = 0; d < q.size(); ++d) q[d] = shard.row(7)[d] * shard.scale(7);
   wayfinder::Profile p;

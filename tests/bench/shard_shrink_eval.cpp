@@ -9,7 +9,10 @@
 // one-off measurement. Not built by CMake:
 //   g++ -O2 -isystem /usr/include/eigen3 tests/bench/shard_shrink_eval.cpp -o build/shard_shrink_eval
 //   node tests/bench/shard_shrink_queries.mjs build/shrink
-//   build/shard_shrink_eval build/bench-cache/vectors.f32 build/shrink/queries.f32 [512] [--codes]
+//   build/shard_shrink_eval build/bench-cache/vectors.f32 build/shrink/queries.f32 [512] [--codes | --wire DIR]
+// Third round (`--wire DIR`): byte-per-value uniform codes with fewer levels (±63 … ±31), per row; writes each
+// code matrix row-major (DIR/levels-L.i8) and dimension-major (DIR/levels-L.t.i8) so their on-the-wire size can be
+// measured with the server's compressor (`brotli -q 11`), since values near 0 are far more frequent.
 // (vectors.f32: the float32 catalog vectors, written by scripts/bench.sh's scratch shard build with --float-out.)
 #include <Eigen/Dense>
 
@@ -164,6 +167,27 @@ static void codes(const Rows& x, const Rows& q, const std::vector<std::vector<in
   }
 }
 
+// Third round: per-row uniform codes at `levels`, one signed byte per value, written for the brotli measurement.
+static void wire(const Rows& x, const Rows& q, const std::vector<std::vector<int>>& exact, const std::string& dir) {
+  for (int levels : {127, 63, 55, 47, 40, 31}) {
+    std::vector<signed char> rm(static_cast<std::size_t>(x.size())), dm(rm.size());
+    const auto n = static_cast<std::size_t>(x.rows()), d = static_cast<std::size_t>(x.cols());
+    for (std::size_t r = 0; r < n; ++r) {
+      const float scale = x.row(static_cast<Eigen::Index>(r)).cwiseAbs().maxCoeff() / static_cast<float>(levels);
+      for (std::size_t c = 0; c < d; ++c) {
+        const float v = scale > 0 ? std::round(x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) / scale) : 0.0f;
+        rm[r * d + c] = dm[c * n + r] = static_cast<signed char>(v);
+      }
+    }
+    const std::string base = dir + "/levels-" + std::to_string(levels);
+    std::ofstream(base + ".i8", std::ios::binary).write(reinterpret_cast<const char*>(rm.data()), static_cast<std::streamsize>(rm.size()));
+    std::ofstream(base + ".t.i8", std::ios::binary).write(reinterpret_cast<const char*>(dm.data()), static_cast<std::streamsize>(dm.size()));
+    std::printf("per-row uniform ±%d, byte per value: recall@10 %.4f, raw %.2f MB (%s.i8, %s.t.i8)\n", levels,
+                recall(quantise(x, levels), q, exact), static_cast<double>(rm.size()) / 1e6, base.c_str(), base.c_str());
+    std::fflush(stdout);
+  }
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: shard_shrink_eval VECTORS.f32 QUERIES.f32 [dim=512]\n");
@@ -175,6 +199,7 @@ int main(int argc, char** argv) {
   for (Eigen::Index i = 0; i < q.rows(); ++i) exact.push_back(top10(x * q.row(i).transpose()));
   std::printf("%ld rows, %ld queries; recall@10 against exact float32\n", static_cast<long>(x.rows()), static_cast<long>(q.rows()));
   if (argc > 4 && std::string(argv[4]) == "--codes") return codes(x, q, exact), 0;
+  if (argc > 5 && std::string(argv[4]) == "--wire") return wire(x, q, exact, argv[5]), 0;
   for (int levels : {127, 31, 15, 7}) {
     std::printf("full %d-d, levels ±%d: recall@10 %.4f, vector bytes %.2f MB\n", dim, levels, recall(quantise(x, levels), q, exact),
                 static_cast<double>(x.rows()) * dim * std::ceil(std::log2(2.0 * levels + 1)) / 8 / 1e6);

@@ -348,21 +348,27 @@ test('page hide sends the queue by beacon; the next sync resends the same batch;
   assert.equal(rows[0].d, rows[0].n, 'none twice');
 });
 
-test('a cached shard from another build (same file name, other sha256) is fetched again, past the service worker', async () => {
-  const shardUrl = `${server.url}/models/shards/catalog-000.wfshard`;
-  await page.evaluate(async (u) => {
-    for (const name of await caches.keys()) {
-      const c = await caches.open(name);
-      if (await c.match(u)) await c.put(u, new Response(new Uint8Array([1, 2, 3])));
+test('a cached shard from another build (same file names, other sha256) is fetched again, past the service worker', async () => {
+  const manifest = await (await fetch(`${server.url}/models/shards/manifest.json`)).json();
+  const urls = [manifest.shards[0].file, manifest.shards[0].vectors.file].map((f) => `${server.url}/models/shards/${f}`);
+  await page.evaluate(async (list) => {
+    for (const u of list) {
+      for (const name of await caches.keys()) {
+        const c = await caches.open(name);
+        if (await c.match(u)) await c.put(u, new Response(new Uint8Array([1, 2, 3])));
+      }
+      const c = await caches.open('wayfinder-assets-v1');
+      await c.put(u, new Response(new Uint8Array([1, 2, 3])));
     }
-    const c = await caches.open('wayfinder-assets-v1');
-    await c.put(u, new Response(new Uint8Array([1, 2, 3])));
-  }, shardUrl);
+  }, urls);
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll('article.card').length >= 10, null, { timeout: 60000 });
-  const cachedBytes = await page.evaluate(async (u) => (await (await caches.match(u)).arrayBuffer()).byteLength, shardUrl);
-  const manifest = await (await fetch(`${server.url}/models/shards/manifest.json`)).json();
-  assert.equal(cachedBytes, manifest.shards[0].bytes, 'the stale copy was replaced');
+  await page.waitForFunction(() => window.wayfinder?.modelReady(), null, { timeout: 60000 });
+  const cachedBytes = await page.evaluate(
+    async (list) => Promise.all(list.map(async (u) => (await (await caches.match(u)).arrayBuffer()).byteLength)),
+    urls,
+  );
+  assert.deepEqual(cachedBytes, [manifest.shards[0].bytes, manifest.shards[0].vectors.bytes], 'both stale copies were replaced');
 });
 
 test('dashboard shows per-arm plots and the experiment from the admin report', async () => {

@@ -1,9 +1,11 @@
 // The first visit (issue 11), in Chromium against the real wayfinder-sync behind a byte-counting proxy
 // (tests/browser/proxy.mjs: it sees the page's, the service worker's and any worker's fetches alike):
 // - a press of the button while the shard is still coming is kept, answered with a lexical ranking as soon as the
-//   shard is in, and the embedding ranking is offered (not forced) once the model is in; typed input is kept;
+//   shard's lexical part is in (its vectors part and the model still held back), and the embedding ranking is
+//   offered (not forced) once the model and the vectors are in; typed input is kept;
 // - a determinate progress bar with bytes per stage from the manifest sizes;
-// - each big file downloaded once per visit, whoever asks (the bytes of a cold visit are in figures);
+// - each big file downloaded once per visit, whoever asks, and the cold visit's bytes within the budget: the
+//   precompressed sizes of the files it needs (deterministic, from the files on disk; the figures line prints them);
 // - a repeat visit reads every big file from the device and says so;
 // - a download cut off halfway is reported with a Retry, and resumes when the browser is back online, without
 //   fetching the files that were complete again.
@@ -19,7 +21,8 @@ const MODELS = process.env.WAYFINDER_MODELS ? path.resolve(process.env.WAYFINDER
 const info = JSON.parse(fs.readFileSync(path.join(MODELS, 'model-info.json'), 'utf8'));
 const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'shards/manifest.json'), 'utf8'));
 const MODEL_PATH = `/models/${info.int8.file}`;
-const SHARD_PATH = `/models/shards/${manifest.shards[0].file}`;
+const SHARD_PATH = `/models/shards/${manifest.shards[0].file}`; // the lexical part
+const VECTORS_PATH = `/models/shards/${manifest.shards[0].vectors.file}`;
 const ORT_WASM = '/ort/ort-wasm-simd-threaded.wasm';
 const esc = (s) => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
@@ -45,6 +48,7 @@ const cardCount = () => page.evaluate(() => document.querySelectorAll('article.c
 test('cold visit: an early press is kept, a lexical ranking comes first, the embedding ranking is offered', async () => {
   const releaseShard = proxy.hold(esc(SHARD_PATH));
   const releaseModel = proxy.hold(esc(MODEL_PATH));
+  const releaseVectors = proxy.hold(esc(VECTORS_PATH));
   await page.goto(`${proxy.url}/`, { waitUntil: 'domcontentloaded' });
   await page.getByLabel('Interests').fill('machine learning, data visualisation');
   await page.getByLabel('Languages').fill('Python');
@@ -56,7 +60,7 @@ test('cold visit: an early press is kept, a lexical ranking comes first, the emb
   // The progress bar knows the totals from model-info.json and the manifest before the bytes arrive.
   await page.waitForFunction(() => !document.getElementById('loading').hidden && /language model/.test(document.getElementById('load-text').textContent));
   const total = Number(await page.getAttribute('#loading', 'data-total'));
-  assert.ok(total >= info.int8.bytes + manifest.shards[0].bytes, `bar total ${total} covers the model and the shard`);
+  assert.ok(total >= info.int8.bytes + manifest.shards[0].bytes, `bar total ${total} covers the model and the shard's lexical part`);
   const text = await page.textContent('#load-text');
   assert.match(text, /projects 0\.0 \/ \d+\.\d MB/);
   assert.match(text, /language model 0\.0 \/ \d+\.\d MB/);
@@ -64,12 +68,18 @@ test('cold visit: an early press is kept, a lexical ranking comes first, the emb
   releaseShard();
   await page.waitForFunction(() => document.querySelectorAll('article.card').length >= 10, null, { timeout: 120000 });
   assert.equal(await stage(), 'lexical', 'the first ranking needs no model');
+  assert.equal(proxy.counts.byPath[VECTORS_PATH] ?? 0, 0, 'nor the shard\'s vectors part: ranked while it was held back');
+  assert.equal(proxy.counts.byPath[MODEL_PATH] ?? 0, 0);
   assert.match(await page.textContent('#status'), /language model is still loading/);
   assert.equal(await page.inputValue('#interests'), 'machine learning, data visualisation', 'typed input kept');
   assert.equal(await page.isVisible('#refine'), false, 'no offer before the model is in');
   const lexicalIds = await page.$$eval('article.card', (as) => as.map((a) => a.dataset.projectId));
 
   releaseModel();
+  // The model alone is not enough for the embedding ranking: the offer waits for the vectors part as well.
+  await page.waitForFunction(() => /language model \d+\.\d MB ✓/.test(document.getElementById('load-text').textContent), null, { timeout: 120000 });
+  assert.equal(await page.isVisible('#refine'), false, 'no offer before the vectors are in');
+  releaseVectors();
   await page.waitForSelector('#refine', { state: 'visible', timeout: 120000 });
   // Offered, not applied: the cards under the learner's pointer did not move.
   assert.deepEqual(await page.$$eval('article.card', (as) => as.map((a) => a.dataset.projectId)), lexicalIds);
@@ -95,11 +105,24 @@ test('cold visit: an early press is kept, a lexical ranking comes first, the emb
   const c = proxy.counts;
   figures.coldAssetBytes = c.assets;
   figures.coldLargest = Object.entries(c.byPath).sort((a, b) => b[1] - a[1]).slice(0, 6);
-  for (const p of [MODEL_PATH, SHARD_PATH, ORT_WASM]) assert.equal(c.requestsByPath[p], 1, `${p} downloaded once (${c.requestsByPath[p]})`);
+  for (const p of [MODEL_PATH, SHARD_PATH, VECTORS_PATH, ORT_WASM]) assert.equal(c.requestsByPath[p], 1, `${p} downloaded once (${c.requestsByPath[p]})`);
   const coreWasm = Object.keys(c.requestsByPath).filter((p) => p.endsWith('.wasm') && p.includes('/wasm/'));
   assert.equal(coreWasm.length, 1, `one WASM core variant fetched: ${coreWasm}`);
   assert.equal(c.requestsByPath[coreWasm[0]], 1);
   assert.ok(c.byPath[MODEL_PATH] < info.int8.bytes, 'the model came precompressed');
+  // The byte budget: each big file at most its brotli size on disk (what the server sends this browser), and the
+  // whole visit at most their sum plus 0.5 MB for the app shell, the package and the small JSON files.
+  const big = { [MODEL_PATH]: path.join(MODELS, info.int8.file), [SHARD_PATH]: path.join(MODELS, 'shards', manifest.shards[0].file),
+    [VECTORS_PATH]: path.join(MODELS, 'shards', manifest.shards[0].vectors.file), [ORT_WASM]: path.join(ROOT, 'web/app/ort/ort-wasm-simd-threaded.wasm'),
+    [coreWasm[0]]: path.join(ROOT, 'web/app', coreWasm[0]) };
+  let budget = 0.5e6;
+  for (const [p, file] of Object.entries(big)) {
+    const br = fs.statSync(`${file}.br`).size;
+    assert.ok(c.byPath[p] <= br + 1024, `${p}: ${c.byPath[p]} bytes on the wire, its brotli file has ${br}`);
+    budget += br;
+  }
+  figures.coldBudget = budget;
+  assert.ok(c.assets <= budget, `cold visit ${c.assets} bytes on the wire, budget ${budget}`);
 });
 
 test('repeat visit: every big file comes from the device, and the page says so', async () => {
@@ -147,9 +170,12 @@ test('a model download cut off halfway says what failed, offers a retry, and res
     await p.waitForFunction(() => navigator.onLine === false, null, { timeout: 30000 });
     await context.setOffline(false);
     // The model's second download and ORT's start-up: generous, as CI machines are shared (a wait, not a limit).
-    await p.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 300000 });
+    await p.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 300000 }).catch(async (e) => {
+      throw new Error(`${e.message}; the page says: ${await p.textContent('#load-text')}; requests ${JSON.stringify(proxy.counts.requestsByPath)}`);
+    });
     assert.equal(proxy.counts.requestsByPath[MODEL_PATH], modelTries + 1, 'the model was fetched again once');
     assert.equal(proxy.counts.requestsByPath[SHARD_PATH], 1, 'the shard was not');
+    assert.equal(proxy.counts.requestsByPath[VECTORS_PATH], 1, 'nor its vectors part');
     assert.equal(proxy.counts.requestsByPath[ORT_WASM], 1, 'the runtime was not');
     await p.getByLabel('Interests').fill('web development');
     await p.click('#go');

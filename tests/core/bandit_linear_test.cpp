@@ -21,6 +21,8 @@
 #include "wayfinder/random/xoshiro.h"
 #include "wayfinder/rank/recommender.h"
 #include "wayfinder/rank/rerank.h"
+#include "wayfinder/shard/shard.h"
+#include "../support/tiny_shard.h"
 
 using namespace wayfinder;
 using bandit::kFeatureDim;
@@ -351,4 +353,50 @@ TEST(BanditLinear, RecommenderFallsBackToBetaWithoutFeatures) {
   EXPECT_EQ(with.bandit, rank::BanditKind::kLinear);
   const auto direct = rank::rerank(content_of(*cat), rec.evidence(), cfg, with.seed, 10, 0, true);
   for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(with.items[k].index, direct.items[k].index);
+}
+
+// A shard opened from its lexical part alone (a first visit before the vectors file is in) has no project vectors,
+// so its features are not ready: a linear-arm config ranks with the Beta arm even with a basis set, and with the
+// contextual arm once the vectors part is attached.
+TEST(BanditLinear, LexicalPartAloneRanksLinearConfigsWithTheBetaArm) {
+  constexpr std::uint32_t kDim = 12;
+  std::vector<ProjectMeta> projects;
+  std::vector<float> vectors;
+  random::Xoshiro256ss rng(5);
+  for (int i = 0; i < 40; ++i) {
+    projects.push_back(test_support::project("o" + std::to_string(i) + "/r"));
+    for (std::uint32_t d = 0; d < kDim; ++d) vectors.push_back(static_cast<float>(rng.uniform()) - 0.5f);
+  }
+  const auto files = shard::write_shard(test_support::shard_input(std::move(projects), std::move(vectors), kDim));
+  const auto full = shard::Shard::open(files);
+  const auto basis = bandit::fit_feature_basis(full.rows(), full.scales(), kDim);
+  auto lexical = shard::Shard::open_lexical(files.lexical);
+  const auto features = std::make_shared<bandit::ShardFeatures>(lexical, basis);
+  EXPECT_FALSE(features->ready());
+  search::ContentRanking content;
+  for (std::uint32_t i = 0; i < 40; ++i) {
+    search::Candidate c;
+    c.index = i;
+    c.relevance = 1.0f - static_cast<float>(i) / 40.0f;
+    content.top.push_back(c);
+    content.eligible.push_back(i);
+  }
+  rank::Recommender rec;
+  rec.set_content(1, content);
+  rec.evidence().set_features(features);
+  rec.evidence().add_local(3, 1, {1.0, 0.0});
+  const auto cfg = linear_config();
+  const auto before = rec.recommend(1, "r1", 10, 0, true, cfg);
+  const auto beta = rank::rerank(content, rec.evidence(), rank::RerankConfig{}, before.seed, 10, 0, true);
+  ASSERT_EQ(before.items.size(), 10u);
+  for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(bits(before.items[k].score), bits(beta.items[k].score));
+  lexical.attach_vectors(files.vectors);
+  EXPECT_TRUE(features->ready());
+  const auto after = rec.recommend(1, "r2", 10, 0, true, cfg);
+  const auto direct = rank::rerank(content, rec.evidence(), cfg, after.seed, 10, 0, true);
+  for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(bits(after.items[k].score), bits(direct.items[k].score));
+  bool differs = false;  // the contextual arm is not the Beta arm in disguise
+  const auto beta_after = rank::rerank(content, rec.evidence(), rank::RerankConfig{}, after.seed, 10, 0, true);
+  for (std::size_t k = 0; k < 10; ++k) differs |= bits(after.items[k].score) != bits(beta_after.items[k].score);
+  EXPECT_TRUE(differs);
 }

@@ -61,9 +61,12 @@ Shipped load_shipped() {
   s.manifest = shard::parse_manifest(read_text(kShards + "manifest.json"));
   if (!s.manifest.features) throw std::runtime_error("manifest.json has no \"features\" member (run scripts/build.sh)");
   const auto& entry = s.manifest.shards.front();
-  auto bytes = read_text(kShards + entry.file);
-  std::vector<std::byte> data(as_bytes(bytes).begin(), as_bytes(bytes).end());
-  s.shard = std::make_unique<shard::Shard>(shard::Shard::open(std::move(data), shard::expectation_of(s.manifest)));
+  const auto read_bytes = [](const std::string& file) {
+    const auto text = read_text(kShards + file);
+    return std::vector<std::byte>(as_bytes(text).begin(), as_bytes(text).end());
+  };
+  shard::ShardFiles files{read_bytes(entry.file), read_bytes(entry.vectors.file)};
+  s.shard = std::make_unique<shard::Shard>(shard::Shard::open(std::move(files), shard::expectation_of(s.manifest)));
   s.basis_text = read_text(kShards + s.manifest.features->file);
   shard::verify_against_manifest(*s.manifest.features, as_bytes(s.basis_text));
   s.basis = bandit::parse_feature_basis(s.basis_text, s.manifest.features->file, s.shard->dim());

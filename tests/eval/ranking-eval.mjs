@@ -29,8 +29,11 @@ export async function loadEvaluation({ models = process.env.WAYFINDER_EVAL_MODEL
   const core = await (await import(coreFile)).default();
   const info = JSON.parse(fs.readFileSync(path.join(models, 'model-info.json'), 'utf8'));
   const manifest = JSON.parse(fs.readFileSync(path.join(models, 'shards/manifest.json'), 'utf8'));
-  const shardBytes = fs.readFileSync(path.join(models, 'shards', manifest.shards[0].file));
-  const searcher = new core.ShardSearcher(shardBytes, JSON.stringify(manifest.model));
+  const searcher = new core.ShardSearcher(
+    fs.readFileSync(path.join(models, 'shards', manifest.shards[0].file)),
+    fs.readFileSync(path.join(models, 'shards', manifest.shards[0].vectors.file)),
+    JSON.stringify(manifest.model),
+  );
   const metas = [];
   for (let i = 0; i < searcher.size(); ++i) metas.push(JSON.parse(searcher.metaJson(i)));
   // The judge reads catalog rows (it must not see the shard's facets): join by id.

@@ -11,7 +11,8 @@ srcs=("$root"/shared/src/shard/*.cpp "$root"/shared/src/search/*.cpp "$root"/sha
 "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$root/shared/include" -isystem /usr/include/eigen3 \
   "$root/tests/fuzz/shard_reader_fuzz.cpp" "${srcs[@]}" -o "$out/shard_reader_fuzz"
-# Seed corpus: a few valid shards written by the core itself (first byte 1 = reseal checksum).
+# Seed corpus: both files of a few valid shards written by the core itself (first byte: bit 0 = reseal checksum,
+# bit 1 = the vectors part).
 "$CXX" -std=c++20 -O1 -I"$root/shared/include" -x c++ - "${srcs[@]}" -o "$out/make_seed" <<'CPP'
 #include <cstdio>
 #include <string>
@@ -25,9 +26,13 @@ int main(int argc, char** argv) {
       p.topics = {"games"}; p.stars = i * 10; in.projects.push_back(p);
       for (unsigned d = 0; d < in.dim; ++d) in.vectors.push_back(float((i + d) % 5) - 2.0f);
     }
-    const auto b = wayfinder::shard::write_shard(in);
-    std::string path = std::string(argv[1]) + "/seed" + std::to_string(n);
-    FILE* f = std::fopen(path.c_str(), "wb"); std::fputc(1, f); std::fwrite(b.data(), 1, b.size(), f); std::fclose(f);
+    const auto files = wayfinder::shard::write_shard(in);
+    // First byte 1: the lexical part (checksum resealed); 3: the vectors part.
+    for (const auto* b : {&files.lexical, &files.vectors}) {
+      std::string path = std::string(argv[1]) + "/seed" + std::to_string(n) + (b == &files.lexical ? "l" : "v");
+      FILE* f = std::fopen(path.c_str(), "wb"); std::fputc(b == &files.lexical ? 1 : 3, f);
+      std::fwrite(b->data(), 1, b->size(), f); std::fclose(f);
+    }
   }
 }
 CPP

@@ -59,3 +59,21 @@ test('the int8 model is the default; modelPrecision float32 loads the reference'
     await b.dispose();
   }
 });
+
+test('in Node the shard opens with both files before createRecommender resolves; a wrong vectors file is refused by name', async () => {
+  requireBuild();
+  const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'shards/manifest.json'), 'utf8'));
+  const rec = await open({ preloadModel: false });
+  try {
+    assert.equal(typeof rec.timings.vectorsMs, 'number', 'the vectors part was attached while opening');
+  } finally {
+    await rec.dispose();
+  }
+  // The lexical file offered as the vectors part: its sha256 is not the manifest's vectors sha256.
+  const lexicalUrl = new URL(`shards/${manifest.shards[0].file}`, MODELS_URL).href;
+  await assert.rejects(open({ preloadModel: false, vectorsUrl: lexicalUrl }), (e) => {
+    assert.match(e.message, /^project vectors: /);
+    assert.ok(e.message.includes(manifest.shards[0].file) && e.message.includes(manifest.shards[0].vectors.sha256), e.message);
+    return true;
+  });
+});

@@ -314,6 +314,16 @@ TEST(KnownProjects, PrefersVerifiedShardIdsOverTheCatalog) {
     out << "x";
   }
   EXPECT_ANY_THROW(load_known_projects(dir.string()));
+  // So does a vectors file that does not match its entry (the server loads both files of a shard).
+  wayfinder::test_support::write_shard_files(dir / "shards", "s-000.wfshard",
+                                        wayfinder::test_support::shard_input({project("owner/one"), project("owner/two")},
+                                                                        {1, 0, 0, 0, 0, 1, 0, 0}, 4));
+  EXPECT_EQ(load_known_projects(dir.string())->size(), 2u);
+  {
+    std::ofstream out(dir / "shards" / "s-000.vectors.wfshard", std::ios::binary | std::ios::app);
+    out << "x";
+  }
+  EXPECT_ANY_THROW(load_known_projects(dir.string()));
   // Without shards the catalog is used.
   std::filesystem::remove_all(dir / "shards");
   EXPECT_TRUE(load_known_projects(dir.string())->contains("only/in-catalog"));

@@ -128,11 +128,12 @@ SimCatalog load_catalog_from_shard(const std::string& manifest_json, const std::
   const auto manifest = nlohmann::json::parse(mf);
   const auto dir = std::filesystem::path(manifest_json).parent_path();
   const std::string file = manifest.at("shards").at(0).at("file").get<std::string>();
+  const std::string vectors_file = manifest.at("shards").at(0).at("vectors").at("file").get<std::string>();
   shard::ShardExpectation expect;
   expect.dim = manifest.at("model").at("dimension").get<std::uint32_t>();
   expect.model_name = manifest.at("model").at("name").get<std::string>();
   SimCatalog c;
-  c.shard.emplace(shard::Shard::open(read_bytes((dir / file).string()), expect));
+  c.shard.emplace(shard::Shard::open({read_bytes((dir / file).string()), read_bytes((dir / vectors_file).string())}, expect));
   for (std::size_t i = 0; i < c.shard->size(); ++i) c.projects.push_back(c.shard->meta(i));
   index_tags(c);
   c.bm25 = c.shard->bm25();

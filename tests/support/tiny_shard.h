@@ -39,20 +39,31 @@ inline shard::ShardInput shard_input(std::vector<ProjectMeta> projects, std::vec
 
 inline shard::Shard open_shard(const shard::ShardInput& in) { return shard::Shard::open(shard::write_shard(in)); }
 
-// Writes `dir/file` and `dir/manifest.json` (the manifest names the model of `in`); returns the shard's bytes.
-inline std::vector<std::byte> write_shard_files(const std::filesystem::path& dir, const std::string& file,
-                                                const shard::ShardInput& in) {
+// The vectors file beside lexical file `file`: "s.wfshard" → "s.vectors.wfshard".
+inline std::string vectors_file_name(const std::string& file) {
+  const auto dot = file.rfind('.');
+  return dot == std::string::npos ? file + ".vectors" : file.substr(0, dot) + ".vectors" + file.substr(dot);
+}
+
+// Writes the lexical part as `dir/file`, the vectors part as `dir/vectors_file_name(file)` and `dir/manifest.json`
+// (the manifest names the model of `in`); returns the shard's two files.
+inline shard::ShardFiles write_shard_files(const std::filesystem::path& dir, const std::string& file,
+                                           const shard::ShardInput& in) {
   std::filesystem::create_directories(dir);
-  const auto bytes = shard::write_shard(in);
-  std::ofstream(dir / file, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  const auto files = shard::write_shard(in);
+  auto write = [&](const std::string& name, const std::vector<std::byte>& bytes) {
+    std::ofstream(dir / name, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  };
+  write(file, files.lexical);
+  write(vectors_file_name(file), files.vectors);
   shard::Manifest m;
   m.model.name = in.model_name;
   m.model.sha256 = std::string(64, 'a');
   m.model.dimension = in.dim;
-  m.shards.push_back(shard::manifest_entry(file, bytes));
+  m.shards.push_back(shard::manifest_entry(file, vectors_file_name(file), files));
   std::ofstream(dir / "manifest.json") << shard::manifest_json(m);
-  return bytes;
+  return files;
 }
 
 }  // namespace wayfinder::test_support

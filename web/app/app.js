@@ -285,13 +285,13 @@ document.addEventListener('wayfinder:forgotten', () => {
   statusEl.textContent = 'Everything about you was deleted. Reload the page to start afresh.';
 });
 
-// Re-ranking with the model: the cards the learner is looking at never move on their own. When the model is in,
-// the embedding-based ranking is computed in the background and offered ("Show refined ranking"); it replaces the
+// Re-ranking with the model: the cards the learner is looking at never move on their own. When the model and the
+// shard's vectors are in, the embedding-based ranking is computed in the background and offered ("Show refined ranking"); it replaces the
 // list only when the learner asks.
 function offerRefinement(profile, rankingId) {
+  // prepare() embeds the profile as soon as the model is in, while the shard's vectors may still be arriving.
   rec
-    .modelReady()
-    .then(() => rec.prepare(profile))
+    .prepare(profile)
     .then(() => {
       if (current.rankingId !== rankingId) return; // the learner already asked for another ranking
       window.wayfinderTimings.embeddingRankingReady = performance.now() - t0;
@@ -340,8 +340,9 @@ moreBtn.addEventListener('click', async () => {
   }
 });
 
-// The model downloads in the background from the start; when it is in (or failed) the service worker is registered.
-function watchModel() {
+// The model and the shard's vectors part download in the background from the start; when both are in (or one
+// failed) the service worker is registered. `retries`: how many times this is a retry (Retry button, 'online').
+function watchModel(retries = 0) {
   rec
     .modelReady()
     .then(() => {
@@ -350,8 +351,15 @@ function watchModel() {
       registerServiceWorker();
     })
     .catch((e) => {
-      loading.fail('language model', e, watchModel); // lexical rankings keep working meanwhile
+      // lexical rankings keep working meanwhile
+      const what = e.message.startsWith('project vectors:') ? 'project vectors' : 'language model';
+      loading.fail(what, e, () => watchModel(retries + 1));
       registerServiceWorker();
+      // A download still under way when the connection dropped can fail after the 'online' event that retried:
+      // a retry that fails while online is tried again by itself, a few times (the Retry button stays).
+      if (retries > 0 && retries < 4 && navigator.onLine) {
+        setTimeout(() => $('#loading').dataset.failed === 'true' && $('#retry').click(), 2000 * retries);
+      }
     });
 }
 

@@ -1,7 +1,7 @@
 // The first-visit loading display: one determinate progress bar over every download the recommender makes, with
 // bytes per stage ("model 3.1 / 7.2 MB") from the sizes in model-info.json, the shard manifest and sizes.json (ORT's
 // .wasm), a clear message and a Retry button when a download fails, and "from this device" on a repeat visit.
-const LABELS = { shard: 'projects', model: 'language model', runtime: 'model runtime', vocab: 'vocabulary', features: 'project features' };
+const LABELS = { shard: 'projects', vectors: 'project vectors', model: 'language model', runtime: 'model runtime', vocab: 'vocabulary', features: 'project features' };
 const mb = (n) => (n / 1e6).toFixed(1);
 
 export class LoadingView {

@@ -10,24 +10,27 @@ function checkRequest(profile, limit, offset) {
 }
 
 // The content ranking of a profile under a kind filter, cached by the core under its content key: 'embedding'
-// (cosine + BM25 + structured) when the profile's embedding is cached or the model is ready; otherwise, with
-// allowLexical, 'lexical' (the same blend with a zero query vector: BM25 + structured only), replaced by the
-// embedding ranking on a later call once the model is in. Without allowLexical the call waits for the model.
+// (cosine + BM25 + structured) when the shard's vectors part is in and the profile's embedding is cached or the
+// model is ready; otherwise, with allowLexical, 'lexical' (the same blend without cosine: BM25 + structured only,
+// from the shard's lexical part), replaced by the embedding ranking on a later call once both are in. Without
+// allowLexical the call waits for the model and the vectors.
 function contentRankings({ opened, embeddings }) {
-  const { core, session, embedder } = opened;
+  const { core, session, embedder, vectors } = opened;
   const stages = new Map(); // content key → 'lexical' | 'embedding'
   return async function ensure(profile, kinds, allowLexical) {
     const profileHash = core.profileHash(profile);
     // The kind filter is the core's (parse_kind_filter): an unknown kind throws here, naming the allowed ones.
     const key = core.contentKey(profileHash, kinds);
     const have = core.hasContent(session, key) ? stages.get(key) ?? 'embedding' : null;
-    if (have === 'embedding' || (have === 'lexical' && allowLexical && !embedder.ready())) return { key, stage: have };
-    if (allowLexical && !embedder.ready() && !embeddings.has(profileHash)) {
+    const refinable = vectors.ready() && (embedder.ready() || embeddings.has(profileHash));
+    if (have === 'embedding' || (have === 'lexical' && allowLexical && !refinable)) return { key, stage: have };
+    if (allowLexical && !refinable) {
       core.setContent(session, key, new Float32Array(core.dimension(session)), profile, kinds);
       stages.set(key, 'lexical');
       return { key, stage: 'lexical' };
     }
-    core.setContent(session, key, await embeddings.profileEmbedding(profile, profileHash), profile, kinds);
+    const [embedding] = await Promise.all([embeddings.profileEmbedding(profile, profileHash), vectors.get()]);
+    core.setContent(session, key, embedding, profile, kinds);
     stages.set(key, 'embedding');
     return { key, stage: 'embedding' };
   };
@@ -114,8 +117,9 @@ export function createApi(parts) {
     timings,
     storage,
     recommend: liveAsync(recommend),
-    // Resolves when the embedding model is loaded (rejects with the download or start-up error).
-    modelReady: () => (opened.embedder.ungate(), opened.embedder.get().then(() => true)),
+    // Resolves when the embedding model is loaded and the shard's vectors part attached, i.e. an embedding ranking
+    // is possible (rejects with the download or start-up error).
+    modelReady: () => (opened.embedder.ungate(), Promise.all([opened.embedder.get(), opened.vectors.get()]).then(() => true)),
     // Computes (and caches) the profile's embedding-based content ranking without starting a ranking, so a later
     // recommend() of the same profile is immediate. Resolves to 'embedding'.
     prepare: liveAsync(async (profile, { kinds = [] } = {}) => (await ensure(profile, kinds, false)).stage),

@@ -84,6 +84,13 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
   return bytes;
 }
 
+// True when `url` is in the asset cache (a repeat visit), false otherwise or where there is no Cache API.
+export async function isCached(url) {
+  if (typeof caches === 'undefined' || !isHttp(url)) return false;
+  const cache = await caches.open(ASSET_CACHE).catch(() => null);
+  return Boolean(cache && (await cache.match(String(url))));
+}
+
 export async function loadText(url, opts) {
   return new TextDecoder().decode(await loadBytes(url, opts));
 }

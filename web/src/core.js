@@ -58,9 +58,13 @@ export async function loadCore({ simd, wasmUrl } = {}) {
     encode: (ses, text) => ses.encode(String(text)),
     // The one profile → query text function of the core (wasm/bind_text.cpp).
     profileQueryText: (profile) => need(m, 'profileQueryText')(JSON.stringify(profile)),
-    // bind_recommender.cpp: one session = the verified shard + content cache + bandit evidence
+    // bind_recommender.cpp: one session = the verified shard (its lexical part; vectors attached later) + content cache
+    // + bandit evidence
     newSession: (bytes, manifestJson, file, config) =>
       new (need(m, 'RecommenderSession'))(bytes, manifestJson, file, JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
+    // The shard's vectors part, checked against the manifest (or the WebCrypto hash in config.sha256Verified).
+    attachVectors: (ses, bytes, config) => ses.attachVectors(bytes, JSON.stringify(config ?? {})),
+    hasVectors: (ses) => ses.hasVectors(),
     profileHash: (profile) => m.RecommenderSession.profileHash(JSON.stringify(profile)),
     // The content cache key of a profile hash under a kind filter (an unknown kind throws, naming the allowed ones).
     contentKey: (hash, kinds) => m.RecommenderSession.contentKey(hash, JSON.stringify(kinds ?? [])),

@@ -26,10 +26,14 @@ export interface RecommenderOptions {
   modelPrecision?: 'int8' | 'float32';
   /** ONNX Runtime's start-up waits until the first ranking is out or the model is needed (default false). */
   modelStartAfterRanking?: boolean;
-  /** Start the model download when the shard's bytes are in (default true: the first ranking comes sooner). */
+  /** Start the model download when the shard's lexical part is in, and the vectors part's after the model's (default
+   * true: the first ranking comes sooner and ONNX Runtime starts while the vectors download). */
   modelAfterShard?: boolean;
   vocabUrl?: string;
+  /** The shard's lexical part (ids, metadata, BM25, facets); default from the manifest. */
   shardUrl?: string;
+  /** The shard's vectors part; default from the manifest entry's `vectors.file`. */
+  vectorsUrl?: string;
   /** The feature basis file (default: the manifest's "features" entry next to the manifest). */
   featuresUrl?: string;
   backend?: 'web' | 'node';
@@ -48,7 +52,7 @@ export interface RecommenderOptions {
   syncDelayMs?: number;
   preloadModel?: boolean;
   /** Every download's progress: stage, decoded bytes so far, expected total (from the manifest / model-info). */
-  onProgress?: (p: { stage: 'shard' | 'model' | 'runtime' | 'vocab' | 'features'; loaded: number; total: number | null; cached: boolean; done?: boolean }) => void;
+  onProgress?: (p: { stage: 'shard' | 'vectors' | 'model' | 'runtime' | 'vocab' | 'features'; loaded: number; total: number | null; cached: boolean; done?: boolean }) => void;
   /** Expected bytes of ONNX Runtime's .wasm, for onProgress totals (the app reads it from sizes.json). */
   ortWasmBytes?: number;
   simd?: boolean;
@@ -164,14 +168,15 @@ export interface Recommender {
   readonly userId: string;
   readonly modelVersion: string;
   readonly shardVersion: string;
-  /** Milliseconds of the start-up phases and of the last recommend() (coreMs, shardMs, modelMs, readyMs, lastRecommendMs). */
+  /** Milliseconds of the start-up phases and of the last recommend() (coreMs, shardMs, vectorsMs, modelMs, readyMs, lastRecommendMs). */
   readonly timings: Record<string, number>;
   /** The storage this recommender keeps its state in. */
   readonly storage: KeyValueStorage;
   /** kinds: only projects of these learning kinds (tutorial, book, exercises, example, list, reference, library, tool,
    *  app) or groups (hands-on, learning, software); [] = every kind. An unknown kind throws, naming the allowed ones. */
   recommend(profile: Profile, options?: { limit?: number; offset?: number; useRL?: boolean; rankingId?: string; kinds?: string[]; allowLexical?: boolean }): Promise<RecommendationPage>;
-  /** Resolves when the embedding model is loaded; rejects with the download or start-up error. */
+  /** Resolves when the embedding model is loaded and the shard's vectors part attached (an embedding ranking is possible);
+   *  rejects with the download or start-up error. */
   modelReady(): Promise<true>;
   /** Computes and caches the profile's embedding-based content ranking, so a later recommend() is immediate. */
   prepare(profile: Profile, options?: { kinds?: string[] }): Promise<'lexical' | 'embedding'>;

@@ -1,6 +1,7 @@
-// Opening a recommender's assets: the WASM core, the model description and shard manifest, the verified shard and
-// vocabulary inside one core session, and the ONNX embedder (started early, awaited lazily).
-import { loadBytes, loadText, loadVerifiedBytes, resolveUrl } from './assets.js';
+// Opening a recommender's assets: the WASM core, the model description and shard manifest, the verified lexical
+// part of the shard and the vocabulary inside one core session; then, in the background, ONNX Runtime, the model
+// and the shard's vectors part (the embedding ranking needs both), awaited lazily.
+import { isCached, loadBytes, loadText, loadVerifiedBytes, resolveUrl } from './assets.js';
 import { loadCore } from './core.js';
 import { createEmbedder } from './embedder.js';
 
@@ -26,6 +27,7 @@ async function describe(options, server, assetOpts) {
   const manifest = JSON.parse(manifestText);
   const shardEntry = manifest.shards?.[0];
   if (!shardEntry) throw new Error(`${manifestUrl}: no shards listed`);
+  if (!shardEntry.vectors?.file) throw new Error(`${manifestUrl}: shards[0] has no vectors file (a one-file shard of an older format)`);
   const featuresEntry = manifest.features ?? null; // the contextual arm's basis (docs/BANDIT.md); older builds lack it
   // The int8 model (a quarter of the bytes; models/README.md) unless float32 is asked for or not built.
   const model =
@@ -41,6 +43,7 @@ async function describe(options, server, assetOpts) {
     modelUrl: options.modelUrl ?? resolveUrl(modelsBase, model.file),
     vocabUrl: options.vocabUrl ?? resolveUrl(modelsBase, modelInfo.vocab_file),
     shardUrl: options.shardUrl ?? resolveUrl(manifestUrl.replace(/[^/]*$/, ''), shardEntry.file),
+    vectorsUrl: options.vectorsUrl ?? resolveUrl(manifestUrl.replace(/[^/]*$/, ''), shardEntry.vectors.file),
     featuresEntry,
     featuresUrl: featuresEntry && (options.featuresUrl ?? resolveUrl(manifestUrl.replace(/[^/]*$/, ''), featuresEntry.file)),
   };
@@ -60,7 +63,7 @@ async function applyFeatures(core, session, d, download) {
   }
 }
 
-// Progress of each download: onProgress({stage: 'shard'|'model'|'runtime'|'vocab'|'features', loaded, total, cached, done}).
+// Progress of each download: onProgress({stage: 'shard'|'vectors'|'model'|'runtime'|'vocab'|'features', loaded, total, cached, done}).
 const progressOf = (options, assetOpts) => (stage, total) => ({
   ...assetOpts,
   total,
@@ -71,11 +74,13 @@ const progressOf = (options, assetOpts) => (stage, total) => ({
 // failed download or start-up is tried again by the next get(). ready() tells whether it is in.
 // With modelStartAfterRanking, ONNX Runtime's start-up (which occupies the thread it runs on) waits after the
 // download until ungate(): the first ranking is out, or someone needs the model (modelReady, embed, a ranking).
-function embedderLoader(options, server, d, progress, timings) {
+function embedderLoader(options, server, d, progress, timings, tStart) {
   let promise = null;
   let ready = false;
   let ungate;
+  let downloaded; // resolves when the model's and runtime's bytes are in (or failed): the next download may start
   const gate = new Promise((r) => (ungate = r));
+  const bytesIn = new Promise((r) => (downloaded = r));
   if (!options.modelStartAfterRanking) ungate();
   const start = async () => {
     const t = performance.now();
@@ -89,10 +94,12 @@ function embedderLoader(options, server, d, progress, timings) {
     const [{ bytes }, wasmBinary] = await Promise.all([
       loadVerifiedBytes(d.modelUrl, d.model.sha256, progress('model', d.model.bytes)),
       runtime,
-    ]);
+    ]).finally(() => downloaded());
+    timings.modelBytesMs = performance.now() - tStart;
     await gate;
     const e = await createEmbedder({ modelBytes: bytes, backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1 });
     timings.modelMs = performance.now() - t;
+    timings.modelReadyMs = performance.now() - tStart;
     ready = true;
     return e;
   };
@@ -106,16 +113,60 @@ function embedderLoader(options, server, d, progress, timings) {
   const release = async () => {
     if (promise) await (await promise.catch(() => null))?.dispose();
   };
-  return { get, release, ready: () => ready, ungate: () => ungate() };
+  return { get, release, ready: () => ready, ungate: () => ungate(), downloaded: () => bytesIn };
+}
+
+// {fetch, get, ready}: the shard's vectors part. fetch() starts its download (or cache read) and sha256 check;
+// get() also attaches it to the session, once. A failed download is tried again by the next call. Without it
+// rankings are lexical and a linear arm ranks as Beta.
+function vectorsLoader(d, progress, timings, tStart) {
+  let ready = false;
+  let notBefore = Promise.resolve(); // after(p): the download starts once p settles (the order on the link)
+  let session = null;
+  let core = null;
+  const entry = d.shardEntry.vectors;
+  const retryable = (f) => {
+    let p = null;
+    return () =>
+      (p ??= f().catch((e) => {
+        p = null;
+        throw e;
+      }));
+  };
+  const fetchBytes = retryable(() =>
+    notBefore
+      .then(() => loadVerifiedBytes(d.vectorsUrl, entry.sha256, progress('vectors', entry.bytes)))
+      .catch((e) => {
+        throw new Error(`project vectors: ${e.message}`); // the app names what failed by this prefix
+      }),
+  );
+  const attach = retryable(async () => {
+    const { bytes, verified } = await fetchBytes();
+    try {
+      core.attachVectors(session, bytes, verified ? { sha256Verified: verified } : {});
+    } catch (e) {
+      throw new Error(`project vectors: ${e.message}`);
+    }
+    timings.vectorsMs = performance.now() - tStart;
+    ready = true;
+  });
+  const get = () => (session ? attach() : Promise.reject(new Error('the shard is not open yet')));
+  const after = (p) => (notBefore = p.catch(() => {}));
+  return { fetch: fetchBytes, get, after, ready: () => ready, bind: (c, s) => ((core = c), (session = s)) };
 }
 
 // The model downloads in the background; recommend() need not wait for it (a lexical + structured ranking first).
-// With modelAfterShard (default) its download starts when the shard's bytes are in, so on a slow link the shard —
-// what the first ranking needs — has the whole bandwidth; the progress shows both from the start.
-function preloadModel(options, d, embedder, shardIn) {
+// Order on the link (modelAfterShard, default): core, vocabulary and the shard's lexical part first (the first
+// ranking needs only them), then ONNX Runtime's wasm and the model, then the shard's vectors part — so ONNX
+// Runtime's start-up overlaps the vectors' download, and the link is never idle. The progress shows the model from
+// the start, and the vectors part.
+function preloadModel(options, d, embedder, vectors, shardIn, vectorsNow) {
   if (options.preloadModel === false) return;
   if (options.modelAfterShard !== false) {
     options.onProgress?.({ stage: 'model', loaded: 0, total: d.model.bytes, cached: false });
+    options.onProgress?.({ stage: 'vectors', loaded: 0, total: d.shardEntry.vectors.bytes, cached: false });
+    // Not cached: whoever asks for the vectors first (a ranking, modelReady()), their download waits for the model's.
+    vectorsNow.then((now) => now || vectors.after(embedder.downloaded()));
     shardIn.then(() => embedder.get()).catch(() => {});
   } else embedder.get().catch(() => {});
 }
@@ -126,9 +177,14 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
   const progress = progressOf(options, assetOpts);
   const d = await describe(options, server, assetOpts);
   d.core.then(() => (timings.coreMs = performance.now() - tStart)).catch(() => {});
-  const embedder = embedderLoader(options, server, d, progress, timings);
-  let shardArrived;
-  preloadModel(options, d, embedder, new Promise((r) => (shardArrived = r)));
+  const embedder = embedderLoader(options, server, d, progress, timings, tStart);
+  const vectors = vectorsLoader(d, progress, timings, tStart);
+  // Node and a repeat visit (the vectors part on disk / in the cache) read it beside the lexical part and attach it
+  // before resolving, so they rank with the whole shard at once.
+  const vectorsNow = isNode ? Promise.resolve(true) : isCached(d.vectorsUrl);
+  let lexicalIn;
+  preloadModel(options, d, embedder, vectors, new Promise((r) => (lexicalIn = r)), vectorsNow);
+  vectorsNow.then((now) => now && vectors.fetch().catch(() => {})); // awaited below
   const owned = []; // long-lived handles, deleted by dispose()
   let core = null;
   // Small (≈ 90 KB): fetched beside the shard, applied once the session exists (applyFeatures).
@@ -139,7 +195,7 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
       d.modelInfo.vocab_sha256
         ? loadVerifiedBytes(d.vocabUrl, d.modelInfo.vocab_sha256, progress('vocab')).then((r) => r.bytes)
         : loadBytes(d.vocabUrl, progress('vocab')),
-      loadVerifiedBytes(d.shardUrl, d.shardEntry.sha256, progress('shard', d.shardEntry.bytes)).then((r) => (shardArrived(), r)),
+      loadVerifiedBytes(d.shardUrl, d.shardEntry.sha256, progress('shard', d.shardEntry.bytes)).then((r) => (lexicalIn(), r)),
     ]);
     core = await d.core;
     const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
@@ -148,12 +204,16 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
     const config = { seed, ...(options.rerank ?? {}), dailyCap: options.dailyCap, ...(shard.verified ? { sha256Verified: shard.verified } : {}) };
     const session = core.newSession(shard.bytes, d.manifestText, d.shardEntry.file, config);
     owned.push(core.registry.own(session));
+    vectors.bind(core, session);
+    if (await vectorsNow) await vectors.get();
+    else if (options.preloadModel !== false) embedder.downloaded().then(() => vectors.get()).catch(() => {});
     await applyFeatures(core, session, d, features);
     return {
       core,
       session,
       owned,
       embedder,
+      vectors,
       // handed to the core's tokenizer on the first embedding (not on the first ranking's path)
       vocabJson: new TextDecoder().decode(vocabBytes),
       modelVersion: `${d.modelInfo.name}:${d.model.sha256.slice(0, 12)}`, // ids allow [A-Za-z0-9._:-] only

@@ -151,6 +151,9 @@ async function visit(page, cdp, url, { cold, baseline, workers }) {
     await page.waitForFunction((r) => document.querySelector('#cards article')?.dataset.rankingId !== r, before, { timeout: 120000 });
   }
   const tasks = await page.evaluate(() => window.__bench.longTasks);
+  // Where the time went: the app's marks (ms from navigation start) and the recommender's own (ms from its start in
+  // the worker: coreMs, shardMs, readyMs, vectorsMs; modelMs is the model's download + ONNX Runtime's start-up).
+  const phases = await page.evaluate(() => ({ app: window.wayfinderTimings ?? null, recommender: window.wayfinder?.timings ?? null }));
   const recLongest = Math.max(0, ...tasks.filter((t) => t.start >= mark).map((t) => t.ms));
   await stopMem();
   return {
@@ -163,6 +166,7 @@ async function visit(page, cdp, url, { cold, baseline, workers }) {
     peakMemoryBytes: mem.peak,
     peakWorkerMemoryBytesToFirstRanking: memFirstWorkers,
     peakWorkerMemoryBytes: mem.peakWorkers,
+    phases,
   };
 }
 

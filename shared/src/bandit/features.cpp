@@ -182,6 +182,7 @@ ShardFeatures::ShardFeatures(const shard::Shard& shard, FeatureBasis basis) : sh
 }
 
 std::size_t ShardFeatures::size() const { return shard_.size(); }
+bool ShardFeatures::ready() const { return shard_.has_vectors(); }
 
 void ShardFeatures::features(std::uint32_t index, std::span<double> out) const {
   if (index >= shard_.size()) throw std::invalid_argument("features: row " + std::to_string(index) + " is out of range");

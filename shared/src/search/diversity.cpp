@@ -43,6 +43,7 @@ class OwnerCap {
 }  // namespace
 
 float row_cosine(const shard::Shard& shard, std::uint32_t a, std::uint32_t b) {
+  if (!shard.has_vectors()) return 0.0f;  // the lexical part alone: no similarity between projects yet
   std::int32_t dot = 0;
   dot_rows(shard.row(a), shard.row(b), std::span<std::int32_t>(&dot, 1));
   return static_cast<float>(dot) * shard.scale(a) * shard.scale(b);
@@ -52,15 +53,16 @@ std::vector<Pick> diversify(const shard::Shard& shard, std::span<const Pick> poo
   if (!(rule.lambda >= 0.0f && rule.lambda <= 1.0f)) throw std::invalid_argument("diversity lambda must be in [0, 1]");
   const std::vector<float> rel = normalised(pool);
   const std::size_t dim = shard.dim();
+  // Without the vectors part the similarity between projects is unknown: the owner cap alone applies.
+  const bool mmr = rule.lambda < 1.0f && shard.has_vectors();
   // The pool's vectors side by side, so each choice is one kernel call over the pool.
-  std::vector<std::int8_t> rows(pool.size() * dim);
-  for (std::size_t i = 0; i < pool.size(); ++i) std::memcpy(rows.data() + i * dim, shard.row(pool[i].row).data(), dim);
+  std::vector<std::int8_t> rows(mmr ? pool.size() * dim : 0);
+  for (std::size_t i = 0; mmr && i < pool.size(); ++i) std::memcpy(rows.data() + i * dim, shard.row(pool[i].row).data(), dim);
   std::vector<float> max_sim(pool.size(), 0.0f);
   std::vector<std::int32_t> dots(pool.size());
   std::vector<char> taken(pool.size(), 0);
   OwnerCap owners(shard, rule.max_per_owner);
   std::vector<Pick> out;
-  const bool mmr = rule.lambda < 1.0f;
   const std::size_t depth = mmr ? std::min(rule.depth, m) : 0;
   while (out.size() < depth) {
     std::size_t best = pool.size();

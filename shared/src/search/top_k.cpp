@@ -46,6 +46,10 @@ void similarities(const shard::Shard& shard, const QuantisedQuery& q, std::span<
                                 std::to_string(shard.dim()));
   }
   if (out.size() != shard.size()) throw std::invalid_argument("similarities: output size != shard size");
+  if (!shard.has_vectors()) {  // the lexical part alone: every cosine is 0, as for a zero query
+    std::fill(out.begin(), out.end(), 0.0f);
+    return;
+  }
   // Blocks keep the int32 scratch in cache while the kernel streams the rows.
   constexpr std::size_t kBlock = 1024;
   std::vector<std::int32_t> dots(kBlock);

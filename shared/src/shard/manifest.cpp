@@ -40,21 +40,25 @@ std::string string_field(const nlohmann::json& j, const char* name, const std::s
   return v.get<std::string>();
 }
 
-bool plain_file_name(const std::string& f) {
-  return f.find('/') == std::string::npos && f.find('\\') == std::string::npos && f != "." && f != ".." &&
-         f.find('\0') == std::string::npos;
+// {file, sha256, bytes} of one file: a plain name, a 64-hex sha256 and a positive size.
+ManifestFile file_fields(const nlohmann::json& s, const std::string& where) {
+  ManifestFile f;
+  f.file = string_field(s, "file", where);
+  if (f.file.find('/') != std::string::npos || f.file.find('\\') != std::string::npos || f.file == "." ||
+      f.file == ".." || f.file.find('\0') != std::string::npos) {
+    throw std::invalid_argument("manifest: field '" + where + "file' must be a plain file name");
+  }
+  f.sha256 = hex_field(s, "sha256", where);
+  f.bytes = uint_field(s, "bytes", where, UINT64_MAX);
+  if (f.bytes == 0) throw std::invalid_argument("manifest: field '" + where + "bytes' must be positive");
+  return f;
 }
 
 std::optional<ManifestFeatures> features_field(const nlohmann::json& j) {
   const auto it = j.find("features");
   if (it == j.end() || it->is_null()) return std::nullopt;
   if (!it->is_object()) throw std::invalid_argument("manifest: field 'features' must be an object");
-  ManifestFeatures f;
-  f.file = string_field(*it, "file", "features.");
-  if (!plain_file_name(f.file)) throw std::invalid_argument("manifest: field 'features.file' must be a plain file name");
-  f.sha256 = hex_field(*it, "sha256", "features.");
-  f.bytes = uint_field(*it, "bytes", "features.", UINT64_MAX);
-  if (f.bytes == 0) throw std::invalid_argument("manifest: field 'features.bytes' must be positive");
+  return file_fields(*it, "features.");
   return f;
 }
 
@@ -79,14 +83,17 @@ void from_json(const nlohmann::json& j, Manifest& m) {
     const auto& s = shards[i];
     if (!s.is_object()) throw std::invalid_argument("manifest: '" + where + "' must be an object");
     ManifestShard e;
-    e.file = string_field(s, "file", where);
-    if (e.file.find('/') != std::string::npos || e.file.find('\\') != std::string::npos || e.file == "." ||
-        e.file == ".." || e.file.find('\0') != std::string::npos) {
-      throw std::invalid_argument("manifest: field '" + where + "file' must be a plain file name");
+    const auto lexical = file_fields(s, where);
+    e.file = lexical.file;
+    e.sha256 = lexical.sha256;
+    e.bytes = lexical.bytes;
+    const auto& vectors = field(s, "vectors", where);
+    if (!vectors.is_object()) {
+      throw std::invalid_argument("manifest: field '" + where + "vectors' must be an object {file, sha256, bytes} "
+                                  "(a one-file shard of format 3 or older is not read any more: rebuild it)");
     }
-    e.sha256 = hex_field(s, "sha256", where);
-    e.bytes = uint_field(s, "bytes", where, UINT64_MAX);
-    if (e.bytes == 0) throw std::invalid_argument("manifest: field '" + where + "bytes' must be positive");
+    e.vectors = file_fields(vectors, where + "vectors.");
+    if (e.vectors.file == e.file) throw std::invalid_argument("manifest: field '" + where + "vectors.file' names the lexical file");
     e.count = static_cast<std::uint32_t>(uint_field(s, "count", where, UINT32_MAX));
     e.built_at = string_field(s, "builtAt", where);
     m.shards.push_back(std::move(e));
@@ -100,8 +107,12 @@ void to_json(nlohmann::json& j, const Manifest& m) {
   j["model"] = {{"name", m.model.name}, {"sha256", m.model.sha256}, {"dimension", m.model.dimension}};
   j["shards"] = nlohmann::json::array();
   for (const auto& s : m.shards) {
-    j["shards"].push_back(
-        {{"file", s.file}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"count", s.count}, {"builtAt", s.built_at}});
+    j["shards"].push_back({{"file", s.file},
+                           {"sha256", s.sha256},
+                           {"bytes", s.bytes},
+                           {"count", s.count},
+                           {"builtAt", s.built_at},
+                           {"vectors", {{"file", s.vectors.file}, {"sha256", s.vectors.sha256}, {"bytes", s.vectors.bytes}}}});
   }
   if (m.features) j["features"] = {{"file", m.features->file}, {"sha256", m.features->sha256}, {"bytes", m.features->bytes}};
 }
@@ -118,31 +129,30 @@ Manifest parse_manifest(std::string_view text) {
 
 std::string manifest_json(const Manifest& m) { return nlohmann::json(m).dump(2) + "\n"; }
 
-ManifestShard manifest_entry(std::string file, std::span<const std::byte> shard_bytes) {
-  const auto shard = Shard::open(std::vector<std::byte>(shard_bytes.begin(), shard_bytes.end()));
-  return ManifestShard{std::move(file), to_hex(sha256(shard_bytes)), shard_bytes.size(), shard.header().count,
-                       built_at_iso8601(shard.header())};
+ManifestShard manifest_entry(std::string lexical_file, std::string vectors_file, const ShardFiles& files) {
+  const auto shard = Shard::open(files);
+  ManifestShard e;
+  e.file = std::move(lexical_file);
+  e.sha256 = to_hex(sha256(files.lexical));
+  e.bytes = files.lexical.size();
+  e.count = shard.header().count;
+  e.built_at = built_at_iso8601(shard.header());
+  e.vectors = {std::move(vectors_file), to_hex(sha256(files.vectors)), files.vectors.size()};
+  return e;
 }
+
+ManifestFile lexical_file(const ManifestShard& entry) { return {entry.file, entry.sha256, entry.bytes}; }
 
 ShardExpectation expectation_of(const Manifest& m) {
   return ShardExpectation{m.model.name, sha256_from_hex(m.model.sha256), m.model.dimension};
 }
 
-void verify_against_manifest(const ManifestShard& entry, std::span<const std::byte> b) {
+void verify_against_manifest(const ManifestFile& entry, std::span<const std::byte> b) {
   if (b.size() != entry.bytes) {
     throw ShardError("shard: " + entry.file + " has " + std::to_string(b.size()) + " bytes, manifest says " +
                      std::to_string(entry.bytes) + (b.size() < entry.bytes ? " (truncated)" : ""));
   }
   if (to_hex(sha256(b)) != entry.sha256) throw ShardError("shard: " + entry.file + " sha256 differs from the manifest (corrupted)");
-}
-
-void verify_against_manifest(const ManifestFeatures& entry, std::span<const std::byte> b) {
-  if (b.size() != entry.bytes) {
-    throw ShardError(entry.file + ": " + std::to_string(b.size()) + " bytes, manifest field 'features.bytes' says " +
-                     std::to_string(entry.bytes));
-  }
-  if (to_hex(sha256(b)) != entry.sha256)
-    throw ShardError(entry.file + ": sha256 differs from manifest field 'features.sha256' (corrupted)");
 }
 
 }  // namespace wayfinder::shard

@@ -67,6 +67,9 @@ class FeatureSource {
   virtual ~FeatureSource() = default;
   virtual std::size_t size() const = 0;  // rows
   virtual void features(std::uint32_t index, std::span<double> out) const = 0;
+  // False while the features cannot be computed yet (a shard whose vectors part is not attached): a contextual arm
+  // then ranks with the Beta arm, as without a feature source.
+  virtual bool ready() const { return true; }
 };
 
 // Features of a shard's rows under a basis fitted to vectors of the shard's dimension. Keeps a reference to the
@@ -76,6 +79,7 @@ class ShardFeatures final : public FeatureSource {
   ShardFeatures(const shard::Shard& shard, FeatureBasis basis);
   std::size_t size() const override;
   void features(std::uint32_t index, std::span<double> out) const override;
+  bool ready() const override;  // the shard's vectors part is attached
   const FeatureBasis& basis() const { return basis_; }
 
  private:

@@ -36,7 +36,8 @@ class Recommender {
                     bool use_rl);
   // The same under a ranking policy of its own (an experiment arm's ε and blend, experiment/policy.h); a ranking id
   // keeps the config it was first sampled with, so its later pages extend it consistently. A config with the
-  // contextual arm (bandit kind linear) ranks with the Beta arm while no feature basis is set on the evidence.
+  // contextual arm (bandit kind linear) ranks with the Beta arm while no feature basis is set on the evidence, or
+  // while its features are not ready (the shard's vectors part not attached yet).
   Ranking recommend(std::uint64_t profile_hash, std::string_view ranking_id, std::size_t limit, std::size_t offset,
                     bool use_rl, const RerankConfig& rerank);
 

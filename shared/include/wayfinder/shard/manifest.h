@@ -20,10 +20,18 @@ struct ManifestModel {
   std::uint32_t dimension = 0;
 };
 
-struct ManifestShard {
-  std::string file;    // relative to the manifest, no '/' or '..'
-  std::string sha256;  // lowercase hex of the whole shard file
+// One file of a shard: name (relative to the manifest, no '/' or '..'), lowercase hex sha256 of the whole file, size.
+struct ManifestFile {
+  std::string file;
+  std::string sha256;
   std::uint64_t bytes = 0;
+};
+
+struct ManifestShard {
+  std::string file;    // the lexical part, relative to the manifest, no '/' or '..'
+  std::string sha256;  // lowercase hex of the whole lexical file
+  std::uint64_t bytes = 0;
+  ManifestFile vectors;  // the vectors part ("vectors": {"file", "sha256", "bytes"})
   std::uint32_t count = 0;
   std::string built_at;  // "builtAt", ISO-8601 UTC
 };
@@ -31,11 +39,7 @@ struct ManifestShard {
 // The contextual arm's feature basis (bandit/features.h): a small JSON file next to the shards, fitted once
 // natively by the builder step (wayfinder-feature-basis) and shipped, because the Eigen fit is not bit-identical
 // across targets.
-struct ManifestFeatures {
-  std::string file;    // relative to the manifest, no '/' or '..'
-  std::string sha256;  // lowercase hex of the whole file
-  std::uint64_t bytes = 0;
-};
+using ManifestFeatures = ManifestFile;
 
 struct Manifest {
   int format = 1;
@@ -44,7 +48,8 @@ struct Manifest {
   std::optional<ManifestFeatures> features;  // "features"; absent in manifests built before it existed
 };
 
-// Wire names: {"format":1,"model":{"name","sha256","dimension"},"shards":[{"file","sha256","bytes","count","builtAt"}],
+// Wire names: {"format":1,"model":{"name","sha256","dimension"},
+//              "shards":[{"file","sha256","bytes","count","builtAt","vectors":{"file","sha256","bytes"}}],
 //              "features"?: {"file","sha256","bytes"}}.
 // from_json throws std::invalid_argument naming the field.
 void from_json(const nlohmann::json& j, Manifest& m);
@@ -52,14 +57,15 @@ void to_json(nlohmann::json& j, const Manifest& m);
 Manifest parse_manifest(std::string_view text);
 std::string manifest_json(const Manifest& m);  // pretty-printed, stable key order
 
-// The manifest entry describing these shard bytes (opens them to read count and build time).
-ManifestShard manifest_entry(std::string file, std::span<const std::byte> shard_bytes);
+// The manifest entry describing a shard's two files (opens them to read count and build time).
+ManifestShard manifest_entry(std::string lexical_file, std::string vectors_file, const ShardFiles& files);
 // The expectation a reader should open this manifest's shards with.
 ShardExpectation expectation_of(const Manifest& m);
-// Throws ShardError when the bytes' size or sha256 differ from the entry.
-void verify_against_manifest(const ManifestShard& entry, std::span<const std::byte> shard_bytes);
-// The same for the feature basis file: "<file> has N bytes, manifest says M" / "<file> sha256 differs from the
-// manifest (corrupted)". Throws ShardError.
-void verify_against_manifest(const ManifestFeatures& entry, std::span<const std::byte> bytes);
+// Throws ShardError naming the file when the bytes' size or sha256 differ from the entry
+// (a shard part or the feature basis): "<file> has N bytes, manifest says M" / "<file> sha256 differs from the
+// manifest (corrupted)".
+void verify_against_manifest(const ManifestFile& entry, std::span<const std::byte> bytes);
+// The lexical part of the entry.
+ManifestFile lexical_file(const ManifestShard& entry);
 
 }  // namespace wayfinder::shard
