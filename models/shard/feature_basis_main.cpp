@@ -4,7 +4,7 @@
 // scalar paths round differently), so clients never refit: they load this file.
 //   wayfinder-feature-basis [--manifest models/build/shards/manifest.json] [--file features.json] [--force]
 // Up to date (nothing written) when the manifest lists the file, the file verifies against it and its "fittedOn"
-// is the sha256 of the shard it was fitted on.
+// is the sha256 of the shard's vectors file it was fitted on.
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -47,9 +47,10 @@ void write_atomic(const fs::path& p, std::string_view text) {
 }
 
 // The shard holding the project vectors: the manifest's first shard.
-const ws::ManifestShard& vectors_entry(const ws::Manifest& m) {
+// The basis depends only on the vectors part, so that file's entry is its stamp.
+const ws::ManifestFile& vectors_entry(const ws::Manifest& m) {
   if (m.shards.empty()) throw std::runtime_error("manifest: no shards listed");
-  return m.shards.front();
+  return m.shards.front().vectors;
 }
 
 bool up_to_date(const ws::Manifest& m, const fs::path& dir, const std::string& file, std::size_t dim) {
@@ -75,9 +76,11 @@ int run(const fs::path& manifest_path, const std::string& file, bool force) {
     std::cerr << "feature basis: up to date (" << (dir / file).string() << ")\n";
     return 0;
   }
-  auto shard_bytes = read_bytes(dir / entry.file);
-  ws::verify_against_manifest(entry, shard_bytes);
-  const auto shard = ws::Shard::open(std::move(shard_bytes), ws::expectation_of(m));
+  auto lexical = read_bytes(dir / m.shards.front().file);
+  auto vectors = read_bytes(dir / entry.file);
+  ws::verify_against_manifest(ws::lexical_file(m.shards.front()), lexical);
+  ws::verify_against_manifest(entry, vectors);
+  const auto shard = ws::Shard::open({std::move(lexical), std::move(vectors)}, ws::expectation_of(m));
   auto basis = wayfinder::bandit::fit_feature_basis(shard.rows(), shard.scales(), shard.dim());
   basis.fitted_on = entry.sha256;
   const std::string text = nlohmann::json(basis).dump() + "\n";

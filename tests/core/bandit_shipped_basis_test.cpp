@@ -78,7 +78,7 @@ Shipped load_shipped() {
 TEST(BanditShippedBasis, VerifiesAndReadsBackBitForBit) {
   const auto s = load_shipped();
   EXPECT_EQ(s.basis.input_dim, s.shard->dim());
-  EXPECT_EQ(s.basis.fitted_on, s.manifest.shards.front().sha256) << "the basis was fitted on another shard";
+  EXPECT_EQ(s.basis.fitted_on, s.manifest.shards.front().vectors.sha256) << "the basis was fitted on other vectors";
   EXPECT_EQ(nlohmann::json(s.basis).dump() + "\n", s.basis_text) << "writing the parsed basis gives other bytes";
 }
 

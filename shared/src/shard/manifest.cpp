@@ -59,7 +59,6 @@ std::optional<ManifestFeatures> features_field(const nlohmann::json& j) {
   if (it == j.end() || it->is_null()) return std::nullopt;
   if (!it->is_object()) throw std::invalid_argument("manifest: field 'features' must be an object");
   return file_fields(*it, "features.");
-  return f;
 }
 
 }  // namespace

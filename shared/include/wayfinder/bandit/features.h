@@ -35,7 +35,7 @@ struct FeatureBasis {
   std::vector<double> components;       // kPcaComponents × input_dim, row-major
   std::vector<double> eigenvalues;      // kPcaComponents, descending
   std::size_t fitted_rows = 0;
-  std::string fitted_on;  // "fittedOn": sha256 of the shard file the basis was fitted on ("" = not recorded)
+  std::string fitted_on;  // "fittedOn": sha256 of the shard's vectors file the basis was fitted on ("" = not recorded)
 };
 
 // Fits the basis with Eigen (XᵀX accumulated in double, SelfAdjointEigenSolver); a component's sign makes its
