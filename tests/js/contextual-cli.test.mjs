@@ -17,8 +17,8 @@ const FAR = { interests: ['web development', 'css'], languages: ['javascript'], 
 async function shardVectors() {
   const core = await (await import(path.join(ROOT, 'web/wasm/wayfinder_core_simd.mjs'))).default();
   const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'shards/manifest.json'), 'utf8'));
-  const bytes = fs.readFileSync(path.join(MODELS, 'shards', manifest.shards[0].file));
-  const s = new core.ShardSearcher(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), JSON.stringify(manifest.model));
+  const read = (file) => fs.readFileSync(path.join(MODELS, 'shards', file));
+  const s = new core.ShardSearcher(read(manifest.shards[0].file), read(manifest.shards[0].vectors.file), JSON.stringify(manifest.model));
   const index = new Map();
   for (let i = 0; i < s.size(); ++i) index.set(s.id(i), i);
   return (id) => s.vector(index.get(id));

@@ -21,7 +21,7 @@ function modelsWith(edit) {
   for (const f of fs.readdirSync(MODELS)) if (f !== 'shards') fs.symlinkSync(path.join(MODELS, f), path.join(dir, f));
   fs.mkdirSync(path.join(dir, 'shards'));
   const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'shards/manifest.json'), 'utf8'));
-  for (const s of manifest.shards) fs.symlinkSync(path.join(MODELS, 'shards', s.file), path.join(dir, 'shards', s.file));
+  for (const f of manifest.shards.flatMap((s) => [s.file, s.vectors.file])) fs.symlinkSync(path.join(MODELS, 'shards', f), path.join(dir, 'shards', f));
   const basis = fs.readFileSync(path.join(MODELS, 'shards', manifest.features.file), 'utf8');
   const out = edit({ manifest, basis }) ?? { manifest, basis };
   fs.writeFileSync(path.join(dir, 'shards/manifest.json'), JSON.stringify(out.manifest));
