@@ -198,13 +198,22 @@ if (gb || kj) {
     L.push(`| ${n} | ${d} | ${f(nat, 3)} | ${f(w1, 3)} | ${f(w2, 3)} | ${f(w1 / nat)} |`);
   }
   L.push('', '### The contextual arm (bandit kind "linear") against the Beta arm, same fixture and run (median ms)', '',
-    'The same pages with `bandit: linear`: one θ per ranking and per propensity draw from the Cholesky factor, the 13 features of each scored candidate ' +
-    '(8 projections of its 512-d row + facets) computed once. Native: `BM_RerankPageLinear`; WASM: `core.benchRerankLinear`. Target: linear / Beta ≤ 2 in WASM.', '',
+    'The same pages with `bandit: linear`: one θ per ranking and per propensity draw from the Cholesky factor, the 45 features of each scored candidate ' +
+    '(8 projections of its 512-d row, facets, 32 tag buckets) computed once. Native: `BM_RerankPageLinear`; WASM: `core.benchRerankLinear`. Target: linear / Beta ≤ 2 in WASM.', '',
     '| page N | propensity draws | native Beta | native linear | native linear / Beta | WASM SIMD Beta | WASM SIMD linear | WASM linear / Beta |', '|---|---|---|---|---|---|---|---|');
   for (const [n, d] of [[10, 200], [10, 1], [30, 200]]) {
     const nb = gmed(`BM_RerankPage/${n}/${d}`), nl = gmed(`BM_RerankPageLinear/${n}/${d}`);
     const r = kj?.rerank?.wayfinder_core_simd?.find((x) => x.n === n && x.draws === d);
     L.push(`| ${n} | ${d} | ${f(nb, 3)} | ${f(nl, 3)} | ${f(nl / nb)} | ${f(r?.ms_median, 3)} | ${f(r?.linear_ms_median, 3)} | ${f(r?.linear_ms_median / r?.ms_median)} |`);
+  }
+  L.push('', '### The hierarchical arm (bandit kind "hierarchical") against the Beta arm, same fixture and run (median ms)', '',
+    'The same pages with `bandit: hierarchical`: the linear θ of the ranking (and of each propensity draw) sets each candidate\'s prior, then one Beta draw per candidate per draw from its own counts. ' +
+    'Native: `BM_RerankPageHierarchical`; WASM: `core.benchRerankHierarchical`. Target: hierarchical / Beta ≤ 2 in WASM.', '',
+    '| page N | propensity draws | native Beta | native hierarchical | native hierarchical / Beta | WASM SIMD Beta | WASM SIMD hierarchical | WASM hierarchical / Beta |', '|---|---|---|---|---|---|---|---|');
+  for (const [n, d] of [[10, 200], [10, 1], [30, 200]]) {
+    const nb = gmed(`BM_RerankPage/${n}/${d}`), nh = gmed(`BM_RerankPageHierarchical/${n}/${d}`);
+    const r = kj?.rerank?.wayfinder_core_simd?.find((x) => x.n === n && x.draws === d);
+    L.push(`| ${n} | ${d} | ${f(nb, 3)} | ${f(nh, 3)} | ${f(nh / nb)} | ${f(r?.ms_median, 3)} | ${f(r?.hierarchical_ms_median, 3)} | ${f(r?.hierarchical_ms_median / r?.ms_median)} |`);
   }
   L.push('');
 }

@@ -78,14 +78,15 @@ val bench_memcpy(double bytes, int reps) {
   });
 }
 
-val rerank_timings(const char* name, int n, int draws, int reps, bool linear) {
+val rerank_timings(const char* name, int n, int draws, int reps, wayfinder::rank::BanditKind kind) {
   return js_errors(name, [&] {
     if (n <= 0 || draws <= 0 || reps <= 0) throw std::invalid_argument("n, draws, reps must be > 0");
-    const auto f = wayfinder::bench::make_rerank_fixture(13412, 3 * static_cast<std::size_t>(n), 7, linear);
+    const bool features = wayfinder::rank::uses_features(kind);
+    const auto f = wayfinder::bench::make_rerank_fixture(13412, 3 * static_cast<std::size_t>(n), 7, features);
     wayfinder::rank::RerankConfig cfg;
     cfg.propensity_draws = static_cast<std::size_t>(draws);
-    if (linear) {
-      cfg.bandit = wayfinder::rank::BanditKind::kLinear;
+    cfg.bandit = kind;
+    if (features) {
       (void)f.evidence.linear(cfg.linear);  // built once per community snapshot, not per page
     }
     std::vector<double> ms;
@@ -100,9 +101,16 @@ val rerank_timings(const char* name, int n, int draws, int reps, bool linear) {
   });
 }
 
-val bench_rerank(int n, int draws, int reps) { return rerank_timings("benchRerank", n, draws, reps, false); }
+using wayfinder::rank::BanditKind;
+val bench_rerank(int n, int draws, int reps) { return rerank_timings("benchRerank", n, draws, reps, BanditKind::kBeta); }
 // The contextual arm on the same fixture (bandit kind "linear", 512-d rows and their features).
-val bench_rerank_linear(int n, int draws, int reps) { return rerank_timings("benchRerankLinear", n, draws, reps, true); }
+val bench_rerank_linear(int n, int draws, int reps) {
+  return rerank_timings("benchRerankLinear", n, draws, reps, BanditKind::kLinear);
+}
+// The hierarchical arm (the linear model as the prior of each project's Beta counts) on the same fixture.
+val bench_rerank_hierarchical(int n, int draws, int reps) {
+  return rerank_timings("benchRerankHierarchical", n, draws, reps, BanditKind::kHierarchical);
+}
 
 }  // namespace
 
@@ -111,4 +119,5 @@ EMSCRIPTEN_BINDINGS(wayfinder_bench) {
   emscripten::function("benchMemcpy", &bench_memcpy);
   emscripten::function("benchRerank", &bench_rerank);
   emscripten::function("benchRerankLinear", &bench_rerank_linear);
+  emscripten::function("benchRerankHierarchical", &bench_rerank_hierarchical);
 }

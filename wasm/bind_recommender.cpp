@@ -203,8 +203,9 @@ class RecommenderSession {
     auto out = policy_to_json(policy);
     out["items"] = std::move(items);
     out["bandit"] = r.use_rl ? wayfinder::rank::to_string(r.bandit) : "none";
-    if (r.use_rl && policy.rerank.bandit == wayfinder::rank::BanditKind::kLinear && r.bandit != policy.rerank.bandit)
-      out["warning"] = "the contextual arm ranked with the Beta arm: " + features_status_;
+    if (r.use_rl && wayfinder::rank::uses_features(policy.rerank.bandit) && r.bandit != policy.rerank.bandit)
+      out["warning"] = std::string("the ") + (policy.rerank.bandit == wayfinder::rank::BanditKind::kLinear ? "contextual" : "hierarchical") +
+                       " arm ranked with the Beta arm: " + features_status_;
     out["exhausted"] = r.exhausted;
     out["seed"] = std::to_string(r.seed);
     return out.dump();

@@ -17,7 +17,7 @@
 namespace wayfinder::bench {
 
 // Seeded 512-d int8 rows (the real catalog's width) and a PCA basis fitted to 1,024 of them, for the contextual arm:
-// the feature cost per candidate is the real one (8 projections of a 512-d row).
+// the feature cost per candidate is the real one (8 projections of a 512-d row, 6 hashed tags).
 struct RowFeatures final : bandit::FeatureSource {
   static constexpr std::size_t kDim = 512;
   std::vector<std::int8_t> rows;
@@ -29,9 +29,13 @@ struct RowFeatures final : bandit::FeatureSource {
     basis = bandit::fit_feature_basis(rows, scales, kDim, 1024);
   }
   std::size_t size() const override { return scales.size(); }
+  // 6 tags per row, in seeded buckets (the real catalog's projects carry about that many).
   void features(std::uint32_t i, std::span<double> out) const override {
+    std::uint32_t tags[6];
+    for (std::uint32_t k = 0; k < 6; ++k)
+      tags[k] = static_cast<std::uint32_t>(random::derive_seed(i, k) % bandit::kTagBuckets);
     bandit::project_features(basis, std::span(rows).subspan(i * kDim, kDim), scales[i],
-                             static_cast<Complexity>(i % 3), static_cast<LearningKind>(i % 9), out);
+                             static_cast<Complexity>(i % 3), static_cast<LearningKind>(i % 9), tags, out);
   }
 };
 

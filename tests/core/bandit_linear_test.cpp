@@ -205,7 +205,9 @@ TEST(BanditLinear, BadFeaturesAreRefusedAndChangeNothing) {
       EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
     }
   };
-  expect_refused(std::vector<double>(kFeatureDim - 1, 0.5), "expected 13 values, got 12");
+  const std::string wrong_size =
+      "expected " + std::to_string(kFeatureDim) + " values, got " + std::to_string(kFeatureDim - 1);
+  expect_refused(std::vector<double>(kFeatureDim - 1, 0.5), wrong_size.c_str());
   auto nan = x;
   nan[4] = std::nan("");
   expect_refused(nan, "value 4 is not finite");

@@ -109,15 +109,22 @@ TEST(BanditShippedBasis, SameFeaturesAndSeededLinearPageOnEveryTarget) {
   const auto page = rec.recommend(1, "shipped-basis", 10, 0, true);
   ASSERT_EQ(page.items.size(), 10u);
   EXPECT_EQ(page.bandit, rank::BanditKind::kLinear);
-  Digest p;
-  for (const auto& it : page.items) {
-    p.add(it.index);
-    p.add(it.bandit_quality);
-    p.add(it.posterior_mean);
-    p.add(it.propensity);
-  }
-  std::printf("shipped basis digest: features %016llx page %016llx\n", static_cast<unsigned long long>(f.h),
-              static_cast<unsigned long long>(p.h));
+  auto hier_config = config.rerank;
+  hier_config.bandit = rank::BanditKind::kHierarchical;  // the same evidence, the hierarchical arm
+  const auto hier = rec.recommend(1, "shipped-basis-hierarchical", 10, 0, true, hier_config);
+  ASSERT_EQ(hier.items.size(), 10u);
+  EXPECT_EQ(hier.bandit, rank::BanditKind::kHierarchical);
+  Digest p, h;
+  for (const auto& [ranking, digest] : {std::pair{&page, &p}, std::pair{&hier, &h}})
+    for (const auto& it : ranking->items) {
+      digest->add(it.index);
+      digest->add(it.bandit_quality);
+      digest->add(it.posterior_mean);
+      digest->add(it.propensity);
+    }
+  std::printf("shipped basis digest: features %016llx page %016llx hierarchical %016llx\n",
+              static_cast<unsigned long long>(f.h), static_cast<unsigned long long>(p.h),
+              static_cast<unsigned long long>(h.h));
 }
 
 TEST(BanditShippedBasis, BadBasisFilesAreRefusedNamingFileAndField) {

@@ -192,6 +192,7 @@ std::vector<PolicySpec> standard_policies() {
 }
 
 PolicySpec contextual_policy() { return {"contextual", PolicyKind::contextual, true, 0.9, {}, 0.0}; }
+PolicySpec hierarchical_policy() { return {"hierarchical", PolicyKind::hierarchical, true, 0.9, {}, 0.0}; }
 
 std::vector<PolicySpec> tuning_variants() {
   auto v = [](std::string name, PolicyKind kind, std::function<void(rank::RerankConfig&)> tune) {
@@ -199,6 +200,24 @@ std::vector<PolicySpec> tuning_variants() {
   };
   return {
       v("thompson-linear", PolicyKind::thompson, [](auto& r) { r.bandit = rank::BanditKind::kLinear; }),
+      v("thompson-hier", PolicyKind::thompson, [](auto& r) { r.bandit = rank::BanditKind::kHierarchical; }),
+      v("thompson-hier-k4", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.linear.item_prior_strength = 4.0;
+      }),
+      v("thompson-hier-k25", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.linear.item_prior_strength = 25.0;
+      }),
+      v("thompson-hier-wide", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 6;
+      }),
+      v("thompson-linear-wide", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kLinear;
+        r.candidate_multiplier = 6;
+      }),
+      v("hier-blend", PolicyKind::hybrid, [](auto& r) { r.bandit = rank::BanditKind::kHierarchical; }),
       v("thompson-eps05", PolicyKind::thompson, [](auto& r) { r.epsilon = 0.05; }),
       v("thompson-k1", PolicyKind::thompson, [](auto& r) { r.posterior.influence_half = 1.0; }),
       v("thompson-wide", PolicyKind::thompson, [](auto& r) { r.candidate_multiplier = 6; }),
@@ -433,7 +452,8 @@ namespace {
 // The nightly merge: the day's applied evidence summed per (prefix, project), each project's prefix sums turned into
 // its evidence of the day by the server's rule (the core's community_day_credit), then into the decayed counts.
 void nightly_merge(const PolicySpec& policy, const std::map<std::pair<std::size_t, std::uint32_t>, bandit::BetaCounts>& by_prefix,
-                   std::map<std::uint32_t, bandit::BetaCounts>& community, std::vector<bandit::EvidenceStore>& stores) {
+                   std::map<std::uint32_t, bandit::BetaCounts>& community, std::vector<bandit::EvidenceStore>& stores,
+                   const rank::RerankConfig& rr) {
   std::map<std::uint32_t, std::vector<bandit::BetaCounts>> sums;  // per project, in prefix order
   for (const auto& [key, sum] : by_prefix) sums[key.second].push_back(sum);
   std::map<std::uint32_t, bandit::BetaCounts> today;
@@ -443,7 +463,11 @@ void nightly_merge(const PolicySpec& policy, const std::map<std::pair<std::size_
   std::vector<std::uint32_t> idx;
   std::vector<bandit::BetaCounts> counts;
   for (const auto& [i, c] : community) { idx.push_back(i); counts.push_back(c); }
-  for (auto& st : stores) st.set_community(idx, counts);
+  if (stores.empty()) return;
+  stores[0].set_community(idx, counts);
+  // The community part of the linear posterior is built once and shared (every learner gets the same snapshot).
+  if (rank::uses_features(rr.bandit)) (void)stores[0].linear(rr.linear);
+  for (std::size_t u = 1; u < stores.size(); ++u) stores[u].adopt_community(stores[0]);
 }
 
 }  // namespace
@@ -465,10 +489,11 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy, const EpisodeSink& sink) 
   const bandit::RewardTable rewards;
   std::vector<bandit::EvidenceStore> stores(cfg.users);
   const bool learns = policy.kind == PolicyKind::thompson || policy.kind == PolicyKind::hybrid ||
-                      policy.kind == PolicyKind::contextual;
+                      policy.kind == PolicyKind::contextual || policy.kind == PolicyKind::hierarchical;
   if (policy.kind == PolicyKind::contextual) rr.bandit = rank::BanditKind::kLinear;
+  if (policy.kind == PolicyKind::hierarchical) rr.bandit = rank::BanditKind::kHierarchical;
   if (policy.tune) policy.tune(rr);
-  if (rr.bandit == rank::BanditKind::kLinear) {
+  if (rank::uses_features(rr.bandit)) {
     const auto features = state_->project_features();
     for (auto& st : stores) st.set_features(features);
   }
@@ -543,7 +568,7 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy, const EpisodeSink& sink) 
         }
       }
     }
-    if (policy.community) nightly_merge(policy, today, community, stores);
+    if (policy.community) nightly_merge(policy, today, community, stores, rr);
     dm.coverage = static_cast<double>(shown_count) / n;
     out.days.push_back(dm);
   }

@@ -54,7 +54,8 @@ SimCatalog load_catalog_from_shard(const std::string& manifest_json, const std::
 std::vector<std::string> possible_profiles(const SimCatalog& catalog);
 
 // contextual: the hybrid blend with the linear Thompson arm (bandit kind "linear", features of the shard rows).
-enum class PolicyKind { random, popularity, similarity, thompson, hybrid, contextual };
+// hierarchical: the linear model as the prior of each project's Beta counts (bandit kind "hierarchical").
+enum class PolicyKind { random, popularity, similarity, thompson, hybrid, contextual, hierarchical };
 
 struct PolicySpec {
   std::string name;
@@ -74,6 +75,8 @@ struct PolicySpec {
 std::vector<PolicySpec> standard_policies();
 // The contextual arm with community counts and decay, as the hybrid (needs a catalog loaded from the shard).
 PolicySpec contextual_policy();
+// The hierarchical arm with community counts and decay (needs a catalog loaded from the shard).
+PolicySpec hierarchical_policy();
 // Variants of the learning arms for tuning (--variants; tune them on seeds other than the reported ones).
 std::vector<PolicySpec> tuning_variants();
 

@@ -121,7 +121,10 @@ int main(int argc, char** argv) {
   }
   if (!spam_out.empty()) return write_spam_section(catalog, world, seeds, spam, spam_out, out_json);
   auto policies = standard_policies();
-  if (catalog.shard) policies.push_back(contextual_policy());  // needs the shard's vectors for its features
+  if (catalog.shard) {  // both need the shard's vectors and tags for their features
+    policies.push_back(contextual_policy());
+    policies.push_back(hierarchical_policy());
+  }
   if (with_variants)
     for (auto& v : tuning_variants()) policies.push_back(std::move(v));
   if (!only.empty()) {  // --policies: keep these (and similarity, the baseline of every ratio)
@@ -180,7 +183,8 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> pairs{
       {"hybrid", "similarity"},   {"hybrid", "random"},         {"hybrid", "thompson"},
       {"hybrid", "hybrid-local"}, {"hybrid", "hybrid-nodecay"}, {"thompson", "similarity"},
-      {"contextual", "similarity"}, {"contextual", "hybrid"}};
+      {"contextual", "similarity"}, {"contextual", "hybrid"}, {"hierarchical", "similarity"},
+      {"hierarchical", "hybrid"}, {"hierarchical", "thompson"}};
   for (const auto& p : policies)  // the tuning variants against similarity-only too
     if (p.tune) pairs.push_back({p.name, "similarity"});
   for (auto [a, b] : pairs) {
@@ -275,7 +279,11 @@ int main(int argc, char** argv) {
                                 {"A/B contextual vs hybrid", "hybrid", "contextual"},
                                 {"A/B hybrid vs similarity", "similarity", "hybrid"},
                                 {"A/B contextual vs similarity", "similarity", "contextual"},
-                                {"A/B thompson vs hybrid", "hybrid", "thompson"}},
+                                {"A/B thompson vs hybrid", "hybrid", "thompson"},
+                                {"A/A hierarchical", "hierarchical", "hierarchical"},
+                                {"A/B hierarchical vs hybrid", "hybrid", "hierarchical"},
+                                {"A/B hierarchical vs thompson", "thompson", "hierarchical"},
+                                {"A/B hierarchical vs similarity", "similarity", "hierarchical"}},
                                world.users, world.days, salts, js);
 
   // Traffic: how the hybrid's advantage depends on the number of learners feeding the community counts.

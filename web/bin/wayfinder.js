@@ -19,7 +19,7 @@ Commands:
   shard       build|inspect project-vector shards
 
 Run "wayfinder <command> --help" for the options of a command.`,
-  recommend: `Usage: wayfinder recommend --profile FILE [--limit N] [--offset N] [--no-rl] [--bandit beta|linear] [--seed N]
+  recommend: `Usage: wayfinder recommend --profile FILE [--limit N] [--offset N] [--no-rl] [--bandit beta|linear|hierarchical] [--seed N]
                            [--state DIR] [--json] [--server URL] [--models DIR] [--backend web|node]
 
   --profile FILE  profile JSON ({"interests":[…],"languages":[…],"frameworks":[…],"goals":[…],
@@ -27,9 +27,10 @@ Run "wayfinder <command> --help" for the options of a command.`,
   --limit N       items per page (default 10)
   --offset N      page offset (default 0)
   --no-rl         similarity ranking only (no Thompson re-rank, no exploration)
-  --bandit KIND   the re-rank's bandit term: beta (per-project counts, default) or linear (the contextual arm over
-                  project features: feedback on one project also moves the projects close to it; needs the
-                  manifest's feature basis, else it ranks with beta and says so). Each item's posteriorMean and
+  --bandit KIND   the re-rank's bandit term: beta (per-project counts, default), linear (the contextual arm over
+                  project features: feedback on one project also moves the projects close to it) or hierarchical
+                  (the linear model as the prior of each project's own counts); linear and hierarchical need the
+                  manifest's feature basis, else they rank with beta and say so. Each item's posteriorMean and
                   bandit (the sampled score) show what the bandit believes
   --seed N        seed of the ranking (default: derived from the user id)
   --state DIR     keep local counts, outbox and identity in DIR/state.json (learning persists between calls)
@@ -133,7 +134,7 @@ async function recommend(argv) {
     { ...common, profile: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, 'no-rl': { type: 'boolean' }, bandit: { type: 'string' }, json: { type: 'boolean' } },
     HELP.recommend,
   );
-  if (values.bandit !== undefined && !['beta', 'linear'].includes(values.bandit)) die(`--bandit must be beta or linear, got "${values.bandit}"`);
+  if (values.bandit !== undefined && !['beta', 'linear', 'hierarchical'].includes(values.bandit)) die(`--bandit must be beta, linear or hierarchical, got "${values.bandit}"`);
   if (!values.profile) die(`--profile FILE is required\n\n${HELP.recommend}`);
   const limit = int(values.limit, 'limit', 1) ?? 10;
   const offset = int(values.offset, 'offset', 0) ?? 0;

@@ -43,8 +43,9 @@ export interface RecommenderOptions {
     similarityWeight?: number; banditWeight?: number; epsilon?: number; candidateMultiplier?: number; minDepth?: number;
     /** first N unshown content candidates that ε-exploration picks from (default 200; 0 = every eligible project) */
     explorationPool?: number; propensityDraws?: number; contentDepth?: number;
-    /** 'beta' (default) or 'linear': the contextual arm, which needs the manifest's feature basis */
-    bandit?: 'beta' | 'linear';
+    /** 'beta' (default), 'linear' (the contextual arm) or 'hierarchical' (the linear model as the prior of each
+     *  project's counts); the last two need the manifest's feature basis */
+    bandit?: 'beta' | 'linear' | 'hierarchical';
   };
   dailyCap?: number;
   retry?: { maxAttempts?: number; baseMs?: number; capMs?: number };
@@ -91,8 +92,9 @@ export interface RecommendationPage {
   experimentId: string | null;
   /** What ranked this page: the bandit on or off and its ε and blend, after this learner's experiment arms. */
   policy: { useRL: boolean; epsilon: number; similarityWeight: number; banditWeight: number };
-  /** The bandit term that ranked this page: 'beta' (per-project counts), 'linear' (the contextual arm), 'none'. */
-  bandit: 'beta' | 'linear' | 'none';
+  /** The bandit term that ranked this page: 'beta' (per-project counts), 'linear' (the contextual arm),
+   *  'hierarchical' (linear prior + per-project counts), 'none'. */
+  bandit: 'beta' | 'linear' | 'hierarchical' | 'none';
   /** Why the page was not ranked as asked (e.g. a contextual arm without a loaded feature basis), else null. */
   warning: string | null;
   offset: number;

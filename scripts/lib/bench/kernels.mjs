@@ -2,7 +2,7 @@
 // (tests/bench/scan_top_k.h): one 512-d int8 query against N rows, scores scaled, exact top-10.
 //  - WASM: core.benchScanTopK from wasm/bind_bench.cpp in both ES modules (wasm-simd128 kernel / scalar kernel),
 //    the matrix filled with seeded data inside WASM memory and timed inside WASM; core.benchMemcpy as the
-//    bandwidth baseline; core.benchRerank (Beta arm) and core.benchRerankLinear (contextual arm) for the whole
+//    bandwidth baseline; core.benchRerank (Beta arm) and core.benchRerankLinear (contextual arm), core.benchRerankHierarchical (hierarchical arm) for the whole
 //    re-rank step.
 //  - plain JS: an Int8Array loop with the same blocking, scaling and a top-10 insertion list.
 // Prints one JSON object.   node scripts/lib/bench/kernels.mjs [--quick]
@@ -39,7 +39,8 @@ for (const variant of ['wayfinder_core_simd', 'wayfinder_core']) {
     for (const [n, draws] of [[10, 200], [10, 1], [30, 200]]) {
       const rr = core.benchRerank(n, draws, quick ? 20 : 100);
       const lin = typeof core.benchRerankLinear === 'function' ? core.benchRerankLinear(n, draws, quick ? 20 : 100) : null;
-      result.rerank[variant].push({ n, draws, ms_median: rr.msMedian, linear_ms_median: lin?.msMedian });
+      const hier = typeof core.benchRerankHierarchical === 'function' ? core.benchRerankHierarchical(n, draws, quick ? 20 : 100) : null;
+      result.rerank[variant].push({ n, draws, ms_median: rr.msMedian, linear_ms_median: lin?.msMedian, hierarchical_ms_median: hier?.msMedian });
     }
   } catch (e) {
     result.wasm_note[variant] = `failed: ${e.message}`;

@@ -31,6 +31,17 @@ void EvidenceStore::set_community(std::span<const std::uint32_t> indices, std::s
   linear_changed(true);
 }
 
+void EvidenceStore::adopt_community(const EvidenceStore& other) {
+  community_ = other.community_;
+  prior_mean_ = other.prior_mean_;
+  linear_changed(true);
+  if (other.community_ready_ && other.features_ == features_) {
+    community_linear_ = other.community_linear_;
+    linear_config_ = other.linear_config_;
+    community_ready_ = true;
+  }
+}
+
 void EvidenceStore::set_local(std::uint32_t index, const BetaCounts& counts) {
   require_counts(counts, "local");
   local_[index] = counts;

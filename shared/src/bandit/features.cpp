@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
 #include <Eigen/Dense>
 #include <nlohmann/json.hpp>
 
+#include "wayfinder/hash.h"
 #include "wayfinder/shard/shard.h"
 
 namespace wayfinder::bandit {
@@ -45,6 +47,18 @@ Eigen::MatrixXd covariance(std::span<const std::int8_t> rows, std::span<const fl
   g = g.selfadjointView<Eigen::Lower>();
   mean /= static_cast<double>(used);
   return g / static_cast<double>(used) - mean * mean.transpose();
+}
+
+// out[b] = (the project's tags in bucket b) / sqrt(its tags): a project with many tags is not louder than one with few.
+void tag_features(std::span<const std::uint32_t> buckets, std::span<double> out) {
+  std::fill(out.begin(), out.end(), 0.0);
+  for (const std::uint32_t b : buckets) {
+    if (b >= kTagBuckets) throw std::invalid_argument("features: tag bucket " + std::to_string(b) + " is out of range");
+    out[b] += 1.0;
+  }
+  if (buckets.empty()) return;
+  const double norm = 1.0 / std::sqrt(static_cast<double>(buckets.size()));
+  for (double& v : out) v *= norm;
 }
 
 }  // namespace
@@ -151,12 +165,15 @@ FeatureBasis parse_feature_basis(std::string_view text, const std::string& file,
   return b;
 }
 
+std::size_t tag_bucket(std::string_view tag) { return static_cast<std::size_t>(mix64(fnv1a64(tag)) % kTagBuckets); }
+
 void project_features(const FeatureBasis& basis, std::span<const std::int8_t> row, float scale, Complexity complexity,
-                      LearningKind kind, std::span<double> out) {
+                      LearningKind kind, std::span<const std::uint32_t> tag_buckets, std::span<double> out) {
   if (row.size() != basis.input_dim)  // messages built only on failure: this runs per scored candidate
     throw std::invalid_argument("features: the project vector has " + std::to_string(row.size()) +
                                 " values, the basis expects " + std::to_string(basis.input_dim));
-  if (out.size() != kFeatureDim) throw std::invalid_argument("features: output must hold 13 values");
+  if (out.size() != kFeatureDim)
+    throw std::invalid_argument("features: output must hold " + std::to_string(kFeatureDim) + " values");
   if (!std::isfinite(scale)) throw std::invalid_argument("features: the row scale must be finite");
   out[0] = 1.0;
   for (std::size_t k = 0; k < kPcaComponents; ++k) {
@@ -172,9 +189,11 @@ void project_features(const FeatureBasis& basis, std::span<const std::int8_t> ro
   const bool hands_on = kind == LearningKind::kTutorial || kind == LearningKind::kExercises || kind == LearningKind::kExample;
   out[f + 2] = hands_on ? 1.0 : 0.0;
   out[f + 3] = is_learning_material(kind) ? 1.0 : 0.0;
+  tag_features(tag_buckets, out.subspan(kTagOffset, kTagBuckets));
 }
 
 ShardFeatures::ShardFeatures(const shard::Shard& shard, FeatureBasis basis) : shard_(shard), basis_(std::move(basis)) {
+  for (const auto& name : shard.facets().tag_names) bucket_of_tag_.push_back(static_cast<std::uint32_t>(tag_bucket(name)));
   require(basis_.input_dim == shard.dim(), "features: the basis was fitted to " + std::to_string(basis_.input_dim) +
                                                "-d vectors, the shard has " + std::to_string(shard.dim()));
   require(basis_.components.size() == kPcaComponents * basis_.input_dim && basis_.mean.size() == basis_.input_dim,
@@ -187,7 +206,12 @@ bool ShardFeatures::ready() const { return shard_.has_vectors(); }
 void ShardFeatures::features(std::uint32_t index, std::span<double> out) const {
   if (index >= shard_.size()) throw std::invalid_argument("features: row " + std::to_string(index) + " is out of range");
   const auto& f = shard_.facets();
-  project_features(basis_, shard_.row(index), shard_.scale(index), f.complexity[index], f.kind[index], out);
+  std::uint32_t buckets[64];
+  std::size_t n = 0;
+  for (std::uint32_t t = f.tag_begin[index]; t < f.tag_begin[index + 1] && n < std::size(buckets); ++t)
+    buckets[n++] = bucket_of_tag_[f.tags[t]];
+  project_features(basis_, shard_.row(index), shard_.scale(index), f.complexity[index], f.kind[index],
+                   std::span<const std::uint32_t>(buckets, n), out);
 }
 
 FeatureTable::FeatureTable(const FeatureSource& source) : values_(source.size() * kFeatureDim) {
@@ -197,7 +221,8 @@ FeatureTable::FeatureTable(const FeatureSource& source) : values_(source.size() 
 
 void FeatureTable::features(std::uint32_t index, std::span<double> out) const {
   if (index >= size()) throw std::invalid_argument("features: row " + std::to_string(index) + " is out of range");
-  if (out.size() != kFeatureDim) throw std::invalid_argument("features: output must hold 13 values");
+  if (out.size() != kFeatureDim)
+    throw std::invalid_argument("features: output must hold " + std::to_string(kFeatureDim) + " values");
   std::copy_n(values_.begin() + static_cast<std::ptrdiff_t>(index * kFeatureDim), kFeatureDim, out.begin());
 }
 

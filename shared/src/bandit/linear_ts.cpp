@@ -28,6 +28,7 @@ void validate(const LinearConfig& c) {
   require(positive_finite(c.community_cap), "linear: community_cap must be finite and > 0");
   require(positive_finite(c.local_weight), "linear: local_weight must be finite and > 0");
   require(positive_finite(c.influence_half), "linear: influence_half must be finite and > 0");
+  require(positive_finite(c.item_prior_strength), "linear: item_prior_strength must be finite and > 0");
 }
 
 void require_features(std::span<const double> x) {
@@ -125,9 +126,33 @@ double LinearPosterior::dot(std::span<const double> x, std::span<const double> t
 }
 
 double LinearPosterior::quality(std::span<const double> x, std::span<const double> theta) const {
-  if (x.size() != kD || theta.size() != kD) throw std::invalid_argument("linear: quality needs 13 features and 13 weights");
+  if (x.size() != kD || theta.size() != kD)
+    throw std::invalid_argument("linear: quality needs " + std::to_string(kD) + " features and as many weights");
   const double deviation = std::clamp(dot(x, theta), -prior_mean_, 1.0 - prior_mean_);
   return prior_mean_ + influence() * deviation;
+}
+
+Posterior hierarchical_posterior(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,
+                                 const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config) {
+  require_features(x);
+  require_features(theta);
+  const double rate = std::clamp(linear.prior_mean() + LinearPosterior::dot(x, theta), 1e-3, 1.0 - 1e-3);
+  PosteriorConfig with_model_prior = config;
+  with_model_prior.prior_strength = linear.config().item_prior_strength;
+  return combine(community, local, with_model_prior, rate);
+}
+
+ThompsonDraw hierarchical_draw(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,
+                               const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config,
+                               random::Xoshiro256ss& rng) {
+  const Posterior p = hierarchical_posterior(linear, x, theta, community, local, config);
+  ThompsonDraw d;
+  d.sample = random::beta(rng, p.alpha, p.beta);
+  d.posterior_mean = hierarchical_posterior(linear, x, linear.mean(), community, local, config).mean();
+  d.evidence = linear.evidence();
+  d.influence = linear.influence();
+  d.quality = linear.prior_mean() + d.influence * (d.sample - linear.prior_mean());
+  return d;
 }
 
 }  // namespace wayfinder::bandit

@@ -31,10 +31,10 @@ void read_settings(const nlohmann::json& j, const std::string& where, ArmSetting
   read_blend(j, where, s);
   if (j.contains("bandit") && !j["bandit"].is_null()) {
     const auto kind = j["bandit"].is_string() ? j["bandit"].get<std::string>() : "";
-    if (kind != "beta" && kind != "linear" && kind != "none")
-      fail(where + ".bandit", "must be \"beta\", \"linear\" or \"none\"");
+    const auto parsed = rank::bandit_kind(kind);
+    if (!parsed && kind != "none") fail(where + ".bandit", "must be \"beta\", \"linear\", \"hierarchical\" or \"none\"");
     s.use_rl = kind != "none";
-    if (s.use_rl) s.bandit = kind == "linear" ? rank::BanditKind::kLinear : rank::BanditKind::kBeta;
+    if (s.use_rl) s.bandit = *parsed;
   }
 }
 

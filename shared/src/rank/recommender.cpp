@@ -77,10 +77,11 @@ Ranking Recommender::recommend(std::uint64_t profile_hash, std::string_view rank
     std::erase_if(rankings_, [&](const RankingEntry& r) { return r.ranking_id == ranking_id; });
     rankings_.push_back({std::string(ranking_id), profile_hash, use_rl, rerank, {}, true, 0});
     entry = rankings_.end() - 1;
-    // A contextual arm on a client that has no feature basis, or whose shard's vectors (the features' input) are not
+    // A contextual (or hierarchical) arm on a client that has no feature basis, or whose shard's vectors (the features' input) are not
     // in yet, ranks with the Beta arm rather than failing.
     const auto* features = evidence_.features();
-    if (entry->rerank.bandit == BanditKind::kLinear && !(features && features->ready())) entry->rerank.bandit = BanditKind::kBeta;
+    if (uses_features(entry->rerank.bandit) && !(features && features->ready()))
+      entry->rerank.bandit = BanditKind::kBeta;
   }
   entry->last_used = ++tick_;
   const std::uint64_t seed = ranking_seed(ranking_id);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wayfinder/bandit/thompson_sampler.h"
+#include "wayfinder/random/samplers.h"
 #include "wayfinder/random/xoshiro.h"
 
 namespace wayfinder::rank {
@@ -199,14 +200,36 @@ class SlotSampler {
   }
 
   bandit::ThompsonDraw thompson_draw(std::uint32_t index) {
-    if (config_.bandit == BanditKind::kLinear) {
-      const auto& theta = linear().theta;  // throws when no features are set
+    if (uses_features(config_.bandit)) {
       std::array<double, bandit::kFeatureDim> x;
+      const auto& theta = linear().theta;  // throws when no features are set
       evidence_.features()->features(index, x);
-      return linear_draw(x, theta);
+      return feature_draw(index, x, theta);
     }
     random::Xoshiro256ss rng(random::derive_seed(thompson_seed_, index));
     return sampler_.draw(evidence_.posterior(index, config_.posterior), rng);
+  }
+
+  // The linear arm's draw, or the hierarchical arm's (the project's own Beta stream, prior from the linear θ).
+  bandit::ThompsonDraw feature_draw(std::uint32_t index, std::span<const double> x, const std::vector<double>& theta) {
+    if (config_.bandit == BanditKind::kLinear) return linear_draw(x, theta);
+    random::Xoshiro256ss rng(random::derive_seed(thompson_seed_, index));
+    return bandit::hierarchical_draw(*linear().posterior, x, theta, evidence_.community(index), evidence_.local(index),
+                                     config_.posterior, rng);
+  }
+
+  // The hierarchical arm's re-draws for propensities: one Beta draw per θ of the Monte Carlo, from the project's
+  // own propensity stream.
+  void hierarchical_mc(const search::Candidate& c, Scored& s) {
+    const auto& post = *linear().posterior;
+    const auto& mc_theta = linear().mc_theta;
+    const auto community = evidence_.community(c.index), local = evidence_.local(c.index);
+    random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));
+    for (std::size_t d = 0; d < mc_theta.size(); ++d) {
+      const auto p = bandit::hierarchical_posterior(post, s.x, mc_theta[d], community, local, config_.posterior);
+      const double q = post.prior_mean() + post.influence() * (random::beta(rng, p.alpha, p.beta) - post.prior_mean());
+      s.mc_scores[d] = blend(c.relevance, q);
+    }
   }
 
   // The contextual arm: one θ per ranking (its own stream), one per propensity draw; features only for the
@@ -255,10 +278,10 @@ class SlotSampler {
     Scored& s = scored_[i];
     if (s.ready) return;
     const auto& c = content_.top[i];
-    if (config_.bandit == BanditKind::kLinear) {
+    if (uses_features(config_.bandit)) {
       const auto& theta = linear().theta;  // throws when no features are set
       evidence_.features()->features(c.index, s.x);
-      s.draw = linear_draw(s.x, theta);
+      s.draw = feature_draw(c.index, s.x, theta);
     } else {
       s.draw = thompson_draw(c.index);
     }
@@ -267,6 +290,8 @@ class SlotSampler {
     if (s.draw.influence == 0.0) {
       // No evidence: the quality is the prior mean in every draw, so the re-draws are all equal.
       std::fill(s.mc_scores.begin(), s.mc_scores.end(), s.rl_score);
+    } else if (config_.bandit == BanditKind::kHierarchical) {
+      hierarchical_mc(c, s);
     } else if (config_.bandit == BanditKind::kLinear) {
       const auto& post = *linear().posterior;  // one dot product per draw
       const auto& mc_theta = linear().mc_theta;
@@ -310,10 +335,20 @@ void validate(const RerankConfig& c) {
   require(c.propensity_draws >= 1, "propensity_draws must be >= 1");
   bandit::combine({}, {}, c.posterior);  // throws on a bad posterior config
   bandit::validate(c.linear);
-  require(c.bandit == BanditKind::kBeta || c.bandit == BanditKind::kLinear, "bandit must be \"beta\" or \"linear\"");
+  require(c.bandit == BanditKind::kBeta || c.bandit == BanditKind::kLinear || c.bandit == BanditKind::kHierarchical,
+          "bandit must be \"beta\", \"linear\" or \"hierarchical\"");
 }
 
-const char* to_string(BanditKind kind) { return kind == BanditKind::kLinear ? "linear" : "beta"; }
+const char* to_string(BanditKind kind) {
+  return kind == BanditKind::kLinear ? "linear" : kind == BanditKind::kHierarchical ? "hierarchical" : "beta";
+}
+
+std::optional<BanditKind> bandit_kind(std::string_view name) {
+  if (name == "beta") return BanditKind::kBeta;
+  if (name == "linear") return BanditKind::kLinear;
+  if (name == "hierarchical") return BanditKind::kHierarchical;
+  return std::nullopt;
+}
 
 bool extend_ranking(const search::ContentRanking& content, const bandit::EvidenceStore& evidence,
                     const RerankConfig& config, std::uint64_t seed, bool use_rl, std::vector<RankedItem>& placed,
@@ -376,8 +411,9 @@ void from_json(const nlohmann::json& j, RerankConfig& c) {
   next.propensity_draws = count_option(j, "propensityDraws", c.propensity_draws);
   if (j.contains("bandit") && !j["bandit"].is_null()) {
     const auto& b = j["bandit"];
-    if (!b.is_string() || (b != "beta" && b != "linear")) throw std::invalid_argument("bandit must be \"beta\" or \"linear\"");
-    next.bandit = b == "linear" ? BanditKind::kLinear : BanditKind::kBeta;
+    const auto kind = b.is_string() ? bandit_kind(b.get<std::string>()) : std::nullopt;
+    if (!kind) throw std::invalid_argument("bandit must be \"beta\", \"linear\" or \"hierarchical\"");
+    next.bandit = *kind;
   }
   validate(next);
   c = next;

@@ -19,6 +19,10 @@ class EvidenceStore {
  public:
   // Replaces the whole community snapshot and recomputes the prior mean from it (global_mean).
   void set_community(std::span<const std::uint32_t> indices, std::span<const BetaCounts> counts);
+  // The same community snapshot and prior mean as `other`, and its community part of the linear posterior when
+  // `other` has built it (so many learners' stores share one build; the simulator's nightly merge). Local counts
+  // and features stay this store's own.
+  void adopt_community(const EvidenceStore& other);
   void set_local(std::uint32_t index, const BetaCounts& counts);
   // Adds `update` to the learner's counts for `index`, only as much as fits under `daily_cap` for `day`
   // (any monotone day number, e.g. days since epoch in UTC). Returns what was applied.

@@ -1,5 +1,5 @@
 // Low-dimensional project features for the contextual (linear Thompson) arm: a bias, a whitened PCA of the project
-// vectors and the shard's facets. Invariant: a feature vector has kFeatureDim finite entries and depends only on
+// vectors, the shard's facets and the project's tags hashed into a few buckets. Invariant: a feature vector has kFeatureDim finite entries and depends only on
 // the project (so a project's Beta counts are also its linear sufficient statistics, see linear_ts.h).
 #pragma once
 
@@ -21,9 +21,17 @@ class Shard;
 namespace wayfinder::bandit {
 
 inline constexpr std::size_t kPcaComponents = 8;
-// [1, pca_1..pca_8, beginner, advanced, hands-on, learning material] (intermediate is the baseline, so the flags
-// carry no second bias)
-inline constexpr std::size_t kFeatureDim = 1 + kPcaComponents + 2 + 2;
+// The project's tags (topics, categories, labels: the shard's facet tags) hashed into kTagBuckets buckets
+// (tag_bucket), each bucket holding (tags of the project in it) / sqrt(tags of the project): topics separate the
+// projects *within* one learner's candidates, which the 8 global components cannot.
+inline constexpr std::size_t kTagBuckets = 32;
+// [1, pca_1..pca_8, beginner, advanced, hands-on, learning material, tag_1..tag_32] (intermediate is the baseline, so
+// the flags carry no second bias)
+inline constexpr std::size_t kTagOffset = 1 + kPcaComponents + 2 + 2;
+inline constexpr std::size_t kFeatureDim = kTagOffset + kTagBuckets;
+
+// The bucket of a tag name: mix64(fnv1a64(name)) mod kTagBuckets (a fixed hash: the same natively and in WASM).
+std::size_t tag_bucket(std::string_view tag);
 
 // The PCA basis: the top kPcaComponents eigenvectors u_j of the covariance (X − 1mᵀ)ᵀ(X − 1mᵀ)/n of the
 // dequantised project vectors (centred on their mean m: uncentred, the first component is the mean direction that
@@ -56,10 +64,16 @@ void from_json(const nlohmann::json& j, FeatureBasis& b);
 // inputDim is 384, the shard's vectors have 512 values" or "features.json: not valid JSON: …".
 FeatureBasis parse_feature_basis(std::string_view text, const std::string& file, std::size_t dim);
 
-// The features of one project. Fixed-order scalar loops (bit-identical natively and in WASM).
-// Throws std::invalid_argument when row.size() != basis.input_dim or out.size() != kFeatureDim.
+// The features of one project. Fixed-order scalar loops (bit-identical natively and in WASM). tag_buckets: the
+// bucket (tag_bucket) of each of the project's tags (empty: no tags, all tag features 0).
+// Throws std::invalid_argument when row.size() != basis.input_dim, out.size() != kFeatureDim or a bucket is out of
+// range.
 void project_features(const FeatureBasis& basis, std::span<const std::int8_t> row, float scale, Complexity complexity,
-                      LearningKind kind, std::span<double> out);
+                      LearningKind kind, std::span<const std::uint32_t> tag_buckets, std::span<double> out);
+inline void project_features(const FeatureBasis& basis, std::span<const std::int8_t> row, float scale,
+                             Complexity complexity, LearningKind kind, std::span<double> out) {
+  project_features(basis, row, scale, complexity, kind, {}, out);
+}
 
 // Source of feature vectors by shard row, computed on demand (only for the candidates being re-ranked).
 class FeatureSource {
@@ -85,6 +99,7 @@ class ShardFeatures final : public FeatureSource {
  private:
   const shard::Shard& shard_;
   FeatureBasis basis_;
+  std::vector<std::uint32_t> bucket_of_tag_;  // per facets().tag_names entry
 };
 
 // Every row's features computed once from another source (kFeatureDim doubles per row): for callers that score the

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "wayfinder/bandit/features.h"
+#include "wayfinder/bandit/posterior.h"
+#include "wayfinder/bandit/thompson_sampler.h"
 #include "wayfinder/bandit/reward.h"
 #include "wayfinder/random/xoshiro.h"
 
@@ -25,6 +27,9 @@ struct LinearConfig {
   double community_cap = 200.0;   // the community's total weight is scaled down to at most this much
   double local_weight = 3.0;      // one unit of the learner's own evidence counts this much
   double influence_half = 5.0;    // k: the bandit term's weight is n / (n + k) for evidence n (0 at cold start)
+  // κ of the hierarchical arm: the linear model's rate of a project weighs as κ pseudo-counts against that project's
+  // own evidence (hierarchical_posterior).
+  double item_prior_strength = 10.0;
 };
 
 // Throws std::invalid_argument naming the field when out of range.
@@ -71,5 +76,20 @@ class LinearPosterior {
 
 // Throws std::invalid_argument naming the problem when x is not kFeatureDim finite numbers.
 void require_features(std::span<const double> x);
+
+// The hierarchical arm (bandit kind "hierarchical"): the linear model is the prior of each project's own Beta
+// counts. Under one draw θ, the linear rate r = clamp(m0 + xᵀθ, 1e-3, 1 − 1e-3) is the prior mean and
+// κ = item_prior_strength its strength: alpha = κ·r + c·C.alpha + w·L.alpha, beta = κ·(1 − r) + c·C.beta + w·L.beta
+// (posterior.h's combine with prior (r, κ); c, w from `config`). So an unseen project starts where the model puts
+// its neighbours (generalise early) and its own evidence takes over as it grows (remember the project late).
+// Throws std::invalid_argument on bad features, θ, counts or config.
+Posterior hierarchical_posterior(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,
+                                 const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config);
+// One Thompson draw of it: sample ~ Beta(alpha, beta) from rng; quality = m0 + λ·(sample − m0) with the linear
+// model's λ = n / (n + k) over all evidence (0 with no evidence at all: the ranking is then the similarity ranking);
+// posterior_mean is that of the posterior at θ = μ.
+ThompsonDraw hierarchical_draw(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,
+                               const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config,
+                               random::Xoshiro256ss& rng);
 
 }  // namespace wayfinder::bandit

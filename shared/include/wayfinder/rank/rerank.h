@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -16,10 +18,15 @@
 
 namespace wayfinder::rank {
 
-// The bandit term of the re-rank: per-project Beta counts, or the linear model over project features (the
-// contextual arm, bandit/linear_ts.h), which carries what a learner teaches to projects close in feature space.
-enum class BanditKind { kBeta, kLinear };
-const char* to_string(BanditKind kind);  // "beta", "linear"
+// The bandit term of the re-rank: per-project Beta counts, the linear model over project features (the
+// contextual arm, bandit/linear_ts.h), which carries what a learner teaches to projects close in feature space, or
+// both at once (hierarchical: the linear model as the prior of each project's Beta counts, hierarchical_posterior).
+enum class BanditKind { kBeta, kLinear, kHierarchical };
+const char* to_string(BanditKind kind);  // "beta", "linear", "hierarchical"
+// Parses "beta" | "linear" | "hierarchical"; nullopt otherwise.
+std::optional<BanditKind> bandit_kind(std::string_view name);
+// Linear and hierarchical need project features (EvidenceStore::set_features).
+inline bool uses_features(BanditKind kind) { return kind != BanditKind::kBeta; }
 
 struct RerankConfig {
   // Slot k chooses among the first candidate_multiplier · max(k + 1, min_depth) content candidates, so a page of
@@ -40,14 +47,14 @@ struct RerankConfig {
   std::size_t propensity_draws = 200;
   bandit::PosteriorConfig posterior;
   BanditKind bandit = BanditKind::kBeta;
-  bandit::LinearConfig linear;  // used when bandit == kLinear (needs EvidenceStore::set_features)
+  bandit::LinearConfig linear;  // used when uses_features(bandit) (needs EvidenceStore::set_features)
 };
 
 // Throws std::invalid_argument naming the field when out of range.
 void validate(const RerankConfig& config);
 
 // JSON (camelCase, the JS option names): {"similarityWeight", "banditWeight", "epsilon", "candidateMultiplier",
-// "minDepth", "explorationPool", "propensityDraws", "bandit": "beta" | "linear"}. from_json: every field optional (keeps the value already in
+// "minDepth", "explorationPool", "propensityDraws", "bandit": "beta" | "linear" | "hierarchical"}. from_json: every field optional (keeps the value already in
 // `c`), other keys ignored; a wrong type, a negative or fractional count or an out-of-range value throws
 // std::invalid_argument naming the option.
 void to_json(nlohmann::json& j, const RerankConfig& c);
