@@ -301,14 +301,28 @@ TEST(BanditHierarchical, ConfigAndExperimentArmsNameIt) {
   }
   const auto list = nlohmann::json::parse(R"({"experiments": [{"id": "hier-vs-beta", "arms": ["beta", "hier"],
       "status": "running", "config": {"split": {"beta": 0.5, "hier": 0.5},
-      "arms": {"beta": {"bandit": "beta"}, "hier": {"bandit": "hierarchical"}}}}]})");
+      "arms": {"beta": {"bandit": "beta"}, "hier": {"bandit": "hierarchical", "window": 10,
+                                                    "blend": {"similarity": 0, "bandit": 1}}}}}]})");
   const auto published = experiment::parse_published(list);
   int hier = 0;
   for (int u = 0; u < 200; ++u) {
     const auto p = experiment::policy_for(published, "user-" + std::to_string(u), rank::RerankConfig{});
     EXPECT_EQ(p.rerank.bandit, p.arm == "hier" ? rank::BanditKind::kHierarchical : rank::BanditKind::kBeta) << p.arm;
+    EXPECT_EQ(p.rerank.candidate_multiplier, p.arm == "hier" ? 10u : 3u) << "the arm's window";
+    EXPECT_EQ(p.rerank.bandit_weight, p.arm == "hier" ? 1.0 : 0.4);
     hier += p.arm == "hier";
   }
   EXPECT_GT(hier, 60);
   EXPECT_LT(hier, 140);
+  for (const auto* bad_window : {"0", "2.5", "\"deep\""}) {
+    auto bad = list;
+    bad["experiments"][0]["config"]["arms"]["hier"]["window"] = nlohmann::json::parse(bad_window);
+    try {
+      (void)experiment::parse_published(bad);
+      FAIL() << bad_window;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("config.arms.hier.window must be an integer >= 1"), std::string::npos)
+          << e.what();
+    }
+  }
 }

@@ -218,6 +218,31 @@ std::vector<PolicySpec> tuning_variants() {
         r.candidate_multiplier = 6;
       }),
       v("hier-blend", PolicyKind::hybrid, [](auto& r) { r.bandit = rank::BanditKind::kHierarchical; }),
+      v("thompson-hier-w10", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 10;
+      }),
+      v("thompson-hier-w20", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 20;
+      }),
+      v("thompson-hier-wide-k4", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 6;
+        r.linear.item_prior_strength = 4.0;
+      }),
+      v("thompson-hier-w10-eps05", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 10;
+        r.epsilon = 0.05;
+      }),
+      v("thompson-wide10", PolicyKind::thompson, [](auto& r) { r.candidate_multiplier = 10; }),
+      v("hier-blend-w10", PolicyKind::hybrid, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 10;
+        r.similarity_weight = 0.3;
+        r.bandit_weight = 0.7;
+      }),
       v("thompson-eps05", PolicyKind::thompson, [](auto& r) { r.epsilon = 0.05; }),
       v("thompson-k1", PolicyKind::thompson, [](auto& r) { r.posterior.influence_half = 1.0; }),
       v("thompson-wide", PolicyKind::thompson, [](auto& r) { r.candidate_multiplier = 6; }),

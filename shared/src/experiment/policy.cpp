@@ -29,6 +29,11 @@ void read_settings(const nlohmann::json& j, const std::string& where, ArmSetting
     s.epsilon = j["epsilon"].get<double>();
   }
   read_blend(j, where, s);
+  if (j.contains("window") && !j["window"].is_null()) {
+    if (!j["window"].is_number_integer() || j["window"].get<std::int64_t>() < 1)
+      fail(where + ".window", "must be an integer >= 1");
+    s.window = j["window"].get<std::size_t>();
+  }
   if (j.contains("bandit") && !j["bandit"].is_null()) {
     const auto kind = j["bandit"].is_string() ? j["bandit"].get<std::string>() : "";
     const auto parsed = rank::bandit_kind(kind);
@@ -68,6 +73,7 @@ PublishedExperiment parse_one(const nlohmann::json& e, const std::string& where)
     if (!s.use_rl) {  // content order: nothing to set
       s.epsilon = s.similarity_weight = s.bandit_weight = std::nullopt;
       s.bandit = std::nullopt;
+      s.window = std::nullopt;
     }
     out.settings.push_back(s);
   }
@@ -106,6 +112,7 @@ Policy policy_for(const std::vector<PublishedExperiment>& experiments, std::stri
     if (s.similarity_weight) p.rerank.similarity_weight = *s.similarity_weight;
     if (s.bandit_weight) p.rerank.bandit_weight = *s.bandit_weight;
     if (s.bandit) p.rerank.bandit = *s.bandit;
+    if (s.window) p.rerank.candidate_multiplier = *s.window;
   }
   rank::validate(p.rerank);
   if (force_rl) {

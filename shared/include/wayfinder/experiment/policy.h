@@ -18,11 +18,14 @@ namespace wayfinder::experiment {
 
 // What one arm sets on a ranking; an absent field keeps what the experiments before it (or the client) set.
 struct ArmSettings {
-  bool use_rl = true;                 // the bandit kind: "beta" or "linear" (Thompson re-rank) or "none" (content order)
-  std::optional<rank::BanditKind> bandit;  // "beta" or "linear" when the arm names one
+  bool use_rl = true;  // the bandit kind: "beta", "linear" or "hierarchical" (Thompson re-rank) or "none" (content order)
+  std::optional<rank::BanditKind> bandit;  // the kind when the arm names one
   std::optional<double> epsilon;
   std::optional<double> similarity_weight;
   std::optional<double> bandit_weight;
+  // "window": RerankConfig::candidate_multiplier (slot k re-ranks window · max(k + 1, 10) content candidates). A
+  // bandit that generalises can use a deeper window than per-project counts can (docs/SIMULATION.md).
+  std::optional<std::size_t> window;
 };
 
 struct PublishedExperiment {
@@ -32,9 +35,9 @@ struct PublishedExperiment {
 
 // The server's published form: {"experiments": [{"id" | "experimentId", "arms": ["rl", "similarity"],
 // "status": "running", "config": {"split": {"rl": 0.5, ...}, "epsilon": 0.15, "blend": {"similarity": 0.6,
-// "bandit": 0.4}, "arms": {"rl": {"bandit": "beta", "epsilon": 0.1, "blend": {...}}}}}]} (config may be a JSON
+// "bandit": 0.4}, "arms": {"rl": {"bandit": "beta", "epsilon": 0.1, "blend": {...}, "window": 3}}}}]} (config may be a JSON
 // string). Experiment-level epsilon and blend apply to the arms that use the bandit; an arm's own entry overrides
-// them. An arm uses the bandit when its "bandit" is "beta" or "linear" (the contextual arm), not when "none"; by default by the arm rule of
+// them. An arm uses the bandit when its "bandit" is "beta", "linear" (the contextual arm) or "hierarchical", not when "none"; by default by the arm rule of
 // assignment.h (every arm but "similarity"). Only running experiments are returned, in the published order. Throws std::invalid_argument naming
 // the experiment and field.
 std::vector<PublishedExperiment> parse_published(const nlohmann::json& list);
