@@ -192,7 +192,15 @@ std::vector<PolicySpec> standard_policies() {
 }
 
 PolicySpec contextual_policy() { return {"contextual", PolicyKind::contextual, true, 0.9, {}, 0.0}; }
-PolicySpec hierarchical_policy() { return {"hierarchical", PolicyKind::hierarchical, true, 0.9, {}, 0.0}; }
+// The experiment arm {"bandit": "hierarchical", "blend": {"similarity": 0, "bandit": 1}, "window": 10}: the model
+// ranks candidates it has never shown, so it re-ranks a window of 10·N (tuned on seeds 500–502, docs/SIMULATION.md).
+PolicySpec hierarchical_policy() {
+  return {"hierarchical", PolicyKind::hierarchical, true, 0.9, {}, 0.0, [](rank::RerankConfig& r) {
+            r.similarity_weight = 0.0;
+            r.bandit_weight = 1.0;
+            r.candidate_multiplier = 10;
+          }};
+}
 
 std::vector<PolicySpec> tuning_variants() {
   auto v = [](std::string name, PolicyKind kind, std::function<void(rank::RerankConfig&)> tune) {
@@ -237,6 +245,34 @@ std::vector<PolicySpec> tuning_variants() {
         r.epsilon = 0.05;
       }),
       v("thompson-wide10", PolicyKind::thompson, [](auto& r) { r.candidate_multiplier = 10; }),
+      v("thompson-hier-w10-v015", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 10;
+        r.linear.noise_scale = 0.15;
+      }),
+      v("thompson-hier-w10-v05", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 10;
+        r.linear.noise_scale = 0.5;
+      }),
+      v("thompson-hier-w10-local10", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 10;
+        r.linear.local_weight = 10.0;
+      }),
+      v("thompson-hier-w10-k4", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 10;
+        r.linear.item_prior_strength = 4.0;
+      }),
+      v("thompson-linear-w10", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kLinear;
+        r.candidate_multiplier = 10;
+      }),
+      v("thompson-hier-w8", PolicyKind::thompson, [](auto& r) {
+        r.bandit = rank::BanditKind::kHierarchical;
+        r.candidate_multiplier = 8;
+      }),
       v("hier-blend-w10", PolicyKind::hybrid, [](auto& r) {
         r.bandit = rank::BanditKind::kHierarchical;
         r.candidate_multiplier = 10;

@@ -1,5 +1,6 @@
 // wayfinder-simulate: simulated learners over the real catalog; every policy on the same learners and seeds.
 // Writes a Markdown section, SVG plots and a JSON summary (see docs/SIMULATION.md for how to read them).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -186,7 +187,8 @@ int main(int argc, char** argv) {
       {"contextual", "similarity"}, {"contextual", "hybrid"}, {"hierarchical", "similarity"},
       {"hierarchical", "hybrid"}, {"hierarchical", "thompson"}};
   for (const auto& p : policies)  // the tuning variants against similarity-only too
-    if (p.tune) pairs.push_back({p.name, "similarity"});
+    if (p.tune && std::find(pairs.begin(), pairs.end(), std::pair<std::string, std::string>{p.name, "similarity"}) == pairs.end())
+      pairs.push_back({p.name, "similarity"});
   for (auto [a, b] : pairs) {
     if (!runs.count(a) || !runs.count(b)) continue;
     const auto diff = paired(a, b, false), rat = paired(a, b, true);
