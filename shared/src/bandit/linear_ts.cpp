@@ -132,14 +132,26 @@ double LinearPosterior::quality(std::span<const double> x, std::span<const doubl
   return prior_mean_ + influence() * deviation;
 }
 
+ItemEvidence item_evidence(const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config) {
+  (void)combine(community, local, config, 0.5);  // validates the counts and the config, naming the field
+  const double n_c = community.alpha + community.beta;
+  const double scale = n_c > config.community_cap ? config.community_cap / n_c : 1.0;  // as combine()
+  return {scale * community.alpha, scale * community.beta, config.local_weight * local.alpha,
+          config.local_weight * local.beta};
+}
+
+double linear_rate(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta) {
+  return std::clamp(linear.prior_mean() + LinearPosterior::dot(x, theta), 1e-3, 1.0 - 1e-3);
+}
+
 Posterior hierarchical_posterior(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,
                                  const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config) {
   require_features(x);
   require_features(theta);
-  const double rate = std::clamp(linear.prior_mean() + LinearPosterior::dot(x, theta), 1e-3, 1.0 - 1e-3);
   PosteriorConfig with_model_prior = config;
   with_model_prior.prior_strength = linear.config().item_prior_strength;
-  return combine(community, local, with_model_prior, rate);
+  // combine() sums κ·r + c·C.alpha + w·L.alpha in that order, as ItemEvidence::alpha does (bit for bit).
+  return combine(community, local, with_model_prior, linear_rate(linear, x, theta));
 }
 
 ThompsonDraw hierarchical_draw(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,

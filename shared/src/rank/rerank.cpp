@@ -223,11 +223,12 @@ class SlotSampler {
   void hierarchical_mc(const search::Candidate& c, Scored& s) {
     const auto& post = *linear().posterior;
     const auto& mc_theta = linear().mc_theta;
-    const auto community = evidence_.community(c.index), local = evidence_.local(c.index);
+    const auto e = bandit::item_evidence(evidence_.community(c.index), evidence_.local(c.index), config_.posterior);
+    const double kappa = post.config().item_prior_strength, m0 = post.prior_mean(), lambda = post.influence();
     random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));
     for (std::size_t d = 0; d < mc_theta.size(); ++d) {
-      const auto p = bandit::hierarchical_posterior(post, s.x, mc_theta[d], community, local, config_.posterior);
-      const double q = post.prior_mean() + post.influence() * (random::beta(rng, p.alpha, p.beta) - post.prior_mean());
+      const double r = bandit::linear_rate(post, s.x, mc_theta[d]);
+      const double q = m0 + lambda * (random::beta(rng, e.alpha(kappa, r), e.beta(kappa, r)) - m0);
       s.mc_scores[d] = blend(c.relevance, q);
     }
   }

@@ -85,6 +85,18 @@ void require_features(std::span<const double> x);
 // Throws std::invalid_argument on bad features, θ, counts or config.
 Posterior hierarchical_posterior(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,
                                  const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config);
+// The parts of hierarchical_posterior for a hot loop (the re-rank's Monte Carlo propensities): the project's own
+// evidence, scaled and weighted as combine() does and validated, once per candidate; then per draw the linear rate
+// r = clamp(m0 + xᵀθ, 1e-3, 1 − 1e-3) and alpha(κ, r), beta(κ, r) without checks (x is checked once, θ comes from
+// the posterior). Sums in combine()'s order, so equal bit for bit to hierarchical_posterior.
+struct ItemEvidence {
+  double community_alpha = 0.0, community_beta = 0.0;  // c·C.alpha, c·C.beta
+  double local_alpha = 0.0, local_beta = 0.0;          // w·L.alpha, w·L.beta
+  double alpha(double kappa, double rate) const { return rate * kappa + community_alpha + local_alpha; }
+  double beta(double kappa, double rate) const { return (1.0 - rate) * kappa + community_beta + local_beta; }
+};
+ItemEvidence item_evidence(const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config);
+double linear_rate(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta);
 // One Thompson draw of it: sample ~ Beta(alpha, beta) from rng; quality = m0 + λ·(sample − m0) with the linear
 // model's λ = n / (n + k) over all evidence (0 with no evidence at all: the ranking is then the similarity ranking);
 // posterior_mean is that of the posterior at θ = μ.
