@@ -129,7 +129,10 @@ TEST(BanditHierarchical, PosteriorIsTheLinearPriorPlusTheProjectsCounts) {
   const bandit::BetaCounts community{80.0, 120.0}, local{1.0, 0.25};
   const auto x = cat.x(3);
   const auto p = bandit::hierarchical_posterior(lin, x, theta, community, local, pc);
-  const double r = std::clamp(0.3 + bandit::LinearPosterior::dot(x, theta), 1e-3, 1 - 1e-3);
+  const double kappa0 = lin.config().item_prior_strength;
+  const double r = std::clamp(0.3 + bandit::LinearPosterior::dot(x, theta), 1 / kappa0, 1 - 1 / kappa0);
+  EXPECT_GE(r * kappa0, 1.0) << "both prior shapes >= 1";
+  EXPECT_GE((1 - r) * kappa0, 1.0);
   const double kappa = lin.config().item_prior_strength, c = pc.community_cap / 200.0;
   EXPECT_NEAR(p.alpha, kappa * r + c * 80.0 + pc.local_weight * 1.0, 1e-12);
   EXPECT_NEAR(p.beta, kappa * (1 - r) + c * 120.0 + pc.local_weight * 0.25, 1e-12);
@@ -219,7 +222,7 @@ TEST(BanditHierarchical, BadFeaturesAreRefused) {
   refused(x, inf_theta, "value 1 is not finite");
   EXPECT_THROW((void)bandit::hierarchical_posterior(lin, x, mu, {-1.0, 0.0}, {}, {}), std::invalid_argument);
   bandit::LinearConfig bad;
-  bad.item_prior_strength = 0.0;
+  bad.item_prior_strength = 2.0;
   EXPECT_THROW(bandit::LinearPosterior{bad}, std::invalid_argument);
 }
 

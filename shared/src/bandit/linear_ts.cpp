@@ -28,7 +28,8 @@ void validate(const LinearConfig& c) {
   require(positive_finite(c.community_cap), "linear: community_cap must be finite and > 0");
   require(positive_finite(c.local_weight), "linear: local_weight must be finite and > 0");
   require(positive_finite(c.influence_half), "linear: influence_half must be finite and > 0");
-  require(positive_finite(c.item_prior_strength), "linear: item_prior_strength must be finite and > 0");
+  require(positive_finite(c.item_prior_strength) && c.item_prior_strength > 2.0,
+          "linear: item_prior_strength must be finite and > 2");
 }
 
 void require_features(std::span<const double> x) {
@@ -141,7 +142,8 @@ ItemEvidence item_evidence(const BetaCounts& community, const BetaCounts& local,
 }
 
 double linear_rate(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta) {
-  return std::clamp(linear.prior_mean() + LinearPosterior::dot(x, theta), 1e-3, 1.0 - 1e-3);
+  const double floor = 1.0 / linear.config().item_prior_strength;  // κ·r >= 1 and κ·(1 − r) >= 1
+  return std::clamp(linear.prior_mean() + LinearPosterior::dot(x, theta), floor, 1.0 - floor);
 }
 
 Posterior hierarchical_posterior(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,

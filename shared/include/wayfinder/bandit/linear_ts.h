@@ -27,8 +27,8 @@ struct LinearConfig {
   double community_cap = 200.0;   // the community's total weight is scaled down to at most this much
   double local_weight = 3.0;      // one unit of the learner's own evidence counts this much
   double influence_half = 5.0;    // k: the bandit term's weight is n / (n + k) for evidence n (0 at cold start)
-  // κ of the hierarchical arm: the linear model's rate of a project weighs as κ pseudo-counts against that project's
-  // own evidence (hierarchical_posterior).
+  // κ of the hierarchical arm (> 2): the linear model's rate of a project weighs as κ pseudo-counts against that
+  // project's own evidence (hierarchical_posterior).
   double item_prior_strength = 10.0;
 };
 
@@ -78,8 +78,9 @@ class LinearPosterior {
 void require_features(std::span<const double> x);
 
 // The hierarchical arm (bandit kind "hierarchical"): the linear model is the prior of each project's own Beta
-// counts. Under one draw θ, the linear rate r = clamp(m0 + xᵀθ, 1e-3, 1 − 1e-3) is the prior mean and
-// κ = item_prior_strength its strength: alpha = κ·r + c·C.alpha + w·L.alpha, beta = κ·(1 − r) + c·C.beta + w·L.beta
+// counts. Under one draw θ, the linear rate r = clamp(m0 + xᵀθ, 1/κ, 1 − 1/κ) is the prior mean and
+// κ = item_prior_strength (> 2) its strength (the clamp keeps both prior shapes >= 1: a unimodal prior, and the
+// sampler's fast path): alpha = κ·r + c·C.alpha + w·L.alpha, beta = κ·(1 − r) + c·C.beta + w·L.beta
 // (posterior.h's combine with prior (r, κ); c, w from `config`). So an unseen project starts where the model puts
 // its neighbours (generalise early) and its own evidence takes over as it grows (remember the project late).
 // Throws std::invalid_argument on bad features, θ, counts or config.
@@ -87,7 +88,7 @@ Posterior hierarchical_posterior(const LinearPosterior& linear, std::span<const 
                                  const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config);
 // The parts of hierarchical_posterior for a hot loop (the re-rank's Monte Carlo propensities): the project's own
 // evidence, scaled and weighted as combine() does and validated, once per candidate; then per draw the linear rate
-// r = clamp(m0 + xᵀθ, 1e-3, 1 − 1e-3) and alpha(κ, r), beta(κ, r) without checks (x is checked once, θ comes from
+// r = clamp(m0 + xᵀθ, 1/κ, 1 − 1/κ) and alpha(κ, r), beta(κ, r) without checks (x is checked once, θ comes from
 // the posterior). Sums in combine()'s order, so equal bit for bit to hierarchical_posterior.
 struct ItemEvidence {
   double community_alpha = 0.0, community_beta = 0.0;  // c·C.alpha, c·C.beta
