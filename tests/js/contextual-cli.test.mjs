@@ -66,15 +66,38 @@ test('track one positive feedback, then recommend --json: projects near it rise,
   const far = rows.slice(-third);
   const summary = (xs) => `cos ${mean(xs.map((r) => r.cos)).toFixed(3)}, posterior mean ${mean(xs.map((r) => r.lift)).toFixed(3)}, sampled score ${mean(xs.map((r) => r.score)).toFixed(3)}`;
   console.log(`liked ${liked}; nearest third: ${summary(near)}; farthest third: ${summary(far)}`);
-  assert.ok(mean(near.map((r) => r.cos)) > mean(far.map((r) => r.cos)) + 0.2, 'the two groups differ in vector space');
+  // A check of the grouping, not of the learning: with the 45 features (tags) the after-pages hold other projects, and
+  // the thirds of the shared ones lie 0.199 apart in cosine (0.24 with the 13 features).
+  assert.ok(mean(near.map((r) => r.cos)) > mean(far.map((r) => r.cos)) + 0.15, 'the two groups differ in vector space');
   assert.ok(mean(near.map((r) => r.lift)) > 0.2, 'the nearest projects rise');
   assert.ok(near.every((r) => r.lift > 0), 'every one of the nearest projects rises');
   assert.ok(Math.abs(mean(far.map((r) => r.lift))) < 0.1, 'the farthest projects do not move on average');
   assert.ok(mean(near.map((r) => r.score)) > mean(far.map((r) => r.score)) + 0.05, 'the sampled score rises more near it');
 });
 
-test('--bandit takes beta or linear only', () => {
+test('--bandit takes beta, linear or hierarchical only', () => {
   const r = run('recommend', '--profile', 'x', '--bandit', 'cosine');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /--bandit must be beta or linear, got "cosine"/);
+  assert.match(r.stderr, /--bandit must be beta, linear or hierarchical, got "cosine"/);
+});
+
+test('--bandit hierarchical ranks with the hierarchical arm (the shipped basis is loaded)', () => {
+  requireBuild();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-cli-hier-'));
+  const file = path.join(dir, 'near.json');
+  fs.writeFileSync(file, JSON.stringify(NEAR));
+  const recommend = () => {
+    const r = run('recommend', '--profile', file, '--bandit', 'hierarchical', '--limit', '10', '--seed', '3', '--state', dir, '--json', '--models', MODELS);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const cold = recommend();
+  assert.equal(cold.bandit, 'hierarchical', `ranked by the hierarchical arm (${cold.warning ?? ''})`);
+  assert.ok(cold.items.every((it) => it.evidence === 0), 'a new learner has no evidence');
+  const liked = cold.items[0].projectId;
+  const r = run('track', '--state', dir, '--models', MODELS, '--project', liked, '--type', 'rating', '--stars', '5');
+  assert.equal(r.status, 0, r.stderr);
+  const warm = recommend();
+  assert.equal(warm.bandit, 'hierarchical');
+  assert.ok(warm.items.every((it) => it.evidence > 0), 'the learner\'s evidence reaches every candidate through the model');
 });
