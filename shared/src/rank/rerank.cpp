@@ -219,8 +219,9 @@ class SlotSampler {
   }
 
   // The hierarchical arm's re-draws for propensities: one Beta draw per θ of the Monte Carlo, from the project's
-  // own propensity stream.
-  void hierarchical_mc(const search::Candidate& c, Scored& s) {
+  // own propensity stream. Not inlined: no local with a destructor encloses the loop's calls (under Emscripten's
+  // JS exception handling such calls would each go through a JS trampoline).
+  [[gnu::noinline]] void hierarchical_mc(const search::Candidate& c, Scored& s) {
     const auto& post = *linear().posterior;
     const auto& mc_theta = linear().mc_theta;
     const auto e = bandit::item_evidence(evidence_.community(c.index), evidence_.local(c.index), config_.posterior);
