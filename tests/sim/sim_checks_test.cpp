@@ -78,6 +78,16 @@ TEST(SimChecks, ShardCatalogRanksWithTheCoreContentRankerDeterministically) {
     EXPECT_GT(a.content(u).top.front().cosine, 0.5f);  // the query is the mean of the topic's own vectors
   }
   EXPECT_EQ(a.run(standard_policies().back()).ctr(), b.run(standard_policies().back()).ctr());
+  // The arms with project features (fitted basis, tags from the shard's facets) are seeded too.
+  for (const auto& policy : {contextual_policy(), hierarchical_policy()}) {
+    const auto ra = a.run(policy), rb = b.run(policy);
+    ASSERT_EQ(ra.days.size(), rb.days.size());
+    for (std::size_t d = 0; d < ra.days.size(); ++d) {
+      EXPECT_EQ(ra.days[d].clicks, rb.days[d].clicks) << policy.name;
+      EXPECT_EQ(ra.days[d].reward, rb.days[d].reward) << policy.name;
+    }
+    EXPECT_GT(ra.days.back().coverage, 0.0) << policy.name;
+  }
 }
 
 TEST(SimChecks, SameSeedGivesIdenticalMetrics) {
