@@ -11,7 +11,7 @@ export const LEARNING_KINDS = Object.freeze(['tutorial', 'book', 'exercises', 'e
 // library's subject, not a course).
 const FIELD_NAMES = /\b(machine|deep|reinforcement|federated|statistical|active|transfer|meta|metric|representation|contrastive|online|multi[- ]task|self[- ]supervised|unsupervised|supervised|semi[- ]supervised|few[- ]shot|zero[- ]shot|graph|imitation|incremental|continual|ensemble|q|scikit|easy to|fast to|simple to) ?-?learn(ing|s)?\b/g;
 // "Learning to Rank", "Learning to Learn": research tasks named in paper titles, not courses.
-const LEARNING_TO_TASK = /\blearning to (rank|learn|hash|see|paint|walk|drive|navigate|optimi[sz]e|search|segment|communicate|reason|simulate)\b/g;
+const LEARNING_TO_TASK = /\blearning to (rank|learn|hash|see|paint|walk|drive|navigate|optimi[sz]e|search|segment|communicate|reason|simulate|track|detect|predict|generate|match|count|localize|estimate|compose|grasp|act|infer)\b/g;
 
 // Each rule: [kind, name shown in reasons, regular expression over "repo name words + description"].
 // Order matters: the first rule that matches decides (algorithm implementations are a reference; a list of tutorials
@@ -42,12 +42,18 @@ const TAG_RULES = [
 // "a formatter based on the community style guide").
 const SOFTWARE_HEAD = /\b(automate|latex (package|class)|package to|(probabilistic|programming) language|no[- ]boilerplate|library|toolbox|toolkit|wrapper|adapter|plugin|components?|analy[sz]er|formatter|formats|linter|auditing|client for|framework for|sdk|implementation of|implements|generator|generating|tool|enforce|scripts|template language|templat(e|es|ing) (engine|system|language)|javascript templates|boilerplate code|playable|tools and (sample|example)s? code|self-hosted|documentation browser|viewer|mockups|for (neo)?vim|for emacs|templates for (python|java|javascript|ruby|php|go|perl|c\+\+)|(on-?line|live) demo|demo (site|page) at)\b/;
 // Software that handles books (readers, generators) or that a book is about, not a book.
-const BOOK_VETO = /\b(library|software|generator|tools for|class for|producing|markup|reader|readers|reading app|e-?book formats?|manga|presentations|knowledge bases?)\b/;
+const BOOK_VETO = /\b(library|software|generator|tools for|class for|producing|package|manager|markup|reader|readers|reading app|e-?book formats?|manga|presentations|knowledge bases?)\b/;
 // A list rule fires on "awesome" and "collection of", which also name software ("a collection of awesome flat UI
 // components", "awesome-slugify: Python slugify function"): these words keep it software.
 const LIST_VETO = /\b(function|color ?schemes|organi[sz]e)\b|^(?!awesome\b).*\bcomponents\b/;
 const MAKES_MATERIAL = /\b(turns?|converts?|create|creates|build|builds|generate|generates|write|writing|building|publish|publishing|authoring|download|downloader|reader|editor|platform|app for|manage|render|viewer|lms|serve)\b[^.]{0,40}\b(books?|ebooks?|courses?|tutorials?|lessons?|exercises|quiz(zes)?|cheat ?sheets?|templates?|themes?|demos?)\b|\b(gitbook|mdbook|notebook|bookmarks?|storybook|facebook|template engine|templating|theme (engine|switcher)|themes? for|example-based|demo mode)\b/;
 
+// Software that teaches or makes courses, not a course: generators, tools, plugins, a skill that turns code into a
+// course, an educational programming environment, a course's companion package, a data set.
+const TUTORIAL_VETO = /\b(generator|tool|plugin|organi[sz]e|skill that|turns? any|educational [a-z ]{0,25}environment|(course|book) package|dataset)\b/;
+// Templates that are software or a tool's input, not a project to start from: a template language ("Embedded
+// CoffeeScript templates"), a converter's template ("a pandoc LaTeX template to convert …"), an installer.
+const TEMPLATE_SOFTWARE = /\bembedded [a-z+#]+ templates\b|\btemplates? to convert\b|\bpandoc\b|\binstaller\b/;
 // Algorithm implementations of one domain (cryptographic, imputation …) are a library, not a reference to read.
 const DOMAIN_ALGORITHMS = /\b(cryptographic|crypto|secure|imputation|completion|compression|encryption|hashing|clustering|matching|optimi[sz]ation|numerical)\b[^.]{0,20}\balgorithms\b/;
 // Chinese descriptions that name a tutorial (教程) beside the software they are about: a shop or management system
@@ -84,11 +90,12 @@ function learningKind(text, tags, described) {
   for (const [kind, why, re] of TEXT_RULES) {
     if (!re.test(text) || (makesMaterial && kind !== 'list')) continue;
     if ((kind === 'reference' || kind === 'example') && SOFTWARE_HEAD.test(text)) continue;
-    if (kind === 'reference' && /\b(theme|icons?)\b/.test(text)) continue;
+    if (kind === 'reference' && /\b(theme|icons?|prettier|highlight\w*)\b/.test(text)) continue;
     if (why === 'algorithm implementations' && /\bexamples?\b/.test(text)) continue;
     if (kind === 'book' && BOOK_VETO.test(text)) continue;
-    if (kind === 'tutorial' && /\b(generator|tool|plugin|organi[sz]e|skill that|turns? any)\b/.test(text)) continue;
-    if (kind === 'exercises' && /\b(templates?|showcases?|cli|command[- ]line)\b/.test(text)) continue;
+    if (kind === 'tutorial' && TUTORIAL_VETO.test(text)) continue;
+    if (kind === 'exercises' && /\b(templates?|showcases?|cli|command[- ]line|dataset|fitness)\b/.test(text)) continue;
+    if (kind === 'example' && TEMPLATE_SOFTWARE.test(text)) continue;
     if (why === 'algorithm implementations' && DOMAIN_ALGORITHMS.test(text)) continue;
     if (why === 'tutorial or course (Chinese)' && CHINESE_SOFTWARE.test(text)) continue;
     if (kind === 'list' && LIST_VETO.test(text)) continue;
