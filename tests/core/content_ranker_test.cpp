@@ -38,7 +38,7 @@ shard::Shard make_shard(const std::vector<Row>& rows) {
   return test_support::open_shard(test_support::shard_input(std::move(projects), std::move(vectors), kDim, "test"));
 }
 
-const RankOptions kNoDiversity{DiversityRule{1.0f, 0, 0}, kAllKinds, TopicFeedbackRule{}};
+const RankOptions kNoDiversity{DiversityRule{1.0f, 0, 0}, kAllKinds, TopicFeedbackRule{}, QueryFeedbackRule{}};
 
 std::vector<float> axis(int a, float other = 0.0f, int b = -1) {
   std::vector<float> q(kDim, 0.0f);
