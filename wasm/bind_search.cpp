@@ -167,7 +167,7 @@ std::string sha256_hex(const val& bytes) {
 
 // ContentWeights <-> JSON {"cosine","bm25","structured","popularity","skill","kind","topic","size"}; the same object may carry
 // the ranking options {"diversity": MMR λ in [0, 1], "ownerCap": n, "diversityDepth": n, "kinds": [names],
-// "topicSeeds": n, "topicSupport": n}. A missing field keeps its default; an unknown, non-finite or out-of-range one
+// "topicSeeds": n, "topicSupport": n, "queryFeedback": β in [0, 10], "queryFeedbackSeeds": n}. A missing field keeps its default; an unknown, non-finite or out-of-range one
 // is an error naming it.
 struct RankSettings {
   wayfinder::search::ContentWeights weights;
@@ -196,6 +196,13 @@ bool parse_option(RankSettings& r, const std::string& key, const json& v) {
     r.options.topics.seeds = parse_count(v, key);
   } else if (key == "topicSupport") {
     r.options.topics.min_support = parse_count(v, key);
+  } else if (key == "queryFeedbackSeeds") {
+    r.options.query_feedback.seeds = parse_count(v, key);
+  } else if (key == "queryFeedback") {
+    if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 10.0)) {
+      throw std::invalid_argument("weights.queryFeedback: must be a number in [0, 10]");
+    }
+    r.options.query_feedback.beta = v.get<float>();
   } else if (key == "diversityDepth") {
     r.options.diversity.depth = parse_count(v, key);
   } else if (key == "diversity") {

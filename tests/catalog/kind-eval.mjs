@@ -1,6 +1,6 @@
 // Precision and recall of the learning-kind facet against the hand labels (tests/catalog/kind-labels.tsv).
 // Usage: node tests/catalog/kind-eval.mjs   (prints a table per kind and the confusions, for the original labels and
-// the second fresh draw, kind-labels-fresh2.tsv)
+// the second to fourth fresh draws, kind-labels-fresh2.tsv … kind-labels-fresh4.tsv)
 // The sample is stratified by the builder's kind at sampling time (tests/catalog/kind-sample.tsv), so every labelled
 // row is weighted by its stratum's size / rows drawn from it: precision and recall then estimate the whole catalog's.
 import { readFileSync } from 'node:fs';
@@ -109,5 +109,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `(${check.right}/${check.predicted}); per kind ` + Object.entries(check.perKind).map(([k, v]) => `${k} ${v.right}/${v.n}`).join(', '));
   }
   printTable('kind-labels.tsv (guided the rule)', readLabels(), (id) => kinds.get(id));
-  printTable('kind-labels-fresh2.tsv (fresh, all kinds)', readLabels('./kind-labels-fresh2.tsv', './kind-sample-fresh2.tsv'), (id) => kinds.get(id));
+  printTable('kind-labels-fresh2.tsv (guided the fifth correction)', readLabels('./kind-labels-fresh2.tsv', './kind-sample-fresh2.tsv'), (id) => kinds.get(id));
+  printTable('kind-labels-fresh3.tsv (guided the sixth correction)', readLabels('./kind-labels-fresh3.tsv', './kind-sample-fresh3.tsv'), (id) => kinds.get(id));
+  printTable('kind-labels-fresh4.tsv (fresh, all kinds)', readLabels('./kind-labels-fresh4.tsv', './kind-sample-fresh4.tsv'), (id) => kinds.get(id));
 }

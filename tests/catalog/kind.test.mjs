@@ -53,12 +53,32 @@ test('first fresh labels (drawn after the second correction): learning material 
   assert.ok(fresh.learning >= 0.88, `fresh learning material precision ${fresh.learning.toFixed(3)}`);
 });
 
-test('second fresh labels (every kind, drawn after the third correction, never used to change it): figures pinned', () => {
+test('second fresh labels (every kind; guided the fifth correction): learning material precision pinned', () => {
   const labels = readLabels('./kind-labels-fresh2.tsv', './kind-sample-fresh2.tsv');
   assert.ok(labels.length >= 100, `${labels.length} fresh labels`);
-  // Measured when labelled (models/catalog/README.md): weighted learning-material precision 0.85, recall 0.82 —
-  // under the 0.9 target, reported as it is; a rule change that loses more fails here.
+  // 0.85 / recall 0.82 when labelled; 1.00 / 0.82 after the fifth correction, which was made on its errors
+  // (so no longer a fresh figure; models/catalog/README.md).
   const group = scoreGroup(labels, (id) => kindOf.get(id), LEARNING_KINDS);
-  assert.ok(group.precision >= 0.84, `fresh learning material precision ${group.precision.toFixed(3)}`);
-  assert.ok(group.recall >= 0.8, `fresh learning material recall ${group.recall.toFixed(3)}`);
+  assert.ok(group.precision >= 0.95, `fresh2 learning material precision ${group.precision.toFixed(3)}`);
+  assert.ok(group.recall >= 0.8, `fresh2 learning material recall ${group.recall.toFixed(3)}`);
+});
+
+test('third fresh labels (every kind; guided the sixth correction): learning material precision pinned', () => {
+  const labels = readLabels('./kind-labels-fresh3.tsv', './kind-sample-fresh3.tsv');
+  assert.ok(labels.length >= 100, `${labels.length} fresh labels`);
+  // 0.83 when labelled (after the fifth correction), 0.99 after the sixth, made on its errors.
+  const group = scoreGroup(labels, (id) => kindOf.get(id), LEARNING_KINDS);
+  assert.ok(group.precision >= 0.95, `fresh3 learning material precision ${group.precision.toFixed(3)}`);
+});
+
+test('fourth fresh labels (every kind, drawn after the sixth correction, never used to change it): figures pinned', () => {
+  const labels = readLabels('./kind-labels-fresh4.tsv', './kind-sample-fresh4.tsv');
+  assert.ok(labels.length >= 95, `${labels.length} fresh labels`);
+  // Measured when labelled (models/catalog/README.md): weighted learning-material precision 0.92 (the ≥ 0.9 target),
+  // recall 0.56; per kind example and list 0.92. A rule change that loses precision fails here.
+  const group = scoreGroup(labels, (id) => kindOf.get(id), LEARNING_KINDS);
+  assert.ok(group.precision >= 0.9, `fresh4 learning material precision ${group.precision.toFixed(3)}`);
+  assert.ok(group.recall >= 0.5, `fresh4 learning material recall ${group.recall.toFixed(3)}`);
+  const { perKind } = scoreKinds(labels, (id) => kindOf.get(id));
+  for (const k of ['example', 'list']) assert.ok(perKind[k].precision >= 0.9, `fresh4 ${k} precision ${perKind[k].precision.toFixed(3)}`);
 });

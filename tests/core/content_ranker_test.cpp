@@ -38,7 +38,7 @@ shard::Shard make_shard(const std::vector<Row>& rows) {
   return test_support::open_shard(test_support::shard_input(std::move(projects), std::move(vectors), kDim, "test"));
 }
 
-const RankOptions kNoDiversity{DiversityRule{1.0f, 0, 0}, kAllKinds, TopicFeedbackRule{}};
+const RankOptions kNoDiversity{DiversityRule{1.0f, 0, 0}, kAllKinds, TopicFeedbackRule{}, QueryFeedbackRule{}};
 
 std::vector<float> axis(int a, float other = 0.0f, int b = -1) {
   std::vector<float> q(kDim, 0.0f);
@@ -102,7 +102,9 @@ TEST(ContentRanker, BeginnerDoesNotSeeAdvancedUnlessTooFewRemain) {
   const auto shard = make_shard(kRows);
   Profile p;
   p.skill_level = Complexity::kBeginner;
-  const auto r = rank_content(shard, axis(0), p, 3);
+  // Query feedback off: on a shard this small its seeds are every eligible row, which washes out the query.
+  const RankOptions no_feedback{DiversityRule{}, kAllKinds, TopicFeedbackRule{}, QueryFeedbackRule{5, 0.0f}};
+  const auto r = rank_content(shard, axis(0), p, 3, {}, no_feedback);
   EXPECT_EQ(r.eligible, (std::vector<std::uint32_t>{0, 2, 3, 5}));
   for (const auto& c : r.top) EXPECT_NE(shard.meta(c.index).complexity, Complexity::kAdvanced);
   EXPECT_EQ(r.top[0].index, 0u);

@@ -88,7 +88,7 @@ TEST(SizeFit, ApproachableForIntermediatesSubstantialForAdvancedNeutralWithoutLe
   EXPECT_FLOAT_EQ(size_fit(std::nullopt, 0), 1.0f);
   EXPECT_FLOAT_EQ(size_fit(std::nullopt, 500000), 1.0f);
   // Known to people: 0 up to 9 stars, 1 from 99 on (L = log10(stars + 1) from 1 to 2).
-  EXPECT_FLOAT_EQ(size_fit(beginner, 0), 0.0f);
+  EXPECT_FLOAT_EQ(size_fit(beginner, 1), 0.0f);
   EXPECT_FLOAT_EQ(size_fit(beginner, 9), 0.0f);
   EXPECT_NEAR(size_fit(beginner, 30), 0.491f, 0.002f);
   EXPECT_FLOAT_EQ(size_fit(beginner, 99), 1.0f);
@@ -103,7 +103,12 @@ TEST(SizeFit, ApproachableForIntermediatesSubstantialForAdvancedNeutralWithoutLe
   EXPECT_LT(size_fit(advanced, 300), size_fit(advanced, 600));
   EXPECT_FLOAT_EQ(size_fit(advanced, 999), 1.0f);
   EXPECT_FLOAT_EQ(size_fit(advanced, 5000000), 1.0f);
-  EXPECT_FLOAT_EQ(size_fit(advanced, -5), 0.0f);  // a missing count is no evidence of size
+  // A star count of 0 is one the catalog does not know (Explore collection rows): curated, so known to people for a
+  // beginner or intermediate, half way for an advanced learner.
+  EXPECT_FLOAT_EQ(size_fit(beginner, 0), 1.0f);
+  EXPECT_FLOAT_EQ(size_fit(intermediate, 0), 1.0f);
+  EXPECT_FLOAT_EQ(size_fit(advanced, 0), 0.5f);
+  EXPECT_FLOAT_EQ(size_fit(advanced, -5), 0.5f);
 }
 
 TEST(WishWords, AreNotQueryTermsButTheSubjectAndFieldWordsAre) {

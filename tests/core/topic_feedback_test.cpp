@@ -83,3 +83,51 @@ TEST(TopicFeedback, LiftsAnOnTopicRowTheQueryVectorDoesNotReach) {
   const auto a = rank_content(shard, q, Profile{}, 8, on, options), b = rank_content(shard, q, Profile{}, 8, on, options);
   for (std::size_t k = 0; k < a.top.size(); ++k) EXPECT_EQ(a.top[k].index, b.top[k].index);
 }
+
+namespace {
+float dot4(const std::vector<float>& a, const std::vector<float>& b) {
+  float d = 0.0f;
+  for (std::size_t i = 0; i < a.size(); ++i) d += a[i] * b[i];
+  return d;
+}
+}  // namespace
+
+TEST(QueryFeedback, MovesTheQueryTowardsTheSeedsCentroidAndStaysUnitLength) {
+  const auto shard = make_shard();
+  const std::vector<float> q{0.6f, 0.8f, 0.0f, 0.0f};  // closer to the web rows (axis 1) than to the security rows
+  const std::vector<std::uint32_t> seeds{0, 1, 2};      // the security rows (axis 0)
+  const auto moved = feedback_query(shard, q, seeds, 1.0f);
+  ASSERT_EQ(moved.size(), q.size());
+  EXPECT_NEAR(dot4(moved, moved), 1.0f, 1e-5f);
+  const std::vector<float> axis0{1.0f, 0.0f, 0.0f, 0.0f};
+  EXPECT_GT(dot4(moved, axis0), dot4(q, axis0) + 0.1f);
+  EXPECT_GT(moved[0], moved[1]);  // beta 1: the seeds now outweigh the query's own lean
+  // A smaller beta moves it less; beta 0 or no seeds leaves it as given; a wrong dimension is an error.
+  EXPECT_LT(dot4(feedback_query(shard, q, seeds, 0.25f), axis0), dot4(moved, axis0));
+  EXPECT_EQ(feedback_query(shard, q, seeds, 0.0f), q);
+  EXPECT_EQ(feedback_query(shard, q, {}, 1.0f), q);
+  EXPECT_THROW(feedback_query(shard, std::vector<float>{1.0f, 0.0f}, seeds, 1.0f), std::invalid_argument);
+}
+
+TEST(QueryFeedback, RankingFollowsTheFirstStageMajorityWhenOn) {
+  const auto shard = make_shard();
+  // The query leans to the two web rows (axis 1); the first stage's 5 best are those 2 and the 3 security rows
+  // (axis 0), so the centroid leans to security and, with feedback on, a security row ranks first.
+  const std::vector<float> q{0.6f, 0.8f, 0.0f, 0.0f};
+  RankOptions options;
+  options.diversity = DiversityRule{1.0f, 0, 50};
+  options.topics = TopicFeedbackRule{0, 2};
+  ContentWeights w;
+  w.topic = 0.0f;
+  w.size = 0.0f;
+  w.kind = 0.0f;
+  auto first = [&](float beta) {
+    options.query_feedback = QueryFeedbackRule{5, beta};
+    const auto r = rank_content(shard, q, Profile{}, 8, w, options);
+    return std::make_pair(shard.id(r.top[0].index), r.top[0].cosine);
+  };
+  const auto off = first(0.0f), on = first(2.0f);
+  EXPECT_EQ(off.first.substr(0, 2), "e/");
+  EXPECT_EQ(on.first.substr(0, 2), "a/");
+  EXPECT_LT(on.second, 0.75f);  // the card keeps the profile's own cosine (≈ 0.64), not the moved query's
+}

@@ -48,13 +48,14 @@ test('held-out split: beginners/intermediates/advanced/overall beat the old rank
     console.log(['test', 'test/beginner', 'test/intermediate', 'test/advanced', 'train', 'all'].map(line).join('\n'));
     for (const k of ['test/beginner', 'test/intermediate', 'test/advanced', 'test', 'all']) assert.ok(g[k].ndcg > old[k].ndcg, line(k));
     // The issue's rule "beginners within 0.05 of intermediates" holds on the train split the defaults were chosen on
-    // (0.728 vs 0.764) but NOT on the held-out split (0.599 vs 0.678: gap 0.079, docs/RANKING-EVAL.md); the defaults
-    // were not changed after looking at it. Pinned at the measured held-out gap so it cannot silently widen.
+    // (0.726 vs 0.764) but NOT on the held-out split (0.601 vs 0.682: gap 0.081, docs/RANKING-EVAL.md); the defaults
+    // were not changed after looking at it. Pinned just above the measured held-out gap so it cannot silently widen.
     assert.ok(g['train/beginner'].ndcg >= g['train/intermediate'].ndcg - 0.05, `${line('train/beginner')} vs ${line('train/intermediate')}`);
     assert.ok(g['test/beginner'].ndcg >= g['test/intermediate'].ndcg - 0.085, `${line('test/beginner')} vs ${line('test/intermediate')}`);
     // The figures measured with this commit's defaults (the ranking is deterministic), less 0.005 of slack:
-    // held-out 0.663 overall, beginner 0.599, intermediate 0.678, advanced 0.750.
-    const pinned = { test: 0.658, 'test/beginner': 0.594, 'test/intermediate': 0.673, 'test/advanced': 0.745 };
+    // held-out 0.661 overall, beginner 0.601, intermediate 0.682, advanced 0.734 (fifth and sixth kind corrections,
+    // query feedback, unknown star counts).
+    const pinned = { test: 0.656, 'test/beginner': 0.596, 'test/intermediate': 0.677, 'test/advanced': 0.729 };
     for (const [k, v] of Object.entries(pinned)) assert.ok(g[k].ndcg >= v, `${line(k)}: pinned >= ${v}`);
     assert.ok(g.all.maxOwner <= 2, `max per owner ${g.all.maxOwner}`);
     assert.ok(g.all.ild > old.all.ild, `intra-list diversity ${g.all.ild.toFixed(3)} vs old ${old.all.ild.toFixed(3)}`);

@@ -226,7 +226,8 @@ std::vector<std::uint32_t> eligible_rows(const shard::Shard& shard, const Profil
 }
 
 struct Signals {
-  std::vector<float> cosine, bm25;
+  std::vector<float> cosine, bm25;  // cosine: to the query the blend uses (after query feedback, if any)
+  std::vector<float> profile_cosine;  // to the profile's own embedding (what a card says)
   std::vector<std::string> terms;
   ProfileTech tech;
   GoalIntent intent;
@@ -254,22 +255,40 @@ float learner_prior(const shard::Shard& shard, const Profile& profile, const Sig
          w.size * size_fit(profile.skill_level, facets.stars[i]);
 }
 
-std::vector<float> blend(const shard::Shard& shard, const Profile& profile, const std::vector<std::uint32_t>& eligible,
-                         const Signals& s, const ContentWeights& w, const TopicFeedbackRule& rule) {
-  const shard::RowFacets& facets = shard.facets();
+// What the profile is about, per eligible row: cosine + BM25 (over the best eligible BM25) + structured match.
+std::vector<float> topical_scores(const shard::Shard& shard, const std::vector<std::uint32_t>& eligible, const Signals& s,
+                                  const ContentWeights& w) {
   float bm25_max = 0.0f;
-  std::int64_t stars_max = 0;
-  for (auto i : eligible) {
-    bm25_max = std::max(bm25_max, s.bm25[i]);
-    stars_max = std::max(stars_max, facets.stars[i]);
-  }
-  const double log_stars_max = log2_portable(static_cast<std::uint64_t>(stars_max) + 1);
-  std::vector<float> topical(eligible.size()), blended(eligible.size());
+  for (auto i : eligible) bm25_max = std::max(bm25_max, s.bm25[i]);
+  std::vector<float> topical(eligible.size());
   for (std::size_t e = 0; e < eligible.size(); ++e) {
     const auto i = eligible[e];
     const float b = bm25_max > 0.0f ? s.bm25[i] / bm25_max : 0.0f;
     topical[e] = w.cosine * s.cosine[i] + w.bm25 * b + w.structured * structured_detail(s.tech, shard, i).score;
-    blended[e] = topical[e] + learner_prior(shard, profile, s, w, i, log_stars_max);
+  }
+  return topical;
+}
+
+// Query feedback (topic_feedback.h): the cosine recomputed against the profile's embedding moved towards the best
+// first-stage rows by topical relevance. The card keeps the profile's own cosine (Signals::profile_cosine).
+void apply_query_feedback(const shard::Shard& shard, std::span<const float> query, const std::vector<std::uint32_t>& eligible,
+                          Signals& s, const ContentWeights& w, const QueryFeedbackRule& rule) {
+  if (!(rule.beta > 0.0f) || rule.seeds == 0 || !shard.has_vectors()) return;
+  std::vector<std::uint32_t> seeds;
+  for (const auto& p : top_k(topical_scores(shard, eligible, s, w), rule.seeds)) seeds.push_back(eligible[p.index]);
+  s.cosine = similarities(shard, feedback_query(shard, query, seeds, rule.beta));
+}
+
+std::vector<float> blend(const shard::Shard& shard, const Profile& profile, const std::vector<std::uint32_t>& eligible,
+                         const Signals& s, const ContentWeights& w, const TopicFeedbackRule& rule) {
+  const shard::RowFacets& facets = shard.facets();
+  std::int64_t stars_max = 0;
+  for (auto i : eligible) stars_max = std::max(stars_max, facets.stars[i]);
+  const double log_stars_max = log2_portable(static_cast<std::uint64_t>(stars_max) + 1);
+  const std::vector<float> topical = topical_scores(shard, eligible, s, w);
+  std::vector<float> blended(eligible.size());
+  for (std::size_t e = 0; e < eligible.size(); ++e) {
+    blended[e] = topical[e] + learner_prior(shard, profile, s, w, eligible[e], log_stars_max);
   }
   if (w.topic != 0.0f) {
     const auto topic = topic_feedback(shard, eligible, topical, rule);
@@ -300,9 +319,9 @@ std::vector<std::string> reasons_for(const shard::Shard& shard, const Profile& p
     for (std::size_t k = 0; k < matched.size(); ++k) line += (k ? ", " : "") + matched[k];
     r.push_back(line);
   }
-  if (s.cosine[i] >= 0.3f) {
+  if (s.profile_cosine[i] >= 0.3f) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "close to your profile (similarity %.2f)", static_cast<double>(s.cosine[i]));
+    std::snprintf(buf, sizeof buf, "close to your profile (similarity %.2f)", static_cast<double>(s.profile_cosine[i]));
     r.push_back(buf);
   }
   if (profile.skill_level && *profile.skill_level == meta.complexity) {
@@ -325,12 +344,14 @@ ContentRanking rank_content(const shard::Shard& shard, std::span<const float> qu
   if (out.eligible.empty() || m == 0) return out;
 
   Signals s;
-  s.cosine = similarities(shard, query);  // the heavy part: one int8 scan over every row
+  s.cosine = similarities(shard, query);  // the heavy part: one int8 scan over every row (two with query feedback)
   s.terms = profile_query_terms(profile);
   s.bm25.assign(shard.size(), 0.0f);
   shard.bm25().score_terms(s.terms, s.bm25);
   s.tech = profile_tech(profile, shard);
   s.intent = goal_intent(profile);
+  s.profile_cosine = s.cosine;
+  apply_query_feedback(shard, query, out.eligible, s, w, options.query_feedback);
   const std::vector<float> blended = blend(shard, profile, out.eligible, s, w, options.topics);
 
   // A pool larger than m, so the owner cap and MMR have room; ties by position in `eligible` (ascending row).
@@ -345,7 +366,7 @@ ContentRanking rank_content(const shard::Shard& shard, std::span<const float> qu
     Candidate c;
     c.index = p.row;
     c.relevance = hi > lo ? (p.score - lo) / (hi - lo) : 1.0f;
-    c.cosine = s.cosine[p.row];
+    c.cosine = s.profile_cosine[p.row];
     c.bm25 = s.bm25[p.row];
     c.structured = structured_detail(s.tech, shard, p.row).score;
     c.reasons = reasons_for(shard, profile, s, p.row);

@@ -38,6 +38,12 @@ constexpr float kKindFit[3][kLearningKindCount] = {
     {0.30f, 0.50f, 0.35f, 0.50f, 0.30f, 0.45f, 1.00f, 0.90f, 0.85f},
 };
 
+// Size fit for an advanced learner of a row whose star count the catalog does not know (stored as 0: the 1,628 rows
+// only GitHub Explore collections list, among them 126 rows of learning material such as awesome-computer-vision).
+// For a beginner or intermediate such a row fits fully: curated into a collection, so known to people (what their
+// ramp asks); for an advanced learner half way: not known to be substantial.
+constexpr float kUnknownSizeFit = 0.5f;
+
 struct FieldEntry {
   std::string_view stem;  // matched at a word start of the lowercased field
   std::string_view terms;
@@ -111,6 +117,8 @@ float kind_fit(std::optional<Complexity> level, const GoalIntent& intent, Learni
 
 float size_fit(std::optional<Complexity> level, std::int64_t stars) {
   if (!level) return 1.0f;
+  // No star count in the catalog (Explore collection rows, stored as 0): not "no stars".
+  if (stars <= 0) return *level == Complexity::kAdvanced ? kUnknownSizeFit : 1.0f;
   const double l = wayfinder::random::det_log(static_cast<double>(std::max<std::int64_t>(stars, 0)) + 1.0) /
                    wayfinder::random::det_log(10.0);
   auto ramp = [](double x) { return static_cast<float>(std::clamp(x, 0.0, 1.0)); };

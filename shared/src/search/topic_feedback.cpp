@@ -1,6 +1,8 @@
 #include "wayfinder/search/topic_feedback.h"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
 
 #include "wayfinder/random/det_math.h"
 
@@ -51,6 +53,37 @@ std::vector<float> topic_scores(const shard::Shard& shard, std::span<const std::
     for (auto t : row_tags(f, rows[k])) best = std::max(best, tag_weight[t]);
     out[k] = best / top;
   }
+  return out;
+}
+
+namespace {
+
+double norm_of(std::span<const double> v) {
+  double sum = 0.0;
+  for (double x : v) sum += x * x;
+  return std::sqrt(sum);
+}
+
+}  // namespace
+
+std::vector<float> feedback_query(const shard::Shard& shard, std::span<const float> query,
+                                  std::span<const std::uint32_t> seed_rows, float beta) {
+  if (query.size() != shard.dim()) throw std::invalid_argument("feedback_query: query dimension != shard dimension");
+  std::vector<float> out(query.begin(), query.end());
+  if (!(beta > 0.0f) || seed_rows.empty() || !shard.has_vectors()) return out;
+  std::vector<double> centroid(shard.dim(), 0.0), q(query.begin(), query.end());
+  for (auto r : seed_rows) {
+    const auto row = shard.row(r);
+    const double scale = shard.scale(r);
+    for (std::size_t c = 0; c < centroid.size(); ++c) centroid[c] += static_cast<double>(row[c]) * scale;
+  }
+  const double qn = norm_of(q), cn = norm_of(centroid);
+  if (!(qn > 0.0) || !(cn > 0.0)) return out;
+  std::vector<double> mixed(q.size());
+  for (std::size_t c = 0; c < q.size(); ++c) mixed[c] = q[c] / qn + static_cast<double>(beta) * centroid[c] / cn;
+  const double mn = norm_of(mixed);
+  if (!(mn > 0.0)) return out;
+  for (std::size_t c = 0; c < q.size(); ++c) out[c] = static_cast<float>(mixed[c] / mn);
   return out;
 }
 

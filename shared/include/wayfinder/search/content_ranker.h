@@ -58,6 +58,7 @@ struct RankOptions {
   DiversityRule diversity;      // applied to the top of the blend before the bandit re-rank
   KindMask kinds = kAllKinds;   // only projects of these learning kinds are eligible (parse_kind_filter)
   TopicFeedbackRule topics;     // which first-stage rows say the profile's topics
+  QueryFeedbackRule query_feedback;  // the profile's embedding moved towards the best first-stage rows
 };
 
 // Eligible rows (skill rule, kind filter), blended scores, then the diversity rule (diversity.h) over a pool of the

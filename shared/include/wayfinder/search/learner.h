@@ -36,7 +36,9 @@ float kind_fit(std::optional<Complexity> level, const GoalIntent& intent, Learni
 // "substantial libraries and systems" for an advanced learner), in [0, 1], piecewise linear in L = log10(stars + 1):
 // beginner and intermediate — known to people: 0 at L ≤ 1 (≤ 9 stars) rising to 1 at L = 2 (100 stars); an
 // intermediate's fit then falls from 1 at L = 4.3 (20k stars, a giant codebase) to 0.3 at L = 5.3 and stays there;
-// advanced — substantial: 0 at L ≤ 2, rising to 1 at L = 3 (1k stars). No level stated: 1.
+// advanced — substantial: 0 at L ≤ 2, rising to 1 at L = 3 (1k stars). No level stated: 1. A star count of 0 means
+// the catalog does not know it (rows only Explore collections list, curated there): 1 for a beginner or intermediate
+// (known to people), 0.5 for an advanced learner.
 float size_fit(std::optional<Complexity> level, std::int64_t stars);
 
 // Words of how a learner phrases a wish, not of what it is about ("I want to make my first …", "learn how to …",
