@@ -90,7 +90,10 @@ test('cold visit: an early press is kept, a lexical ranking comes first, the emb
 
   // The core, the shard and the model live in the recommender's Web Worker: the page itself never fetched them (the
   // worker's static module imports are fetched on the page's behalf, by the spec, so only run-time fetches count).
-  assert.deepEqual(page.workers().map((w) => new URL(w.url()).pathname), ['/lib/worker.js'], 'one worker: the recommender');
+  assert.deepEqual(page.workers().map((w) => new URL(w.url()).pathname), ['/lib/worker.bundle.js'], 'one worker: the recommender');
+  // Its code is one file (web/app/stage.mjs bundles it): of the package's modules only the page's bridge was fetched.
+  const libFetched = Object.keys(proxy.counts.requestsByPath).filter((p) => p.startsWith('/lib/')).sort();
+  assert.deepEqual(libFetched, ['/lib/bridge.js', '/lib/worker.bundle.js'], 'the worker came in one request');
   const pageFetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
   const heavy = pageFetched.filter((p) => /\.wasm$|\.wfshard$|\.onnx$|wayfinder_core|ort\.wasm/.test(p));
   assert.deepEqual(heavy, [], 'the main thread loads neither the WASM core, the shard, the model nor ONNX Runtime');
