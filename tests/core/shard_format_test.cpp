@@ -297,7 +297,7 @@ TEST(ShardErrors, WrongMagicAndVersionAreNamed) {
   EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 1 (this core reads version 5)");
   put_u32(bad, 8, 2);  // version 2 had no learning kind in its facets
   EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 2 (this core reads version 5)");
-  put_u32(bad, 8, 4);  // version 4 stored every meta field and its vectors unrotated
+  put_u32(bad, 8, 4);  // version 4 stored every meta field and every url
   EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 4 (this core reads version 5)");
   put_u32(bad, 8, 3);  // version 3 was one file holding every section
   EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 3 (this core reads version 5)");
