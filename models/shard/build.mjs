@@ -6,15 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { encoderFn, loadCoreModule, progress, projectTextFn, repoRoot } from './core-tools.mjs';
 
-const USAGE = `Usage: wayfinder shard build [--models DIR] [--batch N] [--limit N] [--force] [--float-out FILE]
+const USAGE = `Usage: wayfinder shard build [--models DIR] [--batch N] [--limit N] [--force] [--float-out FILE] [--float-in FILE]
   --models DIR  folder with model-info.json, the ONNX model, vocab.json, catalog.jsonl (default models/build)
   --batch N     sentences per ONNX run (default 64)
   --limit N     only the first N catalog rows (testing)
   --force       rebuild even when the inputs are unchanged
-  --float-out F also write the float32 vectors (row-major, little-endian) to F, e.g. for recall checks`;
+  --float-out F also write the float32 vectors (row-major, little-endian) to F, e.g. for recall checks
+  --float-in F  take the float32 vectors from F (a --float-out file of the same catalog and model, newer than both)
+                instead of embedding the catalog again (rebuilding after a format change without re-embedding)`;
 
 function parseArgs(argv) {
-  const o = { models: path.join(repoRoot, 'models/build'), batch: 64, limit: 0, force: false, floatOut: null };
+  const o = { models: path.join(repoRoot, 'models/build'), batch: 64, limit: 0, force: false, floatOut: null, floatIn: null };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const next = () => {
@@ -26,6 +28,7 @@ function parseArgs(argv) {
     else if (a === '--limit') o.limit = Number(next());
     else if (a === '--force') o.force = true;
     else if (a === '--float-out') o.floatOut = path.resolve(next());
+    else if (a === '--float-in') o.floatIn = path.resolve(next());
     else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -135,6 +138,19 @@ async function embedCatalog(p, core, o) {
   return vectors;
 }
 
+// Vectors written earlier by --float-out for this catalog and model: refused when older than either or of the
+// wrong size.
+function readFloatIn(file, p) {
+  const want = p.lines.length * p.info.dimension * 4;
+  const st = fs.statSync(file);
+  if (st.size !== want) throw new Error(`--float-in ${file}: ${st.size} bytes, expected ${p.lines.length} rows × ${p.info.dimension} × 4 = ${want}`);
+  for (const input of [path.join(path.dirname(p.modelFile), 'catalog.jsonl'), p.modelFile]) {
+    if (st.mtimeMs < fs.statSync(input).mtimeMs) throw new Error(`--float-in ${file} is older than ${input}: embed again (--float-out)`);
+  }
+  const b = fs.readFileSync(file);
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+}
+
 // The shard's two files (each written atomically), its manifest and the stamp; the one-file shard of format 3
 // (catalog-000.wfshard and its precompressed siblings) is removed.
 function writeOutputs(p, core, vectors) {
@@ -160,7 +176,7 @@ export async function main(argv = []) {
     return { skipped: true, shardFile: p.shardFile, vectorsFile: p.vectorsFile, manifestFile: p.manifestFile };
   }
   const t0 = Date.now();
-  const vectors = await embedCatalog(p, core, o);
+  const vectors = o.floatIn ? readFloatIn(o.floatIn, p) : await embedCatalog(p, core, o);
   if (o.floatOut) fs.writeFileSync(o.floatOut, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
   const files = writeOutputs(p, core, vectors);
   const n = p.lines.length;

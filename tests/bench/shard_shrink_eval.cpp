@@ -9,10 +9,14 @@
 // one-off measurement. Not built by CMake:
 //   g++ -O2 -isystem /usr/include/eigen3 tests/bench/shard_shrink_eval.cpp -o build/shard_shrink_eval
 //   node tests/bench/shard_shrink_queries.mjs build/shrink
-//   build/shard_shrink_eval build/bench-cache/vectors.f32 build/shrink/queries.f32 [512] [--codes | --wire DIR]
+//   build/shard_shrink_eval build/bench-cache/vectors.f32 build/shrink/queries.f32 [512] [--codes | --wire DIR | --pca DIR]
 // Third round (`--wire DIR`): byte-per-value uniform codes with fewer levels (±63 … ±31), per row; writes each
 // code matrix row-major (DIR/levels-L.i8) and dimension-major (DIR/levels-L.t.i8) so their on-the-wire size can be
 // measured with the server's compressor (`brotli -q 11`), since values near 0 are far more frequent.
+// Fourth round (`--pca DIR`): the full PCA basis as a rotation (every component kept), the rotated values coded per
+// row or with one step per component (2-byte codes where a component is wide: order-0 entropy estimate), rotated
+// back or held rotated; and the top k components split off with a per-row residual. PCA_ENTROPY_ONLY=1 skips the
+// brotli code files, PCA_SPLIT_ONLY=1 the one-step codes. Results in docs/SHARD-FORMAT.md, "Fourth round".
 // (vectors.f32: the float32 catalog vectors, written by scripts/bench.sh's scratch shard build with --float-out.)
 #include <Eigen/Dense>
 
@@ -21,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -188,6 +193,134 @@ static void wire(const Rows& x, const Rows& q, const std::vector<std::vector<int
   }
 }
 
+static void write_codes(const std::string& file, const Rows& codes) {  // dimension-major signed bytes
+  const auto n = static_cast<std::size_t>(codes.rows()), d = static_cast<std::size_t>(codes.cols());
+  std::vector<signed char> dm(n * d);
+  for (std::size_t r = 0; r < n; ++r) {
+    for (std::size_t c = 0; c < d; ++c) dm[c * n + r] = static_cast<signed char>(codes(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)));
+  }
+  std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(dm.data()), static_cast<std::streamsize>(dm.size()));
+}
+
+// Codes with one step per dimension: round(x / step_d), step_d = max(step, max|x_d| / 127) so every code fits a
+// byte; returns the codes. The reader would decode code × step_d and hold the row per-row int8 at ±127.
+static Rows stepped(const Rows& x, float step, Rows& decoded) {
+  const Eigen::RowVectorXf top = x.cwiseAbs().colwise().maxCoeff() / 127.0f;
+  Rows codes = x;
+  decoded = x;
+  for (Eigen::Index c = 0; c < x.cols(); ++c) {
+    const float s = std::max(step, top[c]);
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      codes(r, c) = std::round(x(r, c) / s);
+      decoded(r, c) = codes(r, c) * s;
+    }
+  }
+  return codes;
+}
+
+// Fourth round (`--pca DIR`): rotate by the full PCA basis (uncentred, every component kept, so cosines are exact
+// before quantisation) and code the rotated values, per row (±L) or with one step per component; the codes are
+// written dimension-major to DIR for the brotli measurement, beside the same codes without the rotation.
+static void pca_rotation(const Rows& x, const Rows& q, const std::vector<std::vector<int>>& exact, const std::string& dir) {
+  const Eigen::MatrixXf second = (x.transpose() * x) / static_cast<float>(x.rows());
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXf> es(second);
+  const Eigen::VectorXf ev = es.eigenvalues().reverse();
+  const Eigen::MatrixXf basis = es.eigenvectors().rowwise().reverse();
+  const Rows y = x * basis, qy = q * basis;
+  const Eigen::VectorXf diag = second.diagonal();
+  double gain = 0;
+  for (Eigen::Index c = 0; c < ev.size(); ++c) gain += 0.5 * std::log2(std::max(diag[c], 1e-20f) / std::max(ev[c], 1e-20f));
+  std::printf("eigenvalues: first %.5f %.5f %.5f, 64th %.6f, 256th %.6f, 448th %.6f, last %.8f; Gaussian coding gain %.1f bits/row (%.2f MB)\n",
+              ev[0], ev[1], ev[2], ev[63], ev[255], ev[447], ev[ev.size() - 1], gain, gain * static_cast<double>(x.rows()) / 8e6);
+  std::printf("max |value|: original %.4f, rotated first component %.4f, rotated others %.4f\n", x.cwiseAbs().maxCoeff(),
+              y.col(0).cwiseAbs().maxCoeff(), y.rightCols(y.cols() - 1).cwiseAbs().maxCoeff());
+  for (int levels : {127, 63, 47}) {
+    if (std::getenv("PCA_ENTROPY_ONLY")) break;
+    Rows codes = y;
+    for (Eigen::Index r = 0; r < y.rows(); ++r) {
+      const float scale = y.row(r).cwiseAbs().maxCoeff() / static_cast<float>(levels);
+      for (Eigen::Index c = 0; c < y.cols(); ++c) codes(r, c) = scale > 0 ? std::round(y(r, c) / scale) : 0.0f;
+    }
+    write_codes(dir + "/pca-row-" + std::to_string(levels) + ".t.i8", codes);
+    std::printf("rotated, per-row ±%d: recall@10 %.4f (pca-row-%d.t.i8)\n", levels, recall(quantise(y, levels), qy, exact), levels);
+    std::fflush(stdout);
+  }
+  for (float step : {0.0010f, 0.0013f, 0.0016f, 0.0020f}) {
+    if (std::getenv("PCA_ENTROPY_ONLY")) break;
+    Rows dec_y, dec_x;
+    const std::string tag = std::to_string(static_cast<int>(step * 10000 + 0.5f));
+    write_codes(dir + "/pca-step-" + tag + ".t.i8", stepped(y, step, dec_y));
+    write_codes(dir + "/raw-step-" + tag + ".t.i8", stepped(x, step, dec_x));
+    const Rows back = dec_y * basis.transpose();  // decoded and rotated back: held per-row int8 in the original space
+    std::printf("step %.4f: rotated recall@10 %.4f (held ±127 per row rotated; rotated back %.4f), unrotated %.4f (pca-step-%s / raw-step-%s .t.i8)\n", step,
+                recall(int8(dec_y), qy, exact), recall(int8(back), q, exact), recall(int8(dec_x), q, exact), tag.c_str(), tag.c_str());
+    std::fflush(stdout);
+  }
+  // Order-0 entropy of each dimension's codes (no byte limit: wide components would need 2-byte codes), summed:
+  // roughly what brotli reaches on dimension-major codes, checked against the ±47 row above.
+  for (float step : {0.0009f, 0.0010f, 0.0011f, 0.0012f}) {
+    if (std::getenv("PCA_SPLIT_ONLY")) break;
+    const auto entropy_mb = [&](const Rows& m) {
+      double bits = 0;
+      for (Eigen::Index c = 0; c < m.cols(); ++c) {
+        std::map<long, double> h;
+        for (Eigen::Index r = 0; r < m.rows(); ++r) h[std::lround(m(r, c) / step)] += 1;
+        for (const auto& [k, n] : h) bits -= n * std::log2(n / static_cast<double>(m.rows()));
+      }
+      return bits / 8e6;
+    };
+    Rows dec_y = y, dec_x = x;
+    for (Eigen::Index i = 0; i < y.size(); ++i) dec_y.data()[i] = std::round(y.data()[i] / step) * step;
+    for (Eigen::Index i = 0; i < x.size(); ++i) dec_x.data()[i] = std::round(x.data()[i] / step) * step;
+    std::printf("uniform step %.4f, any width: rotated %.2f MB (entropy) recall@10 rotated back %.4f; unrotated %.2f MB recall@10 %.4f\n", step,
+                entropy_mb(y), recall(int8(dec_y * basis.transpose()), q, exact), entropy_mb(x), recall(int8(dec_x), q, exact));
+    std::fflush(stdout);
+  }
+  // The top k components split off: x = Σ a_j u_j + r, the coefficients a kept as float32, the residual r coded per
+  // row at ±L; decoded and held per-row int8 at ±127 in the original space (what a reader would hold).
+  const auto order0_mb = [](const Rows& codes) {
+    double bits = 0;
+    for (Eigen::Index c = 0; c < codes.cols(); ++c) {
+      std::map<long, double> h;
+      for (Eigen::Index r = 0; r < codes.rows(); ++r) h[std::lround(codes(r, c))] += 1;
+      for (const auto& [k, n] : h) bits -= n * std::log2(n / static_cast<double>(codes.rows()));
+    }
+    return bits / 8e6;
+  };
+  for (int k : {1, 2, 4, 8, 16}) {
+    const Eigen::MatrixXf u = basis.leftCols(k);
+    const Rows a = x * u;
+    const Rows resid = x - a * u.transpose();
+    for (int levels : {47, 31, 23, 15}) {
+      Rows codes = resid, dec = resid;
+      for (Eigen::Index r = 0; r < resid.rows(); ++r) {
+        const float scale = resid.row(r).cwiseAbs().maxCoeff() / static_cast<float>(levels);
+        for (Eigen::Index c = 0; c < resid.cols(); ++c) {
+          codes(r, c) = scale > 0 ? std::round(resid(r, c) / scale) : 0.0f;
+          dec(r, c) = codes(r, c) * scale;
+        }
+      }
+      const Rows back = dec + a * u.transpose();
+      std::printf("top %d split off, residual per-row ±%d: recall@10 %.4f, residual %.2f MB (entropy) + %.2f MB coefficients (f32) + %.3f MB basis; max|r| %.4f\n",
+                  k, levels, recall(int8(back), q, exact), order0_mb(codes), x.rows() * k * 4 / 1e6, k * 512 * 4 / 1e6, resid.cwiseAbs().maxCoeff());
+      std::fflush(stdout);
+    }
+  }
+  Rows row47 = x;
+  for (Eigen::Index r = 0; r < x.rows(); ++r) row47.row(r) = quantise(x.row(r), 47).row(0) / (x.row(r).cwiseAbs().maxCoeff() / 47.0f);
+  {
+    double bits = 0;
+    for (Eigen::Index c = 0; c < row47.cols(); ++c) {
+      std::map<long, double> h;
+      for (Eigen::Index r = 0; r < row47.rows(); ++r) h[std::lround(row47(r, c))] += 1;
+      for (const auto& [k, n] : h) bits -= n * std::log2(n / static_cast<double>(row47.rows()));
+    }
+    std::printf("per-row ±47 (shipped), unrotated: %.2f MB (entropy)\n", bits / 8e6);
+  }
+  const Eigen::MatrixXf rt = basis.transpose();
+  std::ofstream(dir + "/basis.f32", std::ios::binary).write(reinterpret_cast<const char*>(rt.data()), static_cast<std::streamsize>(rt.size() * 4));
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: shard_shrink_eval VECTORS.f32 QUERIES.f32 [dim=512]\n");
@@ -200,6 +333,7 @@ int main(int argc, char** argv) {
   std::printf("%ld rows, %ld queries; recall@10 against exact float32\n", static_cast<long>(x.rows()), static_cast<long>(q.rows()));
   if (argc > 4 && std::string(argv[4]) == "--codes") return codes(x, q, exact), 0;
   if (argc > 5 && std::string(argv[4]) == "--wire") return wire(x, q, exact, argv[5]), 0;
+  if (argc > 5 && std::string(argv[4]) == "--pca") return pca_rotation(x, q, exact, argv[5]), 0;
   for (int levels : {127, 31, 15, 7}) {
     std::printf("full %d-d, levels ±%d: recall@10 %.4f, vector bytes %.2f MB\n", dim, levels, recall(quantise(x, levels), q, exact),
                 static_cast<double>(x.rows()) * dim * std::ceil(std::log2(2.0 * levels + 1)) / 8 / 1e6);

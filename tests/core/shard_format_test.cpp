@@ -259,6 +259,33 @@ TEST(ShardErrors, FlippedSectionByteWithValidFileChecksumNamesTheSection) {
   EXPECT_EQ(error_of(lex), "shard: lexical part: corrupted: bm25 section checksum mismatch");
 }
 
+// The meta line leaves out what no client reads from a shard, and a canonical url, which the reader puts back.
+TEST(ShardFormat, MetaLinesKeepWhatClientsRead) {
+  auto in = sample_input();
+  in.projects[0].url = "https://github.com/Owner0/Repo";  // canonical: not stored, read back the same
+  in.projects[1].url = "https://example.org/elsewhere";    // not canonical: stored as it is
+  in.projects[2].forks = 12;
+  in.projects[2].license = "MIT";
+  in.projects[2].last_activity = "2026-01-02";
+  in.projects[2].collections = {"made-in-algeria"};
+  const auto files = write_shard(in);
+  const std::string lexical(reinterpret_cast<const char*>(files.lexical.data()), files.lexical.size());
+  EXPECT_EQ(lexical.find("https://github.com/Owner0"), std::string::npos);
+  EXPECT_NE(lexical.find("https://example.org/elsewhere"), std::string::npos);
+  for (const char* gone : {"forks", "license", "last_activity", "collections", "made-in-algeria"}) {
+    EXPECT_EQ(lexical.find(gone), std::string::npos) << gone;
+  }
+  const auto shard = Shard::open(files);
+  EXPECT_EQ(shard.meta(0).url, "https://github.com/Owner0/Repo");
+  EXPECT_EQ(shard.meta(1).url, "https://example.org/elsewhere");
+  EXPECT_EQ(shard.meta(3).url, "");  // an empty url stays empty
+  EXPECT_EQ(shard.meta(2).forks, 0);
+  EXPECT_EQ(shard.meta(2).license, "");
+  EXPECT_TRUE(shard.meta(2).collections.empty());
+  EXPECT_EQ(shard.meta(2).stars, in.projects[2].stars);
+  EXPECT_EQ(shard.meta(2).topics, in.projects[2].topics);
+}
+
 TEST(ShardErrors, WrongMagicAndVersionAreNamed) {
   const auto files = write_shard(sample_input());
   const auto& bytes = files.lexical;
@@ -267,19 +294,21 @@ TEST(ShardErrors, WrongMagicAndVersionAreNamed) {
   EXPECT_EQ(error_of(bad), "shard: lexical part: wrong magic: not a Wayfinder shard file");
   bad = bytes;
   put_u32(bad, 8, 1);  // version 1 had no facets section: rebuilt, never read
-  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 1 (this core reads version 4)");
+  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 1 (this core reads version 5)");
   put_u32(bad, 8, 2);  // version 2 had no learning kind in its facets
-  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 2 (this core reads version 4)");
+  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 2 (this core reads version 5)");
+  put_u32(bad, 8, 4);  // version 4 stored every meta field and every url
+  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 4 (this core reads version 5)");
   put_u32(bad, 8, 3);  // version 3 was one file holding every section
-  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 3 (this core reads version 4)");
+  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 3 (this core reads version 5)");
   auto old_vectors = files.vectors;
   put_u32(old_vectors, 8, 3);
-  EXPECT_EQ(vectors_error_of(bytes, old_vectors), "shard: vectors part: unsupported format version 3 (this core reads version 4)");
+  EXPECT_EQ(vectors_error_of(bytes, old_vectors), "shard: vectors part: unsupported format version 3 (this core reads version 5)");
   try {
     Shard::open_lexical(bad, {}, "catalog-000.wfshard");
     ADD_FAILURE();
   } catch (const ShardError& e) {
-    EXPECT_EQ(std::string(e.what()), "shard: catalog-000.wfshard: unsupported format version 3 (this core reads version 4)");
+    EXPECT_EQ(std::string(e.what()), "shard: catalog-000.wfshard: unsupported format version 3 (this core reads version 5)");
   }
 }
 

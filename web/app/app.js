@@ -1,6 +1,7 @@
 // The learner-facing page: profile form → recommendations as cards; every interaction goes through the package
 // (track → local counts at once + outbox → server when online). The profile is kept in IndexedDB only.
-// The recommender runs in a Web Worker (lib/worker.js); this page keeps only the UI (docs/WEB.md).
+// The recommender runs in a Web Worker (lib/worker.bundle.js: web/src/worker.js bundled into one file by
+// web/app/stage.mjs); this page keeps only the UI (docs/WEB.md).
 import { createRecommenderInWorker } from './lib/bridge.js';
 import { LoadingView } from './loading.js';
 import { mountSpace, notInterestedButton } from './views.js';
@@ -368,7 +369,8 @@ async function main() {
   try {
     // modelStartAfterRanking: ONNX Runtime's start-up waits for the first ranking (it shares the worker's thread).
     const options = { server: location.origin, userId: userId(), autoSync: true, modelStartAfterRanking: true };
-    rec = await createRecommenderInWorker({ ...options, onProgress: (p) => loading.update(p) });
+    const workerUrl = new URL('./lib/worker.bundle.js', import.meta.url);
+    rec = await createRecommenderInWorker({ ...options, onProgress: (p) => loading.update(p) }, { workerUrl });
   } catch (e) {
     statusEl.textContent = `The recommender failed to load: ${e.message}`;
     loading.fail('recommender', e, main);

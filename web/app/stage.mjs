@@ -26,16 +26,39 @@ function syncFile(src, dst) {
   for (const ext of ['.gz', '.br']) fs.rmSync(`${dst}${ext}`, { force: true });
 }
 
-function syncDir(from, to, keep) {
+// `made`: names in `to` written by this script itself (the worker's bundle), kept although `from` lacks them.
+function syncDir(from, to, keep, made = []) {
   fs.mkdirSync(to, { recursive: true });
   const names = fs.readdirSync(from).filter((n) => fs.statSync(path.join(from, n)).isFile() && keep(n)).sort();
   for (const old of fs.readdirSync(to)) {
-    if (!names.includes(old.replace(/\.(gz|br)$/, ''))) fs.rmSync(path.join(to, old), { force: true });
+    const name = old.replace(/\.(gz|br)$/, '');
+    if (!names.includes(name) && !made.includes(name)) fs.rmSync(path.join(to, old), { force: true });
   }
   for (const name of names) {
     syncFile(path.join(from, name), path.join(to, name));
     copied.push(`${path.basename(to)}/${name}`);
   }
+}
+
+// The recommender's worker (web/src/worker.js and the package modules it imports) as one ES module,
+// lib/worker.bundle.js, bundled with rolldown: a browser fetches a module graph one level at a time (a round trip
+// per level), so the worker's code now arrives in one request (docs/WEB.md, "First visit"). Node's modules,
+// ONNX Runtime (loaded from /ort/ at run time) and the WASM core's glue (a dynamic import) stay outside it.
+async function bundleWorker(dst) {
+  const { rolldown } = await import('rolldown');
+  const bundle = await rolldown({
+    input: path.join(web, 'src', 'worker.js'),
+    external: [/^node:/, 'onnxruntime-web', 'onnxruntime-node'],
+    platform: 'browser',
+    logLevel: 'warn',
+  });
+  const { output } = await bundle.generate({ format: 'es', codeSplitting: false });
+  await bundle.close();
+  if (output.length !== 1) throw new Error(`stage: the worker's bundle came out as ${output.length} files, expected 1`);
+  const bytes = Buffer.from(output[0].code);
+  if (fs.existsSync(dst) && bytes.equals(fs.readFileSync(dst))) return;
+  fs.writeFileSync(dst, bytes);
+  for (const ext of ['.gz', '.br']) fs.rmSync(`${dst}${ext}`, { force: true });
 }
 
 // ONNX Runtime Web's dist folder, found the way Node resolves the package (its exports hide package.json).
@@ -61,10 +84,16 @@ if (!fs.existsSync(path.join(web, 'wasm', 'wayfinder_core_simd.mjs'))) {
   console.error('stage: web/wasm/wayfinder_core_simd.mjs is missing: build the wasm targets first');
   process.exit(1);
 }
-syncDir(path.join(web, 'src'), path.join(app, 'lib'), (n) => n.endsWith('.js'));
+const WORKER_BUNDLE = 'worker.bundle.js';
+syncDir(path.join(web, 'src'), path.join(app, 'lib'), (n) => n.endsWith('.js'), [WORKER_BUNDLE]);
+await bundleWorker(path.join(app, 'lib', WORKER_BUNDLE));
+copied.push(`lib/${WORKER_BUNDLE}`);
 syncDir(path.join(web, 'wasm'), path.join(app, 'wasm'), (n) => /^wayfinder_core(_simd)?\.(mjs|wasm)$/.test(n));
 syncDir(ortDist(), path.join(app, 'ort'), (n) => ORT_FILES.includes(n));
-fs.writeFileSync(path.join(app, 'precache.json'), JSON.stringify(copied.filter((f) => !f.startsWith('ort/')), null, 1) + '\n');
+// The service worker precaches what the app loads: the page's bridge, the worker's bundle and the WASM core (the
+// package's other modules are staged for module imports but the app never fetches them, so neither does its install).
+const precached = copied.filter((f) => !f.startsWith('ort/') && (!f.startsWith('lib/') || f === 'lib/bridge.js' || f === `lib/${WORKER_BUNDLE}`));
+fs.writeFileSync(path.join(app, 'precache.json'), JSON.stringify(precached, null, 1) + '\n');
 // Uncompressed sizes of the staged files, for the progress bar (the model and shard sizes come from model-info.json
 // and the shard manifest).
 const sizes = Object.fromEntries(copied.map((f) => [f, fs.statSync(path.join(app, f)).size]));

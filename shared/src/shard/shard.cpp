@@ -61,7 +61,14 @@ const char* section_name(SectionKind k) {
   return "unknown";
 }
 
-// Compact catalog row: empty strings, empty lists and zero counts are left out (from_json defaults them).
+// A project's page, which the meta line leaves out when the row's url is exactly this (every catalog row's is).
+std::string canonical_url(const ProjectMeta& p) {
+  return "https://github.com/" + (p.full_name.empty() ? p.id : p.full_name);
+}
+
+// Compact catalog row: empty strings, empty lists and zero counts are left out (from_json defaults them). What no
+// client reads from a shard (forks, last activity, license, collections) is not stored, and the url only when it is
+// not canonical_url (format 5, docs/SHARD-FORMAT.md "Meta section").
 std::string compact_meta_line(const ProjectMeta& p) {
   nlohmann::json j = nlohmann::json::object();
   j["id"] = p.id;
@@ -72,17 +79,13 @@ std::string compact_meta_line(const ProjectMeta& p) {
   auto list = [&](const char* k, const std::vector<std::string>& v) {
     if (!v.empty()) j[k] = v;
   };
-  str("url", p.url);
+  if (p.url != canonical_url(p)) j["url"] = p.url;  // also an empty one: absent means canonical
   str("description", p.description);
   str("language", p.language);
   list("topics", p.topics);
   list("categories", p.categories);
   list("labels", p.labels);
-  list("collections", p.collections);
   if (p.stars != 0) j["stars"] = p.stars;
-  if (p.forks != 0) j["forks"] = p.forks;
-  str("last_activity", p.last_activity);
-  str("license", p.license);
   j["complexity"] = std::string(to_string(p.complexity));
   j["kind"] = std::string(to_string(p.kind));
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -749,7 +752,9 @@ const ProjectMeta& Shard::meta(std::size_t i) const {
   if (!slot) {
     auto p = std::make_unique<ProjectMeta>();
     try {
-      nlohmann::json::parse(meta_text_.substr(meta_begin_[i], meta_begin_[i + 1] - 1 - meta_begin_[i])).get_to(*p);
+      const auto line = nlohmann::json::parse(meta_text_.substr(meta_begin_[i], meta_begin_[i + 1] - 1 - meta_begin_[i]));
+      line.get_to(*p);
+      if (!line.contains("url")) p->url = canonical_url(*p);
     } catch (const std::exception& e) {
       fail("corrupted: meta line " + std::to_string(i + 1) + ": " + e.what());
     }

@@ -22,8 +22,9 @@
 
 namespace wayfinder::shard {
 
-// 2 added the facets section, 3 the learning kind, 4 split the shard into a lexical and a vectors file
-inline constexpr std::uint32_t kShardFormatVersion = 4;
+// 2 added the facets section, 3 the learning kind, 4 split the shard into a lexical and a vectors file, 5 dropped
+// the meta fields no client reads and canonical urls from the meta lines
+inline constexpr std::uint32_t kShardFormatVersion = 5;
 inline constexpr std::uint32_t kMaxDimension = 65536;  // keeps every int8 dot product inside int32
 inline constexpr std::int64_t kMaxBuiltAt = 253402300799;  // 9999-12-31T23:59:59Z: build times are 0..this (unix s)
 
