@@ -507,6 +507,8 @@ function modelInfo(bytes, int8, vocabBytes, vocab, pkg) {
       sha256: sha256(int8.bytes),
       bytes: int8.bytes.length,
       scheme: 'weight-only int8, symmetric, one scale per output channel (MatMul) or per token row (embedding table)',
+      // Codes in [-levels, levels] (scale = max|w| / levels): fewer than 127 levels so brotli shrinks the file.
+      levels: int8.stats.levels,
     },
     vocab_file: 'vocab.json',
     vocab_sha256: sha256(vocabBytes),

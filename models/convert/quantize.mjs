@@ -1,7 +1,10 @@
 // Weight-only int8 quantisation of the converted float32 ONNX model (the float32 file stays the reference).
 //
 // Every rank-2 float32 initializer with at least MIN_ELEMENTS values is stored as int8 with one symmetric scale
-// per output channel (scale = max|w| / 127, zero point 0, q = round(w / scale) clamped to [-127, 127]):
+// per output channel (scale = max|w| / L, zero point 0, q = round(w / scale) clamped to [-L, L], L = LEVELS unless
+// given). With L = 127 the codes use the whole int8 range and barely compress; fewer levels make brotli shrink the
+// file on the wire (same int8 file, same graph), but below 127 the content ranking's top-10 agreement with float32
+// falls under its 0.95 target (models/README.md, "Levels per channel"; tests/model/int8-levels.mjs), so 127 stays:
 //   - a MatMul weight [Cin, Cout] → DequantizeLinear(q, scale[Cout], axis 1) feeding the MatMul (opset 13 per-axis);
 //   - the token-embedding table [V, D] read by Gather(axis 0) → the int8 rows and their scales are gathered first,
 //     then Cast + Mul: only the looked-up rows are dequantised, never the whole 8002 × 256 table per run.
@@ -9,6 +12,14 @@
 // Deterministic: the same float32 file gives the same int8 bytes.
 
 export const MIN_ELEMENTS = 4096;
+export const LEVELS = 127;
+
+// A level count must be an integer in 1..127 (the codes are int8, symmetric around zero).
+export function checkLevels(levels) {
+  if (!Number.isInteger(levels) || levels < 1 || levels > 127)
+    throw new Error(`quantize: levels must be an integer from 1 to 127, got ${levels}`);
+  return levels;
+}
 
 function floats(t) {
   const raw = t.rawData;
@@ -16,8 +27,10 @@ function floats(t) {
   return Float32Array.from(t.floatData);
 }
 
-// Per-channel symmetric int8 of a row-major [rows, cols] matrix; axis 0 = one scale per row, 1 = per column.
-export function quantizeMatrix(w, rows, cols, axis) {
+// Per-channel symmetric int8 of a row-major [rows, cols] matrix; axis 0 = one scale per row, 1 = per column;
+// codes in [-levels, levels].
+export function quantizeMatrix(w, rows, cols, axis, levels = LEVELS) {
+  checkLevels(levels);
   const channels = axis === 0 ? rows : cols;
   const maxAbs = new Float32Array(channels);
   for (let r = 0; r < rows; r++) {
@@ -27,12 +40,12 @@ export function quantizeMatrix(w, rows, cols, axis) {
       if (a > maxAbs[ch]) maxAbs[ch] = a;
     }
   }
-  const scale = Float32Array.from(maxAbs, (m) => (m > 0 ? m / 127 : 1));
+  const scale = Float32Array.from(maxAbs, (m) => (m > 0 ? m / levels : 1));
   const q = new Int8Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const s = scale[axis === 0 ? r : c];
-      q[r * cols + c] = Math.max(-127, Math.min(127, Math.round(w[r * cols + c] / s)));
+      q[r * cols + c] = Math.max(-levels, Math.min(levels, Math.round(w[r * cols + c] / s)));
     }
   }
   return { q, scale };
@@ -59,15 +72,16 @@ function weightRole(uses) {
   return null;
 }
 
-// Returns { bytes, stats } of the int8 model made from the float32 ModelProto bytes.
-export function quantizeModel(onnx, floatBytes) {
+// Returns { bytes, stats } of the int8 model made from the float32 ModelProto bytes, codes in [-levels, levels].
+export function quantizeModel(onnx, floatBytes, { levels = LEVELS } = {}) {
+  checkLevels(levels);
   const model = onnx.ModelProto.decode(floatBytes);
   const graph = model.graph;
   const DT = onnx.TensorProto.DataType;
   const uses = consumersOf(graph);
   const pre = []; // DequantizeLinear nodes, placed before every other node
   const extra = []; // scales, zero points, axes
-  const stats = { quantized: 0, int8_values: 0, kept_float: 0, matmul: 0, gather: 0 };
+  const stats = { levels, quantized: 0, int8_values: 0, kept_float: 0, matmul: 0, gather: 0 };
   const tensor = (name, dataType, dims, bytes) =>
     onnx.TensorProto.create({ name, dataType, dims, rawData: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
   const node = (opType, input, output, attribute = []) => onnx.NodeProto.create({ opType, input, output, name: output[0], attribute });
@@ -83,7 +97,7 @@ export function quantizeModel(onnx, floatBytes) {
     }
     const [rows, cols] = dims;
     const axis = role === 'gather' ? 0 : 1;
-    const { q, scale } = quantizeMatrix(floats(t), rows, cols, axis);
+    const { q, scale } = quantizeMatrix(floats(t), rows, cols, axis, levels);
     const qName = `${t.name}/int8`;
     const sName = `${t.name}/scale`;
     stats.quantized++;
