@@ -191,6 +191,33 @@ TEST(BanditLinear, SeededDrawIsPinned) {
   EXPECT_EQ(bits(q), 0x3fcf537a6a7230ebULL);
 }
 
+// The re-rank's Monte Carlo draws θ in one batch (draw_many) and takes every xᵀθ at once (dots): the same numbers,
+// bit for bit, as successive draw() calls and dot(), so propensities did not change when the loops were turned.
+TEST(BanditLinear, DrawManyAndDotsEqualSuccessiveDrawsBitForBit) {
+  bandit::LinearPosterior p;
+  p.reset(0.3);
+  random::Xoshiro256ss in(7);
+  std::vector<std::vector<double>> xs(12, std::vector<double>(kFeatureDim));
+  for (auto& x : xs)
+    for (auto& v : x) v = 2.0 * in.uniform() - 1.0;
+  for (std::size_t i = 0; i < xs.size(); ++i) p.add(xs[i], {i % 2 ? 1.0 : 0.0, i % 2 ? 0.0 : 2.0}, 3.0);
+  constexpr std::size_t n = 37;
+  random::Xoshiro256ss one(99), many(99);
+  std::vector<double> thetas;
+  p.draw_many(many, n, thetas);
+  ASSERT_EQ(thetas.size(), kFeatureDim * n);
+  std::vector<double> dots(n);
+  bandit::LinearPosterior::dots(xs[5], thetas, dots);
+  for (std::size_t d = 0; d < n; ++d) {
+    const auto theta = p.draw(one);
+    for (std::size_t k = 0; k < kFeatureDim; ++k) ASSERT_EQ(bits(thetas[k * n + d]), bits(theta[k])) << d << " " << k;
+    ASSERT_EQ(bits(dots[d]), bits(bandit::LinearPosterior::dot(xs[5], theta))) << d;
+  }
+  EXPECT_EQ(one.next(), many.next());  // the same number of values taken from the stream
+  std::vector<double> short_x(kFeatureDim - 1);
+  EXPECT_THROW(bandit::LinearPosterior::dots(short_x, thetas, dots), std::invalid_argument);
+}
+
 TEST(BanditLinear, BadFeaturesAreRefusedAndChangeNothing) {
   bandit::LinearPosterior p;
   p.reset(0.3);
