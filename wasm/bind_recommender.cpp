@@ -98,6 +98,7 @@ class RecommenderSession {
         load_feature_basis_unchecked(bytes, verified);
       } catch (const std::exception& e) {
         features_status_ = e.what();
+        features_refused_ = true;
         throw;
       }
     });
@@ -203,7 +204,11 @@ class RecommenderSession {
     auto out = policy_to_json(policy);
     out["items"] = std::move(items);
     out["bandit"] = r.use_rl ? wayfinder::rank::to_string(r.bandit) : "none";
-    if (r.use_rl && wayfinder::rank::uses_features(policy.rerank.bandit) && r.bandit != policy.rerank.bandit)
+    // A features arm ranked by the Beta arm: silent before the features arrive (no basis loaded yet, the shard's
+    // vectors not in: the documented fallback of the default arm, page.bandit says "beta"); a warning only when the
+    // basis was refused, a real misconfiguration.
+    if (r.use_rl && wayfinder::rank::uses_features(policy.rerank.bandit) && r.bandit != policy.rerank.bandit &&
+        features_refused_)
       out["warning"] = std::string("the ") + (policy.rerank.bandit == wayfinder::rank::BanditKind::kLinear ? "contextual" : "hierarchical") +
                        " arm ranked with the Beta arm: " + features_status_;
     out["exhausted"] = r.exhausted;
@@ -370,6 +375,7 @@ class RecommenderSession {
     auto basis = wayfinder::bandit::parse_feature_basis(text, entry.file, shard_.dim());
     recommender_.evidence().set_features(std::make_shared<wayfinder::bandit::ShardFeatures>(shard_, std::move(basis)));
     features_status_.clear();
+    features_refused_ = false;
   }
   static std::vector<std::byte> copy_bytes(const val& bytes) {
     // One bulk copy (TypedArray.set into a view of the vector): element-wise conversion took ~1.5 s for 13 MB.
@@ -431,6 +437,7 @@ class RecommenderSession {
   wayfinder::space::LearnerSpace space_;
   std::optional<wayfinder::shard::ManifestFeatures> features_entry_;
   std::string features_status_;
+  bool features_refused_ = false;  // the last basis offered was refused (pages then carry a "warning")
   std::vector<wayfinder::experiment::PublishedExperiment> experiments_;
   std::string user_id_;
 };

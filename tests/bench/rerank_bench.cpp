@@ -11,6 +11,7 @@ void BM_RerankPage(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const auto f = wayfinder::bench::make_rerank_fixture(13412, 3 * n, 7);
   wayfinder::rank::RerankConfig cfg;
+  cfg.bandit = wayfinder::rank::BanditKind::kBeta;  // the Beta arm (the fixture has no features)
   cfg.propensity_draws = static_cast<std::size_t>(state.range(1));
   std::uint64_t seed = 1;
   for (auto _ : state) {

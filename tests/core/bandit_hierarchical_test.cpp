@@ -286,7 +286,9 @@ TEST(BanditHierarchical, ColdStartIsTheSimilarityOrderAndRankingsAreSeeded) {
   auto lin_cfg = cfg;
   lin_cfg.bandit = rank::BanditKind::kLinear;
   const auto lin = rank::rerank(content, ev, lin_cfg, 42, 30, 0, true);
-  const auto beta = rank::rerank(content, ev, rank::RerankConfig{}, 42, 30, 0, true);
+  auto beta_cfg = cfg;  // the Beta arm with the same settings (the default kind is now the hierarchical arm)
+  beta_cfg.bandit = rank::BanditKind::kBeta;
+  const auto beta = rank::rerank(content, ev, beta_cfg, 42, 30, 0, true);
   bool differs_lin = false, differs_beta = false;
   for (std::size_t k = 0; k < 30; ++k) {
     differs_lin |= bits(lin.items[k].score) != bits(whole.items[k].score);

@@ -191,6 +191,33 @@ TEST(BanditLinear, SeededDrawIsPinned) {
   EXPECT_EQ(bits(q), 0x3fcf537a6a7230ebULL);
 }
 
+// The re-rank's Monte Carlo draws θ in one batch (draw_many) and takes every xᵀθ at once (dots): the same numbers,
+// bit for bit, as successive draw() calls and dot(), so propensities did not change when the loops were turned.
+TEST(BanditLinear, DrawManyAndDotsEqualSuccessiveDrawsBitForBit) {
+  bandit::LinearPosterior p;
+  p.reset(0.3);
+  random::Xoshiro256ss in(7);
+  std::vector<std::vector<double>> xs(12, std::vector<double>(kFeatureDim));
+  for (auto& x : xs)
+    for (auto& v : x) v = 2.0 * in.uniform() - 1.0;
+  for (std::size_t i = 0; i < xs.size(); ++i) p.add(xs[i], {i % 2 ? 1.0 : 0.0, i % 2 ? 0.0 : 2.0}, 3.0);
+  constexpr std::size_t n = 37;
+  random::Xoshiro256ss one(99), many(99);
+  std::vector<double> thetas;
+  p.draw_many(many, n, thetas);
+  ASSERT_EQ(thetas.size(), kFeatureDim * n);
+  std::vector<double> dots(n);
+  bandit::LinearPosterior::dots(xs[5], thetas, dots);
+  for (std::size_t d = 0; d < n; ++d) {
+    const auto theta = p.draw(one);
+    for (std::size_t k = 0; k < kFeatureDim; ++k) ASSERT_EQ(bits(thetas[k * n + d]), bits(theta[k])) << d << " " << k;
+    ASSERT_EQ(bits(dots[d]), bits(bandit::LinearPosterior::dot(xs[5], theta))) << d;
+  }
+  EXPECT_EQ(one.next(), many.next());  // the same number of values taken from the stream
+  std::vector<double> short_x(kFeatureDim - 1);
+  EXPECT_THROW(bandit::LinearPosterior::dots(short_x, thetas, dots), std::invalid_argument);
+}
+
 TEST(BanditLinear, BadFeaturesAreRefusedAndChangeNothing) {
   bandit::LinearPosterior p;
   p.reset(0.3);
@@ -232,6 +259,13 @@ search::ContentRanking content_of(const Catalog& cat) {
     c.top.push_back(cand);
     c.eligible.push_back(i);
   }
+  return c;
+}
+
+// The Beta arm, named: the default bandit term is the hierarchical arm since it won the A/B.
+rank::RerankConfig beta_config() {
+  rank::RerankConfig c;
+  c.bandit = rank::BanditKind::kBeta;
   return c;
 }
 
@@ -311,7 +345,9 @@ TEST(BanditLinear, PositiveFeedbackGeneralisesToNeighbours) {
 TEST(BanditLinear, ConfigNamesTheBanditKind) {
   rank::RerankConfig c;
   nlohmann::json j = c;
-  EXPECT_EQ(j["bandit"], "beta");
+  EXPECT_EQ(j["bandit"], "hierarchical");  // the default arm (docs/BANDIT.md "The default arm")
+  rank::from_json({{"bandit", "beta"}}, c);
+  EXPECT_EQ(c.bandit, rank::BanditKind::kBeta);
   rank::from_json({{"bandit", "linear"}}, c);
   EXPECT_EQ(c.bandit, rank::BanditKind::kLinear);
   EXPECT_THROW(rank::from_json({{"bandit", "lin"}}, c), std::invalid_argument);
@@ -325,7 +361,7 @@ TEST(BanditLinear, ExperimentArmSelectsTheContextualArm) {
   const auto published = experiment::parse_published(list);
   int linear = 0, beta = 0;
   for (int u = 0; u < 400; ++u) {
-    const auto p = experiment::policy_for(published, "user-" + std::to_string(u), rank::RerankConfig{});
+    const auto p = experiment::policy_for(published, "user-" + std::to_string(u), beta_config());
     EXPECT_TRUE(p.use_rl);
     EXPECT_EQ(p.rerank.bandit, p.arm == "linear" ? rank::BanditKind::kLinear : rank::BanditKind::kBeta) << p.arm;
     (p.arm == "linear" ? linear : beta)++;
@@ -346,7 +382,7 @@ TEST(BanditLinear, RecommenderFallsBackToBetaWithoutFeatures) {
   rec.evidence().add_local(0, 1, {1.0, 0.0});
   const auto cfg = linear_config();
   const auto without = rec.recommend(1, "r1", 10, 0, true, cfg);
-  const auto beta = rank::rerank(content_of(*cat), rec.evidence(), rank::RerankConfig{}, without.seed, 10, 0, true);
+  const auto beta = rank::rerank(content_of(*cat), rec.evidence(), beta_config(), without.seed, 10, 0, true);
   ASSERT_EQ(without.items.size(), 10u);
   for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(bits(without.items[k].score), bits(beta.items[k].score));
   EXPECT_EQ(without.bandit, rank::BanditKind::kBeta) << "the ranking says which bandit ranked it";
@@ -355,6 +391,34 @@ TEST(BanditLinear, RecommenderFallsBackToBetaWithoutFeatures) {
   EXPECT_EQ(with.bandit, rank::BanditKind::kLinear);
   const auto direct = rank::rerank(content_of(*cat), rec.evidence(), cfg, with.seed, 10, 0, true);
   for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(with.items[k].index, direct.items[k].index);
+}
+
+// The default config (no bandit named) is the hierarchical arm; before project features arrive the Recommender
+// ranks it with the Beta arm, the documented fallback, and says so in Ranking::bandit.
+TEST(BanditLinear, DefaultConfigIsTheHierarchicalArmWithTheBetaArmBeforeFeatures) {
+  auto cat = std::make_shared<Catalog>(3, 20, 8);
+  rank::Recommender rec;  // RecommenderConfig{}: the core's default rerank config
+  ASSERT_EQ(rec.config().rerank.bandit, rank::BanditKind::kHierarchical);
+  rec.set_content(1, content_of(*cat));
+  rec.evidence().add_local(0, 1, {1.0, 0.0});
+  const auto before = rec.recommend(1, "d1", 10, 0, true);
+  EXPECT_EQ(before.bandit, rank::BanditKind::kBeta);
+  const auto beta = rank::rerank(content_of(*cat), rec.evidence(), beta_config(), before.seed, 10, 0, true);
+  ASSERT_EQ(before.items.size(), 10u);
+  for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(bits(before.items[k].score), bits(beta.items[k].score));
+  rec.evidence().set_features(cat);
+  const auto after = rec.recommend(1, "d2", 10, 0, true);
+  EXPECT_EQ(after.bandit, rank::BanditKind::kHierarchical);
+  auto hier = beta_config();
+  hier.bandit = rank::BanditKind::kHierarchical;
+  const auto direct = rank::rerank(content_of(*cat), rec.evidence(), hier, after.seed, 10, 0, true);
+  const auto beta_after = rank::rerank(content_of(*cat), rec.evidence(), beta_config(), after.seed, 10, 0, true);
+  bool differs = false;
+  for (std::size_t k = 0; k < 10; ++k) {
+    EXPECT_EQ(bits(after.items[k].score), bits(direct.items[k].score));
+    differs |= bits(after.items[k].score) != bits(beta_after.items[k].score);
+  }
+  EXPECT_TRUE(differs) << "with features the default ranks with the hierarchical arm, not the Beta arm";
 }
 
 // A shard opened from its lexical part alone (a first visit before the vectors file is in) has no project vectors,
@@ -389,7 +453,7 @@ TEST(BanditLinear, LexicalPartAloneRanksLinearConfigsWithTheBetaArm) {
   rec.evidence().add_local(3, 1, {1.0, 0.0});
   const auto cfg = linear_config();
   const auto before = rec.recommend(1, "r1", 10, 0, true, cfg);
-  const auto beta = rank::rerank(content, rec.evidence(), rank::RerankConfig{}, before.seed, 10, 0, true);
+  const auto beta = rank::rerank(content, rec.evidence(), beta_config(), before.seed, 10, 0, true);
   ASSERT_EQ(before.items.size(), 10u);
   for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(bits(before.items[k].score), bits(beta.items[k].score));
   lexical.attach_vectors(files.vectors);
@@ -398,7 +462,7 @@ TEST(BanditLinear, LexicalPartAloneRanksLinearConfigsWithTheBetaArm) {
   const auto direct = rank::rerank(content, rec.evidence(), cfg, after.seed, 10, 0, true);
   for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(bits(after.items[k].score), bits(direct.items[k].score));
   bool differs = false;  // the contextual arm is not the Beta arm in disguise
-  const auto beta_after = rank::rerank(content, rec.evidence(), rank::RerankConfig{}, after.seed, 10, 0, true);
+  const auto beta_after = rank::rerank(content, rec.evidence(), beta_config(), after.seed, 10, 0, true);
   for (std::size_t k = 0; k < 10; ++k) differs |= bits(after.items[k].score) != bits(beta_after.items[k].score);
   EXPECT_TRUE(differs);
 }

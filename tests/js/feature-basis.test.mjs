@@ -2,6 +2,7 @@
 // loader (checked against the manifest's sha256), so a linear-arm page is ranked by the contextual arm. A basis whose
 // bytes are not the manifest's, or a corrupt or wrongly sized one, is refused with a warning naming the file and the
 // field; the session then ranks the linear arm with the Beta arm, the page says so, and no learner data is lost.
+// Without a bandit option the default arm (hierarchical) ranks, or the Beta arm silently while there is no basis.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -34,12 +35,12 @@ function relisted(manifest, basis) {
   return { manifest: { ...manifest, features: { ...manifest.features, sha256: sha256(basis), bytes: Buffer.byteLength(basis) } }, basis };
 }
 
-async function openWith(modelsUrl, storage) {
+async function openWith(modelsUrl, storage, options = { rerank: { bandit: 'linear' } }) {
   const warnings = [];
   const original = console.warn;
   console.warn = (m) => warnings.push(String(m));
   try {
-    const rec = await createRecommender({ modelsUrl, storage, userId: 'basis-learner', seed: 9n, autoSync: false, preloadModel: false, rerank: { bandit: 'linear' } });
+    const rec = await createRecommender({ modelsUrl, storage, userId: 'basis-learner', seed: 9n, autoSync: false, preloadModel: false, ...options });
     return { rec, warnings };
   } finally {
     console.warn = original;
@@ -98,3 +99,31 @@ for (const [what, edit, message] of CASES) {
     }
   });
 }
+
+// The default arm (no bandit option) is the hierarchical one once the basis is in; a manifest without a basis (its
+// features never arrive) ranks with the Beta arm, the documented fallback: page.bandit says so, and no warning.
+test('default options: the hierarchical arm with the basis, the Beta arm silently without one', async () => {
+  requireBuild();
+  const withBasis = await openWith(modelsWith(() => undefined), new MemoryStorage(), {});
+  try {
+    const page = await withBasis.rec.recommend(PROFILE, { limit: 5, allowLexical: true });
+    assert.equal(page.bandit, 'hierarchical');
+    assert.equal(page.warning, null);
+    assert.deepEqual(withBasis.warnings, []);
+  } finally {
+    await withBasis.rec.dispose();
+  }
+  const noBasis = modelsWith(({ manifest, basis }) => {
+    const { features, ...rest } = manifest;
+    return { manifest: rest, basis };
+  });
+  const without = await openWith(noBasis, new MemoryStorage(), {});
+  try {
+    const page = await without.rec.recommend(PROFILE, { limit: 5, allowLexical: true });
+    assert.equal(page.bandit, 'beta');
+    assert.equal(page.warning, null);
+    assert.deepEqual(without.warnings, []);
+  } finally {
+    await without.rec.dispose();
+  }
+});

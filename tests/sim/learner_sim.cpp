@@ -551,6 +551,9 @@ RunMetrics LearnerWorld::run(const PolicySpec& policy, const EpisodeSink& sink) 
   std::vector<bandit::EvidenceStore> stores(cfg.users);
   const bool learns = policy.kind == PolicyKind::thompson || policy.kind == PolicyKind::hybrid ||
                       policy.kind == PolicyKind::contextual || policy.kind == PolicyKind::hierarchical;
+  // thompson and hybrid are the Beta arm (at bandit weight 1 and at the default blend), whatever the core's default
+  // kind; the policies that don't learn never need features either.
+  rr.bandit = rank::BanditKind::kBeta;
   if (policy.kind == PolicyKind::contextual) rr.bandit = rank::BanditKind::kLinear;
   if (policy.kind == PolicyKind::hierarchical) rr.bandit = rank::BanditKind::kHierarchical;
   if (policy.tune) policy.tune(rr);

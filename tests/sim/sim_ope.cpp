@@ -38,6 +38,7 @@ std::string run_sim_ope_section(const std::vector<LearnerWorld>& worlds, const s
                                 const std::vector<std::size_t>& sizes,
                                 const std::string& img_dir, const std::string& suffix, nlohmann::json& js) {
   rank::RerankConfig target_cfg = worlds.front().config().rerank;
+  target_cfg.bandit = rank::BanditKind::kBeta;  // the OPE study evaluates the Beta hybrid (its stores have no features)
   target_cfg.propensity_draws = 1;
   rank::RerankConfig greedy_eps = target_cfg;  // similarity arm with the default ε exploration
   greedy_eps.similarity_weight = 1.0;

@@ -27,10 +27,11 @@ Run "wayfinder <command> --help" for the options of a command.`,
   --limit N       items per page (default 10)
   --offset N      page offset (default 0)
   --no-rl         similarity ranking only (no Thompson re-rank, no exploration)
-  --bandit KIND   the re-rank's bandit term: beta (per-project counts, default), linear (the contextual arm over
-                  project features: feedback on one project also moves the projects close to it) or hierarchical
-                  (the linear model as the prior of each project's own counts); linear and hierarchical need the
-                  manifest's feature basis, else they rank with beta and say so. Each item's posteriorMean and
+  --bandit KIND   the re-rank's bandit term: hierarchical (default: the linear model as the prior of each
+                  project's own counts), linear (the contextual arm over project features: feedback on one project
+                  also moves the projects close to it) or beta (per-project counts); hierarchical and linear need
+                  project features (the manifest's feature basis), else they rank with beta (the page's bandit
+                  says which; a refused basis also gives a warning). Each item's posteriorMean and
                   bandit (the sampled score) show what the bandit believes
   --seed N        seed of the ranking (default: derived from the user id)
   --state DIR     keep local counts, outbox and identity in DIR/state.json (learning persists between calls)

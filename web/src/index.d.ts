@@ -43,8 +43,9 @@ export interface RecommenderOptions {
     similarityWeight?: number; banditWeight?: number; epsilon?: number; candidateMultiplier?: number; minDepth?: number;
     /** first N unshown content candidates that ε-exploration picks from (default 200; 0 = every eligible project) */
     explorationPool?: number; propensityDraws?: number; contentDepth?: number;
-    /** 'beta' (default), 'linear' (the contextual arm) or 'hierarchical' (the linear model as the prior of each
-     *  project's counts); the last two need the manifest's feature basis */
+    /** 'hierarchical' (default: the linear model as the prior of each project's counts), 'linear' (the contextual
+     *  arm) or 'beta' (per-project counts); the first two need project features (the manifest's feature basis and
+     *  the shard's vectors) and rank with 'beta' until they are loaded (silently; page.bandit says so) */
     bandit?: 'beta' | 'linear' | 'hierarchical';
   };
   dailyCap?: number;
@@ -95,7 +96,7 @@ export interface RecommendationPage {
   /** The bandit term that ranked this page: 'beta' (per-project counts), 'linear' (the contextual arm),
    *  'hierarchical' (linear prior + per-project counts), 'none'. */
   bandit: 'beta' | 'linear' | 'hierarchical' | 'none';
-  /** Why the page was not ranked as asked (e.g. a contextual arm without a loaded feature basis), else null. */
+  /** Why the page was not ranked as asked (a features arm whose feature basis was refused), else null. */
   warning: string | null;
   offset: number;
   exhausted: boolean;

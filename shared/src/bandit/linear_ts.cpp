@@ -120,6 +120,39 @@ std::vector<double> LinearPosterior::draw(random::Xoshiro256ss& rng) const {
   return theta;
 }
 
+void LinearPosterior::draw_many(random::Xoshiro256ss& rng, std::size_t n, std::vector<double>& thetas) const {
+  thetas.resize(kD * n);
+  for (std::size_t d = 0; d < n; ++d)  // the normals in draw()'s order: draw by draw
+    for (std::size_t i = 0; i < kD; ++i) thetas[i * n + d] = random::standard_normal(rng);
+  double* u = thetas.data();  // solved in place, row i from rows k > i (as draw(): s = z; s −= L_ki·u_k; s / L_ii)
+  for (std::size_t i = kD; i-- > 0;) {
+    double* row = u + i * n;
+    for (std::size_t k = i + 1; k < kD; ++k) {
+      const double l = factor_[k * kD + i];
+      const double* uk = u + k * n;
+      for (std::size_t d = 0; d < n; ++d) row[d] -= l * uk[d];
+    }
+    const double diag = factor_[i * kD + i];
+    for (std::size_t d = 0; d < n; ++d) row[d] /= diag;
+  }
+  const auto& mu = mean();
+  for (std::size_t i = 0; i < kD; ++i)
+    for (std::size_t d = 0; d < n; ++d) u[i * n + d] = mu[i] + config_.noise_scale * u[i * n + d];
+}
+
+void LinearPosterior::dots(std::span<const double> x, std::span<const double> thetas, std::span<double> out) {
+  const std::size_t n = out.size();
+  if (x.size() != kD || thetas.size() != kD * n)
+    throw std::invalid_argument("linear: dots needs " + std::to_string(kD) + " features and " + std::to_string(kD) +
+                                " rows of draws");
+  std::fill(out.begin(), out.end(), 0.0);
+  for (std::size_t k = 0; k < kD; ++k) {
+    const double xk = x[k];
+    const double* row = thetas.data() + k * n;
+    for (std::size_t d = 0; d < n; ++d) out[d] += xk * row[d];
+  }
+}
+
 double LinearPosterior::dot(std::span<const double> x, std::span<const double> theta) {
   double s = 0.0;
   for (std::size_t i = 0; i < kD; ++i) s += x[i] * theta[i];
@@ -129,7 +162,11 @@ double LinearPosterior::dot(std::span<const double> x, std::span<const double> t
 double LinearPosterior::quality(std::span<const double> x, std::span<const double> theta) const {
   if (x.size() != kD || theta.size() != kD)
     throw std::invalid_argument("linear: quality needs " + std::to_string(kD) + " features and as many weights");
-  const double deviation = std::clamp(dot(x, theta), -prior_mean_, 1.0 - prior_mean_);
+  return quality_of_dot(dot(x, theta));
+}
+
+double LinearPosterior::quality_of_dot(double dot) const {
+  const double deviation = std::clamp(dot, -prior_mean_, 1.0 - prior_mean_);
   return prior_mean_ + influence() * deviation;
 }
 
@@ -142,8 +179,12 @@ ItemEvidence item_evidence(const BetaCounts& community, const BetaCounts& local,
 }
 
 double linear_rate(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta) {
+  return linear_rate_of_dot(linear, LinearPosterior::dot(x, theta));
+}
+
+double linear_rate_of_dot(const LinearPosterior& linear, double dot) {
   const double floor = 1.0 / linear.config().item_prior_strength;  // κ·r >= 1 and κ·(1 − r) >= 1
-  return std::clamp(linear.prior_mean() + LinearPosterior::dot(x, theta), floor, 1.0 - floor);
+  return std::clamp(linear.prior_mean() + dot, floor, 1.0 - floor);
 }
 
 Posterior hierarchical_posterior(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,

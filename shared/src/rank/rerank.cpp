@@ -219,18 +219,19 @@ class SlotSampler {
   }
 
   // The hierarchical arm's re-draws for propensities: one Beta draw per θ of the Monte Carlo, from the project's
-  // own propensity stream. Not inlined: no local with a destructor encloses the loop's calls (under Emscripten's
-  // JS exception handling such calls would each go through a JS trampoline).
+  // own propensity stream; the xᵀθ of all draws at once (LinearPosterior::dots, bit for bit linear_rate's). Not
+  // inlined: no local with a destructor encloses the loop's calls (under Emscripten's JS exception handling such
+  // calls would each go through a JS trampoline).
   [[gnu::noinline]] void hierarchical_mc(const search::Candidate& c, Scored& s) {
     const auto& post = *linear().posterior;
-    const auto& mc_theta = linear().mc_theta;
     const auto e = bandit::item_evidence(evidence_.community(c.index), evidence_.local(c.index), config_.posterior);
     const double kappa = post.config().item_prior_strength, m0 = post.prior_mean(), lambda = post.influence();
+    bandit::LinearPosterior::dots(s.x, linear().mc_thetas, s.mc_scores);  // xᵀθ_d, then the score in place
     random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));
-    for (std::size_t d = 0; d < mc_theta.size(); ++d) {
-      const double r = bandit::linear_rate(post, s.x, mc_theta[d]);
+    for (double& m : s.mc_scores) {
+      const double r = bandit::linear_rate_of_dot(post, m);
       const double q = m0 + lambda * (random::beta(rng, e.alpha(kappa, r), e.beta(kappa, r)) - m0);
-      s.mc_scores[d] = blend(c.relevance, q);
+      m = blend(c.relevance, q);
     }
   }
 
@@ -239,7 +240,7 @@ class SlotSampler {
   struct LinearDraws {
     const bandit::LinearPosterior* posterior = nullptr;
     std::vector<double> theta;
-    std::vector<std::vector<double>> mc_theta;
+    std::vector<double> mc_thetas;  // the propensity draws' θ, by feature (LinearPosterior::draw_many)
   };
   const LinearDraws& linear() {
     if (linear_.posterior) return linear_;
@@ -248,7 +249,7 @@ class SlotSampler {
     linear_.theta = linear_.posterior->draw(rng);
     if (linear_.posterior->influence() > 0.0) {
       random::Xoshiro256ss mc(random::derive_seed(linear_seed_, 1));
-      for (std::size_t d = 0; d < config_.propensity_draws; ++d) linear_.mc_theta.push_back(linear_.posterior->draw(mc));
+      linear_.posterior->draw_many(mc, config_.propensity_draws, linear_.mc_thetas);
     }
     return linear_;
   }
@@ -295,9 +296,9 @@ class SlotSampler {
     } else if (config_.bandit == BanditKind::kHierarchical) {
       hierarchical_mc(c, s);
     } else if (config_.bandit == BanditKind::kLinear) {
-      const auto& post = *linear().posterior;  // one dot product per draw
-      const auto& mc_theta = linear().mc_theta;
-      for (std::size_t d = 0; d < mc_theta.size(); ++d) s.mc_scores[d] = blend(c.relevance, post.quality(s.x, mc_theta[d]));
+      const auto& post = *linear().posterior;  // one dot product per draw, all draws at once
+      bandit::LinearPosterior::dots(s.x, linear().mc_thetas, s.mc_scores);
+      for (double& m : s.mc_scores) m = blend(c.relevance, post.quality_of_dot(m));
     } else {
       const auto posterior = evidence_.posterior(c.index, config_.posterior);
       random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));
