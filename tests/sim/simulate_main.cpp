@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
       {"hybrid", "similarity"},   {"hybrid", "random"},         {"hybrid", "thompson"},
       {"hybrid", "hybrid-local"}, {"hybrid", "hybrid-nodecay"}, {"thompson", "similarity"},
       {"contextual", "similarity"}, {"contextual", "hybrid"}, {"hierarchical", "similarity"},
-      {"hierarchical", "hybrid"}, {"hierarchical", "thompson"}};
+      {"hierarchical", "hybrid"}, {"hierarchical", "thompson"}, {"hier-blend", "hybrid"}};
   for (const auto& p : policies)  // the tuning variants against similarity-only too
     if (p.tune && std::find(pairs.begin(), pairs.end(), std::pair<std::string, std::string>{p.name, "similarity"}) == pairs.end())
       pairs.push_back({p.name, "similarity"});
@@ -285,7 +285,11 @@ int main(int argc, char** argv) {
                                 {"A/A hierarchical", "hierarchical", "hierarchical"},
                                 {"A/B hierarchical vs hybrid", "hybrid", "hierarchical"},
                                 {"A/B hierarchical vs thompson", "thompson", "hierarchical"},
-                                {"A/B hierarchical vs similarity", "similarity", "hierarchical"}},
+                                {"A/B hierarchical vs similarity", "similarity", "hierarchical"},
+                                // the shipped default (the core's RerankConfig: hierarchical kind at the 0.6 / 0.4
+                                // blend and 3·N window), run with --variants
+                                {"A/A hier-blend", "hier-blend", "hier-blend"},
+                                {"A/B hier-blend vs hybrid", "hybrid", "hier-blend"}},
                                world.users, world.days, salts, js);
 
   // Traffic: how the hybrid's advantage depends on the number of learners feeding the community counts.
