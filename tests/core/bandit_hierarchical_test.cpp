@@ -137,11 +137,11 @@ TEST(BanditHierarchical, PosteriorIsTheLinearPriorPlusTheProjectsCounts) {
   EXPECT_NEAR(p.alpha, kappa * r + c * 80.0 + pc.local_weight * 1.0, 1e-12);
   EXPECT_NEAR(p.beta, kappa * (1 - r) + c * 120.0 + pc.local_weight * 0.25, 1e-12);
   // The hot loop's parts give the same Beta bit for bit.
-  const auto e = bandit::item_evidence(community, local, pc);
+  const auto e = bandit::weigh_evidence(community, local, pc);
   const double rate = bandit::linear_rate(lin, x, theta);
   EXPECT_EQ(bits(e.alpha(kappa, rate)), bits(p.alpha));
   EXPECT_EQ(bits(e.beta(kappa, rate)), bits(p.beta));
-  EXPECT_THROW((void)bandit::item_evidence({NAN, 1.0}, {}, pc), std::invalid_argument);
+  EXPECT_THROW((void)bandit::weigh_evidence({NAN, 1.0}, {}, pc), std::invalid_argument);
   // No counts of its own: the posterior mean is the linear rate.
   EXPECT_NEAR(bandit::hierarchical_posterior(lin, x, theta, {}, {}, pc).mean(), r, 1e-12);
   // A draw: quality = m0 + λ·(sample − m0) with the linear model's λ; the posterior mean is at θ = μ.

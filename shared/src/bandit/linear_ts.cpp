@@ -170,14 +170,6 @@ double LinearPosterior::quality_of_dot(double dot) const {
   return prior_mean_ + influence() * deviation;
 }
 
-ItemEvidence item_evidence(const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config) {
-  (void)combine(community, local, config, 0.5);  // validates the counts and the config, naming the field
-  const double n_c = community.alpha + community.beta;
-  const double scale = n_c > config.community_cap ? config.community_cap / n_c : 1.0;  // as combine()
-  return {scale * community.alpha, scale * community.beta, config.local_weight * local.alpha,
-          config.local_weight * local.beta};
-}
-
 double linear_rate(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta) {
   return linear_rate_of_dot(linear, LinearPosterior::dot(x, theta));
 }
@@ -193,7 +185,7 @@ Posterior hierarchical_posterior(const LinearPosterior& linear, std::span<const 
   require_features(theta);
   PosteriorConfig with_model_prior = config;
   with_model_prior.prior_strength = linear.config().item_prior_strength;
-  // combine() sums κ·r + c·C.alpha + w·L.alpha in that order, as ItemEvidence::alpha does (bit for bit).
+  // combine() sums κ·r + c·C.alpha + w·L.alpha through WeightedEvidence, as the hot loop does (bit for bit).
   return combine(community, local, with_model_prior, linear_rate(linear, x, theta));
 }
 

@@ -25,20 +25,33 @@ void require_config(const PosteriorConfig& c, double prior_mean) {
     throw std::invalid_argument("influence_half must be finite and > 0");
 }
 
+WeightedEvidence weighted(const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config) {
+  const double n_c = community.alpha + community.beta;
+  const double scale = n_c > config.community_cap ? config.community_cap / n_c : 1.0;
+  return {scale * community.alpha, scale * community.beta, config.local_weight * local.alpha,
+          config.local_weight * local.beta, scale * n_c + config.local_weight * (local.alpha + local.beta)};
+}
+
 }  // namespace
+
+WeightedEvidence weigh_evidence(const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config) {
+  require_counts(community, "community");
+  require_counts(local, "local");
+  require_config(config, 0.5);  // any valid prior mean: the caller supplies its own
+  return weighted(community, local, config);
+}
 
 Posterior combine(const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config,
                   double prior_mean) {
   require_counts(community, "community");
   require_counts(local, "local");
   require_config(config, prior_mean);
-  const double n_c = community.alpha + community.beta;
-  const double scale = n_c > config.community_cap ? config.community_cap / n_c : 1.0;
+  const auto e = weighted(community, local, config);
   Posterior p;
   p.prior_mean = prior_mean;
-  p.alpha = prior_mean * config.prior_strength + scale * community.alpha + config.local_weight * local.alpha;
-  p.beta = (1.0 - prior_mean) * config.prior_strength + scale * community.beta + config.local_weight * local.beta;
-  p.evidence = scale * n_c + config.local_weight * (local.alpha + local.beta);
+  p.alpha = e.alpha(config.prior_strength, prior_mean);
+  p.beta = e.beta(config.prior_strength, prior_mean);
+  p.evidence = e.evidence;
   return p;
 }
 

@@ -224,7 +224,7 @@ class SlotSampler {
   // calls would each go through a JS trampoline).
   [[gnu::noinline]] void hierarchical_mc(const search::Candidate& c, Scored& s) {
     const auto& post = *linear().posterior;
-    const auto e = bandit::item_evidence(evidence_.community(c.index), evidence_.local(c.index), config_.posterior);
+    const auto e = bandit::weigh_evidence(evidence_.community(c.index), evidence_.local(c.index), config_.posterior);
     const double kappa = post.config().item_prior_strength, m0 = post.prior_mean(), lambda = post.influence();
     bandit::LinearPosterior::dots(s.x, linear().mc_thetas, s.mc_scores);  // xᵀθ_d, then the score in place
     random::Xoshiro256ss rng(random::derive_seed(propensity_seed_, c.index));

@@ -95,16 +95,9 @@ void require_features(std::span<const double> x);
 Posterior hierarchical_posterior(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta,
                                  const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config);
 // The parts of hierarchical_posterior for a hot loop (the re-rank's Monte Carlo propensities): the project's own
-// evidence, scaled and weighted as combine() does and validated, once per candidate; then per draw the linear rate
-// r = clamp(m0 + xᵀθ, 1/κ, 1 − 1/κ) and alpha(κ, r), beta(κ, r) without checks (x is checked once, θ comes from
-// the posterior). Sums in combine()'s order, so equal bit for bit to hierarchical_posterior.
-struct ItemEvidence {
-  double community_alpha = 0.0, community_beta = 0.0;  // c·C.alpha, c·C.beta
-  double local_alpha = 0.0, local_beta = 0.0;          // w·L.alpha, w·L.beta
-  double alpha(double kappa, double rate) const { return rate * kappa + community_alpha + local_alpha; }
-  double beta(double kappa, double rate) const { return (1.0 - rate) * kappa + community_beta + local_beta; }
-};
-ItemEvidence item_evidence(const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config);
+// evidence once per candidate (posterior.h's weigh_evidence, validated); then per draw the linear rate
+// r = clamp(m0 + xᵀθ, 1/κ, 1 − 1/κ) and WeightedEvidence::alpha(κ, r), beta(κ, r) without checks (x is checked once,
+// θ comes from the posterior): equal bit for bit to hierarchical_posterior.
 double linear_rate(const LinearPosterior& linear, std::span<const double> x, std::span<const double> theta);
 // The same from xᵀθ already computed (LinearPosterior::dots): clamp(m0 + dot, 1/κ, 1 − 1/κ).
 double linear_rate_of_dot(const LinearPosterior& linear, double dot);

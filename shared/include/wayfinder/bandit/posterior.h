@@ -24,6 +24,19 @@ struct Posterior {
   double mean() const { return alpha / (alpha + beta); }
 };
 
+// A project's own evidence as combine() weighs it: the community counts scaled by c, the learner's by w (below).
+// alpha(s, m) = m·s + c·C.alpha + w·L.alpha, beta(s, m) = (1−m)·s + c·C.beta + w·L.beta, summed in that order, so a
+// caller that varies the prior per draw (the hierarchical arm's Monte Carlo) gets combine()'s values bit for bit.
+struct WeightedEvidence {
+  double community_alpha = 0.0, community_beta = 0.0;  // c·C.alpha, c·C.beta
+  double local_alpha = 0.0, local_beta = 0.0;          // w·L.alpha, w·L.beta
+  double evidence = 0.0;                               // n = c·(C.alpha + C.beta) + w·(L.alpha + L.beta)
+  double alpha(double strength, double mean) const { return mean * strength + community_alpha + local_alpha; }
+  double beta(double strength, double mean) const { return (1.0 - mean) * strength + community_beta + local_beta; }
+};
+// Throws std::invalid_argument on negative/non-finite counts or config out of range (its prior_mean aside).
+WeightedEvidence weigh_evidence(const BetaCounts& community, const BetaCounts& local, const PosteriorConfig& config);
+
 // alpha = m0·s + c·C.alpha + w·L.alpha, beta = (1−m0)·s + c·C.beta + w·L.beta,
 // c = min(1, community_cap / (C.alpha + C.beta)), n = c·(C.alpha + C.beta) + w·(L.alpha + L.beta).
 // Throws std::invalid_argument on negative/non-finite counts or config out of range.
