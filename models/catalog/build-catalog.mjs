@@ -170,7 +170,19 @@ function identity(id, members, latestRank, bo) {
     || (bo.map((b) => (b.description || '').trim()).find(Boolean)) || '';
   const language = (latestRank?.language || '').trim()
     || (bo.map((b) => BEST_OF_LANGUAGE[b.list]).find(Boolean)) || null;
-  return { fullName, description, language };
+  return { fullName, description: clipDescription(description), language };
+}
+
+// A description of at most MAX_DESCRIPTION characters (code points), cut at the last space before the limit when
+// there is one, with "…" added. GitHub's own descriptions are short (99 % of the catalog's are ≤ 253 characters);
+// the few longer ones are pasted texts (one is 64,765 characters) that no card shows and every learner downloads.
+export const MAX_DESCRIPTION = 350;
+export function clipDescription(text) {
+  const chars = Array.from(text);
+  if (chars.length <= MAX_DESCRIPTION) return text;
+  const head = chars.slice(0, MAX_DESCRIPTION - 1).join('');
+  const space = head.lastIndexOf(' ');
+  return `${(space > MAX_DESCRIPTION / 2 ? head.slice(0, space) : head).trimEnd()}…`;
 }
 
 // The largest stars, forks, contributors and last activity any source reports; the first license named.

@@ -174,7 +174,7 @@ static void codes(const Rows& x, const Rows& q, const std::vector<std::vector<in
 
 // Third round: per-row uniform codes at `levels`, one signed byte per value, written for the brotli measurement.
 static void wire(const Rows& x, const Rows& q, const std::vector<std::vector<int>>& exact, const std::string& dir) {
-  for (int levels : {127, 63, 55, 47, 40, 31}) {
+  for (int levels : {127, 63, 55, 47, 43, 40, 36, 31}) {
     std::vector<signed char> rm(static_cast<std::size_t>(x.size())), dm(rm.size());
     const auto n = static_cast<std::size_t>(x.rows()), d = static_cast<std::size_t>(x.cols());
     for (std::size_t r = 0; r < n; ++r) {

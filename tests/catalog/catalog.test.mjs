@@ -8,6 +8,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv, parseCsvObjects } from '../../models/catalog/csv.mjs';
 import { collapseAliases } from '../../models/catalog/renames.mjs';
+import { MAX_DESCRIPTION, clipDescription } from '../../models/catalog/build-catalog.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUILD = join(ROOT, 'models', 'catalog', 'build-catalog.mjs');
@@ -134,4 +135,17 @@ test('CSV reader rejects malformed input with a position', () => {
 test('alias chains collapse and cycles are refused', () => {
   const m = collapseAliases(new Map([['a', 'b']]), new Map([['b', 'c'], ['c', 'a']]));
   assert.deepEqual([...m], [['a', 'c'], ['b', 'c']]);
+});
+
+test('descriptions are at most MAX_DESCRIPTION characters, cut at a word with an ellipsis', () => {
+  const long = rows.filter((r) => Array.from(r.description).length > 300);
+  assert.ok(long.length > 0, 'some rows are near the limit');
+  for (const r of rows) assert.ok(Array.from(r.description).length <= MAX_DESCRIPTION, r.id);
+  assert.equal(clipDescription('short text'), 'short text');
+  const words = 'learn '.repeat(100);
+  const cut = clipDescription(words);
+  assert.ok(cut.endsWith('learn…') && Array.from(cut).length <= MAX_DESCRIPTION, cut.slice(-20));
+  const cjk = '中'.repeat(400); // no space: cut at the limit, by code point
+  assert.equal(Array.from(clipDescription(cjk)).length, MAX_DESCRIPTION);
+  assert.equal(clipDescription('😀'.repeat(MAX_DESCRIPTION)), '😀'.repeat(MAX_DESCRIPTION)); // code points, not units
 });

@@ -286,6 +286,61 @@ TEST(ShardFormat, MetaLinesKeepWhatClientsRead) {
   EXPECT_EQ(shard.meta(2).topics, in.projects[2].topics);
 }
 
+// Format 6: the id, language, stars, complexity and kind come from the ids and facets sections, and a full name
+// that only capitalises the id is stored as the capitals' positions; every field reads back as it was written.
+TEST(ShardFormat, MetaLinesLeaveOutWhatOtherSectionsHoldAndReadBackTheSame) {
+  auto in = sample_input();
+  in.projects[1].full_name = "someone-else/Renamed";  // not a capitalisation: stored as it is
+  in.projects[2].full_name = in.projects[2].id;        // the same: not stored
+  in.projects[3].full_name = "OWNER3/REPO";
+  in.projects[4].language = "";
+  in.projects[4].kind = LearningKind::kBook;
+  const auto files = write_shard(in);
+  const std::string lexical(reinterpret_cast<const char*>(files.lexical.data()), files.lexical.size());
+  for (const char* gone : {"\"id\"", "\"language\"", "\"stars\"", "\"complexity\"", "\"kind\"", "Owner0/Repo", "OWNER3"}) {
+    EXPECT_EQ(lexical.find(gone), std::string::npos) << gone;
+  }
+  EXPECT_NE(lexical.find("\"caps\":[0,6]"), std::string::npos);  // Owner0/Repo: O at 0, R at 7 = 0 + 1 + 6
+  EXPECT_NE(lexical.find("someone-else/Renamed"), std::string::npos);
+  const auto shard = Shard::open(files);
+  for (std::size_t i = 0; i < in.projects.size(); ++i) {
+    const auto& want = in.projects[i];
+    const auto& got = shard.meta(i);
+    EXPECT_EQ(got.id, want.id);
+    EXPECT_EQ(got.full_name, want.full_name) << i;
+    EXPECT_EQ(got.language, want.language) << i;
+    EXPECT_EQ(got.stars, want.stars) << i;
+    EXPECT_EQ(got.complexity, want.complexity) << i;
+    EXPECT_EQ(got.kind, want.kind) << i;
+    EXPECT_EQ(got.description, want.description) << i;
+  }
+}
+
+// A meta line that carries a field format 6 keeps elsewhere, or capitals outside its id, is refused on access.
+TEST(ShardErrors, MetaLineWithMisplacedFieldsOrBadCapitalsIsRefused) {
+  const auto good = write_shard(sample_input()).lexical;
+  const auto meta = Shard::open_lexical(good).header().sections[1];
+  auto error_at = [&](std::string_view from, std::string_view to) {
+    auto b = good;
+    std::string text(reinterpret_cast<const char*>(b.data() + meta.offset), meta.size);
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at == std::string::npos || from.size() != to.size()) return std::string("bad test");
+    std::memcpy(b.data() + meta.offset + at, to.data(), to.size());
+    put_u32(b, 160 + 32 * 1 + 24, crc32(std::span(b).subspan(meta.offset, meta.size)));
+    reseal(b);
+    try {
+      (void)Shard::open_lexical(b).meta(0);
+    } catch (const ShardError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error_at("\"caps\":[0,6]", "\"caps\":[9,6]").find("meta line 1: field 'caps' has a position outside the id"), std::string::npos);
+  EXPECT_NE(error_at("\"caps\":[0,6]", "\"caps\":[5,0]").find("meta line 1: field 'caps' points at a character that is not a letter"), std::string::npos);
+  EXPECT_NE(error_at("\"description\"", "\"language\"   ").find("meta line 1: has the field 'language'"), std::string::npos);
+}
+
 TEST(ShardErrors, WrongMagicAndVersionAreNamed) {
   const auto files = write_shard(sample_input());
   const auto& bytes = files.lexical;
@@ -294,21 +349,23 @@ TEST(ShardErrors, WrongMagicAndVersionAreNamed) {
   EXPECT_EQ(error_of(bad), "shard: lexical part: wrong magic: not a Wayfinder shard file");
   bad = bytes;
   put_u32(bad, 8, 1);  // version 1 had no facets section: rebuilt, never read
-  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 1 (this core reads version 5)");
+  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 1 (this core reads version 6)");
   put_u32(bad, 8, 2);  // version 2 had no learning kind in its facets
-  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 2 (this core reads version 5)");
+  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 2 (this core reads version 6)");
+  put_u32(bad, 8, 5);  // version 5 had u32 BM25 and facets sections and the id, stars, … in every meta line
+  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 5 (this core reads version 6)");
   put_u32(bad, 8, 4);  // version 4 stored every meta field and every url
-  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 4 (this core reads version 5)");
+  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 4 (this core reads version 6)");
   put_u32(bad, 8, 3);  // version 3 was one file holding every section
-  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 3 (this core reads version 5)");
+  EXPECT_EQ(error_of(bad), "shard: lexical part: unsupported format version 3 (this core reads version 6)");
   auto old_vectors = files.vectors;
   put_u32(old_vectors, 8, 3);
-  EXPECT_EQ(vectors_error_of(bytes, old_vectors), "shard: vectors part: unsupported format version 3 (this core reads version 5)");
+  EXPECT_EQ(vectors_error_of(bytes, old_vectors), "shard: vectors part: unsupported format version 3 (this core reads version 6)");
   try {
     Shard::open_lexical(bad, {}, "catalog-000.wfshard");
     ADD_FAILURE();
   } catch (const ShardError& e) {
-    EXPECT_EQ(std::string(e.what()), "shard: catalog-000.wfshard: unsupported format version 3 (this core reads version 5)");
+    EXPECT_EQ(std::string(e.what()), "shard: catalog-000.wfshard: unsupported format version 3 (this core reads version 6)");
   }
 }
 
@@ -468,12 +525,12 @@ TEST(ShardErrors, CorruptMetaRowIsRejectedAtOpenOrOnAccessNeverSilently) {
   put_u32(b, 160 + 32 * 1 + 24, crc32(std::span(b).subspan(meta.offset, meta.size)));
   reseal(b);
   EXPECT_NE(error_of(b).find("meta line 1"), std::string::npos) << error_of(b);
-  // Structure intact but the JSON inside broken ("complexity" value unknown): open succeeds, meta() throws.
+  // Structure intact but the JSON inside broken (a list's opening bracket): open succeeds, meta() throws.
   b = good;
   const std::string_view text(reinterpret_cast<const char*>(b.data() + meta.offset), meta.size);
-  const auto at = text.find("\"beginner\"");
+  const auto at = text.find("\"topics\":[");
   ASSERT_NE(at, std::string_view::npos);
-  b[meta.offset + at + 1] = std::byte{'x'};
+  b[meta.offset + at + 9] = std::byte{'7'};
   put_u32(b, 160 + 32 * 1 + 24, crc32(std::span(b).subspan(meta.offset, meta.size)));
   reseal(b);
   const auto opened = Shard::open_lexical(b);
@@ -528,20 +585,26 @@ TEST(ShardFacets, BrokenFacetsAreRejectedAtOpenNamingTheSection) {
   const auto& fs = shard.header().sections[3];
   const std::size_t n = shard.size();
   const std::uint32_t names = static_cast<std::uint32_t>(shard.facets().tag_names.size());
-  auto with = [&](std::size_t at_in_section, std::uint32_t v) {
+  // Format 6: varints; the sample is small, so every count, name length and index here takes one byte.
+  ASSERT_LT(n + names + 8, 128u);
+  auto with = [&](std::size_t at_in_section, std::uint8_t v) {
     auto b = good;
-    put_u32(b, fs.offset + at_in_section, v);
+    b[fs.offset + at_in_section] = std::byte{v};
     put_u32(b, 160 + 32 * 3 + 24, crc32(std::span(b).subspan(fs.offset, fs.size)));
     reseal(b);
     return error_of(b);
   };
-  const std::size_t language0 = 16, tag_begin0 = 16 + 4 * n, tags0 = tag_begin0 + 4 * (n + 1);
-  EXPECT_EQ(with(language0, names), "shard: lexical part: corrupted: facets section has a language index out of range");
-  EXPECT_EQ(with(tags0, names + 7), "shard: lexical part: corrupted: facets section has a tag index out of range");
-  EXPECT_EQ(with(tag_begin0, 1), "shard: lexical part: corrupted: facets section row offsets do not span the tags");
-  EXPECT_EQ(with(0, static_cast<std::uint32_t>(n + 1)), "shard: lexical part: corrupted: facets section covers " +
-                                                           std::to_string(n + 1) + " rows, the shard has " + std::to_string(n));
-  EXPECT_EQ(with(12, 1u << 30).rfind("shard: lexical part: corrupted: facets section has ", 0), 0u);  // name bytes vs size
+  std::size_t language0 = 3;  // after the row, name and tag counts
+  for (const auto& name : shard.facets().tag_names) language0 += 1 + name.size();
+  const std::size_t tag_count0 = language0 + n, tags0 = tag_count0 + n;
+  ASSERT_GT(shard.facets().tag_begin[1], 0u) << "row 0 has tags";
+  const auto u8 = [](std::size_t v) { return static_cast<std::uint8_t>(v); };
+  EXPECT_EQ(with(language0, u8(names + 1)), "shard: lexical part: corrupted: facets section has a language index out of range");
+  EXPECT_EQ(with(tags0, u8(names + 7)), "shard: lexical part: corrupted: facets section has a tag index out of range");
+  EXPECT_EQ(with(tag_count0, 127), "shard: lexical part: corrupted: facets section row offsets do not span the tags");
+  EXPECT_EQ(with(0, u8(n + 1)), "shard: lexical part: corrupted: facets section covers " + std::to_string(n + 1) +
+                                     " rows, the shard has " + std::to_string(n));
+  EXPECT_EQ(with(1, 0xFF).rfind("shard: lexical part: corrupted: facets section has ", 0), 0u);  // name count vs size
   auto byte_at = [&](std::size_t from_end, std::uint8_t v) {
     auto b = good;
     b[fs.offset + fs.size - from_end] = std::byte{v};

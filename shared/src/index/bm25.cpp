@@ -7,6 +7,7 @@
 
 #include "wayfinder/random/det_math.h"
 #include "wayfinder/float_bits.h"
+#include "wayfinder/varint.h"
 
 namespace wayfinder::index {
 namespace {
@@ -72,23 +73,13 @@ void put_u32(std::vector<std::byte>& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
 }
 
-struct Reader {
-  std::span<const std::byte> bytes;
-  std::size_t pos = 0;
-  std::uint32_t u32(const char* what) {
-    if (bytes.size() - pos < 4) throw std::invalid_argument(std::string("bm25 section truncated at ") + what);
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= std::uint32_t(std::to_integer<std::uint8_t>(bytes[pos + i])) << (8 * i);
-    pos += 4;
-    return v;
-  }
-  std::vector<std::uint32_t> u32s(std::size_t n, const char* what) {
-    if ((bytes.size() - pos) / 4 < n) throw std::invalid_argument(std::string("bm25 section truncated at ") + what);
-    std::vector<std::uint32_t> v(n);
-    for (auto& x : v) x = u32(what);
-    return v;
-  }
-};
+// A fixed 4-byte little-endian field (k1, b: float bits).
+std::uint32_t read_u32(VarintReader& r, const char* what) {
+  const auto t = r.text(4, what);
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= std::uint32_t(static_cast<unsigned char>(t[i])) << (8 * i);
+  return v;
+}
 
 }  // namespace
 
@@ -163,72 +154,113 @@ Bm25Index Bm25Index::build(std::span<const ProjectMeta> projects, Bm25Params par
   return idx;
 }
 
+// Compact form (shard format 6, docs/SHARD-FORMAT.md "BM25 section"): varints throughout, in streams that each
+// hold one kind of number — document lengths, document frequencies, the front-coded terms, the document gaps of
+// every postings list, the term frequencies — so that brotli on the wire sees similar bytes together.
 std::vector<std::byte> Bm25Index::serialize() const {
   std::vector<std::byte> out;
-  put_u32(out, static_cast<std::uint32_t>(doc_len_.size()));
-  put_u32(out, static_cast<std::uint32_t>(terms_.size()));
-  put_u32(out, static_cast<std::uint32_t>(post_doc_.size()));
+  put_varint(out, doc_len_.size());
+  put_varint(out, terms_.size());
+  put_varint(out, post_doc_.size());
   put_u32(out, float_bits(params_.k1));
   put_u32(out, float_bits(params_.b));
-  std::uint32_t chars = 0;
-  for (const auto& t : terms_) chars += static_cast<std::uint32_t>(t.size());
-  put_u32(out, chars);
-  for (auto v : doc_len_) put_u32(out, v);
-  for (auto v : term_begin_) put_u32(out, v);
-  for (auto v : post_doc_) put_u32(out, v);
-  for (auto v : post_tf_) put_u32(out, v);
-  std::uint32_t off = 0;
-  put_u32(out, 0);
-  for (const auto& t : terms_) put_u32(out, off += static_cast<std::uint32_t>(t.size()));
-  for (const auto& t : terms_) {
-    for (char c : t) out.push_back(static_cast<std::byte>(c));
+  for (auto v : doc_len_) put_varint(out, v);
+  for (std::size_t t = 0; t < terms_.size(); ++t) put_varint(out, term_begin_[t + 1] - term_begin_[t]);
+  for (std::size_t t = 0; t < terms_.size(); ++t) {
+    const std::string_view prev = t == 0 ? std::string_view{} : terms_[t - 1], cur = terms_[t];
+    std::size_t shared = 0;
+    while (shared < prev.size() && shared < cur.size() && prev[shared] == cur[shared]) ++shared;
+    put_varint(out, shared);
+    put_varint(out, cur.size() - shared);
+    for (char c : cur.substr(shared)) out.push_back(static_cast<std::byte>(c));
+  }
+  for (std::size_t t = 0; t < terms_.size(); ++t) {
+    std::uint64_t next = 0;  // the smallest doc id the list may hold next
+    for (auto p = term_begin_[t]; p < term_begin_[t + 1]; ++p) {
+      put_varint(out, post_doc_[p] - next);
+      next = std::uint64_t{post_doc_[p]} + 1;
+    }
+  }
+  for (auto v : post_tf_) put_varint(out, v);
+  return out;
+}
+
+namespace {
+
+constexpr std::string_view kSection = "bm25 section";
+
+// Each count is bounded by the bytes left (every number takes at least one), so a corrupt count is an error, not an
+// allocation of gigabytes.
+std::uint32_t bounded_count(VarintReader& r, const char* what) {
+  const auto n = r.u32(what);
+  if (n > r.bytes.size() - r.pos) r.bad(std::string("has a ") + what + " larger than its size allows");
+  return n;
+}
+
+// The front-coded terms: each shares a prefix with the one before and must sort strictly after it.
+std::vector<std::string> read_terms(VarintReader& r, std::uint32_t terms) {
+  std::vector<std::string> out;
+  out.reserve(terms);
+  for (std::uint32_t t = 0; t < terms; ++t) {
+    const auto shared = r.u64("term prefix");
+    const auto len = r.u64("term length");
+    if (len == 0 || (t > 0 && shared > out.back().size()) || (t == 0 && shared != 0)) {
+      r.bad("term " + std::to_string(t) + " is empty or shares more than the term before");
+    }
+    std::string term = t == 0 ? std::string{} : out.back().substr(0, shared);
+    term += r.text(len, "term bytes");
+    if (t > 0 && !(out.back() < term)) r.bad("terms are not sorted and unique at " + std::to_string(t));
+    out.push_back(std::move(term));
   }
   return out;
 }
 
+}  // namespace
+
+void Bm25Index::read_postings(VarintReader& r, std::uint32_t posts) {
+  const std::uint32_t docs = static_cast<std::uint32_t>(doc_len_.size());
+  post_doc_.resize(posts);
+  post_tf_.resize(posts);
+  for (std::size_t t = 0; t + 1 < term_begin_.size(); ++t) {
+    std::uint64_t next = 0;
+    for (auto p = term_begin_[t]; p < term_begin_[t + 1]; ++p) {
+      const auto doc = next + r.u64("postings docs");
+      if (doc >= docs) r.bad("postings of term " + std::to_string(t) + " are invalid");
+      post_doc_[p] = static_cast<std::uint32_t>(doc);
+      next = doc + 1;
+    }
+  }
+  for (std::uint32_t p = 0; p < posts; ++p) {
+    post_tf_[p] = r.u32("postings term frequencies");
+    if (post_tf_[p] == 0 || post_tf_[p] > doc_len_[post_doc_[p]]) r.bad("postings term frequencies are invalid");
+  }
+}
+
 Bm25Index Bm25Index::parse(std::span<const std::byte> bytes) {
-  Reader r{bytes};
+  VarintReader r{bytes, kSection};
   Bm25Index idx;
-  const std::uint32_t docs = r.u32("doc count");
-  const std::uint32_t terms = r.u32("term count");
-  const std::uint32_t posts = r.u32("postings count");
-  idx.params_.k1 = bits_float(r.u32("k1"));
-  idx.params_.b = bits_float(r.u32("b"));
-  const std::uint32_t chars = r.u32("term bytes");
+  const std::uint32_t docs = bounded_count(r, "doc count");
+  const std::uint32_t terms = bounded_count(r, "term count");
+  const std::uint32_t posts = bounded_count(r, "postings count");
+  idx.params_.k1 = bits_float(read_u32(r, "k1"));
+  idx.params_.b = bits_float(read_u32(r, "b"));
   if (!(idx.params_.k1 >= 0.0f && idx.params_.k1 < 100.0f) || !(idx.params_.b >= 0.0f && idx.params_.b <= 1.0f)) {
-    throw std::invalid_argument("bm25 section has invalid k1/b");
+    r.bad("has invalid k1/b");
   }
-  idx.doc_len_ = r.u32s(docs, "doc lengths");
-  if (terms == UINT32_MAX) throw std::invalid_argument("bm25 section term count too large");
-  idx.term_begin_ = r.u32s(std::size_t{terms} + 1, "term offsets");
-  idx.post_doc_ = r.u32s(posts, "postings docs");
-  idx.post_tf_ = r.u32s(posts, "postings term frequencies");
-  const auto str_off = r.u32s(std::size_t{terms} + 1, "term string offsets");
-  if (bytes.size() - r.pos != chars) throw std::invalid_argument("bm25 section term bytes do not match its size");
-  if (idx.term_begin_.front() != 0 || idx.term_begin_.back() != posts || str_off.front() != 0 ||
-      str_off.back() != chars) {
-    throw std::invalid_argument("bm25 section offsets do not span its data");
-  }
+  idx.doc_len_.resize(docs);
   std::uint64_t total = 0;
-  for (auto l : idx.doc_len_) total += l;
+  for (auto& l : idx.doc_len_) total += (l = r.u32("doc lengths"));
   idx.avg_doc_len_ = docs == 0 ? 0.0f : static_cast<float>(static_cast<double>(total) / docs);
-  idx.terms_.reserve(terms);
-  const char* base = reinterpret_cast<const char*>(bytes.data() + r.pos);
+  idx.term_begin_.assign(1, 0);
   for (std::uint32_t t = 0; t < terms; ++t) {
-    if (str_off[t + 1] <= str_off[t] || idx.term_begin_[t + 1] <= idx.term_begin_[t]) {
-      throw std::invalid_argument("bm25 section term " + std::to_string(t) + " is empty or has no postings");
-    }
-    idx.terms_.emplace_back(base + str_off[t], str_off[t + 1] - str_off[t]);
-    if (t > 0 && !(idx.terms_[t - 1] < idx.terms_[t])) {
-      throw std::invalid_argument("bm25 section terms are not sorted and unique at " + std::to_string(t));
-    }
-    for (std::uint32_t p = idx.term_begin_[t]; p < idx.term_begin_[t + 1]; ++p) {
-      if (idx.post_doc_[p] >= docs || (p > idx.term_begin_[t] && idx.post_doc_[p] <= idx.post_doc_[p - 1]) ||
-          idx.post_tf_[p] == 0 || idx.post_tf_[p] > idx.doc_len_[idx.post_doc_[p]]) {
-        throw std::invalid_argument("bm25 section postings of term " + std::to_string(t) + " are invalid");
-      }
-    }
+    const auto df = r.u64("document frequencies");
+    if (df == 0 || df > posts - idx.term_begin_.back()) r.bad("document frequencies do not add up to the postings");
+    idx.term_begin_.push_back(idx.term_begin_.back() + static_cast<std::uint32_t>(df));
   }
+  if (idx.term_begin_.back() != posts) r.bad("document frequencies do not add up to the postings");
+  idx.terms_ = read_terms(r, terms);
+  idx.read_postings(r, posts);
+  if (!r.done()) r.bad("has bytes after its postings");
   return idx;
 }
 

@@ -8,6 +8,7 @@
 
 #include "wayfinder/shard/quantize.h"
 #include "wayfinder/float_bits.h"
+#include "wayfinder/varint.h"
 #include "wayfinder/events/event.h"
 
 namespace wayfinder::shard {
@@ -66,13 +67,50 @@ std::string canonical_url(const ProjectMeta& p) {
   return "https://github.com/" + (p.full_name.empty() ? p.id : p.full_name);
 }
 
+// A full name that is its id with some letters capitalised ("OpenAI/openai-python" for "openai/openai-python", as
+// for every catalog row whose full name differs from its id) is stored as those letters' positions, each as the gap
+// after the previous one ([0, 3]); nullopt when the two differ otherwise.
+std::optional<std::vector<std::size_t>> capitals_of(std::string_view full_name, std::string_view id) {
+  if (full_name.size() != id.size()) return std::nullopt;
+  std::vector<std::size_t> gaps;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (full_name[i] == id[i]) continue;
+    if (!(full_name[i] >= 'A' && full_name[i] <= 'Z' && id[i] == full_name[i] - 'A' + 'a')) return std::nullopt;
+    gaps.push_back(i - next);
+    next = i + 1;
+  }
+  return gaps;
+}
+
+// The inverse of capitals_of: the id with the letters at those gaps capitalised; throws naming what is wrong.
+std::string capitalised(const std::string& id, const nlohmann::json& gaps) {
+  if (!gaps.is_array()) throw std::invalid_argument("field 'caps' must be an array of letter positions");
+  std::string out = id;
+  std::size_t next = 0;
+  for (const auto& g : gaps) {
+    if (!g.is_number_unsigned() || g.get<std::uint64_t>() >= out.size() - std::min(next, out.size())) {
+      throw std::invalid_argument("field 'caps' has a position outside the id");
+    }
+    const std::size_t at = next + g.get<std::size_t>();
+    if (!(out[at] >= 'a' && out[at] <= 'z')) throw std::invalid_argument("field 'caps' points at a character that is not a letter");
+    out[at] = static_cast<char>(out[at] - 'a' + 'A');
+    next = at + 1;
+  }
+  return out;
+}
+
 // Compact catalog row: empty strings, empty lists and zero counts are left out (from_json defaults them). What no
-// client reads from a shard (forks, last activity, license, collections) is not stored, and the url only when it is
-// not canonical_url (format 5, docs/SHARD-FORMAT.md "Meta section").
+// client reads from a shard (forks, last activity, license, collections) is not stored, nor the url when it is
+// canonical_url (format 5), nor what the ids and facets sections already hold — the id, language, stars, complexity
+// and learning kind (format 6): Shard::meta takes those from there — and a full name that only capitalises the id
+// is stored as "caps" (format 6, docs/SHARD-FORMAT.md "Meta section").
 std::string compact_meta_line(const ProjectMeta& p) {
   nlohmann::json j = nlohmann::json::object();
-  j["id"] = p.id;
-  if (!p.full_name.empty() && p.full_name != p.id) j["full_name"] = p.full_name;
+  if (!p.full_name.empty() && p.full_name != p.id) {
+    if (auto caps = capitals_of(p.full_name, p.id)) j["caps"] = *caps;
+    else j["full_name"] = p.full_name;
+  }
   auto str = [&](const char* k, const std::string& v) {
     if (!v.empty()) j[k] = v;
   };
@@ -81,13 +119,9 @@ std::string compact_meta_line(const ProjectMeta& p) {
   };
   if (p.url != canonical_url(p)) j["url"] = p.url;  // also an empty one: absent means canonical
   str("description", p.description);
-  str("language", p.language);
   list("topics", p.topics);
   list("categories", p.categories);
   list("labels", p.labels);
-  if (p.stars != 0) j["stars"] = p.stars;
-  j["complexity"] = std::string(to_string(p.complexity));
-  j["kind"] = std::string(to_string(p.kind));
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -126,18 +160,6 @@ bool valid_utf8(std::string_view s) {
     i += len;
   }
   return true;
-}
-
-// True when `line` (one compact JSON object) has the top-level member "id":"<id>". Inside a JSON string every '"'
-// is escaped, so an unescaped `"id":"` preceded by '{' or ',' is a member name; ProjectMeta has no nested objects.
-bool has_top_level_id(std::string_view line, std::string_view id) {
-  std::string needle = "\"id\":\"";
-  needle += id;
-  needle += '"';
-  for (std::size_t at = line.find(needle); at != std::string_view::npos; at = line.find(needle, at + 1)) {
-    if (at > 0 && (line[at - 1] == '{' || line[at - 1] == ',')) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -185,131 +207,118 @@ RowFacets facets_of(std::size_t n, RowAt&& row_at) {
   return f;
 }
 
-// Facets section (docs/SHARD-FORMAT.md): u32 count, names, tags, name_bytes; u32 language[count];
-// u32 tag_begin[count+1]; u32 tags[tags]; u32 name_end[names]; name bytes; u64 stars[count]; u8 complexity[count];
-// u8 kind[count] (version 3).
+// Facets section (format 6, docs/SHARD-FORMAT.md): varints count, names, tags; each name as length + UTF-8 bytes;
+// per row language + 1 (0 = none); per row its tag count; per row its tags' gaps (first index, then index − previous
+// − 1); per row zigzag stars; u8 complexity[count]; u8 kind[count].
 std::vector<std::byte> serialize_facets(const RowFacets& f) {
   const std::size_t n = f.complexity.size();
-  std::size_t name_bytes = 0;
-  for (const auto& t : f.tag_names) name_bytes += t.size();
-  std::vector<std::byte> out(16 + 4 * n + 4 * (n + 1) + 4 * f.tags.size() + 4 * f.tag_names.size() + name_bytes +
-                             8 * n + n + n);
-  std::size_t at = 0;
-  auto u32 = [&](std::uint32_t v) {
-    put_u32(out, at, v);
-    at += 4;
-  };
-  u32(static_cast<std::uint32_t>(n));
-  u32(static_cast<std::uint32_t>(f.tag_names.size()));
-  u32(static_cast<std::uint32_t>(f.tags.size()));
-  u32(static_cast<std::uint32_t>(name_bytes));
-  for (const auto v : f.language) u32(v);
-  for (const auto v : f.tag_begin) u32(v);
-  for (const auto v : f.tags) u32(v);
-  std::uint32_t end = 0;
-  for (const auto& t : f.tag_names) u32(end += static_cast<std::uint32_t>(t.size()));
+  std::vector<std::byte> out;
+  put_varint(out, n);
+  put_varint(out, f.tag_names.size());
+  put_varint(out, f.tags.size());
   for (const auto& t : f.tag_names) {
-    if (!t.empty()) std::memcpy(out.data() + at, t.data(), t.size());
-    at += t.size();
+    put_varint(out, t.size());
+    for (char c : t) out.push_back(static_cast<std::byte>(c));
   }
-  for (const auto v : f.stars) {
-    put_u64(out, at, static_cast<std::uint64_t>(v));
-    at += 8;
+  for (const auto v : f.language) put_varint(out, v == RowFacets::kNoTag ? 0 : std::uint64_t{v} + 1);
+  for (std::size_t i = 0; i < n; ++i) put_varint(out, f.tag_begin[i + 1] - f.tag_begin[i]);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t next = 0;
+    for (auto k = f.tag_begin[i]; k < f.tag_begin[i + 1]; ++k) {
+      put_varint(out, f.tags[k] - next);
+      next = std::uint64_t{f.tags[k]} + 1;
+    }
   }
-  for (const auto c : f.complexity) out[at++] = static_cast<std::byte>(c);
-  for (const auto k : f.kind) out[at++] = static_cast<std::byte>(k);
+  for (const auto v : f.stars) put_varint(out, zigzag(v));
+  for (const auto c : f.complexity) out.push_back(static_cast<std::byte>(c));
+  for (const auto k : f.kind) out.push_back(static_cast<std::byte>(k));
   return out;
 }
 
-// A reader of the facets section: consecutive little-endian fields; every error names the section.
-struct FacetReader {
-  std::span<const std::byte> b;
-  std::size_t at = 16;
-  [[noreturn]] static void bad(const std::string& what) { fail("corrupted: facets section " + what); }
-  std::uint32_t u32() {
-    const auto v = get_u32(b, at);
-    at += 4;
-    return v;
-  }
-};
+// A count bounded by the bytes left (each counted item takes at least one byte).
+std::uint64_t facet_count(VarintReader& r, const char* what) {
+  const auto v = r.u64(what);
+  if (v > r.bytes.size() - r.pos) r.bad(std::string("has a ") + what + " larger than its size allows");
+  return v;
+}
 
 // The sorted, unique name table the language and tag indices point into.
-std::vector<std::string> read_tag_names(FacetReader& r, std::uint64_t names, std::uint64_t name_bytes) {
-  std::vector<std::uint32_t> ends(names);
-  for (auto& v : ends) v = r.u32();
-  const std::string_view text(reinterpret_cast<const char*>(r.b.data() + r.at), name_bytes);
-  if (!valid_utf8(text)) r.bad("names are not valid UTF-8");
+std::vector<std::string> read_tag_names(VarintReader& r, std::uint64_t names) {
   std::vector<std::string> out;
   out.reserve(names);
-  std::uint32_t begin = 0;
-  for (const auto e : ends) {
-    if (e < begin || e > name_bytes) r.bad("name offsets are out of order");
-    out.emplace_back(text.substr(begin, e - begin));
+  for (std::uint64_t i = 0; i < names; ++i) {
+    const auto text = r.text(r.u64("name length"), "names");
+    if (!valid_utf8(text)) r.bad("names are not valid UTF-8");
+    out.emplace_back(text);
     if (out.size() > 1 && !(out[out.size() - 2] < out.back())) r.bad("names are not sorted and unique");
-    begin = e;
   }
-  if (begin != name_bytes) r.bad("name bytes are not all used");
-  r.at += name_bytes;
   return out;
 }
 
-// Per row: its tags, as ascending index ranges into one sorted, unique list per row.
-void read_row_tags(FacetReader& r, RowFacets& f, std::uint64_t n, std::uint64_t tags, std::uint64_t names) {
-  f.tag_begin.resize(n + 1);
-  for (auto& v : f.tag_begin) v = r.u32();
-  if (f.tag_begin.front() != 0 || f.tag_begin.back() != tags) r.bad("row offsets do not span the tags");
-  f.tags.resize(tags);
-  for (auto& v : f.tags) {
-    v = r.u32();
-    if (v >= names) r.bad("has a tag index out of range");
+// Per row: its language, then its tags as ascending indices (one sorted, unique list per row).
+void read_row_tags(VarintReader& r, RowFacets& f, std::uint64_t n, std::uint64_t tags, std::uint64_t names) {
+  f.language.resize(n);
+  for (auto& v : f.language) {
+    const auto x = r.u64("languages");
+    if (x > names) r.bad("has a language index out of range");
+    v = x == 0 ? RowFacets::kNoTag : static_cast<std::uint32_t>(x - 1);
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (f.tag_begin[i] > f.tag_begin[i + 1]) r.bad("row offsets are not ascending");
-    for (std::uint32_t k = f.tag_begin[i] + 1; k < f.tag_begin[i + 1]; ++k) {
-      if (f.tags[k - 1] >= f.tags[k]) r.bad("row " + std::to_string(i) + " tags are not sorted and unique");
+  f.tag_begin.assign(1, 0);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto k = r.u64("tag counts");
+    if (k > tags - f.tag_begin.back()) r.bad("row offsets do not span the tags");
+    f.tag_begin.push_back(f.tag_begin.back() + static_cast<std::uint32_t>(k));
+  }
+  if (f.tag_begin.back() != tags) r.bad("row offsets do not span the tags");
+  f.tags.resize(tags);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::uint64_t next = 0;
+    for (auto k = f.tag_begin[i]; k < f.tag_begin[i + 1]; ++k) {
+      const auto v = next + r.u64("tags");
+      if (v >= names) r.bad("has a tag index out of range");
+      f.tags[k] = static_cast<std::uint32_t>(v);
+      next = v + 1;
     }
   }
 }
 
 // Per row: stars, complexity level and learning kind.
-void read_row_levels(FacetReader& r, RowFacets& f, std::uint64_t n) {
+void read_row_levels(VarintReader& r, RowFacets& f, std::uint64_t n) {
   f.stars.resize(n);
-  for (auto& v : f.stars) {
-    v = static_cast<std::int64_t>(get_u64(r.b, r.at));
-    r.at += 8;
-  }
+  for (auto& v : f.stars) v = unzigzag(r.u64("stars"));
+  const auto levels = r.text(n, "complexity levels");
+  const auto kinds = r.text(n, "learning kinds");
   f.complexity.resize(n);
-  for (auto& c : f.complexity) {
-    const auto v = static_cast<std::uint8_t>(r.b[r.at++]);
-    if (v > static_cast<std::uint8_t>(Complexity::kAdvanced)) r.bad("has an unknown complexity level " + std::to_string(v));
-    c = static_cast<Complexity>(v);
-  }
   f.kind.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const auto v = static_cast<std::uint8_t>(r.b[r.at++]);
-    if (v >= kLearningKindCount) r.bad("row " + std::to_string(i) + " has an unknown learning kind " + std::to_string(v));
-    f.kind[i] = static_cast<LearningKind>(v);
+    const auto c = static_cast<std::uint8_t>(levels[i]), k = static_cast<std::uint8_t>(kinds[i]);
+    if (c > static_cast<std::uint8_t>(Complexity::kAdvanced)) r.bad("has an unknown complexity level " + std::to_string(c));
+    if (k >= kLearningKindCount) r.bad("row " + std::to_string(i) + " has an unknown learning kind " + std::to_string(k));
+    f.complexity[i] = static_cast<Complexity>(c);
+    f.kind[i] = static_cast<LearningKind>(k);
   }
+}
+
+RowFacets read_facets(std::span<const std::byte> b, std::size_t count) {
+  VarintReader r{b, "facets section"};
+  const std::uint64_t n = r.u64("row count");
+  if (n != count) r.bad("covers " + std::to_string(n) + " rows, the shard has " + std::to_string(count));
+  const std::uint64_t names = facet_count(r, "name count"), tags = facet_count(r, "tag count");
+  RowFacets f;
+  f.tag_names = read_tag_names(r, names);
+  read_row_tags(r, f, n, tags, names);
+  read_row_levels(r, f, n);
+  if (!r.done()) r.bad("has " + std::to_string(b.size() - r.pos) + " bytes after its last field");
+  return f;
 }
 
 // Every structural rule is checked; a broken section is a ShardError naming what is wrong, never a bad index later.
 RowFacets parse_facets(std::span<const std::byte> b, std::size_t count) {
-  FacetReader r{b};
-  if (b.size() < 16) r.bad("is shorter than its 16-byte header");
-  const std::uint64_t n = get_u32(b, 0), names = get_u32(b, 4), tags = get_u32(b, 8), name_bytes = get_u32(b, 12);
-  if (n != count) r.bad("covers " + std::to_string(n) + " rows, the shard has " + std::to_string(count));
-  const std::uint64_t expect = 16 + 4 * n + 4 * (n + 1) + 4 * tags + 4 * names + name_bytes + 8 * n + n + n;
-  if (b.size() != expect) r.bad("has " + std::to_string(b.size()) + " bytes, its header implies " + std::to_string(expect));
-  RowFacets f;
-  f.language.resize(n);
-  for (auto& v : f.language) {
-    v = r.u32();
-    if (v != RowFacets::kNoTag && v >= names) r.bad("has a language index out of range");
+  try {
+    return read_facets(b, count);
+  } catch (const std::invalid_argument& e) {
+    fail(std::string("corrupted: ") + e.what());
   }
-  read_row_tags(r, f, n, tags, names);
-  f.tag_names = read_tag_names(r, names, name_bytes);
-  read_row_levels(r, f, n);
-  return f;
 }
 
 namespace {
@@ -614,7 +623,7 @@ std::vector<float> read_scales(std::span<const std::byte> section, std::size_t n
 }
 
 // Ids: parsed here (the server and index_of need all of them). Meta: only the line structure is checked here —
-// one JSON object per line, valid UTF-8, carrying its row's id as the top-level "id" — the rest on first use.
+// one JSON object per line, valid UTF-8 — the rest on first use (a row's id is its ids line, by position).
 struct RowIndex {
   std::vector<std::string> ids;
   std::vector<std::uint32_t> meta_begin;
@@ -639,9 +648,8 @@ RowIndex index_rows(std::string_view ids, std::string_view meta, std::size_t n) 
     if (me == std::string_view::npos) fail("corrupted: meta section has fewer than count lines");
     const std::string_view id = ids.substr(ip, ie - ip), line = meta.substr(mp, me - mp);
     if (id.empty()) fail("corrupted: ids line " + std::to_string(i + 1) + " is empty");
-    if (line.size() < 2 || line.front() != '{' || line.back() != '}' || !has_top_level_id(line, id)) {
-      fail("corrupted: meta line " + std::to_string(i + 1) + " is not a JSON object with the id of ids line " +
-           std::to_string(i + 1));
+    if (line.size() < 2 || line.front() != '{' || line.back() != '}') {
+      fail("corrupted: meta line " + std::to_string(i + 1) + " is not a JSON object");
     }
     r.ids.emplace_back(id);
     r.meta_begin.push_back(static_cast<std::uint32_t>(mp));
@@ -749,19 +757,34 @@ const ProjectMeta& Shard::meta(std::size_t i) const {
   if (i >= header_.count) throw std::out_of_range("shard meta " + std::to_string(i) + " out of range");
   std::lock_guard lock(lazy_->mu);
   auto& slot = lazy_->rows[i];
-  if (!slot) {
-    auto p = std::make_unique<ProjectMeta>();
-    try {
-      const auto line = nlohmann::json::parse(meta_text_.substr(meta_begin_[i], meta_begin_[i + 1] - 1 - meta_begin_[i]));
-      line.get_to(*p);
-      if (!line.contains("url")) p->url = canonical_url(*p);
-    } catch (const std::exception& e) {
-      fail("corrupted: meta line " + std::to_string(i + 1) + ": " + e.what());
-    }
-    if (p->id != ids_[i]) fail("corrupted: meta line " + std::to_string(i + 1) + " id differs from the ids section");
-    slot = std::move(p);
-  }
+  if (!slot) slot = std::make_unique<ProjectMeta>(read_meta(i));
   return *slot;
+}
+
+// Row i's meta line, with what the ids and facets sections hold for it (format 6 leaves those out of the line).
+ProjectMeta Shard::read_meta(std::size_t i) const {
+  ProjectMeta p;
+  try {
+    auto line = nlohmann::json::parse(meta_text_.substr(meta_begin_[i], meta_begin_[i + 1] - 1 - meta_begin_[i]));
+    if (!line.is_object()) throw std::invalid_argument("not a JSON object");
+    for (const char* k : {"id", "language", "stars", "complexity", "kind"}) {
+      if (line.contains(k)) throw std::invalid_argument(std::string("has the field '") + k + "', which format 6 keeps elsewhere");
+    }
+    line["id"] = ids_[i];
+    if (line.contains("caps")) {
+      line["full_name"] = capitalised(ids_[i], line["caps"]);
+      line.erase("caps");
+    }
+    line.get_to(p);
+    if (!line.contains("url")) p.url = canonical_url(p);
+  } catch (const std::exception& e) {
+    fail("corrupted: meta line " + std::to_string(i + 1) + ": " + e.what());
+  }
+  if (facets_.language[i] != RowFacets::kNoTag) p.language = facets_.tag_names[facets_.language[i]];
+  p.stars = facets_.stars[i];
+  p.complexity = facets_.complexity[i];
+  p.kind = facets_.kind[i];
+  return p;
 }
 
 const RowFacets& Shard::facets() const { return facets_; }

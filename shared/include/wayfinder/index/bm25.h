@@ -12,6 +12,10 @@
 
 #include "wayfinder/catalog/project.h"
 
+namespace wayfinder {
+struct VarintReader;
+}
+
 namespace wayfinder::index {
 
 // Lowercases, folds Latin-1 accents to ASCII, splits on non-alphanumerics but keeps "c++", "c#", "f#" and
@@ -31,7 +35,7 @@ class Bm25Index {
   Bm25Index() = default;
   static Bm25Index build(std::span<const ProjectMeta> projects, Bm25Params params = {});
 
-  // Binary form stored in the shard's BM25 section (little-endian). parse() throws std::invalid_argument
+  // Compact binary form stored in the shard's BM25 section (varints, docs/SHARD-FORMAT.md). parse() throws std::invalid_argument
   // naming what is inconsistent; it never reads out of bounds.
   std::vector<std::byte> serialize() const;
   static Bm25Index parse(std::span<const std::byte> bytes);
@@ -51,6 +55,7 @@ class Bm25Index {
 
  private:
   std::ptrdiff_t find_term(std::string_view term) const;
+  void read_postings(VarintReader& r, std::uint32_t posts);
 
   Bm25Params params_;
   float avg_doc_len_ = 0.0f;

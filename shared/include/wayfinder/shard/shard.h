@@ -23,16 +23,17 @@
 namespace wayfinder::shard {
 
 // 2 added the facets section, 3 the learning kind, 4 split the shard into a lexical and a vectors file, 5 dropped
-// the meta fields no client reads and canonical urls from the meta lines
-inline constexpr std::uint32_t kShardFormatVersion = 5;
+// the meta fields no client reads and canonical urls from the meta lines, 6 made the BM25 and facets sections
+// varint-coded and left the id, language, stars, complexity and kind out of the meta lines (ids and facets hold them)
+inline constexpr std::uint32_t kShardFormatVersion = 6;
 inline constexpr std::uint32_t kMaxDimension = 65536;  // keeps every int8 dot product inside int32
 inline constexpr std::int64_t kMaxBuiltAt = 253402300799;  // 9999-12-31T23:59:59Z: build times are 0..this (unix s)
 
 enum class Quantisation : std::uint32_t { kInt8SymmetricPerRow = 1 };
 // The writer's quantisation levels: each row's values are integers in ±levels with scale max|x| / levels
-// (docs/SHARD-FORMAT.md, "Why ±47"): fewer levels than int8's ±127 keep recall@10 ≥ 0.98 against float32 and
+// (docs/SHARD-FORMAT.md, "Why ±40"): fewer levels than int8's ±127 keep recall@10 ≥ 0.98 against float32 and
 // let the server's brotli send the vectors in fewer bytes, while the reader holds the same int8 rows.
-inline constexpr std::uint32_t kVectorLevels = 47;
+inline constexpr std::uint32_t kVectorLevels = 40;
 enum class ShardPart : std::uint32_t { kLexical = 1, kVectors = 2 };
 enum class SectionKind : std::uint32_t { kVectors = 1, kScales = 2, kIds = 3, kMeta = 4, kBm25 = 5, kFacets = 6 };
 
@@ -142,6 +143,7 @@ class Shard {
   std::span<const std::byte> vector_bytes() const { return vector_bytes_; }  // the vectors file (empty until attached)
 
  private:
+  ProjectMeta read_meta(std::size_t i) const;
   Shard();
   std::vector<std::byte> bytes_;
   std::vector<std::byte> vector_bytes_;
