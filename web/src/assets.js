@@ -47,6 +47,18 @@ async function readBody(res, { onProgress, total, cached = false } = {}) {
   return bytes;
 }
 
+// The asset cache's keys as this visit began, and what it stored since: a file known to be missing is fetched
+// without asking the cache first. (A cache.match waits behind every cache.put in flight, so on a first visit each
+// download would otherwise start only once the previous one's bytes were written to disk.)
+let keysAtStart = null;
+const storedThisVisit = new Set();
+async function mayHave(cache, key) {
+  if (storedThisVisit.has(key)) return true;
+  keysAtStart ??= cache.keys().then((reqs) => new Set(reqs.map((r) => r.url))).catch(() => null);
+  const keys = await keysAtStart;
+  return !keys || keys.has(key);
+}
+
 // Returns the bytes of `url`. `revalidate`: ask the network first (small, changing files such as the
 // manifest) and fall back to the cache offline; otherwise cache first (immutable, content-named files).
 // `reload`: bypass every cache (HTTP and service worker) and replace the cached copy.
@@ -55,7 +67,7 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
   if (!isHttp(url) && isNode) return readLocal(url);
   const cache = useCache && typeof caches !== 'undefined' ? await caches.open(ASSET_CACHE).catch(() => null) : null;
   const key = String(url);
-  if (cache && !revalidate && !reload) {
+  if (cache && !revalidate && !reload && (await mayHave(cache, key))) {
     const hit = await cache.match(key);
     if (hit) return readBody(hit, { onProgress, total, cached: true });
   }
@@ -77,9 +89,12 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
   const bytes = await readBody(res, { onProgress, total }).catch((e) => {
     throw new Error(`downloading ${key} failed (${e.message})`);
   });
+  // Stored in the background: the caller (the next download, the shard's opening) need not wait for the disk
+  // write. A visit that ends before it completes only downloads the file again next time.
   if (cache) {
     const headers = { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream' };
-    await cache.put(key, new Response(bytes, { headers })).catch((e) => console.warn(`cache.put ${key}: ${e.message}`));
+    storedThisVisit.add(key);
+    cache.put(key, new Response(bytes, { headers })).catch((e) => console.warn(`cache.put ${key}: ${e.message}`));
   }
   return bytes;
 }
@@ -88,7 +103,7 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
 export async function isCached(url) {
   if (typeof caches === 'undefined' || !isHttp(url)) return false;
   const cache = await caches.open(ASSET_CACHE).catch(() => null);
-  return Boolean(cache && (await cache.match(String(url))));
+  return Boolean(cache && (await mayHave(cache, String(url))) && (await cache.match(String(url))));
 }
 
 export async function loadText(url, opts) {

@@ -15,26 +15,39 @@ async function importOrtWeb(wasmPaths) {
 }
 const inWorker = typeof WorkerGlobalScope !== 'undefined' && typeof window === 'undefined';
 
-// backend: 'web' (default) | 'node'. wasmPaths: the folder (URL ending in '/') holding ort-wasm-*.{mjs,wasm}.
-// wasmBinary: ORT's .wasm bytes when the caller fetched them (browser: through the asset cache, with progress).
-export async function createEmbedder({ modelBytes, backend = 'web', wasmPaths, wasmBinary, numThreads = 1, proxy = true }) {
+// A one-node ONNX model (Identity of a float[1], opset 13; written once with onnx-proto): creating a session of it
+// starts ONNX Runtime — compiles and instantiates its .wasm — before the real model has arrived.
+const STARTER_MODEL = 'CAc6NwoQCgF4EgF5IghJZGVudGl0eRIBZ1oPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0=';
+
+// ONNX Runtime, configured and started. backend: 'web' (default) | 'node'. wasmPaths: the folder (URL ending in
+// '/') holding ort-wasm-*.{mjs,wasm}. wasmBinary: ORT's .wasm bytes when the caller fetched them (browser: through
+// the asset cache, with progress). The web runtime is started with a one-node model, so that createEmbedder only
+// loads the model: a caller can start the runtime while the model is still downloading.
+export async function loadRuntime({ backend = 'web', wasmPaths, wasmBinary, numThreads = 1, proxy = true } = {}) {
   let ort;
   if (backend === 'node') {
     ort = await import('onnxruntime-node');
-    ort = ort.default ?? ort;
-  } else {
-    ort = await importOrtWeb(wasmPaths);
-    ort = ort.default?.InferenceSession ? ort.default : ort;
-    ort.env.wasm.numThreads = numThreads;
-    if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
-    if (wasmBinary) ort.env.wasm.wasmBinary = wasmBinary;
-    else if (!isNode && typeof location !== 'undefined') ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
-    // On a page ORT runs in its own Web Worker (ORT's proxy worker, started from our /ort/ copy of
-    // ort.wasm.min.mjs): the session start-up and every run stay off the page's main thread. Never a remote default.
-    // Inside the recommender's own worker (web/src/worker.js) it runs right there (ORT proxies only from a document),
-    // so the model's start-up occupies that worker for a moment; the page's main thread is never involved.
-    ort.env.wasm.proxy = proxy && !isNode && !inWorker && typeof Worker !== 'undefined';
+    return { backend, ort: ort.default ?? ort };
   }
+  ort = await importOrtWeb(wasmPaths);
+  ort = ort.default?.InferenceSession ? ort.default : ort;
+  ort.env.wasm.numThreads = numThreads;
+  if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
+  if (wasmBinary) ort.env.wasm.wasmBinary = wasmBinary;
+  else if (!isNode && typeof location !== 'undefined') ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
+  // On a page ORT runs in its own Web Worker (ORT's proxy worker, started from our /ort/ copy of
+  // ort.wasm.min.mjs): the session start-up and every run stay off the page's main thread. Never a remote default.
+  // Inside the recommender's own worker (web/src/worker.js) it runs right there (ORT proxies only from a document),
+  // so the model's start-up occupies that worker for a moment; the page's main thread is never involved.
+  ort.env.wasm.proxy = proxy && !isNode && !inWorker && typeof Worker !== 'undefined';
+  const starter = Uint8Array.from(atob(STARTER_MODEL), (c) => c.charCodeAt(0));
+  await (await ort.InferenceSession.create(starter, { executionProviders: ['wasm'] })).release?.();
+  return { backend, ort };
+}
+
+// runtime: from loadRuntime (started here when not given, with the same options).
+export async function createEmbedder({ modelBytes, runtime, ...runtimeOptions }) {
+  const { backend, ort } = runtime ?? (await loadRuntime(runtimeOptions));
   const session = await ort.InferenceSession.create(modelBytes, backend === 'node' ? {} : { executionProviders: ['wasm'] });
   const outputName = session.outputNames[0];
 
