@@ -32,6 +32,14 @@ export async function createRecommender(options = {}) {
   const opened = await openSession({ options, server, fetchImpl, userId: identity.clientId, timings, tStart });
   timings.shardMs = performance.now() - tStart;
   const { core, session, modelVersion } = opened;
+  // The saved parts are read from storage at once (each one sets its own part of the session), not one after another.
+  const [learner, stats, community, experiments, embeddings] = await Promise.all([
+    openLearner({ core, session, storage }),
+    storage.get('stats').then((s) => s ?? { tracked: 0 }), // events ever queued on this device
+    openCommunity({ core, session, storage }),
+    openExperiments({ core, session, storage, userId: identity.clientId }),
+    openEmbeddings({ core, session, storage, getEmbedder: () => (opened.embedder.ungate(), opened.embedder.get()), modelVersion, vocabJson: opened.vocabJson }),
+  ]);
   const parts = {
     options,
     server,
@@ -39,12 +47,12 @@ export async function createRecommender(options = {}) {
     timings,
     opened,
     userId: identity.clientId,
-    learner: await openLearner({ core, session, storage }),
-    stats: (await storage.get('stats')) ?? { tracked: 0 }, // events ever queued on this device
-    community: await openCommunity({ core, session, storage }),
+    learner,
+    stats,
+    community,
     sync: new SyncClient({ server, storage, identity, fetch: fetchImpl, retry: options.retry }),
-    experiments: await openExperiments({ core, session, storage, userId: identity.clientId }),
-    embeddings: await openEmbeddings({ core, session, storage, getEmbedder: () => (opened.embedder.ungate(), opened.embedder.get()), modelVersion, vocabJson: opened.vocabJson }),
+    experiments,
+    embeddings,
     rankings: createRankings({ core, session, seed: options.seed }),
   };
   await parts.sync.load();
