@@ -48,8 +48,9 @@ function recommender(parts, ensure) {
     const rl = useRL ?? experiments.current().policy.useRL;
     const id = rankings.rankingIdFor({ rankingId, offset, hash, rl });
     const { items, arm, experimentId, policy, exhausted, bandit, warning } = rankings.page({ hash, id, limit, offset, useRL });
-    await storage.set('profile', profile);
     opened.embedder.ungate(); // a ranking is out: the model may start (modelStartAfterRanking)
+    // Kept for the next visit without holding the page back (a write lost with a closed tab loses nothing else).
+    storage.set('profile', profile).catch((e) => console.warn(`wayfinder: the profile was not saved (${e.message})`));
     timings.lastRecommendMs = performance.now() - t;
     return { items, rankingId: id, arm, experimentId, policy, bandit, warning: warning ?? null, offset, exhausted, modelVersion, shardVersion, stage };
   };

@@ -63,7 +63,7 @@ async function mayHave(cache, key) {
 // manifest) and fall back to the cache offline; otherwise cache first (immutable, content-named files).
 // `reload`: bypass every cache (HTTP and service worker) and replace the cached copy.
 // `onProgress({loaded, total, cached, done})` and `total` (expected uncompressed bytes): see readBody.
-export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, revalidate = false, reload = false, useCache = true, onProgress, total } = {}) {
+export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, revalidate = false, reload = false, useCache = true, onProgress, total, storeInBackground = false } = {}) {
   if (!isHttp(url) && isNode) return readLocal(url);
   const cache = useCache && typeof caches !== 'undefined' ? await caches.open(ASSET_CACHE).catch(() => null) : null;
   const key = String(url);
@@ -89,12 +89,14 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
   const bytes = await readBody(res, { onProgress, total }).catch((e) => {
     throw new Error(`downloading ${key} failed (${e.message})`);
   });
-  // Stored in the background: the caller (the next download, the shard's opening) need not wait for the disk
-  // write. A visit that ends before it completes only downloads the file again next time.
+  // storeInBackground: the caller (the model's start-up, the vectors' attach) need not wait for the disk write; a
+  // visit that ends before it completes only downloads the file again next time. Otherwise the write is awaited, so
+  // that it does not compete with the storage reads that follow (the shard's opening, the learner's saved state).
   if (cache) {
     const headers = { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream' };
     storedThisVisit.add(key);
-    cache.put(key, new Response(bytes, { headers })).catch((e) => console.warn(`cache.put ${key}: ${e.message}`));
+    const put = cache.put(key, new Response(bytes, { headers })).catch((e) => console.warn(`cache.put ${key}: ${e.message}`));
+    if (!storeInBackground) await put;
   }
   return bytes;
 }
