@@ -55,6 +55,13 @@ struct VarintReader {
     if (v > 0xFFFFFFFFu) bad(std::string("has a number over 32 bits in ") + what);
     return static_cast<std::uint32_t>(v);
   }
+  // A count of items that each take at least one byte: bounded by the bytes left, so a corrupt count is an error,
+  // never an allocation of gigabytes.
+  std::uint32_t count(const char* what) {
+    const auto n = u32(what);
+    if (n > bytes.size() - pos) bad(std::string("has a ") + what + " larger than its size allows");
+    return n;
+  }
   std::string_view text(std::size_t n, const char* what) {
     if (bytes.size() - pos < n) bad(std::string("is truncated in ") + what);
     const std::string_view s(reinterpret_cast<const char*>(bytes.data() + pos), n);

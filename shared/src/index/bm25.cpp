@@ -189,14 +189,6 @@ namespace {
 
 constexpr std::string_view kSection = "bm25 section";
 
-// Each count is bounded by the bytes left (every number takes at least one), so a corrupt count is an error, not an
-// allocation of gigabytes.
-std::uint32_t bounded_count(VarintReader& r, const char* what) {
-  const auto n = r.u32(what);
-  if (n > r.bytes.size() - r.pos) r.bad(std::string("has a ") + what + " larger than its size allows");
-  return n;
-}
-
 // The front-coded terms: each shares a prefix with the one before and must sort strictly after it.
 std::vector<std::string> read_terms(VarintReader& r, std::uint32_t terms) {
   std::vector<std::string> out;
@@ -239,9 +231,9 @@ void Bm25Index::read_postings(VarintReader& r, std::uint32_t posts) {
 Bm25Index Bm25Index::parse(std::span<const std::byte> bytes) {
   VarintReader r{bytes, kSection};
   Bm25Index idx;
-  const std::uint32_t docs = bounded_count(r, "doc count");
-  const std::uint32_t terms = bounded_count(r, "term count");
-  const std::uint32_t posts = bounded_count(r, "postings count");
+  const std::uint32_t docs = r.count("doc count");
+  const std::uint32_t terms = r.count("term count");
+  const std::uint32_t posts = r.count("postings count");
   idx.params_.k1 = bits_float(read_u32(r, "k1"));
   idx.params_.b = bits_float(read_u32(r, "b"));
   if (!(idx.params_.k1 >= 0.0f && idx.params_.k1 < 100.0f) || !(idx.params_.b >= 0.0f && idx.params_.b <= 1.0f)) {

@@ -235,13 +235,6 @@ std::vector<std::byte> serialize_facets(const RowFacets& f) {
   return out;
 }
 
-// A count bounded by the bytes left (each counted item takes at least one byte).
-std::uint64_t facet_count(VarintReader& r, const char* what) {
-  const auto v = r.u64(what);
-  if (v > r.bytes.size() - r.pos) r.bad(std::string("has a ") + what + " larger than its size allows");
-  return v;
-}
-
 // The sorted, unique name table the language and tag indices point into.
 std::vector<std::string> read_tag_names(VarintReader& r, std::uint64_t names) {
   std::vector<std::string> out;
@@ -303,7 +296,7 @@ RowFacets read_facets(std::span<const std::byte> b, std::size_t count) {
   VarintReader r{b, "facets section"};
   const std::uint64_t n = r.u64("row count");
   if (n != count) r.bad("covers " + std::to_string(n) + " rows, the shard has " + std::to_string(count));
-  const std::uint64_t names = facet_count(r, "name count"), tags = facet_count(r, "tag count");
+  const std::uint64_t names = r.count("name count"), tags = r.count("tag count");
   RowFacets f;
   f.tag_names = read_tag_names(r, names);
   read_row_tags(r, f, n, tags, names);
