@@ -141,20 +141,23 @@ test('profile → recommendations → feedback changes the own ranking', async (
   await page.screenshot({ path: path.join(SHOTS, 'app-phone.png') });
   await page.setViewportSize({ width: 1280, height: 900 });
 
-  // Thompson draws are random per ranking: the mean position over 8 fresh RL rankings (limit 40), before and after.
-  // The target is a project the exploit step placed (an explored one sits at a random slot, not its usual place).
-  const meanPosition = (id) =>
-    page.evaluate(async (pid) => {
+  // Thompson draws are random per ranking: the mean position over fresh RL rankings (limit 40), 12 before and 24 after
+  // (8 each left a standard error of about 1.5 places: one clean-clone run saw 8 → 9.6 where others saw 9 → 5.6,
+  // 16 → 5.5, 21 → 4.4). Before the feedback at most 15: the package keeps the 16 latest rankings, and the click
+  // below must still find the shown page's (its propensity). The target is a project the exploit step placed (an
+  // explored one sits at a random slot).
+  const meanPosition = (id, n) =>
+    page.evaluate(async ([pid, times]) => {
       const p = await window.wayfinder.savedProfile();
       let sum = 0;
-      for (let k = 0; k < 8; k++) {
+      for (let k = 0; k < times; k++) {
         const r = await window.wayfinder.recommend(p, { limit: 40, useRL: true });
         sum += r.items.find((i) => i.projectId === pid)?.position ?? 40;
       }
-      return sum / 8;
-    }, id);
+      return sum / times;
+    }, [id, n]);
   const target = first.filter((c) => !c.explored).at(-1);
-  const meanBefore = await meanPosition(target.id);
+  const meanBefore = await meanPosition(target.id, 12);
   // Click the first project (opens a tab), bookmark and rate the target 5 stars.
   const [popup] = await Promise.all([browser.context.waitForEvent('page'), page.locator('article.card h3 a').first().click()]);
   await popup.close();
@@ -170,7 +173,7 @@ test('profile → recommendations → feedback changes the own ranking', async (
   const arm = await page.getAttribute('#ranking-details', 'data-arm');
   figures.arm = arm;
   if (arm === 'rl') assert.notDeepEqual(second.map((c) => c.id), first.map((c) => c.id), 'the own ranking changed');
-  const meanAfter = await meanPosition(target.id);
+  const meanAfter = await meanPosition(target.id, 24);
   figures.ownRankingMeanPosition = [meanBefore, meanAfter];
   assert.ok(meanAfter < meanBefore, `bookmarked + 5★ project ranks higher on average: ${meanBefore} → ${meanAfter}`);
 
