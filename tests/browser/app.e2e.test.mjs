@@ -297,7 +297,11 @@ test('repeat visit uses the caches; offline reload still recommends; queued even
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll('article.card').length >= 10, null, { timeout: 60000 });
   const offlineCards = await cards();
-  const c = page.locator(`article.card[data-project-id="${offlineCards[2].id}"]`);
+  // A card not bookmarked yet (the first test bookmarks its target, which its feedback may have moved up to here;
+  // pressing "Bookmarked" takes a bookmark back instead of queueing one).
+  const pressed = await page.$$eval('article.card button.bookmark', (bs) => bs.map((b) => b.getAttribute('aria-pressed')));
+  const free = offlineCards.filter((_, i) => i >= 2 && pressed[i] === 'false');
+  const c = page.locator(`article.card[data-project-id="${free[0].id}"]`);
   await c.getByRole('button', { name: 'Bookmark' }).click();
   await c.getByRole('button', { name: 'Rate 4 stars' }).click();
   // Stored locally (IndexedDB) a moment after the clicks; offline, nothing can leave the outbox.
