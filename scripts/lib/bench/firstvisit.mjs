@@ -3,14 +3,15 @@
 // goes through the proxy, so its byte count is what crossed the "network", and all of them share one throttled
 // link (DevTools' own throttling is per target and would leave the service worker's fetches unthrottled).
 //
-// Per link (20 Mbit/s · 40 ms RTT, 5 Mbit/s · 150 ms RTT) and per app (this tree, and the baseline commit), a cold
-// visit (fresh browser profile) and a repeat visit (reload in the same profile) report: bytes on the wire (all, and
-// assets = everything but /v1/), time from navigation start to the first 10 cards and to cards ranked with the
-// embedding, the longest main-thread task (Long Tasks API) during load and during three later recommend() clicks,
-// and the peak of JS heap + ArrayBuffer backing stores (WASM memories included) of the page plus its dedicated
-// workers (the recommender's worker with the core and ONNX Runtime; CDP Runtime.getHeapUsage, sampled).
+// Per link (20 Mbit/s · 40 ms RTT, 5 Mbit/s · 150 ms RTT) and per app (this tree, and the baseline commit built
+// from its own sources by baseline.sh), a cold visit (fresh browser profile) and a repeat visit (reload in the same
+// profile) report: bytes on the wire (all, and assets = everything but /v1/), time from navigation start to the
+// first 10 cards and to cards ranked with the embedding, the longest main-thread task (Long Tasks API) during load
+// and during three later recommend() clicks, and the peak of JS heap + ArrayBuffer backing stores (WASM memories
+// included) of the page plus its dedicated workers (the recommender's worker with the core and ONNX Runtime; CDP
+// Runtime.getHeapUsage, sampled).
 //   node scripts/lib/bench/firstvisit.mjs [--quick] [--only new|baseline]  → JSON on stdout
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,13 +30,16 @@ const LINKS = quick ? [{ name: '20 Mbit/s, 40 ms', mbit: 20, rttMs: 40 }] : [
   { name: '5 Mbit/s, 150 ms', mbit: 5, rttMs: 150 },
 ];
 const PROFILE = { interests: 'machine learning, data visualisation', languages: 'Python', goals: 'train a neural network from scratch' };
+// The baseline's cold visit (about 58 MB) takes about 100 s at 5 Mbit/s; a page that never gets there fails after
+// this long, saying what it showed, instead of holding the shared machine for many minutes.
+const VISIT_TIMEOUT_MS = 240000;
 
 // ── the server ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-async function startServer({ web, ort }) {
+async function startServer({ web, ort, models, server: bin }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-bench-fv-'));
-  const server = await startSyncServer(findServerBinary(), ['--host', '127.0.0.1', '--db', path.join(dir, 'db.sqlite'), '--web', web,
-    '--models', path.join(ROOT, 'models/build'), '--ort', ort, '--scheduler', 'false']);
+  const server = await startSyncServer(bin, ['--host', '127.0.0.1', '--db', path.join(dir, 'db.sqlite'), '--web', web,
+    '--models', models, '--ort', ort, '--scheduler', 'false']);
   return { port: server.port, stop: () => stopSyncServers([server]) };
 }
 
@@ -117,6 +121,45 @@ async function sampleMemory(cdp, into, workers) {
   };
 }
 
+// What the page shows (status line, download text, cards) and its last errors: for a visit that timed out.
+const pageErrors = new WeakMap();
+function watchErrors(page) {
+  const errors = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+}
+
+async function pageState(page) {
+  const shown = await page
+    .evaluate(() => ({
+      status: document.getElementById('status')?.textContent.trim(),
+      loading: document.getElementById('load-text')?.textContent.trim() || undefined,
+      cards: document.getElementById('cards')?.children.length ?? 0,
+    }))
+    .catch((e) => ({ unreadable: e.message }));
+  return JSON.stringify({ ...shown, errors: pageErrors.get(page)?.slice(-5) ?? [] });
+}
+
+async function waitFor(page, what, fn, arg = null, timeout = VISIT_TIMEOUT_MS) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout, polling: 50 });
+  } catch (e) {
+    throw new Error(`${what}: not within ${timeout / 1000} s (${e.message.split('\n')[0]}); the page showed ${await pageState(page)}`);
+  }
+}
+
+// A lexical first ranking: wait for the offer of the embedding ranking and take it.
+async function takeEmbeddingRanking(page) {
+  const deadline = Date.now() + VISIT_TIMEOUT_MS;
+  while (!(await page.evaluate(() => window.__bench.embedding !== null))) {
+    if (Date.now() > deadline) throw new Error(`embedding ranking: not within ${VISIT_TIMEOUT_MS / 1000} s; the page showed ${await pageState(page)}`);
+    const refine = page.locator('#refine');
+    if (await refine.isVisible().catch(() => false)) await refine.click().catch(() => {});
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function fillAndPress(page) {
   await page.fill('#interests', PROFILE.interests);
   await page.fill('#languages', PROFILE.languages);
@@ -134,20 +177,14 @@ async function visit(page, cdp, url, { cold, baseline, workers }) {
   if (cold) {
     await fillAndPress(page);
     if (baseline) {
-      await page.waitForFunction(() => window.wayfinder, null, { timeout: 600000, polling: 50 });
+      await waitFor(page, 'recommender ready (window.wayfinder)', () => window.wayfinder);
       await page.click('#go');
     }
   }
-  await page.waitForFunction(() => window.__bench.first !== null, null, { timeout: 600000, polling: 50 });
+  await waitFor(page, 'first 10 cards', () => window.__bench.first !== null);
   const memFirst = mem.peak;
   const memFirstWorkers = mem.peakWorkers;
-  // A lexical first ranking: wait for the offer of the embedding ranking and take it.
-  for (;;) {
-    if (await page.evaluate(() => window.__bench.embedding !== null)) break;
-    const refine = page.locator('#refine');
-    if (await refine.isVisible().catch(() => false)) await refine.click().catch(() => {});
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await takeEmbeddingRanking(page);
   const loadEnd = await page.evaluate(() => performance.now());
   const b = await page.evaluate(() => window.__bench);
   const loadLongest = Math.max(0, ...b.longTasks.filter((t) => t.start <= loadEnd).map((t) => t.ms));
@@ -157,7 +194,7 @@ async function visit(page, cdp, url, { cold, baseline, workers }) {
     const before = await page.evaluate(() => document.querySelector('#cards article')?.dataset.rankingId);
     await page.fill('#interests', interests);
     await page.click('#go');
-    await page.waitForFunction((r) => document.querySelector('#cards article')?.dataset.rankingId !== r, before, { timeout: 120000 });
+    await waitFor(page, `ranking for "${interests}"`, (r) => document.querySelector('#cards article')?.dataset.rankingId !== r, before, 120000);
   }
   const tasks = await page.evaluate(() => window.__bench.longTasks);
   // Where the time went: the app's marks (ms from navigation start) and the recommender's own (ms from its start in
@@ -198,6 +235,7 @@ async function scenario(appName, server, link, baseline) {
   try {
     await context.addInitScript(INIT);
     const page = context.pages()[0] ?? (await context.newPage());
+    watchErrors(page);
     const cdp = await context.newCDPSession(page);
     const workers = await workerHeaps(cdp);
     const cold = await visit(page, cdp, `${proxy.url}/`, { cold: true, baseline, workers });
@@ -220,23 +258,23 @@ async function scenario(appName, server, link, baseline) {
   }
 }
 
-// The baseline app: web/app + web/src of BASELINE_COMMIT, staged with that commit's stage.mjs and this tree's WASM
-// core (the core is unchanged by issue 11), ORT straight from node_modules, the float32 model (that commit's package
-// reads model-info's onnx_file), and no precompression (the proxy drops Accept-Encoding).
-function stageBaseline() {
-  const dir = path.join(ROOT, 'build/bench-baseline');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  execFileSync('sh', ['-c', `git -C "${ROOT}" archive ${BASELINE_COMMIT} web/app web/src | tar -x -C "${dir}"`]);
-  fs.cpSync(path.join(ROOT, 'web/wasm'), path.join(dir, 'web/wasm'), { recursive: true });
-  execFileSync(process.execPath, [path.join(dir, 'web/app/stage.mjs')], { stdio: 'ignore' });
-  return path.join(dir, 'web/app');
+// The baseline: BASELINE_COMMIT built from its own sources (WASM core, wayfinder-sync, float32 model, catalog, its
+// one-file shard, its app staged by its own stage.mjs) by baseline.sh, once: later runs read its stamp. ORT at that
+// commit's pinned version; no precompression (the proxy drops Accept-Encoding).
+function baselineApp() {
+  const script = path.join(ROOT, 'scripts/lib/bench/baseline.sh');
+  const stamp = execFileSync('bash', [script, BASELINE_COMMIT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const b = JSON.parse(fs.readFileSync(stamp, 'utf8'));
+  return { name: `baseline ${BASELINE_COMMIT}`, web: b.web, ort: b.ort, models: b.models, server: b.server, baseline: true };
 }
 
 const results = [];
 const apps = [];
-if (only !== 'baseline') apps.push({ name: 'this tree', web: path.join(ROOT, 'web/app'), ort: path.join(ROOT, 'web/app/ort'), baseline: false });
-if (only !== 'new') apps.push({ name: `baseline ${BASELINE_COMMIT}`, web: stageBaseline(), ort: path.join(ROOT, 'node_modules/onnxruntime-web/dist'), baseline: true });
+if (only !== 'baseline') {
+  apps.push({ name: 'this tree', web: path.join(ROOT, 'web/app'), ort: path.join(ROOT, 'web/app/ort'), models: path.join(ROOT, 'models/build'),
+    server: findServerBinary(), baseline: false });
+}
+if (only !== 'new') apps.push(baselineApp());
 for (const app of apps) {
   const server = await startServer(app);
   try {
