@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -127,6 +128,54 @@ std::string_view mime_type_for(std::string_view path) {
   return "application/octet-stream";
 }
 
+namespace {
+
+std::optional<std::uint64_t> parse_digits(std::string_view s) {
+  if (s.empty() || s.size() > 19) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+ByteRange parse_range(std::string_view header, std::uint64_t size) {
+  constexpr std::string_view kUnit = "bytes=";
+  if (header.substr(0, kUnit.size()) != kUnit) return {};
+  const std::string_view spec = header.substr(kUnit.size());
+  const auto dash = spec.find('-');
+  if (dash == std::string_view::npos || spec.find(',') != std::string_view::npos) return {};
+  const auto first = parse_digits(spec.substr(0, dash));
+  const auto last = parse_digits(spec.substr(dash + 1));
+  if (!first) {  // "-K": the last K bytes
+    if (!last || *last == 0) return last ? ByteRange{ByteRange::kUnsatisfiable} : ByteRange{};
+    return {ByteRange::kRange, size - std::min(*last, size), size - 1};
+  }
+  if (dash + 1 < spec.size() && (!last || *last < *first)) return {};
+  if (*first >= size) return {ByteRange::kUnsatisfiable};
+  return {ByteRange::kRange, *first, last ? std::min(*last, size - 1) : size - 1};
+}
+
+namespace {
+
+// The part of a response that a Range header asked for: 206 with Content-Range, or 416.
+void apply_range(HttpResponse& r, const ByteRange& range, std::uint64_t size) {
+  if (range.kind == ByteRange::kUnsatisfiable) {
+    r.status = 416;
+    r.body.clear();
+    r.set("Content-Range", "bytes */" + std::to_string(size));
+    return;
+  }
+  r.status = 206;
+  r.body = r.body.substr(range.first, range.last - range.first + 1);
+  r.set("Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) + "/" + std::to_string(size));
+}
+
+}  // namespace
+
 HttpResponse serve_static(const StaticRoot& root, std::string_view relative, const HttpRequest& req) {
   namespace fs = std::filesystem;
   const auto q = relative.find('?');
@@ -149,8 +198,13 @@ HttpResponse serve_static(const StaticRoot& root, std::string_view relative, con
     return json_error(404, "not found");
   }
 
+  // A byte range is of the file itself: a precompressed stream cannot be entered midway. (If-Range names the
+  // identity representation's ETag; another one gets the whole file.)
+  const auto size = fs::file_size(real, ec);
+  if (ec) return json_error(404, "not found");
+  ByteRange range = parse_range(req.header("range"), size);
   // A precompressed sibling (name.br, name.gz, written at build time) when the client accepts its encoding.
-  const Encoding enc = choose_encoding(req.header("accept-encoding"), real.string());
+  const Encoding enc = range.kind != ByteRange::kNone ? Encoding{} : choose_encoding(req.header("accept-encoding"), real.string());
   const fs::path chosen = real.string() + std::string(enc.suffix);
   struct stat st {};
   if (::stat(chosen.c_str(), &st) != 0) return json_error(404, "not found");
@@ -162,6 +216,8 @@ HttpResponse serve_static(const StaticRoot& root, std::string_view relative, con
   r.set("Content-Type", std::string(mime_type_for(real.string())));
   r.set("ETag", etag.str());
   r.set("Vary", "Accept-Encoding");
+  r.set("Accept-Ranges", "bytes");
+  if (const auto if_range = req.header("if-range"); !if_range.empty() && if_range != etag.str()) range = {};
   const bool revalidate = ends_with(rs, ".html") || ends_with(rs, "manifest.json") || ends_with(rs, "sw.js");
   r.set("Cache-Control", revalidate ? "no-cache" : root.cache_control);
   if (!enc.name.empty()) r.set("Content-Encoding", std::string(enc.name));
@@ -179,6 +235,7 @@ HttpResponse serve_static(const StaticRoot& root, std::string_view relative, con
   auto body = read_file(chosen);
   if (!body) return json_error(404, "not found");
   r.body = std::move(*body);
+  if (range.kind != ByteRange::kNone) apply_range(r, range, size);
   return r;
 }
 

@@ -1,7 +1,9 @@
 // Static files from fixed roots (the app, the models/shards, ORT's wasm): safe path mapping, MIME types,
-// cache headers, precompressed .br / .gz chosen by Accept-Encoding (with Vary), and conditional GET. Invariant: no response ever reads outside its root.
+// cache headers, precompressed .br / .gz chosen by Accept-Encoding (with Vary), conditional GET, and single byte
+// ranges of the file itself (a download that broke off asks for the rest). Invariant: no response ever reads outside its root.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +31,15 @@ struct Encoding {
 // Brotli over gzip over identity: the first the client accepts (q > 0) whose precompressed sibling exists and is
 // not older than the file.
 Encoding choose_encoding(std::string_view accept_encoding, const std::string& file);
+
+// The one byte range a Range header asks for ("bytes=N-", "bytes=N-M" or "bytes=-K") in a file of `size` bytes,
+// as [first, last]. kNone: no header, another unit, several ranges or a malformed one (the whole file is sent, as
+// RFC 9110 allows); kUnsatisfiable: a range that starts at or past the end (416).
+struct ByteRange {
+  enum Kind { kNone, kRange, kUnsatisfiable } kind = kNone;
+  std::uint64_t first = 0, last = 0;
+};
+ByteRange parse_range(std::string_view header, std::uint64_t size);
 
 struct StaticRoot {
   std::string dir;            // absolute or relative directory

@@ -7,8 +7,8 @@
 // - each big file downloaded once per visit, whoever asks, and the cold visit's bytes within the budget: the
 //   precompressed sizes of the files it needs (deterministic, from the files on disk; the figures line prints them);
 // - a repeat visit reads every big file from the device and says so;
-// - a download cut off halfway is reported with a Retry, and resumes when the browser is back online, without
-//   fetching the files that were complete again.
+// - a download cut off halfway says so and resumes from where it stopped (a range request) when the browser is
+//   back online, without fetching the files that were complete again.
 // No wall-clock limits: every wait is for a condition.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -90,10 +90,12 @@ test('cold visit: an early press is kept, a lexical ranking comes first, the emb
 
   // The core, the shard and the model live in the recommender's Web Worker: the page itself never fetched them (the
   // worker's static module imports are fetched on the page's behalf, by the spec, so only run-time fetches count).
-  assert.deepEqual(page.workers().map((w) => new URL(w.url()).pathname), ['/lib/worker.bundle.js'], 'one worker: the recommender');
-  // Its code is one file (web/app/stage.mjs bundles it): of the package's modules only the page's bridge was fetched.
+  assert.deepEqual(page.workers().map((w) => new URL(w.url()).pathname).sort(), ['/lib/embed-worker.bundle.js', '/lib/worker.bundle.js'],
+    'two workers: the recommender, and ONNX Runtime (started by the recommender)');
+  // Each worker's code is one file (web/app/stage.mjs bundles them): of the package's modules only the page's bridge
+  // was fetched, the recommender's worker, and ONNX Runtime's worker (started by the recommender's).
   const libFetched = Object.keys(proxy.counts.requestsByPath).filter((p) => p.startsWith('/lib/')).sort();
-  assert.deepEqual(libFetched, ['/lib/bridge.js', '/lib/worker.bundle.js'], 'the worker came in one request');
+  assert.deepEqual(libFetched, ['/lib/bridge.js', '/lib/embed-worker.bundle.js', '/lib/worker.bundle.js'], 'each worker came in one request');
   const pageFetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
   const heavy = pageFetched.filter((p) => /\.wasm$|\.wfshard$|\.onnx$|wayfinder_core|ort\.wasm/.test(p));
   assert.deepEqual(heavy, [], 'the main thread loads neither the WASM core, the shard, the model nor ONNX Runtime');
@@ -159,37 +161,42 @@ test('a saved profile never overwrites what the learner typed while loading', as
   assert.equal(await page.inputValue('#languages'), 'Python', 'untouched fields are filled from the saved profile');
 });
 
-test('a model download cut off halfway says what failed, offers a retry, and resumes when back online', async () => {
+test('a model download cut off halfway says so and resumes where it stopped once back online (a range request)', async () => {
   const second = await launchBrowser({ stubExternal: false });
   const context = second.context;
   try {
     const p = context.pages()[0] ?? (await context.newPage());
     proxy.reset();
+    // Every response for the model is cut off halfway (a connection that keeps dropping) until reconnect().
     const reconnect = proxy.cut(esc(MODEL_PATH), 0.5);
     await p.goto(`${proxy.url}/`);
-    await p.waitForFunction(() => document.getElementById('loading').dataset.failed === 'true', null, { timeout: 120000 });
-    assert.match(await p.textContent('#load-text'), /Could not load the language model/);
-    assert.equal(await p.isVisible('#retry'), true);
-    // Back online: the app retries by itself; the shard and the runtime, complete before, are not fetched again.
-    const modelTries = proxy.counts.requestsByPath[MODEL_PATH];
-    reconnect();
-    // Offline, seen by the page, then online again: the page's 'online' event is what resumes (a toggle too quick
-    // for the page to notice fires no event).
+    await p.waitForFunction(() => document.getElementById('loading').dataset.interrupted === 'true', null, { timeout: 120000 });
+    assert.match(await p.textContent('#load-text'), /connection lost \(language model\): resuming where it stopped/);
+    assert.equal(await p.isVisible('#retry'), false, 'nothing to press: the download goes on by itself');
+    // Offline, seen by the page, then online again with the link whole.
     await context.setOffline(true);
     await p.waitForFunction(() => navigator.onLine === false, null, { timeout: 30000 });
+    reconnect();
     await context.setOffline(false);
-    // The model's second download and ORT's start-up: generous, as CI machines are shared (a wait, not a limit).
+    // The rest of the model and ORT's start-up: generous, as CI machines are shared (a wait, not a limit).
     await p.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 300000 }).catch(async (e) => {
       throw new Error(`${e.message}; the page says: ${await p.textContent('#load-text')}; requests ${JSON.stringify(proxy.counts.requestsByPath)}`);
     });
-    assert.equal(proxy.counts.requestsByPath[MODEL_PATH], modelTries + 1, 'the model was fetched again once');
-    assert.equal(proxy.counts.requestsByPath[SHARD_PATH], 1, 'the shard was not');
-    assert.equal(proxy.counts.requestsByPath[VECTORS_PATH], 1, 'nor its vectors part');
-    assert.equal(proxy.counts.requestsByPath[ORT_WASM], 1, 'the runtime was not');
+    // Each try after the first asked for the rest, from further on each time: the download never started over.
+    const starts = proxy.counts.ranges.filter((r) => r.path === MODEL_PATH).map((r) => Number(/^bytes=(\d+)-$/.exec(r.range)?.[1]));
+    assert.equal(starts.length, proxy.counts.requestsByPath[MODEL_PATH] - 1, `every later request is a range: ${JSON.stringify(proxy.counts.ranges)}`);
+    assert.ok(starts.length >= 1 && starts[0] > 0, `resumed from byte ${starts[0]}`);
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i] > starts[i - 1], `resumed further each time: ${starts}`);
+    figures.resumedFrom = starts;
+    figures.modelBytesWithResume = proxy.counts.byPath[MODEL_PATH];
+    assert.equal(proxy.counts.requestsByPath[SHARD_PATH], 1, 'the shard was fetched once');
+    assert.equal(proxy.counts.requestsByPath[VECTORS_PATH], 1, 'and its vectors part');
+    assert.equal(proxy.counts.requestsByPath[ORT_WASM], 1, 'and the runtime');
+    // The resumed model is the manifest's (its sha256 is checked) and ranks.
     await p.getByLabel('Interests').fill('web development');
     await p.click('#go');
     await p.waitForFunction(() => document.getElementById('cards').dataset.stage === 'embedding', null, { timeout: 120000 });
-    assert.deepEqual(second.cspViolations, [], 'no Content-Security-Policy violation (ORT worker, retries)');
+    assert.deepEqual(second.cspViolations, [], 'no Content-Security-Policy violation (ORT worker, resumed download)');
   } finally {
     await context.close();
   }

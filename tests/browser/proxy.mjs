@@ -10,7 +10,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 // precompression, for the benchmark's baseline).
 export function startProxy(upstreamPort, { link = null, stripEncoding = false } = {}) {
   const bytesPerMs = link ? (link.mbit * 1e6) / 8 / 1000 : Infinity;
-  const counts = { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {} };
+  const counts = { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {}, ranges: [] };
   const holds = []; // {re, promise}
   const cuts = []; // {re, fraction, once}: matching responses are cut off after this share of their body
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -76,13 +76,18 @@ export function startProxy(upstreamPort, { link = null, stripEncoding = false } 
     count(p, Object.entries(ur.headers).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 17));
     res.writeHead(ur.statusCode, ur.headers);
     await transmit(res, body, limit, p);
-    if (limit < body.length) res.destroy(); // the connection drops mid-body
+    if (limit < body.length) {
+      // The connection drops mid-body, once what was sent has left (else the client may not even see the headers).
+      await new Promise((r) => (res.destroyed ? r() : res.write(Buffer.alloc(0), () => setTimeout(r, 20))));
+      res.destroy();
+    }
     else res.end();
   }
   const server = http.createServer(async (req, res) => {
     const p = req.url.split('?')[0];
     counts.requests++;
     counts.requestsByPath[p] = (counts.requestsByPath[p] ?? 0) + 1;
+    if (req.headers.range) counts.ranges.push({ path: p, range: req.headers.range }); // a download resumed midway
     const headers = { ...req.headers };
     if (stripEncoding) delete headers['accept-encoding'];
     for (const h of holds.filter((x) => x.re.test(p))) await h.promise;
@@ -99,7 +104,7 @@ export function startProxy(upstreamPort, { link = null, stripEncoding = false } 
         url: `http://127.0.0.1:${server.address().port}`,
         counts,
         reset() {
-          Object.assign(counts, { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {} });
+          Object.assign(counts, { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {}, ranges: [] });
         },
         // Holds every response whose path matches `re` until the returned function is called.
         hold(re) {

@@ -284,6 +284,36 @@ TEST(SyncStatic, NegotiatesBrotliGzipOrIdentityWithOneEtagPerEncoding) {
   EXPECT_EQ(old.header("Content-Encoding"), "");
 }
 
+TEST(SyncStatic, ServesOneByteRangeOfTheFileItself) {
+  ServerFixture f;
+  // The rest of a download that broke off: bytes of the file itself, whatever encodings the client accepts.
+  auto part = f.get("/app.js", {{"accept-encoding", "gzip, br"}, {"range", "bytes=8-"}});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, "log(1)");
+  EXPECT_EQ(part.header("Content-Encoding"), "");
+  EXPECT_EQ(part.header("Content-Range"), "bytes 8-13/14");
+  EXPECT_EQ(f.get("/app.js", {{"range", "bytes=0-6"}}).body, "console");
+  EXPECT_EQ(f.get("/app.js", {{"range", "bytes=-3"}}).body, "(1)");
+  EXPECT_EQ(f.get("/app.js", {{"range", "bytes=10-99"}}).header("Content-Range"), "bytes 10-13/14");
+  auto past = f.get("/app.js", {{"range", "bytes=14-"}});
+  EXPECT_EQ(past.status, 416);
+  EXPECT_EQ(past.header("Content-Range"), "bytes */14");
+  EXPECT_EQ(past.body, "");
+  // Several ranges, another unit or a malformed range: the whole file, negotiated as usual.
+  for (const char* h : {"bytes=1-2,4-5", "items=0-1", "bytes=5-2", "bytes=x-", "bytes=-", "bytes=1-y"}) {
+    auto whole = f.get("/app.js", {{"accept-encoding", "br"}, {"range", h}});
+    EXPECT_EQ(whole.status, 200) << h;
+    EXPECT_EQ(whole.body, "BROTLI!") << h;
+  }
+  // If-Range: the identity representation's ETag gets the range, any other the whole file.
+  auto id = f.get("/app.js");
+  EXPECT_EQ(id.header("Accept-Ranges"), "bytes");
+  EXPECT_EQ(f.get("/app.js", {{"range", "bytes=8-"}, {"if-range", id.header("ETag")}}).status, 206);
+  auto changed = f.get("/app.js", {{"range", "bytes=8-"}, {"if-range", "\"0-0\""}});
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_EQ(changed.body, "console.log(1)");
+}
+
 TEST(AcceptEncoding, QualityValues) {
   EXPECT_EQ(accepted_quality("gzip, br", "br"), 1.0);
   EXPECT_EQ(accepted_quality("gzip;q=0.5, br;q=0", "br"), 0.0);

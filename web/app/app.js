@@ -370,6 +370,8 @@ async function main() {
     // modelStartAfterRanking: ONNX Runtime's start-up waits for the first ranking (it shares the worker's thread).
     const options = { server: location.origin, userId: userId(), autoSync: true, modelStartAfterRanking: true };
     const workerUrl = new URL('./lib/worker.bundle.js', import.meta.url);
+    // ONNX Runtime runs in a worker of its own, started by the recommender's (web/src/embed-worker.js, bundled).
+    options.embedWorkerUrl = new URL('./lib/embed-worker.bundle.js', import.meta.url).href;
     rec = await createRecommenderInWorker({ ...options, onProgress: (p) => loading.update(p) }, { workerUrl });
   } catch (e) {
     statusEl.textContent = `The recommender failed to load: ${e.message}`;

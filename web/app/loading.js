@@ -12,12 +12,13 @@ export class LoadingView {
   }
 
   // The package's onProgress callback.
-  update({ stage, loaded, total, cached, done }) {
+  // {interrupted, retryInMs}: the download broke off and resumes from `loaded` (web/src/assets.js, resumer).
+  update({ stage, loaded, total, cached, done, interrupted }) {
     const prev = this.stages.get(stage);
     // A retried download starts again from 0: only bytes beyond what this attempt already reported are new.
     const before = prev && !prev.cached && loaded >= prev.loaded ? prev.loaded : 0;
     if (!cached) this.networkBytes += loaded - before;
-    this.stages.set(stage, { loaded, total: total ?? this.sizes[stage] ?? prev?.total ?? null, cached, done: !!done });
+    this.stages.set(stage, { loaded, total: total ?? this.sizes[stage] ?? prev?.total ?? null, cached, done: !!done, interrupted });
     this.render();
   }
 
@@ -45,6 +46,9 @@ export class LoadingView {
       const size = s.total ? `${mb(s.loaded)} / ${mb(s.total)} MB` : `${mb(s.loaded)} MB`;
       parts.push(`${LABELS[stage] ?? stage} ${s.done ? `${mb(s.loaded)} MB ✓` : size}`);
     }
+    const cut = [...this.stages].filter(([, s]) => s.interrupted).map(([stage]) => LABELS[stage] ?? stage);
+    if (cut.length) parts.push(`connection lost (${cut.join(', ')}): resuming where it stopped once the network is back`);
+    this.root.dataset.interrupted = String(cut.length > 0);
     // A failure message stays until Retry: downloads still running in parallel (ORT's runtime beside the model)
     // report progress after another one failed, and must not hide what failed.
     if (this.root.dataset.failed !== 'true') {

@@ -44,10 +44,10 @@ function syncDir(from, to, keep, made = []) {
 // lib/worker.bundle.js, bundled with rolldown: a browser fetches a module graph one level at a time (a round trip
 // per level), so the worker's code now arrives in one request (docs/WEB.md, "First visit"). Node's modules,
 // ONNX Runtime (loaded from /ort/ at run time) and the WASM core's glue (a dynamic import) stay outside it.
-async function bundleWorker(dst) {
+async function bundleWorker(entry, dst) {
   const { rolldown } = await import('rolldown');
   const bundle = await rolldown({
-    input: path.join(web, 'src', 'worker.js'),
+    input: path.join(web, 'src', entry),
     external: [/^node:/, 'onnxruntime-web', 'onnxruntime-node'],
     platform: 'browser',
     logLevel: 'warn',
@@ -84,15 +84,19 @@ if (!fs.existsSync(path.join(web, 'wasm', 'wayfinder_core_simd.mjs'))) {
   console.error('stage: web/wasm/wayfinder_core_simd.mjs is missing: build the wasm targets first');
   process.exit(1);
 }
-const WORKER_BUNDLE = 'worker.bundle.js';
-syncDir(path.join(web, 'src'), path.join(app, 'lib'), (n) => n.endsWith('.js'), [WORKER_BUNDLE]);
-await bundleWorker(path.join(app, 'lib', WORKER_BUNDLE));
-copied.push(`lib/${WORKER_BUNDLE}`);
+// The recommender's worker and ONNX Runtime's (web/src/embed-worker.js, started by the recommender's), each one file.
+const BUNDLES = { 'worker.js': 'worker.bundle.js', 'embed-worker.js': 'embed-worker.bundle.js' };
+syncDir(path.join(web, 'src'), path.join(app, 'lib'), (n) => n.endsWith('.js'), Object.values(BUNDLES));
+for (const [entry, bundle] of Object.entries(BUNDLES)) {
+  await bundleWorker(entry, path.join(app, 'lib', bundle));
+  copied.push(`lib/${bundle}`);
+}
 syncDir(path.join(web, 'wasm'), path.join(app, 'wasm'), (n) => /^wayfinder_core(_simd)?\.(mjs|wasm)$/.test(n));
 syncDir(ortDist(), path.join(app, 'ort'), (n) => ORT_FILES.includes(n));
-// The service worker precaches what the app loads: the page's bridge, the worker's bundle and the WASM core (the
+// The service worker precaches what the app loads: the page's bridge, the workers' bundles and the WASM core (the
 // package's other modules are staged for module imports but the app never fetches them, so neither does its install).
-const precached = copied.filter((f) => !f.startsWith('ort/') && (!f.startsWith('lib/') || f === 'lib/bridge.js' || f === `lib/${WORKER_BUNDLE}`));
+const loaded = new Set(['lib/bridge.js', ...Object.values(BUNDLES).map((b) => `lib/${b}`)]);
+const precached = copied.filter((f) => !f.startsWith('ort/') && (!f.startsWith('lib/') || loaded.has(f)));
 fs.writeFileSync(path.join(app, 'precache.json'), JSON.stringify(precached, null, 1) + '\n');
 // Uncompressed sizes of the staged files, for the progress bar (the model and shard sizes come from model-info.json
 // and the shard manifest).

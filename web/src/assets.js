@@ -19,32 +19,82 @@ async function readLocal(u) {
 // Reads a response body, reporting progress as ({loaded, total, cached}) after every chunk. `total` is the
 // uncompressed size from the manifest / model-info when known (a precompressed response's Content-Length counts
 // the encoded bytes, the stream yields decoded ones), else the Content-Length of an unencoded response.
-async function readBody(res, { onProgress, total, cached = false } = {}) {
-  if (!onProgress || !res.body?.getReader) {
+// `resume(loaded, error)`: when the body breaks off, a response carrying the rest (see resumer); without it, or
+// when it gives up, the body's error is thrown.
+async function readBody(res, { onProgress, total, cached = false, resume } = {}) {
+  if (!res.body?.getReader) {
     const bytes = new Uint8Array(await res.arrayBuffer());
     onProgress?.({ loaded: bytes.length, total: total ?? bytes.length, cached });
     return bytes;
   }
   const length = res.headers.get('content-encoding') ? null : Number(res.headers.get('content-length')) || null;
   const expected = total ?? length;
-  const reader = res.body.getReader();
-  const chunks = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress({ loaded, total: expected, cached });
+  const got = { chunks: [], loaded: 0 };
+  for (let body = res; ; ) {
+    try {
+      await drain(body.body.getReader(), got, () => onProgress?.({ loaded: got.loaded, total: expected, cached }));
+      break;
+    } catch (e) {
+      if (!resume) throw e;
+      body = await resume(got.loaded, e);
+      if (body.status !== 206) Object.assign(got, { chunks: [], loaded: 0 }); // the whole file again
+    }
   }
-  const bytes = new Uint8Array(loaded);
+  const bytes = new Uint8Array(got.loaded);
   let at = 0;
-  for (const c of chunks) {
+  for (const c of got.chunks) {
     bytes.set(c, at);
     at += c.length;
   }
-  onProgress({ loaded, total: expected ?? loaded, cached, done: true });
+  onProgress?.({ loaded: got.loaded, total: expected ?? got.loaded, cached, done: true });
   return bytes;
+}
+
+async function drain(reader, got, progress) {
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    got.chunks.push(value);
+    got.loaded += value.length;
+    progress();
+  }
+}
+
+// How a download cut off midway goes on (a lost connection, a server restart): once the network is back (the
+// `online` event, or at once where the browser still thinks it is online) and after a pause (1, 2, 4 … 30 s), the
+// rest is asked for with a Range request from the bytes already in. The server answers a range from the file
+// itself, uncompressed (a precompressed stream cannot be entered midway; docs/SERVER.md, "Static files"); an
+// answer that is not the asked-for range (206 from exactly `loaded`, no content coding) but is a whole 200 starts
+// the file over. Time spent offline does not count; after RESUME_TRIES failed tries while online, the first error
+// is thrown. onProgress hears {interrupted: reason, retryInMs} meanwhile.
+const RESUME_TRIES = 6;
+export const resumeTiming = { firstPauseMs: 1000, maxPauseMs: 30000 }; // tests shorten the pauses
+
+function resumer(key, fetchImpl, { onProgress, total }) {
+  let tries = 0;
+  return async function resume(loaded, error) {
+    for (;;) {
+      if (tries >= RESUME_TRIES) throw error;
+      const pause = Math.min(resumeTiming.maxPauseMs, resumeTiming.firstPauseMs * 2 ** tries++);
+      onProgress?.({ loaded, total: total ?? null, cached: false, interrupted: error.message, retryInMs: pause });
+      await backOnline(pause);
+      const res = await fetchImpl(key, { headers: { range: `bytes=${loaded}-` } }).catch((e) => ((error = e), null));
+      if (res?.status === 206 && !res.headers.get('content-encoding') && rangeStart(res) === loaded) return res;
+      if (res?.status === 200) return res;
+      if (res) error = new Error(`HTTP ${res.status} to a request for the rest from byte ${loaded}`);
+    }
+  };
+}
+
+const rangeStart = (res) => Number(/^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '')?.[1] ?? NaN);
+
+// Resolves after `ms`, but first waits for the `online` event while the browser says it is offline.
+async function backOnline(ms) {
+  const scope = globalThis;
+  if (scope.navigator?.onLine === false && scope.addEventListener) {
+    await new Promise((r) => scope.addEventListener('online', r, { once: true }));
+  }
+  await new Promise((r) => setTimeout(r, ms));
 }
 
 // The asset cache's keys as this visit began, and what it stored since: a file known to be missing is fetched
@@ -86,7 +136,8 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
     throw new Error(`fetching ${key}: HTTP ${res.status}`);
   }
   // Read once, then store what was read: a body cut off by a lost connection throws here and is never cached.
-  const bytes = await readBody(res, { onProgress, total }).catch((e) => {
+  const resume = resumer(key, fetchImpl, { onProgress, total });
+  const bytes = await readBody(res, { onProgress, total, resume }).catch((e) => {
     throw new Error(`downloading ${key} failed (${e.message})`);
   });
   // storeInBackground: the caller (the model's start-up, the vectors' attach) need not wait for the disk write; a

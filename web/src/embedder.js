@@ -23,8 +23,14 @@ const STARTER_MODEL = 'CAc6NwoQCgF4EgF5IghJZGVudGl0eRIBZ1oPCgF4EgoKCAgBEgQKAggBY
 // '/') holding ort-wasm-*.{mjs,wasm}. wasmBinary: ORT's .wasm bytes when the caller fetched them (browser: through
 // the asset cache, with progress). The web runtime is started with a one-node model, so that createEmbedder only
 // loads the model: a caller can start the runtime while the model is still downloading.
-export async function loadRuntime({ backend = 'web', wasmPaths, wasmBinary, numThreads = 1, proxy = true } = {}) {
+// Inside a worker that can start workers of its own (the recommender's, in a browser), the runtime runs in a worker
+// of its own (`inOwnWorker`, web/src/embed-worker.js at `workerUrl`): ORT's start-up and the model's session then no
+// longer hold the recommender's thread while the shard's vectors part arrives.
+export async function loadRuntime({ backend = 'web', wasmPaths, wasmBinary, numThreads = 1, proxy = true, inOwnWorker, workerUrl } = {}) {
   let ort;
+  if (backend === 'web' && (inOwnWorker ?? (inWorker && typeof Worker !== 'undefined'))) {
+    return startRuntimeWorker(workerUrl, { wasmPaths, wasmBinary, numThreads });
+  }
   if (backend === 'node') {
     ort = await import('onnxruntime-node');
     return { backend, ort: ort.default ?? ort };
@@ -45,9 +51,62 @@ export async function loadRuntime({ backend = 'web', wasmPaths, wasmBinary, numT
   return { backend, ort };
 }
 
+// The runtime in a worker of its own: {backend, remote: {call(op, fields) → Promise, terminate()}}. A worker that
+// fails to load or dies rejects every call waiting on it, naming it.
+async function startRuntimeWorker(workerUrl, options) {
+  const worker = new Worker(workerUrl ?? new URL('./embed-worker.js', import.meta.url), { type: 'module', name: 'wayfinder-embed' });
+  const waiting = new Map();
+  let next = 1;
+  let failed = null;
+  const failAll = (e) => {
+    failed = e;
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  };
+  worker.addEventListener('message', ({ data }) => {
+    const w = waiting.get(data?.id);
+    if (!w) return;
+    waiting.delete(data.id);
+    if (data.error) w.reject(Object.assign(new Error(`embedding worker: ${data.error.message}`), { name: data.error.name }));
+    else w.resolve(data.value);
+  });
+  worker.addEventListener('error', (ev) => failAll(new Error(`the embedding worker failed: ${ev.message ?? 'could not load embed-worker.js'}`)));
+  const call = (op, fields = {}) =>
+    failed
+      ? Promise.reject(failed)
+      : new Promise((resolve, reject) => {
+          const id = next++;
+          waiting.set(id, { resolve, reject });
+          worker.postMessage({ ...fields, id, op });
+        });
+  try {
+    await call('start', { options });
+  } catch (e) {
+    worker.terminate();
+    throw e;
+  }
+  return { backend: 'web', remote: { call, terminate: () => (worker.terminate(), failAll(new Error('the embedding worker was closed'))) } };
+}
+
+// The embedder whose session lives in the runtime's worker: the same interface, each run a message.
+async function remoteEmbedder({ call, terminate }, modelBytes) {
+  await call('load', { modelBytes });
+  return {
+    backend: 'web',
+    dimension: null,
+    run: (idsList) => call('run', { idsList }),
+    async dispose() {
+      await call('dispose').catch(() => {});
+      terminate();
+    },
+  };
+}
+
 // runtime: from loadRuntime (started here when not given, with the same options).
 export async function createEmbedder({ modelBytes, runtime, ...runtimeOptions }) {
-  const { backend, ort } = runtime ?? (await loadRuntime(runtimeOptions));
+  runtime ??= await loadRuntime(runtimeOptions);
+  if (runtime.remote) return remoteEmbedder(runtime.remote, modelBytes);
+  const { backend, ort } = runtime;
   const session = await ort.InferenceSession.create(modelBytes, backend === 'node' ? {} : { executionProviders: ['wasm'] });
   const outputName = session.outputNames[0];
 

@@ -38,6 +38,8 @@ export interface RecommenderOptions {
   featuresUrl?: string;
   backend?: 'web' | 'node';
   ortWasmPaths?: string;
+  /** URL of web/src/embed-worker.js (or its bundle): where ONNX Runtime runs when the recommender is itself in a worker. */
+  embedWorkerUrl?: string;
   numThreads?: number;
   rerank?: {
     similarityWeight?: number; banditWeight?: number; epsilon?: number; candidateMultiplier?: number; minDepth?: number;

@@ -113,7 +113,7 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
     const both = Promise.all([loadVerifiedBytes(d.modelUrl, d.model.sha256, model.opts), runtime]);
     Promise.race([Promise.all([model.promise, runtime]), both]).catch(() => {}).finally(() => downloaded());
     // ONNX Runtime starts as soon as its own bytes are in (and the first ranking is out), while the model downloads.
-    const started = runtime.then(async (wasmBinary) => (await gate, loadRuntime({ backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1 })));
+    const started = runtime.then(async (wasmBinary) => (await gate, loadRuntime({ backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1, workerUrl: options.embedWorkerUrl })));
     started.catch(() => {}); // awaited below
     const [{ bytes }] = await both.finally(() => downloaded());
     timings.modelBytesMs = performance.now() - tStart;
