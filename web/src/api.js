@@ -14,7 +14,7 @@ function checkRequest(profile, limit, offset) {
 // model is ready; otherwise, with allowLexical, 'lexical' (the same blend without cosine: BM25 + structured only,
 // from the shard's lexical part), replaced by the embedding ranking on a later call once both are in. Without
 // allowLexical the call waits for the model and the vectors.
-function contentRankings({ opened, embeddings }) {
+function contentRankings({ opened, embeddings, timings }) {
   const { core, session, embedder, vectors } = opened;
   const stages = new Map(); // content key → 'lexical' | 'embedding'
   return async function ensure(profile, kinds, allowLexical) {
@@ -30,7 +30,9 @@ function contentRankings({ opened, embeddings }) {
       return { key, stage: 'lexical' };
     }
     const [embedding] = await Promise.all([embeddings.profileEmbedding(profile, profileHash), vectors.get()]);
+    const t1 = performance.now();
     core.setContent(session, key, embedding, profile, kinds);
+    timings.firstEmbeddingRankingMs ??= performance.now() - t1; // the first content ranking with an embedding
     stages.set(key, 'embedding');
     return { key, stage: 'embedding' };
   };

@@ -1,6 +1,7 @@
 // The module Web Worker that runs ONNX Runtime for the recommender's worker (web/src/embedder.js, `inOwnWorker`):
 // ORT's start-up, the model's session and every embedding run here, so the recommender's thread stays free to read
 // the downloads (the shard's vectors part arrives while ORT starts) and to rank. Messages, each answered by id:
+//   {op: 'preload', wasmPaths}  → ORT's two modules fetched and evaluated → {value: null}
 //   {op: 'start', options}      → loadRuntime(options) here          → {value: null}
 //   {op: 'load', modelBytes}    → the model's session                 → {value: null}
 //   {op: 'run', idsList}        → the sentences' L2-normalised vectors → {value: Float32Array[]} (transferred)
@@ -11,6 +12,10 @@ let runtime = null;
 let embedder = null;
 
 const ops = {
+  async preload({ wasmPaths }) {
+    await Promise.all([import(`${wasmPaths}ort.wasm.min.mjs`), import(`${wasmPaths}ort-wasm-simd-threaded.mjs`)]);
+    return null;
+  },
   async start({ options }) {
     runtime = await loadRuntime({ ...options, inOwnWorker: false });
     return null;

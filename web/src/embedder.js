@@ -24,12 +24,13 @@ const STARTER_MODEL = 'CAc6NwoQCgF4EgF5IghJZGVudGl0eRIBZ1oPCgF4EgoKCAgBEgQKAggBY
 // the asset cache, with progress). The web runtime is started with a one-node model, so that createEmbedder only
 // loads the model: a caller can start the runtime while the model is still downloading.
 // Inside a worker that can start workers of its own (the recommender's, in a browser), the runtime runs in a worker
-// of its own (`inOwnWorker`, web/src/embed-worker.js at `workerUrl`): ORT's start-up and the model's session then no
-// longer hold the recommender's thread while the shard's vectors part arrives.
-export async function loadRuntime({ backend = 'web', wasmPaths, wasmBinary, numThreads = 1, proxy = true, inOwnWorker, workerUrl } = {}) {
+// of its own (`inOwnWorker`; `worker` from runtimeWorker, or a new one from `workerUrl`): ORT's start-up and the
+// model's session then no longer hold the recommender's thread while the shard's vectors part arrives.
+export const canRunOwnWorker = () => inWorker && typeof Worker !== 'undefined';
+export async function loadRuntime({ backend = 'web', wasmPaths, wasmBinary, numThreads = 1, proxy = true, inOwnWorker, workerUrl, worker } = {}) {
   let ort;
-  if (backend === 'web' && (inOwnWorker ?? (inWorker && typeof Worker !== 'undefined'))) {
-    return startRuntimeWorker(workerUrl, { wasmPaths, wasmBinary, numThreads });
+  if (backend === 'web' && (worker || (inOwnWorker ?? canRunOwnWorker()))) {
+    return startRuntimeWorker(worker, workerUrl, { wasmPaths, wasmBinary, numThreads });
   }
   if (backend === 'node') {
     ort = await import('onnxruntime-node');
@@ -51,9 +52,11 @@ export async function loadRuntime({ backend = 'web', wasmPaths, wasmBinary, numT
   return { backend, ort };
 }
 
-// The runtime in a worker of its own: {backend, remote: {call(op, fields) → Promise, terminate()}}. A worker that
-// fails to load or dies rejects every call waiting on it, naming it.
-async function startRuntimeWorker(workerUrl, options) {
+// A worker for the runtime (web/src/embed-worker.js): {call(op, fields) → Promise, terminate()}. It fetches and
+// evaluates ONNX Runtime's two modules from `wasmPaths` at once ('preload'), so that a later loadRuntime({worker})
+// only compiles ORT's .wasm: started when the recommender opens, the worker's code and ORT's JavaScript arrive
+// while the shard does. A worker that fails to load or dies rejects every call waiting on it, naming it.
+export function runtimeWorker(workerUrl, wasmPaths) {
   const worker = new Worker(workerUrl ?? new URL('./embed-worker.js', import.meta.url), { type: 'module', name: 'wayfinder-embed' });
   const waiting = new Map();
   let next = 1;
@@ -79,13 +82,20 @@ async function startRuntimeWorker(workerUrl, options) {
           waiting.set(id, { resolve, reject });
           worker.postMessage({ ...fields, id, op });
         });
+  call('preload', { wasmPaths }).catch(() => {}); // a failure shows again at 'start'
+  return { call, terminate: () => (worker.terminate(), failAll(new Error('the embedding worker was closed'))) };
+}
+
+// The runtime in a worker of its own (`worker` from runtimeWorker, or a new one): {backend, remote}.
+async function startRuntimeWorker(worker, workerUrl, options) {
+  const remote = worker ?? runtimeWorker(workerUrl, options.wasmPaths);
   try {
-    await call('start', { options });
+    await remote.call('start', { options });
   } catch (e) {
-    worker.terminate();
+    remote.terminate();
     throw e;
   }
-  return { backend: 'web', remote: { call, terminate: () => (worker.terminate(), failAll(new Error('the embedding worker was closed'))) } };
+  return { backend: 'web', remote };
 }
 
 // The embedder whose session lives in the runtime's worker: the same interface, each run a message.

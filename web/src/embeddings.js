@@ -1,6 +1,6 @@
 // Profile embeddings, cached per profile hash in memory and the last one in storage, so a repeat visit skips the
 // model. The model itself (ONNX Runtime) loads lazily through getEmbedder.
-export async function openEmbeddings({ core, session, storage, getEmbedder, modelVersion, vocabJson }) {
+export async function openEmbeddings({ core, session, storage, getEmbedder, modelVersion, vocabJson, timings = {} }) {
   const cache = new Map();
   let vocab = vocabJson; // the core's tokenizer gets it on the first embedding: a main-thread task apart from opening
   const stored = await storage.get('embedding');
@@ -8,11 +8,15 @@ export async function openEmbeddings({ core, session, storage, getEmbedder, mode
 
   async function embedTexts(texts) {
     const e = await getEmbedder();
+    const t = performance.now();
     if (vocab !== null && vocab !== undefined) {
       core.loadVocab(session, vocab);
       vocab = null;
+      timings.vocabMs = performance.now() - t;
     }
-    return e.run(texts.map((t) => core.encode(session, t)));
+    const vectors = await e.run(texts.map((text) => core.encode(session, text)));
+    timings.firstEmbedMs ??= performance.now() - t; // the tokenizer's start and the model's first run
+    return vectors;
   }
 
   async function profileEmbedding(profile, hash) {

@@ -38,7 +38,7 @@ export async function createRecommender(options = {}) {
     storage.get('stats').then((s) => s ?? { tracked: 0 }), // events ever queued on this device
     openCommunity({ core, session, storage }),
     openExperiments({ core, session, storage, userId: identity.clientId }),
-    openEmbeddings({ core, session, storage, getEmbedder: () => (opened.embedder.ungate(), opened.embedder.get()), modelVersion, vocabJson: opened.vocabJson }),
+    openEmbeddings({ core, session, storage, getEmbedder: () => (opened.embedder.ungate(), opened.embedder.get()), modelVersion, vocabJson: opened.vocabJson, timings }),
   ]);
   const parts = {
     options,

@@ -3,7 +3,7 @@
 // and the shard's vectors part (the embedding ranking needs both), awaited lazily.
 import { isCached, loadBytes, loadText, loadVerifiedBytes, resolveUrl } from './assets.js';
 import { loadCore } from './core.js';
-import { createEmbedder, loadRuntime } from './embedder.js';
+import { canRunOwnWorker, createEmbedder, loadRuntime, runtimeWorker } from './embedder.js';
 
 export const isNode = typeof process === 'object' && !!process.versions?.node && typeof window === 'undefined';
 
@@ -99,11 +99,13 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
   const gate = new Promise((r) => (ungate = r));
   const bytesIn = new Promise((r) => (downloaded = r));
   if (!options.modelStartAfterRanking) ungate();
+  const wasmPaths = options.ortWasmPaths ?? (isNode ? undefined : new URL('/ort/', server ?? location.href).href);
+  const backend = options.backend ?? 'web';
+  // ONNX Runtime's own worker starts now, so its code and ORT's JavaScript are in before ORT's .wasm (embedder.js).
+  let worker = backend === 'web' && canRunOwnWorker() && options.preloadModel !== false ? runtimeWorker(options.embedWorkerUrl, wasmPaths) : null;
   const start = async () => {
     const t = performance.now();
     timings.embedderStartMs = t - tStart;
-    const wasmPaths = options.ortWasmPaths ?? (isNode ? undefined : new URL('/ort/', server ?? location.href).href);
-    const backend = options.backend ?? 'web';
     // In a browser ONNX Runtime's .wasm comes through the asset cache too (progress, one download, offline).
     const runtime =
       backend === 'web' && !isNode
@@ -113,7 +115,15 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
     const both = Promise.all([loadVerifiedBytes(d.modelUrl, d.model.sha256, model.opts), runtime]);
     Promise.race([Promise.all([model.promise, runtime]), both]).catch(() => {}).finally(() => downloaded());
     // ONNX Runtime starts as soon as its own bytes are in (and the first ranking is out), while the model downloads.
-    const started = runtime.then(async (wasmBinary) => (await gate, loadRuntime({ backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1, workerUrl: options.embedWorkerUrl })));
+    const started = runtime.then(async (wasmBinary) => {
+      timings.runtimeBytesMs = performance.now() - tStart;
+      await gate;
+      const own = worker;
+      worker = null; // the runtime owns it now (a retry starts a new one)
+      const r = await loadRuntime({ backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1, workerUrl: options.embedWorkerUrl, worker: own });
+      timings.runtimeReadyMs = performance.now() - tStart;
+      return r;
+    });
     started.catch(() => {}); // awaited below
     const [{ bytes }] = await both.finally(() => downloaded());
     timings.modelBytesMs = performance.now() - tStart;
@@ -131,6 +141,7 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
     return promise;
   };
   const release = async () => {
+    worker?.terminate();
     if (promise) await (await promise.catch(() => null))?.dispose();
   };
   return { get, release, ready: () => ready, ungate: () => ungate(), downloaded: () => bytesIn };
