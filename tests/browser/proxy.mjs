@@ -10,7 +10,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 // precompression, for the benchmark's baseline).
 export function startProxy(upstreamPort, { link = null, stripEncoding = false } = {}) {
   const bytesPerMs = link ? (link.mbit * 1e6) / 8 / 1000 : Infinity;
-  const counts = { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {}, ranges: [] };
+  const counts = { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {}, ranges: [], timeline: [] };
   const holds = []; // {re, promise}
   const cuts = []; // {re, fraction, once}: matching responses are cut off after this share of their body
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -65,7 +65,7 @@ export function startProxy(upstreamPort, { link = null, stripEncoding = false } 
       pump();
     });
   }
-  async function relay(req, res, ur, p) {
+  async function relay(req, res, ur, p, asked) {
     if (link) await sleep(link.rttMs / 2);
     const chunks = [];
     for await (const c of ur) chunks.push(c);
@@ -75,7 +75,10 @@ export function startProxy(upstreamPort, { link = null, stripEncoding = false } 
     const limit = cut ? Math.floor(body.length * cut.fraction) : body.length;
     count(p, Object.entries(ur.headers).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 17));
     res.writeHead(ur.statusCode, ur.headers);
+    const first = performance.now();
     await transmit(res, body, limit, p);
+    // When each response was asked for, began and ended on the link (ms, this process's clock): where the link idled.
+    counts.timeline.push({ path: p, asked, first, done: performance.now(), bytes: limit });
     if (limit < body.length) {
       // The connection drops mid-body, once what was sent has left (else the client may not even see the headers).
       await new Promise((r) => (res.destroyed ? r() : res.write(Buffer.alloc(0), () => setTimeout(r, 20))));
@@ -84,6 +87,7 @@ export function startProxy(upstreamPort, { link = null, stripEncoding = false } 
     else res.end();
   }
   const server = http.createServer(async (req, res) => {
+    const asked = performance.now();
     const p = req.url.split('?')[0];
     counts.requests++;
     counts.requestsByPath[p] = (counts.requestsByPath[p] ?? 0) + 1;
@@ -93,7 +97,7 @@ export function startProxy(upstreamPort, { link = null, stripEncoding = false } 
     for (const h of holds.filter((x) => x.re.test(p))) await h.promise;
     if (link) await sleep(link.rttMs / 2);
     const up = http.request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers, agent }, (ur) =>
-      relay(req, res, ur, p).catch(() => res.destroy()),
+      relay(req, res, ur, p, asked).catch(() => res.destroy()),
     );
     up.on('error', () => res.destroy());
     req.pipe(up);
@@ -104,7 +108,7 @@ export function startProxy(upstreamPort, { link = null, stripEncoding = false } 
         url: `http://127.0.0.1:${server.address().port}`,
         counts,
         reset() {
-          Object.assign(counts, { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {}, ranges: [] });
+          Object.assign(counts, { total: 0, assets: 0, api: 0, requests: 0, byPath: {}, requestsByPath: {}, ranges: [], timeline: [] });
         },
         // Holds every response whose path matches `re` until the returned function is called.
         hold(re) {

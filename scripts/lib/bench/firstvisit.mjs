@@ -227,6 +227,13 @@ async function quiet(page) {
   await new Promise((r) => setTimeout(r, 2500)); // the app syncs 2 s after an interaction
 }
 
+// The files over 20 KB on the link: [path, asked, first byte, last byte] in ms from the page's request, and bytes.
+function linkTimeline(timeline) {
+  const t0 = Math.min(...timeline.map((x) => x.asked));
+  const ms = (t) => Math.round(t - t0);
+  return timeline.filter((x) => x.bytes > 20000).map((x) => [x.path, ms(x.asked), ms(x.first), ms(x.done), x.bytes]);
+}
+
 async function scenario(appName, server, link, baseline) {
   const proxy = await startProxy(server.port, { link, stripEncoding: baseline });
   // No request routing (stubExternal off): Playwright's routing turns Chromium's HTTP cache off. The bench never
@@ -244,6 +251,7 @@ async function scenario(appName, server, link, baseline) {
     cold.assetBytes = proxy.counts.assets;
     cold.requests = proxy.counts.requests;
     cold.largest = Object.entries(proxy.counts.byPath).sort((a, b) => b[1] - a[1]).slice(0, 6);
+    cold.link = linkTimeline(proxy.counts.timeline);
     proxy.reset();
     const repeat = await visit(page, cdp, `${proxy.url}/`, { cold: false, baseline, workers });
     repeat.bytes = proxy.counts.total;
