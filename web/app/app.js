@@ -382,10 +382,11 @@ async function main() {
   window.wayfinder = rec; // for tests and curious learners
   mountSpace({ el, facts }, rec);
   // Cards show what the learner already saved and rated (the core's learner space, kept on this device).
-  for (const h of await rec.history()) if (h.stars) state.set(h.projectId, { stars: h.stars });
-  for (const s of await rec.saved()) state.set(s.projectId, { ...state.get(s.projectId), bookmarked: true });
+  // One round trip to the worker for the three, not three in a row.
+  const [history, bookmarks, saved] = await Promise.all([rec.history(), rec.saved(), rec.savedProfile()]);
+  for (const h of history) if (h.stars) state.set(h.projectId, { stars: h.stars });
+  for (const s of bookmarks) state.set(s.projectId, { ...state.get(s.projectId), bookmarked: true });
   window.wayfinderTimings.ready = performance.now() - t0;
-  const saved = await rec.savedProfile();
   fillProfile(saved);
   statusEl.textContent = 'Ready. Fill in your profile and press “Get recommendations”.';
   if (queued) {

@@ -33,12 +33,14 @@ export async function createRecommender(options = {}) {
   timings.shardMs = performance.now() - tStart;
   const { core, session, modelVersion } = opened;
   // The saved parts are read from storage at once (each one sets its own part of the session), not one after another.
+  const sync = new SyncClient({ server, storage, identity, fetch: fetchImpl, retry: options.retry });
   const [learner, stats, community, experiments, embeddings] = await Promise.all([
     openLearner({ core, session, storage }),
     storage.get('stats').then((s) => s ?? { tracked: 0 }), // events ever queued on this device
     openCommunity({ core, session, storage }),
     openExperiments({ core, session, storage, userId: identity.clientId }),
     openEmbeddings({ core, session, storage, getEmbedder: () => (opened.embedder.ungate(), opened.embedder.get()), modelVersion, vocabJson: opened.vocabJson, timings }),
+    sync.load(),
   ]);
   const parts = {
     options,
@@ -50,12 +52,11 @@ export async function createRecommender(options = {}) {
     learner,
     stats,
     community,
-    sync: new SyncClient({ server, storage, identity, fetch: fetchImpl, retry: options.retry }),
+    sync,
     experiments,
     embeddings,
     rankings: createRankings({ core, session, seed: options.seed }),
   };
-  await parts.sync.load();
   const api = createApi(parts);
   timings.readyMs = performance.now() - tStart;
   return api;

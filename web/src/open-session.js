@@ -101,9 +101,16 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
   if (!options.modelStartAfterRanking) ungate();
   const wasmPaths = options.ortWasmPaths ?? (isNode ? undefined : new URL('/ort/', server ?? location.href).href);
   const backend = options.backend ?? 'web';
-  // ONNX Runtime's own worker starts now, so its code and ORT's JavaScript are in before ORT's .wasm (embedder.js).
-  let worker = backend === 'web' && canRunOwnWorker() && options.preloadModel !== false ? runtimeWorker(options.embedWorkerUrl, wasmPaths) : null;
+  // ONNX Runtime's own worker, started by warm() (a cold visit: at once, so that its code and ORT's JavaScript are
+  // in before ORT's .wasm; embedder.js) or by the first get().
+  let worker = null;
+  let warmed = false;
+  const warm = () => {
+    if (!warmed && backend === 'web' && canRunOwnWorker()) worker = runtimeWorker(options.embedWorkerUrl, wasmPaths);
+    warmed = true;
+  };
   const start = async () => {
+    warm();
     const t = performance.now();
     timings.embedderStartMs = t - tStart;
     // In a browser ONNX Runtime's .wasm comes through the asset cache too (progress, one download, offline).
@@ -144,7 +151,7 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
     worker?.terminate();
     if (promise) await (await promise.catch(() => null))?.dispose();
   };
-  return { get, release, ready: () => ready, ungate: () => ungate(), downloaded: () => bytesIn };
+  return { get, release, warm, ready: () => ready, ungate: () => ungate(), downloaded: () => bytesIn };
 }
 
 // {fetch, get, ready}: the shard's vectors part. fetch() starts its download (or cache read) and sha256 check;
@@ -173,6 +180,7 @@ function vectorsLoader(d, progress, timings, tStart) {
   );
   const attach = retryable(async () => {
     const { bytes, verified } = await fetchBytes();
+    timings.vectorsBytesMs = performance.now() - tStart;
     try {
       core.attachVectors(session, bytes, verified ? { sha256Verified: verified } : {});
     } catch (e) {
@@ -196,8 +204,13 @@ function preloadModel(options, d, embedder, vectors, shardIn, vectorsNow) {
   if (options.modelAfterShard !== false) {
     options.onProgress?.({ stage: 'model', loaded: 0, total: d.model.bytes, cached: false });
     options.onProgress?.({ stage: 'vectors', loaded: 0, total: d.shardEntry.vectors.bytes, cached: false });
-    // Not cached: whoever asks for the vectors first (a ranking, modelReady()), their download waits for the model's.
-    vectorsNow.then((now) => now || vectors.after(embedder.downloaded()));
+    // Not cached: whoever asks for the vectors first (a ranking, modelReady()), their download waits for the model's,
+    // and ONNX Runtime's worker starts at once. (A repeat visit reads the model from the cache as the shard is in:
+    // a profile whose embedding is not saved then ranks with the embedding sooner.)
+    vectorsNow.then((now) => {
+      if (!now) vectors.after(embedder.downloaded());
+      if (!now) embedder.warm();
+    });
     shardIn.then(() => embedder.get()).catch(() => {});
   } else embedder.get().catch(() => {});
 }
@@ -230,12 +243,15 @@ export async function openSession({ options, server, fetchImpl, userId, timings,
         : loadBytes(d.vocabUrl, progress('vocab')),
       loadVerifiedBytes(d.shardUrl, d.shardEntry.sha256, lexical.opts).finally(() => lexicalIn()),
     ]);
+    timings.lexicalBytesMs = performance.now() - tStart;
     core = await d.core;
     const seed = BigInt.asUintN(64, BigInt(options.seed ?? core.hashString(userId)));
     // When WebCrypto already checked the shard's sha256, the core checks that it is the manifest's and skips its own
     // (slower) hash; otherwise the core hashes the bytes itself.
     const config = { seed, ...(options.rerank ?? {}), dailyCap: options.dailyCap, ...(shard.verified ? { sha256Verified: shard.verified } : {}) };
+    const t = performance.now();
     const session = core.newSession(shard.bytes, d.manifestText, d.shardEntry.file, config);
+    timings.shardOpenMs = performance.now() - t;
     owned.push(core.registry.own(session));
     vectors.bind(core, session);
     if (await vectorsNow) await vectors.get();
