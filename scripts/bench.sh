@@ -307,7 +307,7 @@ if (fv) {
   }
   L.push('', 'Largest responses of each cold visit (bytes on the wire):', '');
   for (const r of fv.results) L.push(`- ${r.link}, ${r.app}: ${r.cold.largest.map(([p, b]) => `${p} ${mbs(b)} MB`).join(', ')}`);
-  L.push('');
+  L.push('', 'Earlier first-visit runs and what each taught are kept by hand in docs/FIRST-VISIT-RUNS.md.', '');
 }
 if (gb) {
   L.push('## Google Benchmark suites (medians)', '', '| benchmark | median | cv | unit |', '|---|---|---|---|');

@@ -176,28 +176,40 @@ void apply_range(HttpResponse& r, const ByteRange& range, std::uint64_t size) {
 
 }  // namespace
 
+namespace {
+
+// The regular file `rel` names under the root (index.html for a directory where the root has one), canonical and
+// inside the root: symlinks must not lead out of it either. nullopt: not found.
+std::optional<std::filesystem::path> file_in_root(const StaticRoot& root, const std::string& rel) {
+  namespace fs = std::filesystem;
+  if (root.dir.empty()) return std::nullopt;
+  std::error_code ec;
+  const fs::path base = fs::canonical(root.dir, ec);
+  if (ec) return std::nullopt;
+  std::string name = rel;
+  if (root.index_html && (name.empty() || name.back() == '/')) name += "index.html";
+  fs::path file = base / name;
+  if (root.index_html && fs::is_directory(file, ec)) file /= "index.html";
+  const fs::path real = fs::canonical(file, ec);
+  if (ec || !fs::is_regular_file(real, ec)) return std::nullopt;
+  const auto rs = real.string(), bs = base.string();
+  if (rs.compare(0, bs.size(), bs) != 0 || (rs.size() > bs.size() && rs[bs.size()] != '/')) return std::nullopt;
+  return real;
+}
+
+}  // namespace
+
 HttpResponse serve_static(const StaticRoot& root, std::string_view relative, const HttpRequest& req) {
   namespace fs = std::filesystem;
   const auto q = relative.find('?');
   if (q != std::string_view::npos) relative = relative.substr(0, q);
   const auto rel = safe_relative_path(relative);
   if (!rel) return json_error(400, "bad path");
-  if (root.dir.empty()) return json_error(404, "not found");
+  const auto found = file_in_root(root, *rel);
+  if (!found) return json_error(404, "not found");
+  const fs::path& real = *found;
+  const auto rs = real.string();
   std::error_code ec;
-  const fs::path base = fs::canonical(root.dir, ec);
-  if (ec) return json_error(404, "not found");
-  std::string name = *rel;
-  if (root.index_html && (name.empty() || name.back() == '/')) name += "index.html";
-  fs::path file = base / name;
-  if (root.index_html && fs::is_directory(file, ec)) file /= "index.html";
-  const fs::path real = fs::canonical(file, ec);
-  if (ec || !fs::is_regular_file(real, ec)) return json_error(404, "not found");
-  // Symlinks must not lead out of the root either.
-  const auto rs = real.string(), bs = base.string();
-  if (rs.compare(0, bs.size(), bs) != 0 || (rs.size() > bs.size() && rs[bs.size()] != '/')) {
-    return json_error(404, "not found");
-  }
-
   // A byte range is of the file itself: a precompressed stream cannot be entered midway. (If-Range names the
   // identity representation's ETag; another one gets the whole file.)
   const auto size = fs::file_size(real, ec);

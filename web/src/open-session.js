@@ -101,16 +101,9 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
   if (!options.modelStartAfterRanking) ungate();
   const wasmPaths = options.ortWasmPaths ?? (isNode ? undefined : new URL('/ort/', server ?? location.href).href);
   const backend = options.backend ?? 'web';
-  // ONNX Runtime's own worker, started by warm() (a cold visit: at once, so that its code and ORT's JavaScript are
-  // in before ORT's .wasm; embedder.js) or by the first get().
-  let worker = null;
-  let warmed = false;
-  const warm = () => {
-    if (!warmed && backend === 'web' && canRunOwnWorker()) worker = runtimeWorker(options.embedWorkerUrl, wasmPaths);
-    warmed = true;
-  };
+  const slot = workerSlot(options, backend, wasmPaths);
   const start = async () => {
-    warm();
+    slot.warm();
     const t = performance.now();
     timings.embedderStartMs = t - tStart;
     // In a browser ONNX Runtime's .wasm comes through the asset cache too (progress, one download, offline).
@@ -125,9 +118,7 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
     const started = runtime.then(async (wasmBinary) => {
       timings.runtimeBytesMs = performance.now() - tStart;
       await gate;
-      const own = worker;
-      worker = null; // the runtime owns it now (a retry starts a new one)
-      const r = await loadRuntime({ backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1, workerUrl: options.embedWorkerUrl, worker: own });
+      const r = await loadRuntime({ backend, wasmPaths, wasmBinary, numThreads: options.numThreads ?? 1, workerUrl: options.embedWorkerUrl, worker: slot.take() });
       timings.runtimeReadyMs = performance.now() - tStart;
       return r;
     });
@@ -148,10 +139,29 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
     return promise;
   };
   const release = async () => {
-    worker?.terminate();
+    slot.take()?.terminate();
     if (promise) await (await promise.catch(() => null))?.dispose();
   };
-  return { get, release, warm, ready: () => ready, ungate: () => ungate(), downloaded: () => bytesIn };
+  return { get, release, warm: slot.warm, ready: () => ready, ungate: () => ungate(), downloaded: () => bytesIn };
+}
+
+// ONNX Runtime's own worker where one can run (a browser's worker), started by warm() (a cold visit: at once, so that
+// its code and ORT's JavaScript are in before ORT's .wasm; embedder.js) or by the first get(); take() hands it to the
+// runtime, which owns it from then on (a retry starts a new one).
+function workerSlot(options, backend, wasmPaths) {
+  let worker = null;
+  let warmed = false;
+  return {
+    warm() {
+      if (!warmed && backend === 'web' && canRunOwnWorker()) worker = runtimeWorker(options.embedWorkerUrl, wasmPaths);
+      warmed = true;
+    },
+    take() {
+      const w = worker;
+      worker = null;
+      return w;
+    },
+  };
 }
 
 // {fetch, get, ready}: the shard's vectors part. fetch() starts its download (or cache read) and sha256 check;

@@ -11,10 +11,12 @@ cd "$ROOT"
 OUT=$1; REQUESTS=$2; EVENTS=$3; REPS=${4:-3}
 SRV="$BUILD_NATIVE/server/wayfinder-sync"; LOAD="$BUILD_NATIVE/tests/server/wayfinder_sync_load"
 pids=()
+# Client credentials are signed with one key shared by every server (PostgreSQL requires it to be given).
+KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 start_server() {  # db log [options] → PORT, once the server listens (its log line says so)
   "$SRV" --port 0 --db "$1" --models models/build --client-rate 0 --address-rate 0 --scheduler false \
-    --threads 2 "${@:3}" >/dev/null 2>"$2" &
+    --threads 2 --credential-key "$KEY" "${@:3}" >/dev/null 2>"$2" &
   pids+=($!)
   for _ in $(seq 300); do
     PORT=$(grep -o '"port":[0-9]*' "$2" | grep -o '[0-9]*$' || true)
