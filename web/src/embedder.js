@@ -100,7 +100,10 @@ async function startRuntimeWorker(worker, workerUrl, options) {
 
 // The embedder whose session lives in the runtime's worker: the same interface, each run a message.
 async function remoteEmbedder({ call, terminate }, modelBytes) {
-  await call('load', { modelBytes });
+  await call('load', { modelBytes }).catch((e) => {
+    terminate(); // a retry starts a new runtime
+    throw e;
+  });
   return {
     backend: 'web',
     dimension: null,
