@@ -28,7 +28,7 @@ const rows = (q) => JSON.parse(server.sql(q) || '[]');
 async function syncAll() {
   await page.waitForFunction(async () => {
     await window.wayfinder.sync().catch(() => {});
-    const s = window.wayfinder.stats();
+    const s = await window.wayfinder.stats();
     return s.outbox + s.pendingEvents === 0;
   }, null, { timeout: 30000, polling: 500 });
 }
