@@ -74,23 +74,28 @@ export function runtimeWorker(workerUrl, wasmPaths) {
     else w.resolve(data.value);
   });
   worker.addEventListener('error', (ev) => failAll(new Error(`the embedding worker failed: ${ev.message ?? 'could not load embed-worker.js'}`)));
-  const call = (op, fields = {}) =>
+  const call = (op, fields = {}, transfer = []) =>
     failed
       ? Promise.reject(failed)
       : new Promise((resolve, reject) => {
           const id = next++;
           waiting.set(id, { resolve, reject });
-          worker.postMessage({ ...fields, id, op });
+          worker.postMessage({ ...fields, id, op }, transfer);
         });
   call('preload', { wasmPaths }).catch(() => {}); // a failure shows again at 'start'
   return { call, terminate: () => (worker.terminate(), failAll(new Error('the embedding worker was closed'))) };
 }
 
+// The buffers of `views` that a message may move to the runtime's worker instead of copying them (ORT's 14 MB .wasm,
+// the 7 MB model): a view that holds its whole buffer (what loadBytes returns; its cache copy was made when the
+// Response was built). A view into a larger buffer is copied, so that the caller's other bytes stay.
+const movable = (...views) => views.filter((v) => ArrayBuffer.isView(v) && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength).map((v) => v.buffer);
+
 // The runtime in a worker of its own (`worker` from runtimeWorker, or a new one): {backend, remote}.
 async function startRuntimeWorker(worker, workerUrl, options) {
   const remote = worker ?? runtimeWorker(workerUrl, options.wasmPaths);
   try {
-    await remote.call('start', { options });
+    await remote.call('start', { options }, movable(options.wasmBinary));
   } catch (e) {
     remote.terminate();
     throw e;
@@ -100,7 +105,7 @@ async function startRuntimeWorker(worker, workerUrl, options) {
 
 // The embedder whose session lives in the runtime's worker: the same interface, each run a message.
 async function remoteEmbedder({ call, terminate }, modelBytes) {
-  await call('load', { modelBytes }).catch((e) => {
+  await call('load', { modelBytes }, movable(modelBytes)).catch((e) => {
     terminate(); // a retry starts a new runtime
     throw e;
   });
