@@ -33,6 +33,22 @@ async function syncAll() {
   }, null, { timeout: 30000, polling: 500 });
 }
 
+// The server's rows for `q` once it holds `n` of them: syncs until then (an event tracked just before may still be
+// on its way). Times out after 30 s naming the rows it saw and what the device still queues.
+async function syncedRows(q, n) {
+  const until = Date.now() + 30000;
+  for (;;) {
+    await syncAll();
+    const got = rows(q);
+    if (got.length >= n || Date.now() > until) {
+      const queued = await page.evaluate(async () => ({ stats: await window.wayfinder.stats(), queued: (await window.wayfinder.exportData()).queuedEvents.map((e) => e.type) }));
+      assert.equal(got.length, n, `the server holds ${JSON.stringify(got)}; the device: ${JSON.stringify(queued)}`);
+      return got;
+    }
+    await page.waitForTimeout(500);
+  }
+}
+
 async function recommendations() {
   await page.goto(server.url + '/');
   await page.getByLabel('Interests').fill('machine learning, data visualisation');
@@ -80,9 +96,8 @@ test('unbookmark in the Saved view: gone from the list, and the event reaches th
   await page.locator(`#saved-list article.card[data-project-id="${top}"]`).getByRole('button', { name: 'Remove from saved' }).click();
   await page.waitForFunction(() => document.querySelectorAll('#saved-list article.card').length === 1);
   assert.equal((await page.evaluate(() => window.wayfinder.saved())).some((s) => s.projectId === top), false);
-  await syncAll();
   const id = await clientId();
-  const got = rows(`SELECT type FROM user_interactions WHERE client_id = '${id}' AND project_id = '${top}' AND type IN ('bookmark','unbookmark') ORDER BY at_ms`);
+  const got = await syncedRows(`SELECT type FROM user_interactions WHERE client_id = '${id}' AND project_id = '${top}' AND type IN ('bookmark','unbookmark') ORDER BY at_ms`, 2);
   assert.deepEqual(got.map((r) => r.type), ['bookmark', 'unbookmark']);
   assert.deepEqual(await page.evaluate((p) => window.wayfinder.localCounts(p), top), { alpha: 0, beta: 0 }, 'its reward was taken back');
 });
@@ -101,8 +116,7 @@ test('change a rating in place in the History view', async () => {
   await page.waitForFunction((p) => /2 of 5/.test(document.querySelector(`#history-list article.card[data-project-id="${p}"] legend`)?.textContent ?? ''), target);
   assert.equal(await entry.getByRole('button', { name: 'Rate 2 stars' }).getAttribute('aria-pressed'), 'true');
   assert.equal((await page.evaluate(() => window.wayfinder.history())).find((h) => h.projectId === target).stars, 2);
-  await syncAll();
-  const got = rows(`SELECT stars FROM user_interactions WHERE client_id = '${await clientId()}' AND project_id = '${target}' AND type = 'rating' ORDER BY at_ms`);
+  const got = await syncedRows(`SELECT stars FROM user_interactions WHERE client_id = '${await clientId()}' AND project_id = '${target}' AND type = 'rating' ORDER BY at_ms`, 2);
   assert.deepEqual(got.map((r) => r.stars), [5, 2]);
 });
 
@@ -126,8 +140,7 @@ test('"Not interested": the card goes at once, the page refills, page 2 never sh
   const back = await cardIds();
   assert.equal(back.length, after2.length);
   assert.equal(back.indexOf(gone), 4, 'back where it was');
-  await syncAll();
-  const got = rows(`SELECT type FROM user_interactions WHERE client_id = '${await clientId()}' AND project_id = '${gone}' AND type LIKE '%interested%' ORDER BY at_ms`);
+  const got = await syncedRows(`SELECT type FROM user_interactions WHERE client_id = '${await clientId()}' AND project_id = '${gone}' AND type LIKE '%interested%' ORDER BY at_ms`, 2);
   assert.deepEqual(got.map((r) => r.type), ['not_interested', 'undo_not_interested']);
 });
 
