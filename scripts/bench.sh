@@ -117,7 +117,8 @@ fi
 #    (cold + repeat visit; 20 Mbit/s · 40 ms, and 5 Mbit/s · 150 ms without --quick).
 if [[ -x /usr/bin/chromium && -f web/app/sizes.json && -f "$BUILD/server/wayfinder-sync" ]]; then
   log "first visit in Chromium (throttled proxy; this tree and the baseline)"
-  cmd="node scripts/lib/bench/firstvisit.mjs $qflag"
+  # Three runs of each scenario, medians reported (one with --quick).
+  cmd="node scripts/lib/bench/firstvisit.mjs $qflag --runs $([[ -n "$qflag" ]] && echo 1 || echo 3)"
   WAYFINDER_SYNC="$BUILD/server/wayfinder-sync" $cmd > "$OUT/firstvisit.json" 2>"$OUT/firstvisit.err" \
     && RAN+=("firstvisit|$cmd") || MISSING+=("First visit in Chromium: run failed (build/bench-out/firstvisit.err)")
 else
@@ -291,18 +292,28 @@ const fv = read('firstvisit.json');
 if (fv) {
   const mbs = (b) => (b == null ? '—' : (b / 1e6).toFixed(2));
   const sec = (ms) => (ms == null ? '—' : (ms / 1000).toFixed(2));
+  // A median with the range of its runs: "2.55 (2.40–2.70)".
+  const secs = (x, k) => {
+    const all = x.samples?.[k] ?? [];
+    return all.length > 1 ? `${sec(x[k])} (${sec(Math.min(...all))}–${sec(Math.max(...all))})` : sec(x[k]);
+  };
+  const msr = (x, k) => {
+    const all = x.samples?.[k] ?? [];
+    return all.length > 1 ? `${x[k]} (${Math.min(...all)}–${Math.max(...all)})` : `${x[k]}`;
+  };
   L.push('## First visit in Chromium (issue 11)', '',
     'Debian\'s Chromium (playwright-core) opens the app through a reverse proxy in front of the real wayfinder-sync ' +
     '(`tests/browser/proxy.mjs`) that counts every byte it sends — page, service-worker and worker fetches alike — and ' +
     'throttles all of them on one shared link (bandwidth + round trip before each response). DevTools throttling is per ' +
     'target in Chromium and would leave the service worker unthrottled, so the link is modelled at the proxy. ' +
     `Cold visit = fresh profile; the learner fills the form and presses the button at once (the baseline drops an early press, so there it is pressed again when the page is ready). Repeat visit = reload. ` +
+    `Every figure is the median of ${fv.runs ?? 1} run(s) of the scenario, each in a fresh browser profile; in brackets the lowest and highest run. ` +
     `Times from navigation start to 10 cards on screen (first ranking) and to cards ranked with the embedding (a lexical first ranking offers the refined one; the bench presses "Show refined ranking" at once). ` +
     `Longest task: Long Tasks API on the main thread, during load and during three later presses. Memory: peak of CDP \`Runtime.getHeapUsage\` used JS heap + ArrayBuffer backing stores (WASM memories included) of the page plus its dedicated workers (this tree: the recommender's worker with the WASM core, the shard and ONNX Runtime; in brackets the workers' part), sampled every 100 ms. Baseline = commit ${fv.baselineCommit} built from its own sources by scripts/lib/bench/baseline.sh and served by its own wayfinder-sync (float32 model, its one-file shard, nothing precompressed, service worker downloading in parallel).`, '');
   L.push('| link | app | visit | MB on the wire (assets) | first ranking s | embedding ranking s | longest task load / recommend ms | peak memory MB, page + workers (workers), to first ranking / whole visit |', '|---|---|---|---|---|---|---|---|');
   for (const r of fv.results) {
     for (const [v, x] of [['cold', r.cold], ['repeat', r.repeat]]) {
-      L.push(`| ${r.link} | ${r.app} | ${v} | ${mbs(x.bytes)} (${mbs(x.assetBytes)}) | ${sec(x.firstRankingMs)} | ${sec(x.embeddingRankingMs)} | ${x.longestTaskLoadMs} / ${x.longestTaskRecommendMs} | ${mbs(x.peakMemoryBytesToFirstRanking)} (${mbs(x.peakWorkerMemoryBytesToFirstRanking ?? 0)}) / ${mbs(x.peakMemoryBytes)} (${mbs(x.peakWorkerMemoryBytes ?? 0)}) |`);
+      L.push(`| ${r.link} | ${r.app} | ${v} | ${mbs(x.bytes)} (${mbs(x.assetBytes)}) | ${secs(x, 'firstRankingMs')} | ${secs(x, 'embeddingRankingMs')} | ${msr(x, 'longestTaskLoadMs')} / ${msr(x, 'longestTaskRecommendMs')} | ${mbs(x.peakMemoryBytesToFirstRanking)} (${mbs(x.peakWorkerMemoryBytesToFirstRanking ?? 0)}) / ${mbs(x.peakMemoryBytes)} (${mbs(x.peakWorkerMemoryBytes ?? 0)}) |`);
     }
   }
   L.push('', 'Largest responses of each cold visit (bytes on the wire):', '');
