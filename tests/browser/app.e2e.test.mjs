@@ -378,6 +378,15 @@ test('a cached shard from another build (same file names, other sha256) is fetch
   assert.deepEqual(cachedBytes, [manifest.shards[0].bytes, manifest.shards[0].vectors.bytes], 'both stale copies were replaced');
 });
 
+test('a press the recommender refuses is said on the page, not only in the console', async () => {
+  await page.waitForFunction(() => document.querySelectorAll('article.card').length >= 10, null, { timeout: 60000 });
+  await page.evaluate(() => window.wayfinder.dispose()); // the worker's recommender now refuses every event
+  const c = page.locator('article.card').nth(5);
+  await c.getByRole('button', { name: 'Rate 3 stars' }).click();
+  await page.waitForFunction(() => /was not recorded/.test(document.querySelector('#status').textContent), null, { timeout: 10000 });
+  assert.equal(await page.textContent('#status'), 'Your rating was not recorded: recommender is disposed');
+});
+
 test('dashboard shows per-arm plots and the experiment from the admin report', async () => {
   await fetch(`${server.url}/v1/admin/evaluate`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   await page.goto(`${server.url}/dashboard.html#token=${ADMIN_TOKEN}`);

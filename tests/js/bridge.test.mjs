@@ -68,6 +68,11 @@ test('errors keep their kind and message; an unknown method is named', async () 
     await rec.dispose();
     close();
   }
+  // After dispose (in a browser the worker is terminated then) a call rejects at once, naming why; a second dispose
+  // is a no-op.
+  await assert.rejects(rec.track({ type: 'click', projectId: 'a/b' }), /recommender is disposed/);
+  await assert.rejects(rec.recommend(PROFILE), /recommender is disposed/);
+  await rec.dispose();
 });
 
 test('a failing start is an Error from the factory, not a hang', async () => {

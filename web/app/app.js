@@ -105,8 +105,14 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-// Every event goes to the worker; a refused one (the core names the field) is reported, never thrown at the UI.
-const track = (event) => Promise.resolve().then(() => rec.track(event)).catch((e) => console.warn(`track: ${e.message}`));
+// Every event goes to the worker; a refused one (the core names the field) is reported, never thrown at the UI. What
+// the learner did on purpose (not an impression) and was not recorded is said on the page, not only in the console.
+const NOT_RECORDED = { click: 'opening', bookmark: 'bookmark', unbookmark: 'removal from saved', rating: 'rating', dwell: null, impression: null };
+function notRecorded(type, e) {
+  console.warn(`${type}: ${e.message}`);
+  if (NOT_RECORDED[type]) statusEl.textContent = `Your ${NOT_RECORDED[type]} was not recorded: ${e.message}`;
+}
+const track = (event) => Promise.resolve().then(() => rec.track(event)).catch((e) => notRecorded(event.type, e));
 
 // Impressions when a card is at least half visible, once per ranking and project.
 const seen = new Set();
@@ -166,7 +172,7 @@ function bookmarkButton(item, base, s) {
       onclick: (ev) => {
         const on = ev.currentTarget.getAttribute('aria-pressed') !== 'true'; // a second press takes it back
         if (on) track({ type: 'bookmark', ...base });
-        else rec.unbookmark(item.projectId);
+        else rec.unbookmark(item.projectId).catch((e) => notRecorded('unbookmark', e));
         state.set(item.projectId, { ...state.get(item.projectId), bookmarked: on });
         ev.currentTarget.setAttribute('aria-pressed', String(on));
         ev.currentTarget.textContent = on ? 'Bookmarked' : 'Bookmark';

@@ -92,8 +92,9 @@ export async function connectRecommender(port, options = {}, { onClose } = {}) {
     else w.resolve(m.value);
   });
   port.start?.();
+  let closed = false; // after dispose() the worker may be gone: a call then rejects at once instead of waiting forever
   const send = (msg) =>
-    new Promise((resolve, reject) => {
+    closed ? Promise.reject(new Error('recommender is disposed')) : new Promise((resolve, reject) => {
       const id = next++;
       waiting.set(id, { resolve, reject });
       port.postMessage({ ...msg, id });
@@ -110,7 +111,9 @@ export async function connectRecommender(port, options = {}, { onClose } = {}) {
     remote: true,
     flushOnHide: () => sendHandoff(handoff),
     dispose: async () => {
+      if (closed) return;
       await call('dispose')();
+      closed = true;
       onClose?.();
     },
   };
