@@ -4,7 +4,7 @@
 // web/app/stage.mjs); this page keeps only the UI (docs/WEB.md).
 import { createRecommenderInWorker } from './lib/bridge.js';
 import { LoadingView } from './loading.js';
-import { mountSpace, notInterestedButton } from './views.js';
+import { mountSpace, notInterestedButton, notRecorded } from './views.js';
 
 const $ = (sel) => document.querySelector(sel);
 const statusEl = $('#status');
@@ -107,12 +107,9 @@ function el(tag, attrs = {}, ...children) {
 
 // Every event goes to the worker; a refused one (the core names the field) is reported, never thrown at the UI. What
 // the learner did on purpose (not an impression) and was not recorded is said on the page, not only in the console.
-const NOT_RECORDED = { click: 'opening', bookmark: 'bookmark', unbookmark: 'removal from saved', rating: 'rating', dwell: null, impression: null };
-function notRecorded(type, e) {
-  console.warn(`${type}: ${e.message}`);
-  if (NOT_RECORDED[type]) statusEl.textContent = `Your ${NOT_RECORDED[type]} was not recorded: ${e.message}`;
-}
-const track = (event) => Promise.resolve().then(() => rec.track(event)).catch((e) => notRecorded(event.type, e));
+const PRESSES = { click: 'opening', bookmark: 'bookmark', unbookmark: 'removal from saved', rating: 'rating' };
+const refused = (type) => (e) => (PRESSES[type] ? notRecorded('#status', PRESSES[type], e) : console.warn(`${type}: ${e.message}`));
+const track = (event) => Promise.resolve().then(() => rec.track(event)).catch(refused(event.type));
 
 // Impressions when a card is at least half visible, once per ranking and project.
 const seen = new Set();
@@ -172,7 +169,7 @@ function bookmarkButton(item, base, s) {
       onclick: (ev) => {
         const on = ev.currentTarget.getAttribute('aria-pressed') !== 'true'; // a second press takes it back
         if (on) track({ type: 'bookmark', ...base });
-        else rec.unbookmark(item.projectId).catch((e) => notRecorded('unbookmark', e));
+        else rec.unbookmark(item.projectId).catch(refused('unbookmark'));
         state.set(item.projectId, { ...state.get(item.projectId), bookmarked: on });
         ev.currentTarget.setAttribute('aria-pressed', String(on));
         ev.currentTarget.textContent = on ? 'Bookmarked' : 'Bookmark';

@@ -4,6 +4,13 @@
 const $ = (sel) => document.querySelector(sel);
 const VIEWS = ['recommendations', 'saved', 'history', 'data'];
 
+// A press the recommender refused (for example after "Forget me"): said in the view's status line, not only in the
+// console. `what` names the press ("rating", "bookmark" …). The app's cards use it too.
+export function notRecorded(statusSel, what, e) {
+  console.warn(`${what}: ${e.message}`);
+  $(statusSel).textContent = `Your ${what} was not recorded: ${e.message}`;
+}
+
 const when = (iso) => (iso ? new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }) : '');
 
 // One view at a time; the nav's buttons say which (aria-current), and the views re-read the package when shown.
@@ -25,7 +32,11 @@ function savedCard(ui, rec, item, rerender) {
     type: 'button',
     class: 'unbookmark',
     onclick: async () => {
-      await rec.unbookmark(item.projectId);
+      try {
+        await rec.unbookmark(item.projectId);
+      } catch (e) {
+        return notRecorded('#saved-status', 'removal from saved', e);
+      }
       document.dispatchEvent(new CustomEvent('wayfinder:unbookmarked', { detail: item.projectId }));
       await rerender();
     },
@@ -48,10 +59,7 @@ async function renderSaved(ui, rec) {
 function ratingButtons(ui, rec, item, rerender) {
   const box = ui.el('fieldset', { class: 'stars' }, ui.el('legend', {}, item.stars ? `Your rating: ${item.stars} of 5` : 'Not rated'));
   for (let n = 1; n <= 5; n++) {
-    const onclick = async () => {
-      await rec.rate(item.projectId, n);
-      await rerender();
-    };
+    const onclick = () => rec.rate(item.projectId, n).then(rerender, (e) => notRecorded('#history-status', 'rating', e));
     box.append(ui.el('button', { type: 'button', 'aria-label': `Rate ${n} star${n > 1 ? 's' : ''}`, 'aria-pressed': item.stars === n ? 'true' : 'false', onclick }, `${n}★`));
   }
   return box;
@@ -104,15 +112,18 @@ export function notInterestedButton(ui, rec, item, rankingId, refill) {
     class: 'not-interested',
     'aria-label': `Not interested in ${item.fullName}`,
     onclick: async () => {
-      await rec.notInterested(item.projectId, { rankingId });
+      try {
+        await rec.notInterested(item.projectId, { rankingId });
+      } catch (e) {
+        return notRecorded('#status', '"not interested"', e);
+      }
       await refill();
       const undo = $('#undo');
       $('#undo-text').textContent = `${item.fullName} is hidden from your recommendations.`;
       undo.hidden = false;
       $('#undo-button').onclick = async () => {
         undo.hidden = true;
-        await rec.undoNotInterested(item.projectId);
-        await refill();
+        await rec.undoNotInterested(item.projectId).then(refill, (e) => notRecorded('#status', 'undo', e));
       };
     },
   }, 'Not interested');
