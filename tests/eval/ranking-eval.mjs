@@ -7,6 +7,7 @@
 //   --rounds N rounds of the coordinate search (default 2)
 //   --diversity-sweep  also measure the weights without the diversity rule, with the owner cap only, and at several λ
 //   --json     also write the full result (figures, first pages of every profile) to FILE
+//   --bounds   also report, on the train split, how far a re-ordering of the ranker's candidates could go (bounds())
 //   --pages    print the first page of these profiles
 //   --weights  rank with these ContentWeights instead of the core's defaults
 //   --int8     embed the profiles with the int8 model the browser downloads (model-info.json `int8`), not float32
@@ -14,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmbedder } from '../../web/src/embedder.js';
-import { grade, judgeKind, ndcgAtK, precisionAtK } from './judge.mjs';
+import { grade, judgeKind, ndcgAtK, normTag, precisionAtK } from './judge.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const K = 10;
@@ -54,7 +55,7 @@ export async function loadEvaluation({ models = process.env.WAYFINDER_EVAL_MODEL
     const area = areas[p.area];
     if (!area) throw new Error(`profile ${p.name}: unknown area ${p.area}`);
     const grades = rows.map((r) => grade(r, area, p.profile.skill_level));
-    return { name: p.name, split: p.split, level: p.profile.skill_level, profile: p.profile, profileJson: JSON.stringify(p.profile), query: vectors[i], grades };
+    return { name: p.name, split: p.split, level: p.profile.skill_level, profile: p.profile, profileJson: JSON.stringify(p.profile), query: vectors[i], grades, area };
   });
   // Project vectors for diversity: the model's embedding of each project's text (what the shard stores, unquantised).
   const projectVectors = new Map();
@@ -148,6 +149,41 @@ export async function measure(ev, weights) {
   return { weights, groups, perCase, pages, catalogSize: ev.rows.length };
 }
 
+const LEARNING_KINDS = new Set(['tutorial', 'book', 'exercises', 'list', 'reference']);
+const onTopic = (row, area) =>
+  [...(row.topics ?? []), ...(row.categories ?? []), ...(row.labels ?? []), ...(row.collections ?? [])].map(normTag).some((t) => area.tags.includes(t));
+
+/**
+ * Diagnostics on the TRAIN split, never an input of the ranking: the ranker's best `depth` candidates (blend order,
+ * no diversity rule) and NDCG@10 of (a) their first 10 as ranked, (b) the best order of the first 50 and of all
+ * `depth` (the ceiling of any re-ranking), (c) the blend plus 1 for rows the judge's hidden area tags call on topic —
+ * for a beginner only rows of a learning kind (the product's facet) — i.e. the ranker's own kind, size and language
+ * priors given perfect knowledge of the topic. Per level and overall.
+ */
+export function bounds(ev, weights = ev.defaults, depth = 400) {
+  const train = ev.cases.filter((c) => c.split === 'train');
+  const figures = { ranked: [], best50: [], bestAll: [], topicOracle: [] };
+  const levels = [];
+  for (const c of train) {
+    const top = JSON.parse(ev.searcher.rank(c.query, c.profileJson, depth, JSON.stringify({ ...weights, diversity: 1, ownerCap: 0 }))).top;
+    const gradesOf = (list) => list.map((t) => c.grades[t.index]);
+    const bestOf = (n) => gradesOf(top.slice(0, n)).sort((a, b) => b - a);
+    const boost = (t) => (onTopic(ev.rows[t.index], c.area) && (c.level !== 'beginner' || LEARNING_KINDS.has(t.kind)) ? 1 : 0);
+    const oracle = top.map((t, j) => [t.relevance + boost(t), j]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, j]) => top[j]);
+    figures.ranked.push(ndcgAtK(gradesOf(top), c.grades));
+    figures.best50.push(ndcgAtK(bestOf(50), c.grades));
+    figures.bestAll.push(ndcgAtK(bestOf(depth), c.grades));
+    figures.topicOracle.push(ndcgAtK(gradesOf(oracle), c.grades));
+    levels.push(c.level);
+  }
+  const out = {};
+  for (const [name, xs] of Object.entries(figures)) {
+    out[name] = { all: mean(xs) };
+    for (const level of LEVELS) out[name][level] = mean(xs.filter((_, k) => levels[k] === level));
+  }
+  return out;
+}
+
 const GRID = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1];
 
 /** Coordinate ascent on the TRAIN split's mean NDCG@10 (the held-out split is never looked at). */
@@ -202,6 +238,14 @@ async function diversitySweep(ev, weights) {
   }
 }
 
+function printBounds(b) {
+  const f = (x) => x.toFixed(3);
+  const names = { ranked: 'first 10 as ranked (no diversity rule)', best50: 'best order of the first 50', bestAll: 'best order of all 400',
+    topicOracle: 'blend + perfect knowledge of the topic' };
+  process.stdout.write('| train split | all | beginner | intermediate | advanced |\n|---|---|---|---|---|\n');
+  for (const [k, v] of Object.entries(b)) process.stdout.write(`| ${names[k]} | ${f(v.all)} | ${LEVELS.map((l) => f(v[l])).join(' | ')} |\n`);
+}
+
 function arg(argv, name) {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
@@ -218,6 +262,7 @@ async function main(argv) {
     process.stdout.write(`tuned on train: ${JSON.stringify(tuned.weights)} (train NDCG@10 ${tuned.trainNdcg.toFixed(3)})\ntrace: ${JSON.stringify(tuned.trace)}\n`);
   }
   if (argv.includes('--diversity-sweep')) await diversitySweep(ev, weights);
+  if (argv.includes('--bounds')) printBounds(bounds(ev, weights));
   const m = await measure(ev, weights);
   process.stdout.write(`${ev.cases.length} profiles, ${ev.rows.length} projects, weights ${JSON.stringify(weights)}\n`);
   process.stdout.write(`${markdownTable('split/level', m)}\n`);
