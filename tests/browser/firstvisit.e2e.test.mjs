@@ -202,6 +202,55 @@ test('a model download cut off halfway says so and resumes where it stopped once
   }
 });
 
+// The bytes of `url` kept on the device by an unfinished download (web/src/assets.js, partStore).
+const keptBytes = (p, url) => p.evaluate(async (u) => {
+  const cache = await caches.open('wayfinder-partial-v1');
+  let n = 0;
+  for (const r of await cache.keys()) if (r.url.startsWith(`${u}?`)) n += (await (await cache.match(r)).arrayBuffer()).byteLength;
+  return n;
+}, url);
+
+test('a reload in the middle of a cut-off download goes on from the bytes kept on the device, never from the start', async () => {
+  const second = await launchBrowser({ stubExternal: false });
+  const context = second.context;
+  try {
+    const p = context.pages()[0] ?? (await context.newPage());
+    const modelUrl = `${proxy.url}${MODEL_PATH}`;
+    proxy.reset();
+    const reconnect = proxy.cut(esc(MODEL_PATH), 0.5);
+    await p.goto(`${proxy.url}/`);
+    await p.waitForFunction(() => document.getElementById('loading').dataset.interrupted === 'true', null, { timeout: 120000 });
+    await p.waitForFunction(async (u) => (await (await caches.open('wayfinder-partial-v1')).keys()).some((r) => r.url.startsWith(`${u}?`)), modelUrl, { timeout: 30000 });
+    // Offline first, so that this page's own resumer asks for nothing more (it waits for the network, then 1 s).
+    await context.setOffline(true);
+    await p.waitForFunction(() => navigator.onLine === false, null, { timeout: 30000 });
+    const kept = await keptBytes(p, modelUrl);
+    assert.ok(kept > 0, 'the bytes in were kept on the device');
+    // The learner reloads while the link still drops; after the reload only the rest is asked for.
+    proxy.reset();
+    await context.setOffline(false);
+    await p.reload();
+    await p.waitForFunction(() => document.getElementById('loading').dataset.interrupted === 'true' || document.getElementById('loading').dataset.done === 'true', null, { timeout: 120000 });
+    reconnect();
+    await p.waitForFunction(() => document.getElementById('loading').dataset.done === 'true', null, { timeout: 300000 }).catch(async (e) => {
+      throw new Error(`${e.message}; the page says: ${await p.textContent('#load-text')}; requests ${JSON.stringify(proxy.counts.requestsByPath)}`);
+    });
+    // Chromium's HTTP cache may ask for the rest of a range it holds in part with an explicit end.
+    const starts = proxy.counts.ranges.filter((r) => r.path === MODEL_PATH).map((r) => Number(/^bytes=(\d+)-\d*$/.exec(r.range)?.[1]));
+    assert.equal(starts.length, proxy.counts.requestsByPath[MODEL_PATH], `every request after the reload is a range: ${JSON.stringify(proxy.counts.ranges)}`);
+    assert.equal(starts[0], kept, `the first one from exactly the bytes kept: ${starts}`);
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i] > starts[i - 1], `further each time: ${starts}`);
+    figures.reloadResumedFrom = { kept, ranges: proxy.counts.ranges.filter((r) => r.path === MODEL_PATH).map((r) => r.range) };
+    // Once the model is whole and stored, its parts are gone; the model is the manifest's (sha256) and ranks.
+    await p.waitForFunction(async (u) => !(await (await caches.open('wayfinder-partial-v1')).keys()).some((r) => r.url.startsWith(`${u}?`)), modelUrl, { timeout: 30000 });
+    await p.getByLabel('Interests').fill('web development');
+    await p.click('#go');
+    await p.waitForFunction(() => document.getElementById('cards').dataset.stage === 'embedding', null, { timeout: 120000 });
+  } finally {
+    await context.close();
+  }
+});
+
 test('the first-visit flow breaks no Content-Security-Policy rule (ORT proxy worker, progress, service worker)', () => {
   assert.deepEqual(browser.cspViolations, []);
 });

@@ -21,27 +21,29 @@ async function readLocal(u) {
 // the encoded bytes, the stream yields decoded ones), else the Content-Length of an unencoded response.
 // `resume(loaded, error)`: when the body breaks off, a response carrying the rest (see resumer); without it, or
 // when it gives up, the body's error is thrown.
-async function readBody(res, { onProgress, total, cached = false, resume } = {}) {
+// `start`: bytes already in from an earlier visit (`res` is then the range from their end); `parts`: where the bytes
+// are kept as they come (see partStore).
+async function readBody(res, { onProgress, total, cached = false, resume, start = null, parts = null } = {}) {
   if (!res.body?.getReader) return readAtOnce(res, { onProgress, total, cached });
-  const length = res.headers.get('content-encoding') ? null : Number(res.headers.get('content-length')) || null;
+  const length = res.headers.get('content-encoding') || res.status === 206 ? null : Number(res.headers.get('content-length')) || null;
   const expected = total ?? length;
-  const got = { chunks: [], loaded: 0 };
+  const got = { chunks: start ? [start] : [], loaded: start?.length ?? 0 };
+  const progress = () => {
+    parts?.keep(got);
+    onProgress?.({ loaded: got.loaded, total: expected, cached });
+  };
   for (let body = res; ; ) {
     try {
-      await drain(body.body.getReader(), got, () => onProgress?.({ loaded: got.loaded, total: expected, cached }));
+      await drain(body.body.getReader(), got, progress);
       break;
     } catch (e) {
       if (!resume) throw e;
+      parts?.keep(got, true);
       body = await resume(got.loaded, e);
-      if (body.status !== 206) Object.assign(got, { chunks: [], loaded: 0 }); // the whole file again
+      if (body.status !== 206) Object.assign(got, { chunks: [], loaded: 0 }, parts?.restart()); // the whole file again
     }
   }
-  const bytes = new Uint8Array(got.loaded);
-  let at = 0;
-  for (const c of got.chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
+  const bytes = joinChunks(got.chunks, got.loaded);
   onProgress?.({ loaded: got.loaded, total: expected ?? got.loaded, cached, done: true });
   return bytes;
 }
@@ -101,6 +103,97 @@ async function backOnline(ms) {
   await new Promise((r) => setTimeout(r, ms));
 }
 
+// Partial downloads outlive the visit: the bytes of an unfinished file are kept in PARTIAL_CACHE as parts of
+// PART_BYTES or more (and whatever is in when the body breaks off), under `${url}?wayfinder-part=${offset}`, so a
+// reload or a later visit asks only for the rest (a Range request; see resumer for what is trusted). Written in the
+// background, never awaited by the download; deleted once the file is whole and stored. A part is a plain copy of
+// decoded bytes: the sha256 check of the joined file (loadVerifiedBytes) still catches a part from another build.
+export const PARTIAL_CACHE = 'wayfinder-partial-v1';
+export const PART_BYTES = 1 << 20;
+const partKey = (key, offset) => `${key}?wayfinder-part=${offset}`;
+
+function partStore(cache, key, start) {
+  let kept = { chunks: start ? 1 : 0, loaded: start?.length ?? 0 };
+  const pending = new Set();
+  const put = (offset, bytes) => {
+    partsWritten.add(partKey(key, offset));
+    const p = cache.put(partKey(key, offset), new Response(bytes)).catch(() => {}).finally(() => pending.delete(p));
+    pending.add(p);
+  };
+  return {
+    keep(got, now = false) {
+      if (got.loaded - kept.loaded < (now ? 1 : PART_BYTES)) return;
+      put(kept.loaded, joinChunks(got.chunks.slice(kept.chunks), got.loaded - kept.loaded));
+      kept = { chunks: got.chunks.length, loaded: got.loaded };
+    },
+    restart() {
+      kept = { chunks: 0, loaded: 0 };
+      return {};
+    },
+    async drop() {
+      await Promise.all([...pending]);
+      await dropParts(cache, key);
+    },
+  };
+}
+
+// The partial cache's keys as this visit began (read once: a cold visit asks for each file without waiting on it),
+// and the parts written since.
+let partsAtStart = null;
+const partsWritten = new Set();
+
+// The parts of `key` kept by an earlier visit, joined: the bytes from 0 up to the first gap (null when none).
+async function storedParts(cache, key) {
+  const prefix = `${key}?wayfinder-part=`;
+  partsAtStart ??= cache.keys().then((reqs) => reqs.map((r) => r.url));
+  const parts = [...new Set([...(await partsAtStart), ...partsWritten])].filter((u) => u.startsWith(prefix))
+    .map((u) => ({ url: u, offset: Number(u.slice(prefix.length)) })).sort((a, b) => a.offset - b.offset);
+  const chunks = [];
+  let loaded = 0;
+  for (const part of parts) {
+    if (part.offset < loaded) continue; // left over from a download that started over
+    if (part.offset > loaded) break;
+    const hit = await cache.match(part.url);
+    if (!hit) break; // dropped since the visit began
+    const bytes = new Uint8Array(await hit.arrayBuffer());
+    chunks.push(bytes);
+    loaded += bytes.length;
+  }
+  return loaded > 0 ? joinChunks(chunks, loaded) : null;
+}
+
+async function dropParts(cache, key) {
+  const prefix = `${key}?wayfinder-part=`;
+  for (const u of [...partsWritten]) if (u.startsWith(prefix)) partsWritten.delete(u);
+  for (const r of await cache.keys()) if (r.url.startsWith(prefix)) await cache.delete(r);
+}
+
+// A download that starts from an earlier visit's bytes: {res, start} when the server gave exactly the rest, {res,
+// start: null} when it gave the whole file (200), or null (no parts; no network, when the parts are kept; any other
+// answer, when they are dropped and the file is fetched whole).
+async function openPartial(partial, key, fetchImpl) {
+  const start = await storedParts(partial, key).catch(() => null);
+  if (!start) return null;
+  const res = await fetchImpl(key, { headers: { range: `bytes=${start.length}-` } }).catch(() => null);
+  if (!res) return null; // offline: the parts wait for the next try
+  if (res.status === 206 && !res.headers.get('content-encoding') && rangeStart(res) === start.length) return { res, start };
+  await dropParts(partial, key).catch(() => {});
+  if (res.status === 200) return { res, start: null };
+  await res.body?.cancel().catch(() => {});
+  return null;
+}
+
+function joinChunks(chunks, length) {
+  if (chunks.length === 1 && chunks[0].length === length) return chunks[0];
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
+}
+
 // The asset cache's keys as this visit began, and what it stored since: a file known to be missing is fetched
 // without asking the cache first. (A cache.match waits behind every cache.put in flight, so on a first visit each
 // download would otherwise start only once the previous one's bytes were written to disk.)
@@ -114,10 +207,13 @@ async function mayHave(cache, key) {
 }
 
 // Returns the bytes of `url`. `revalidate`: ask the network first (small, changing files such as the
-// manifest) and fall back to the cache offline; otherwise cache first (immutable, content-named files).
-// `reload`: bypass every cache (HTTP and service worker) and replace the cached copy.
+// manifest) and fall back to the cache offline; otherwise cache first (immutable files).
+// `keepParts`: keep the bytes of an unfinished download for a later visit, and go on from what an earlier one kept
+// (partStore): for the large files whose rest is worth a range (model, vectors), not for one that compresses so well
+// that its uncompressed rest would cost more than the whole file compressed (ORT's .wasm, 6×).
+// `reload`: bypass every cache (HTTP and service worker) and replace the cached copy (and drop any kept part).
 // `onProgress({loaded, total, cached, done})` and `total` (expected uncompressed bytes): see readBody.
-export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, revalidate = false, reload = false, useCache = true, onProgress, total, storeInBackground = false } = {}) {
+export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, revalidate = false, reload = false, useCache = true, onProgress, total, storeInBackground = false, keepParts = false } = {}) {
   if (!isHttp(url) && isNode) return readLocal(url);
   const cache = useCache && typeof caches !== 'undefined' ? await caches.open(ASSET_CACHE).catch(() => null) : null;
   const key = String(url);
@@ -126,6 +222,32 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
     if (hit) return readAtOnce(hit, { onProgress, total, cached: true });
   }
   onProgress?.({ loaded: 0, total: total ?? null, cached: false }); // the bar shows the size before the bytes
+  const partial = cache && keepParts && !revalidate ? await caches.open(PARTIAL_CACHE).catch(() => null) : null;
+  if (partial && reload) await dropParts(partial, key).catch(() => {});
+  const resumed = partial && !reload ? await openPartial(partial, key, fetchImpl) : null;
+  const res = resumed?.res ?? (await fetchWhole(key, fetchImpl, cache, { reload, revalidate }));
+  if (res instanceof Uint8Array) return res; // the network failed, the cache had it
+  // Read once, then store what was read: a body cut off by a lost connection throws here and is never cached.
+  const parts = partial ? partStore(partial, key, resumed?.start) : null;
+  const resume = resumer(key, fetchImpl, { onProgress, total });
+  const bytes = await readBody(res, { onProgress, total, resume, start: resumed?.start, parts }).catch((e) => {
+    throw new Error(`downloading ${key} failed (${e.message})`);
+  });
+  // storeInBackground: the caller (the model's start-up, the vectors' attach) need not wait for the disk write; a
+  // visit that ends before it completes only downloads the file again next time. Otherwise the write is awaited, so
+  // that it does not compete with the storage reads that follow (the shard's opening, the learner's saved state).
+  if (cache) {
+    const headers = { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream' };
+    storedThisVisit.add(key);
+    const put = cache.put(key, new Response(bytes, { headers })).then(() => parts?.drop())
+      .catch((e) => console.warn(`cache.put ${key}: ${e.message}`));
+    if (!storeInBackground) await put;
+  }
+  return bytes;
+}
+
+// The response for the whole file; offline or on an HTTP error, the cached copy's bytes if there is one.
+async function fetchWhole(key, fetchImpl, cache, { reload, revalidate }) {
   let res;
   try {
     res = await fetchImpl(key, reload ? { cache: 'reload' } : revalidate ? { cache: 'no-cache' } : {});
@@ -139,21 +261,7 @@ export async function loadBytes(url, { fetch: fetchImpl = globalThis.fetch, reva
     if (hit) return new Uint8Array(await hit.arrayBuffer());
     throw new Error(`fetching ${key}: HTTP ${res.status}`);
   }
-  // Read once, then store what was read: a body cut off by a lost connection throws here and is never cached.
-  const resume = resumer(key, fetchImpl, { onProgress, total });
-  const bytes = await readBody(res, { onProgress, total, resume }).catch((e) => {
-    throw new Error(`downloading ${key} failed (${e.message})`);
-  });
-  // storeInBackground: the caller (the model's start-up, the vectors' attach) need not wait for the disk write; a
-  // visit that ends before it completes only downloads the file again next time. Otherwise the write is awaited, so
-  // that it does not compete with the storage reads that follow (the shard's opening, the learner's saved state).
-  if (cache) {
-    const headers = { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream' };
-    storedThisVisit.add(key);
-    const put = cache.put(key, new Response(bytes, { headers })).catch((e) => console.warn(`cache.put ${key}: ${e.message}`));
-    if (!storeInBackground) await put;
-  }
-  return bytes;
+  return res;
 }
 
 // True when `url` is in the asset cache (a repeat visit), false otherwise or where there is no Cache API.

@@ -111,7 +111,7 @@ function embedderLoader(options, server, d, progress, timings, tStart) {
       backend === 'web' && !isNode
         ? loadBytes(`${wasmPaths}ort-wasm-simd-threaded.wasm`, { ...progress('runtime', options.ortWasmBytes), storeInBackground: true })
         : Promise.resolve(undefined);
-    const model = nearEnd({ ...progress('model', d.model.bytes), storeInBackground: true });
+    const model = nearEnd({ ...progress('model', d.model.bytes), storeInBackground: true, keepParts: true });
     const both = Promise.all([loadVerifiedBytes(d.modelUrl, d.model.sha256, model.opts), runtime]);
     Promise.race([Promise.all([model.promise, runtime]), both]).catch(() => {}).finally(() => downloaded());
     // ONNX Runtime starts as soon as its own bytes are in (and the first ranking is out), while the model downloads.
@@ -183,7 +183,7 @@ function vectorsLoader(d, progress, timings, tStart) {
   };
   const fetchBytes = retryable(() =>
     notBefore
-      .then(() => ((timings.vectorsStartMs = performance.now() - tStart), loadVerifiedBytes(d.vectorsUrl, entry.sha256, { ...progress('vectors', entry.bytes), storeInBackground: true })))
+      .then(() => ((timings.vectorsStartMs = performance.now() - tStart), loadVerifiedBytes(d.vectorsUrl, entry.sha256, { ...progress('vectors', entry.bytes), storeInBackground: true, keepParts: true })))
       .catch((e) => {
         throw new Error(`project vectors: ${e.message}`); // the app names what failed by this prefix
       }),
